@@ -1,0 +1,275 @@
+//! Channel authorization and user sign-in requests: what the core asks the driver to fetch, how the
+//! request body looks (PROTOCOL.md section 5) and how an answer is read.
+//!
+//! The driver only moves bytes: it posts [`AuthRequest::form_body`] to the auth endpoint (or calls a
+//! user handler) and hands the status and body to [`AuthRequest::parse_response`].
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// Identifies one auth request, so that a late answer for an older request is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AuthRequestId(pub u64);
+
+/// The core asks the driver to authorize one or more channels for a socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRequest {
+    /// Pass this back with the answer.
+    pub id: AuthRequestId,
+    /// The socket the channels are for.
+    pub socket_id: String,
+    /// The channels to authorize (one, unless batching is on).
+    pub channels: Vec<String>,
+    /// Whether to use the batched request and answer format.
+    pub batched: bool,
+}
+
+/// The core asks the driver to fetch a user sign-in authorization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserAuthRequest {
+    /// Pass this back with the answer.
+    pub id: AuthRequestId,
+    /// The socket to sign in on.
+    pub socket_id: String,
+}
+
+/// A successful channel authorization.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ChannelAuth {
+    /// `KEY:SIGNATURE`.
+    pub auth: String,
+    /// Presence member data, a JSON string (presence channels).
+    pub channel_data: Option<String>,
+    /// The channel's base64 key (encrypted channels).
+    pub shared_secret: Option<String>,
+}
+
+impl std::fmt::Debug for ChannelAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChannelAuth")
+            .field("auth", &self.auth)
+            .field("channel_data", &self.channel_data)
+            .field(
+                "shared_secret",
+                &self.shared_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+/// A successful user sign-in authorization.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserAuth {
+    /// `KEY:SIGNATURE`.
+    pub auth: String,
+    /// The user data, a JSON string with at least `id`.
+    pub user_data: String,
+}
+
+/// Why a channel could not be subscribed or a user could not sign in:
+/// the payload of `pusher:subscription_error` and `pusher:signin_error`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthError {
+    /// `AuthError` for an auth endpoint failure; servers may use other types.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A readable message.
+    pub error: String,
+    /// The HTTP status of the auth endpoint or the server, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+}
+
+impl AuthError {
+    /// An `AuthError` with a message and an optional HTTP status.
+    pub fn new(error: impl Into<String>, status: Option<u16>) -> Self {
+        Self {
+            kind: "AuthError".to_owned(),
+            error: error.into(),
+            status,
+        }
+    }
+
+    /// Reads the payload of a `pusher:subscription_error`, leniently.
+    pub fn from_value(data: &Value) -> Self {
+        Self {
+            kind: data
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("AuthError")
+                .to_owned(),
+            error: match data.get("error") {
+                Some(Value::String(text)) => text.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            },
+            status: data
+                .get("status")
+                .and_then(Value::as_u64)
+                .and_then(|s| u16::try_from(s).ok()),
+        }
+    }
+
+    /// The payload as a JSON object `{type, error, status?}`.
+    pub fn to_value(&self) -> Value {
+        let mut value = json!({ "type": self.kind, "error": self.error });
+        if let (Some(status), Some(map)) = (self.status, value.as_object_mut()) {
+            map.insert("status".to_owned(), json!(status));
+        }
+        value
+    }
+}
+
+/// The largest auth response body the core reads.
+pub const MAX_AUTH_RESPONSE_BYTES: usize = 64 * 1024;
+
+impl AuthRequest {
+    /// The `application/x-www-form-urlencoded` body: `socket_id` and `channel_name` (or
+    /// `channel_name[i]` when batched), then the configured extra `params`.
+    pub fn form_body(&self, params: &[(String, String)]) -> String {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("socket_id", &self.socket_id);
+        if self.batched {
+            for (i, channel) in self.channels.iter().enumerate() {
+                form.append_pair(&format!("channel_name[{i}]"), channel);
+            }
+        } else {
+            for channel in &self.channels {
+                form.append_pair("channel_name", channel);
+            }
+        }
+        for (key, value) in params {
+            form.append_pair(key, value);
+        }
+        form.finish()
+    }
+
+    /// Reads the endpoint's answer into one result per requested channel. A non-200 status fails
+    /// every channel with that status; in a batched answer, a channel that is missing or has a
+    /// non-200 status fails alone.
+    pub fn parse_response(
+        &self,
+        status: u16,
+        body: &str,
+    ) -> Vec<(String, Result<ChannelAuth, AuthError>)> {
+        let all_fail = |error: AuthError| {
+            self.channels
+                .iter()
+                .map(|c| (c.clone(), Err(error.clone())))
+                .collect()
+        };
+        if status != 200 {
+            return all_fail(AuthError::new(
+                format!("auth endpoint answered {status}: {}", excerpt(body)),
+                Some(status),
+            ));
+        }
+        let value = match parse_json_body(body) {
+            Ok(value) => value,
+            Err(error) => return all_fail(error),
+        };
+        if !self.batched {
+            let result = channel_auth_from_value(&value);
+            return self
+                .channels
+                .iter()
+                .map(|c| (c.clone(), result.clone()))
+                .collect();
+        }
+        let answers = value.get(&self.socket_id);
+        self.channels
+            .iter()
+            .map(|channel| {
+                let result = match answers.and_then(|a| a.get(channel)) {
+                    None => Err(AuthError::new(
+                        "the batched auth answer has no entry for this channel",
+                        None,
+                    )),
+                    Some(entry) => {
+                        let status = entry.get("status").and_then(Value::as_u64).unwrap_or(0);
+                        match (status, entry.get("data")) {
+                            (200, Some(data)) => channel_auth_from_value(data),
+                            (200, None) => Err(AuthError::new(
+                                "the batched auth answer has no data",
+                                Some(200),
+                            )),
+                            (other, _) => Err(AuthError::new(
+                                format!("auth endpoint answered {other} for this channel"),
+                                u16::try_from(other).ok(),
+                            )),
+                        }
+                    }
+                };
+                (channel.clone(), result)
+            })
+            .collect()
+    }
+}
+
+impl UserAuthRequest {
+    /// The form body: `socket_id`, then the configured extra `params`.
+    pub fn form_body(&self, params: &[(String, String)]) -> String {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("socket_id", &self.socket_id);
+        for (key, value) in params {
+            form.append_pair(key, value);
+        }
+        form.finish()
+    }
+
+    /// Reads the endpoint's answer: `{"auth": ..., "user_data": ...}` with status 200.
+    pub fn parse_response(&self, status: u16, body: &str) -> Result<UserAuth, AuthError> {
+        if status != 200 {
+            return Err(AuthError::new(
+                format!("user auth endpoint answered {status}: {}", excerpt(body)),
+                Some(status),
+            ));
+        }
+        let value = parse_json_body(body)?;
+        let field = |name: &str| {
+            value
+                .get(name)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    AuthError::new(
+                        format!("the user auth answer has no string `{name}`"),
+                        Some(200),
+                    )
+                })
+        };
+        Ok(UserAuth {
+            auth: field("auth")?,
+            user_data: field("user_data")?,
+        })
+    }
+}
+
+/// Reads `{"auth", "channel_data"?, "shared_secret"?}` from a JSON value.
+pub fn channel_auth_from_value(value: &Value) -> Result<ChannelAuth, AuthError> {
+    let Some(auth) = value.get("auth").and_then(Value::as_str) else {
+        return Err(AuthError::new(
+            "the auth answer has no string `auth`",
+            Some(200),
+        ));
+    };
+    let optional = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+    Ok(ChannelAuth {
+        auth: auth.to_owned(),
+        channel_data: optional("channel_data"),
+        shared_secret: optional("shared_secret"),
+    })
+}
+
+fn parse_json_body(body: &str) -> Result<Value, AuthError> {
+    if body.len() > MAX_AUTH_RESPONSE_BYTES {
+        return Err(AuthError::new("the auth answer is too large", Some(200)));
+    }
+    serde_json::from_str(body)
+        .map_err(|e| AuthError::new(format!("the auth answer is not JSON: {e}"), Some(200)))
+}
+
+/// The start of a response body, for error messages.
+fn excerpt(body: &str) -> String {
+    body.chars().take(200).collect()
+}

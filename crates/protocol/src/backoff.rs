@@ -1,0 +1,82 @@
+//! Reconnect delays: exponential backoff with full jitter, a cap, and a reset once a connection has
+//! been stable. Randomness comes from a seed the driver gives, so tests are repeatable.
+
+use std::time::Duration;
+
+/// How reconnect delays grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackoffConfig {
+    /// The ceiling of the first delay.
+    pub initial: Duration,
+    /// The largest ceiling.
+    pub max: Duration,
+    /// A connection up at least this long resets the backoff.
+    pub stable_after: Duration,
+}
+
+impl Default for BackoffConfig {
+    fn default() -> Self {
+        Self {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(30),
+            stable_after: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The backoff state: attempts since the last stable connection and a small PRNG.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    config: BackoffConfig,
+    attempts: u32,
+    rng: u64,
+}
+
+impl Backoff {
+    /// A backoff that draws its jitter from `seed`.
+    pub fn new(config: BackoffConfig, seed: u64) -> Self {
+        Self {
+            config,
+            attempts: 0,
+            rng: seed,
+        }
+    }
+
+    /// The ceiling for the next attempt: `initial * 2^attempts`, capped at `max`.
+    pub fn ceiling(&self) -> Duration {
+        let factor = 1u32.checked_shl(self.attempts.min(31)).unwrap_or(u32::MAX);
+        self.config
+            .initial
+            .checked_mul(factor)
+            .unwrap_or(self.config.max)
+            .min(self.config.max)
+    }
+
+    /// The next delay: uniform in `[0, ceiling]` (full jitter), at least `floor`; counts an attempt.
+    pub fn next_delay(&mut self, floor: Duration) -> Duration {
+        let ceiling = self.ceiling();
+        self.attempts = self.attempts.saturating_add(1);
+        let ceiling_ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+        let jittered = self.next_random() % ceiling_ms.saturating_add(1);
+        Duration::from_millis(jittered).max(floor)
+    }
+
+    /// Forgets past attempts (after a stable connection, or when the network comes back).
+    pub fn reset(&mut self) {
+        self.attempts = 0;
+    }
+
+    /// Whether a connection that lasted `uptime` counts as stable.
+    pub fn is_stable(&self, uptime: Duration) -> bool {
+        uptime >= self.config.stable_after
+    }
+
+    /// splitmix64: small, fast, good enough for jitter.
+    fn next_random(&mut self) -> u64 {
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,75 @@
+//! Connection options, with pusher-js 8's defaults.
+
+use std::time::Duration;
+
+use crate::backoff::BackoffConfig;
+use crate::outbox::OutboxConfig;
+
+/// The protocol version Rusher speaks.
+pub const PROTOCOL_VERSION: u8 = 7;
+
+/// Where and how to connect, and the timers and limits of the connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The app key.
+    pub key: String,
+    /// The WebSocket host, such as `ws-eu.pusher.com` or `127.0.0.1`.
+    pub host: String,
+    /// The port for `ws://`.
+    pub ws_port: u16,
+    /// The port for `wss://`.
+    pub wss_port: u16,
+    /// Whether to connect with TLS (`wss://`). A close with code 4000 turns it on.
+    pub use_tls: bool,
+    /// Silence after which we ping; the server's value wins when it is lower.
+    pub activity_timeout: Duration,
+    /// How long we wait for any frame after our ping.
+    pub pong_timeout: Duration,
+    /// How long a connect attempt may take before the state becomes `unavailable`.
+    pub unavailable_timeout: Duration,
+    /// Reconnect delays.
+    pub backoff: BackoffConfig,
+    /// The client-event outbox and rate limit.
+    pub outbox: OutboxConfig,
+    /// Authorize channels waiting at the same moment in one request (PROTOCOL.md section 5).
+    pub batch_auth: bool,
+}
+
+impl Config {
+    /// Options for a Pusher cluster (`ws-{cluster}.pusher.com`, TLS on).
+    pub fn for_cluster(key: &str, cluster: &str) -> Self {
+        Self::for_host(key, &format!("ws-{cluster}.pusher.com"), 80, 443, true)
+    }
+
+    /// Options for a self-hosted server.
+    pub fn for_host(key: &str, host: &str, ws_port: u16, wss_port: u16, use_tls: bool) -> Self {
+        Self {
+            key: key.to_owned(),
+            host: host.to_owned(),
+            ws_port,
+            wss_port,
+            use_tls,
+            activity_timeout: Duration::from_secs(120),
+            pong_timeout: Duration::from_secs(30),
+            unavailable_timeout: Duration::from_secs(10),
+            backoff: BackoffConfig::default(),
+            outbox: OutboxConfig::default(),
+            batch_auth: false,
+        }
+    }
+
+    /// The WebSocket URL, `ws[s]://HOST:PORT/app/KEY?protocol=7&client=rusher&version=X.Y.Z`.
+    pub fn url(&self, use_tls: bool) -> String {
+        let (scheme, port) = if use_tls {
+            ("wss", self.wss_port)
+        } else {
+            ("ws", self.ws_port)
+        };
+        let key: String = form_urlencoded::byte_serialize(self.key.as_bytes()).collect();
+        format!(
+            "{scheme}://{}:{port}/app/{key}?protocol={PROTOCOL_VERSION}&client=rusher&version={}",
+            self.host,
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+}

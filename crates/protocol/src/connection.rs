@@ -1,0 +1,588 @@
+//! The sans-IO connection: inputs (user calls, socket events, auth answers, time) go in; outputs
+//! (sockets to open and close, frames to send, auth requests, user events) and the next deadline
+//! come out. Every reconnect decision is made here.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::Error;
+use crate::auth::{AuthError, AuthRequestId, ChannelAuth, UserAuth};
+use crate::backoff::Backoff;
+use crate::channels::{ChannelKind, SERVER_TO_USER_PREFIX, validate_name};
+use crate::config::Config;
+use crate::event::{Event, Output, Outputs, SocketHandle, State};
+use crate::outbox::Outbox;
+use crate::presence::Members;
+use crate::subscriptions::{AuthContext, ChannelStatus, Subscriptions};
+use crate::time::Instant;
+use crate::user::User;
+use crate::wire::{ClientMessage, ServerMessage};
+
+/// The largest client event payload, as JSON (Pusher's limit).
+pub const MAX_CLIENT_EVENT_BYTES: usize = 10 * 1024;
+/// The longest event name Pusher accepts.
+pub const MAX_EVENT_NAME_LEN: usize = 200;
+
+/// How soon to try again after losing the socket.
+#[derive(Debug, Clone, Copy)]
+enum Retry {
+    /// At once (close codes 4000 and 4200-4299, pong timeout).
+    Now,
+    /// After a backoff delay of at least this long.
+    Backoff(Duration),
+}
+
+/// Every deadline the connection keeps.
+#[derive(Debug, Default, Clone, Copy)]
+struct Timers {
+    /// Open the next socket.
+    retry: Option<Instant>,
+    /// Move from `connecting` to `unavailable`.
+    unavailable: Option<Instant>,
+    /// Give up on a socket that has not completed the handshake.
+    handshake: Option<Instant>,
+    /// Send `pusher:ping` after silence.
+    ping: Option<Instant>,
+    /// Give up when nothing arrived after our ping.
+    pong: Option<Instant>,
+}
+
+impl Timers {
+    fn earliest(&self) -> Option<Instant> {
+        [
+            self.retry,
+            self.unavailable,
+            self.handshake,
+            self.ping,
+            self.pong,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+}
+
+/// One Pusher connection with its channels, sign-in and client-event outbox.
+///
+/// Drive it like quinn-proto or str0m: call an input method with the current time, then drain
+/// [`poll_output`](Self::poll_output) until it returns `None`, and call
+/// [`handle_timeout`](Self::handle_timeout) at [`poll_timeout`](Self::poll_timeout).
+#[derive(Debug)]
+pub struct Connection {
+    config: Config,
+    state: State,
+    /// The user wants to be connected (`connect()` called, not `disconnect()`ed, not refused).
+    wanted: bool,
+    online: bool,
+    use_tls: bool,
+    socket: Option<SocketHandle>,
+    next_handle: u64,
+    socket_id: Option<String>,
+    connected_at: Option<Instant>,
+    activity_timeout: Duration,
+    timers: Timers,
+    backoff: Backoff,
+    subscriptions: Subscriptions,
+    user: User,
+    outbox: Outbox,
+    next_request: u64,
+    out: Outputs,
+}
+
+impl Connection {
+    /// A connection in state `initialized`. `seed` feeds the reconnect jitter: pass a random value.
+    pub fn new(config: Config, seed: u64) -> Self {
+        Self {
+            state: State::Initialized,
+            wanted: false,
+            online: true,
+            use_tls: config.use_tls,
+            socket: None,
+            next_handle: 0,
+            socket_id: None,
+            connected_at: None,
+            activity_timeout: config.activity_timeout,
+            timers: Timers::default(),
+            backoff: Backoff::new(config.backoff, seed),
+            subscriptions: Subscriptions::default(),
+            user: User::default(),
+            outbox: Outbox::new(config.outbox),
+            next_request: 0,
+            out: Outputs::default(),
+            config,
+        }
+    }
+
+    // ----- user calls -------------------------------------------------------------------------
+
+    /// Starts connecting (pusher-js `connect()`); does nothing when already connecting or
+    /// connected.
+    pub fn connect(&mut self, now: Instant) {
+        if self.state == State::Failed || self.wanted {
+            return;
+        }
+        self.wanted = true;
+        self.backoff.reset();
+        if self.online {
+            self.open_socket(now);
+        } else {
+            self.set_state(State::Unavailable);
+        }
+    }
+
+    /// Closes the connection and stops retrying (pusher-js `disconnect()`). Channels, sign-in and
+    /// queued client events are kept for the next `connect()`.
+    pub fn disconnect(&mut self, _now: Instant) {
+        self.wanted = false;
+        self.close_socket("disconnected by the user");
+        self.timers = Timers::default();
+        self.set_state(State::Disconnected);
+    }
+
+    /// The browser went offline or came back online.
+    pub fn set_online(&mut self, online: bool, now: Instant) {
+        if self.online == online {
+            return;
+        }
+        self.online = online;
+        if !self.wanted {
+            return;
+        }
+        if online {
+            self.backoff.reset();
+            if self.socket.is_none() {
+                self.out.event(Event::ConnectingIn(Duration::ZERO));
+                self.open_socket(now);
+            }
+        } else {
+            self.close_socket("the browser is offline");
+            self.timers = Timers::default();
+            self.set_state(State::Unavailable);
+        }
+    }
+
+    /// The driver has no transport (no WebSocket in this environment): state `failed`, for good.
+    pub fn handle_transport_unsupported(&mut self, _now: Instant) {
+        self.wanted = false;
+        self.close_socket("no transport");
+        self.timers = Timers::default();
+        self.set_state(State::Failed);
+    }
+
+    /// Subscribes to a channel, now if connected, else once connected. Subscribing twice is
+    /// harmless; subscribing again while an unsubscribe is pending cancels the unsubscribe.
+    pub fn subscribe(&mut self, name: &str, _now: Instant) -> Result<ChannelKind, Error> {
+        let kind = validate_name(name)?;
+        let connected = self.is_connected();
+        self.subscriptions
+            .subscribe(name, kind, connected, &mut self.out);
+        Ok(kind)
+    }
+
+    /// Unsubscribes from a channel; a subscription still pending is cancelled once the server
+    /// confirms it. Client events queued for the channel are dropped, each with an error event.
+    pub fn unsubscribe(&mut self, name: &str, _now: Instant) {
+        if self.subscriptions.unsubscribe(name, &mut self.out) {
+            for dropped in self.outbox.drop_channel(name) {
+                self.out.error(dropped);
+            }
+        }
+    }
+
+    /// Triggers a client event. It is sent at once when the channel is subscribed and the rate
+    /// limit allows, else kept in the outbox. Refused (with the reason) when the name, channel
+    /// kind or size is not allowed, or the outbox is full.
+    pub fn trigger(
+        &mut self,
+        channel: &str,
+        event: &str,
+        data: Value,
+        now: Instant,
+    ) -> Result<(), Error> {
+        if !event.starts_with("client-") {
+            return Err(Error::ClientEventRefused(
+                "client event names must start with client-",
+            ));
+        }
+        if event.len() > MAX_EVENT_NAME_LEN {
+            return Err(Error::ClientEventRefused(
+                "event names are at most 200 characters",
+            ));
+        }
+        let status = self
+            .subscriptions
+            .status(channel)
+            .ok_or_else(|| Error::UnknownChannel(channel.to_owned()))?;
+        if !status.kind.allows_client_events() {
+            return Err(Error::ClientEventRefused(
+                "client events are only allowed on private and presence channels",
+            ));
+        }
+        let size = serde_json::to_string(&data).map_or(usize::MAX, |json| json.len());
+        if size > MAX_CLIENT_EVENT_BYTES {
+            return Err(Error::ClientEventRefused("the data is larger than 10 KB"));
+        }
+        self.outbox.push(channel, event, data, now)?;
+        self.flush_outbox(now);
+        Ok(())
+    }
+
+    /// Signs the user in (pusher-js `signin()`): now if connected, else once connected, and again
+    /// after every reconnect.
+    pub fn signin(&mut self, _now: Instant) {
+        let connected = self.is_connected();
+        self.user.request(connected);
+    }
+
+    // ----- inputs from the driver -------------------------------------------------------------
+
+    /// A text frame arrived on a socket.
+    pub fn handle_message(&mut self, handle: SocketHandle, text: &str, now: Instant) {
+        if self.socket != Some(handle) {
+            return;
+        }
+        self.note_activity(now);
+        let message = match ServerMessage::parse(text) {
+            Ok(message) => message,
+            Err(error) => {
+                self.out.error(error);
+                return;
+            }
+        };
+        match message {
+            ServerMessage::ConnectionEstablished {
+                socket_id,
+                activity_timeout,
+            } => self.handle_established(socket_id, activity_timeout, now),
+            ServerMessage::Error { code, message } => {
+                self.out.error(Error::Server { code, message });
+            }
+            ServerMessage::Ping => self.out.send(&ClientMessage::Pong),
+            ServerMessage::Pong => {}
+            ServerMessage::SigninSuccess { user_data } => {
+                if let Some(id) = self.user.handle_success(&user_data, &mut self.out) {
+                    let channel = format!("{SERVER_TO_USER_PREFIX}{id}");
+                    let kind = ChannelKind::of(&channel);
+                    self.subscriptions
+                        .subscribe(&channel, kind, true, &mut self.out);
+                }
+            }
+            ServerMessage::Watchlist(events) => {
+                for event in events {
+                    self.out.event(Event::Watchlist {
+                        kind: event.kind,
+                        user_ids: event.user_ids,
+                    });
+                }
+            }
+            other => {
+                if self.subscriptions.handle_message(other, &mut self.out) {
+                    self.flush_outbox(now);
+                }
+            }
+        }
+    }
+
+    /// A socket closed (or failed to open) with this close code and reason.
+    pub fn handle_close(&mut self, handle: SocketHandle, code: u16, reason: &str, now: Instant) {
+        if self.socket != Some(handle) {
+            return;
+        }
+        self.socket = None;
+        let uptime = self
+            .connected_at
+            .map(|at| now.saturating_duration_since(at));
+        self.lose_socket();
+        if uptime.is_some_and(|up| self.backoff.is_stable(up)) {
+            self.backoff.reset();
+        }
+        if (4000..5000).contains(&code) {
+            self.out.error(Error::Closed {
+                code,
+                reason: reason.to_owned(),
+            });
+        }
+        match code {
+            4000 => {
+                self.use_tls = true;
+                self.retry(Retry::Now, now);
+            }
+            4001..=4099 => {
+                self.wanted = false;
+                self.timers = Timers::default();
+                self.set_state(State::Disconnected);
+            }
+            4100..=4199 => self.retry(Retry::Backoff(Duration::from_secs(1)), now),
+            4200..=4299 => self.retry(Retry::Now, now),
+            _ => self.retry(Retry::Backoff(Duration::ZERO), now),
+        }
+    }
+
+    /// The answer to an [`Output::Authorize`]: one result per channel (see
+    /// [`AuthRequest::parse_response`](crate::AuthRequest::parse_response)).
+    pub fn handle_channel_auth(
+        &mut self,
+        id: AuthRequestId,
+        results: Vec<(String, Result<ChannelAuth, AuthError>)>,
+        _now: Instant,
+    ) {
+        for (channel, result) in results {
+            self.subscriptions
+                .handle_auth(id, &channel, result, self.user.id(), &mut self.out);
+        }
+    }
+
+    /// The answer to an [`Output::AuthorizeUser`].
+    pub fn handle_user_auth(
+        &mut self,
+        id: AuthRequestId,
+        result: Result<UserAuth, AuthError>,
+        _now: Instant,
+    ) {
+        self.user.handle_auth(id, result, &mut self.out);
+    }
+
+    /// Time passed: fire every deadline that is due.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let due = |deadline: Option<Instant>| deadline.is_some_and(|at| at <= now);
+        if due(self.timers.unavailable) {
+            self.timers.unavailable = None;
+            if self.state == State::Connecting {
+                self.set_state(State::Unavailable);
+            }
+        }
+        if due(self.timers.retry) {
+            self.timers.retry = None;
+            if self.wanted && self.online && self.socket.is_none() {
+                self.open_socket(now);
+            }
+        }
+        if due(self.timers.handshake) {
+            self.timers.handshake = None;
+            self.close_socket("no handshake from the server");
+            self.retry(Retry::Backoff(Duration::ZERO), now);
+        }
+        if due(self.timers.pong) {
+            self.timers.pong = None;
+            self.close_socket("no pong from the server");
+            self.retry(Retry::Now, now);
+        } else if due(self.timers.ping) {
+            self.timers.ping = None;
+            self.out.send(&ClientMessage::Ping);
+            self.timers.pong = Some(now + self.config.pong_timeout);
+        }
+        for dropped in self.outbox.expire(now) {
+            self.out.error(dropped);
+        }
+        self.flush_outbox(now);
+    }
+
+    // ----- outputs ----------------------------------------------------------------------------
+
+    /// The next thing to do or to tell the user; call until `None` after every input.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        if let Some(socket_id) = self.socket_id.as_deref() {
+            let ctx = AuthContext {
+                socket_id,
+                batched: self.config.batch_auth,
+                next_id: &mut self.next_request,
+            };
+            self.subscriptions.flush_auth(ctx, &mut self.out);
+            self.user
+                .flush_auth(socket_id, &mut self.next_request, &mut self.out);
+        }
+        self.out.pop()
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) must next be called, if ever.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.timers
+            .earliest()
+            .into_iter()
+            .chain(self.outbox.next_deadline())
+            .min()
+    }
+
+    // ----- queries ----------------------------------------------------------------------------
+
+    /// The connection state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// The socket id while connected.
+    pub fn socket_id(&self) -> Option<&str> {
+        self.socket_id.as_deref()
+    }
+
+    /// A channel's subscription state, if subscribed or subscribing.
+    pub fn channel(&self, name: &str) -> Option<ChannelStatus> {
+        self.subscriptions.status(name)
+    }
+
+    /// Every channel subscribed or subscribing, by name.
+    pub fn channels(&self) -> impl Iterator<Item = &str> {
+        self.subscriptions.names()
+    }
+
+    /// A presence channel's members, once subscribed.
+    pub fn members(&self, channel: &str) -> Option<&Members> {
+        self.subscriptions.members(channel)
+    }
+
+    /// The signed-in user's id.
+    pub fn user_id(&self) -> Option<&str> {
+        self.user.id()
+    }
+
+    /// How many client events wait in the outbox.
+    pub fn queued_client_events(&self) -> usize {
+        self.outbox.len()
+    }
+
+    /// The options it was made with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    // ----- internals --------------------------------------------------------------------------
+
+    fn is_connected(&self) -> bool {
+        self.state == State::Connected
+    }
+
+    fn set_state(&mut self, state: State) {
+        if self.state != state {
+            let previous = std::mem::replace(&mut self.state, state);
+            self.out.event(Event::StateChange {
+                previous,
+                current: state,
+            });
+        }
+    }
+
+    fn open_socket(&mut self, now: Instant) {
+        self.timers.retry = None;
+        self.next_handle = self.next_handle.wrapping_add(1);
+        let handle = SocketHandle(self.next_handle);
+        self.socket = Some(handle);
+        self.timers.handshake = Some(now + self.config.pong_timeout);
+        if !matches!(self.state, State::Connecting | State::Unavailable) {
+            self.set_state(State::Connecting);
+            self.timers.unavailable = Some(now + self.config.unavailable_timeout);
+        }
+        self.out.push(Output::Open {
+            handle,
+            url: self.config.url(self.use_tls),
+        });
+    }
+
+    /// Closes our socket (if any) and forgets what was tied to it.
+    fn close_socket(&mut self, reason: &str) {
+        if let Some(handle) = self.socket.take() {
+            self.out.push(Output::Close {
+                handle,
+                code: 1000,
+                reason: reason.to_owned(),
+            });
+        }
+        self.lose_socket();
+    }
+
+    fn lose_socket(&mut self) {
+        self.socket_id = None;
+        self.connected_at = None;
+        self.timers.handshake = None;
+        self.timers.ping = None;
+        self.timers.pong = None;
+        self.subscriptions.reset();
+        self.user.reset();
+    }
+
+    fn retry(&mut self, retry: Retry, now: Instant) {
+        if !self.wanted {
+            return;
+        }
+        if !self.online {
+            self.set_state(State::Unavailable);
+            return;
+        }
+        let delay = match retry {
+            Retry::Now => Duration::ZERO,
+            Retry::Backoff(floor) => self.backoff.next_delay(floor),
+        };
+        self.out.event(Event::ConnectingIn(delay));
+        if delay.is_zero() {
+            self.open_socket(now);
+        } else {
+            if !matches!(self.state, State::Connecting | State::Unavailable) {
+                self.set_state(State::Connecting);
+                self.timers.unavailable = Some(now + self.config.unavailable_timeout);
+            }
+            self.timers.retry = Some(now + delay);
+        }
+    }
+
+    fn note_activity(&mut self, now: Instant) {
+        self.timers.pong = None;
+        if self.is_connected() {
+            self.timers.ping = Some(now + self.activity_timeout);
+        }
+    }
+
+    fn handle_established(
+        &mut self,
+        socket_id: String,
+        activity_timeout: Option<u64>,
+        now: Instant,
+    ) {
+        if self.is_connected() {
+            return;
+        }
+        let timeout = match activity_timeout {
+            Some(seconds) if seconds > 0 => Duration::from_secs(seconds),
+            _ => {
+                return self.refuse_handshake("activity_timeout is missing or 0", now);
+            }
+        };
+        if !is_valid_socket_id(&socket_id) {
+            return self.refuse_handshake("socket_id is not of the form 123.456", now);
+        }
+        self.socket_id = Some(socket_id);
+        self.connected_at = Some(now);
+        self.activity_timeout = timeout.min(self.config.activity_timeout);
+        self.timers.handshake = None;
+        self.timers.unavailable = None;
+        self.timers.ping = Some(now + self.activity_timeout);
+        self.set_state(State::Connected);
+        self.subscriptions.start_all(&mut self.out);
+        self.user.on_connected();
+        self.flush_outbox(now);
+    }
+
+    fn refuse_handshake(&mut self, reason: &str, now: Instant) {
+        self.out.error(Error::InvalidHandshake(reason.to_owned()));
+        self.close_socket(reason);
+        self.retry(Retry::Backoff(Duration::ZERO), now);
+    }
+
+    fn flush_outbox(&mut self, now: Instant) {
+        if !self.is_connected() {
+            return;
+        }
+        let ready = self
+            .outbox
+            .take_ready(now, |channel| self.subscriptions.is_subscribed(channel));
+        for message in ready {
+            self.out.send(&message);
+        }
+    }
+}
+
+/// `^\d+\.\d+$`
+fn is_valid_socket_id(id: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    id.split_once('.')
+        .is_some_and(|(a, b)| digits(a) && digits(b))
+}

@@ -1,0 +1,81 @@
+//! End-to-end encrypted channels: `{nonce, ciphertext}` payloads opened with the channel's shared
+//! secret (NaCl `crypto_secretbox`, XSalsa20-Poly1305).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use crypto_secretbox::aead::{Aead, KeyInit};
+use crypto_secretbox::{Nonce, XSalsa20Poly1305};
+use serde_json::Value;
+
+/// Length of a shared secret in bytes.
+pub const KEY_LEN: usize = 32;
+/// Length of a secretbox nonce in bytes.
+pub const NONCE_LEN: usize = 24;
+
+/// A channel's 32-byte key. Its `Debug` never shows the bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SharedSecret([u8; KEY_LEN]);
+
+impl std::fmt::Debug for SharedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedSecret(<redacted>)")
+    }
+}
+
+/// Why an encrypted payload could not be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecryptError {
+    /// The payload is not `{nonce, ciphertext}` with valid base64 and a 24-byte nonce.
+    Format,
+    /// The key does not open the box (wrong key or tampered data).
+    Key,
+}
+
+impl SharedSecret {
+    /// Wraps raw key bytes.
+    pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
+        Self(bytes)
+    }
+
+    /// Reads the base64 `shared_secret` of an auth response; `None` unless it is 32 bytes.
+    pub fn from_base64(text: &str) -> Option<Self> {
+        let bytes = BASE64.decode(text).ok()?;
+        <[u8; KEY_LEN]>::try_from(bytes.as_slice()).ok().map(Self)
+    }
+
+    /// The key as base64, for auth responses a server writes.
+    pub fn to_base64(&self) -> String {
+        BASE64.encode(self.0)
+    }
+
+    /// Opens `{"nonce", "ciphertext"}`; the plaintext is parsed as JSON, else kept as a string.
+    pub fn decrypt(&self, data: &Value) -> Result<Value, DecryptError> {
+        let field = |name: &str| {
+            data.get(name)
+                .and_then(Value::as_str)
+                .and_then(|text| BASE64.decode(text).ok())
+                .ok_or(DecryptError::Format)
+        };
+        let nonce = <[u8; NONCE_LEN]>::try_from(field("nonce")?.as_slice())
+            .map_err(|_| DecryptError::Format)?;
+        let ciphertext = field("ciphertext")?;
+        let plain = XSalsa20Poly1305::new(&self.0.into())
+            .decrypt(&Nonce::from(nonce), ciphertext.as_slice())
+            .map_err(|_| DecryptError::Key)?;
+        let text = String::from_utf8(plain).map_err(|_| DecryptError::Format)?;
+        Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Seals `plaintext` with the given nonce into `{"nonce", "ciphertext"}`, as a server SDK does
+    /// before triggering on an encrypted channel. The nonce must be fresh and random per event.
+    #[cfg(feature = "server")]
+    pub fn encrypt(&self, nonce: &[u8; NONCE_LEN], plaintext: &[u8]) -> Value {
+        let ciphertext = XSalsa20Poly1305::new(&self.0.into())
+            .encrypt(&Nonce::from(*nonce), plaintext)
+            .unwrap_or_default();
+        serde_json::json!({
+            "nonce": BASE64.encode(nonce),
+            "ciphertext": BASE64.encode(ciphertext),
+        })
+    }
+}

@@ -1,0 +1,168 @@
+//! Client events waiting to be sent: kept while the connection is down or the channel is not yet
+//! subscribed, released in order and within the client-side rate limit, bounded in count and age.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::error::{DropReason, Error};
+use crate::time::Instant;
+use crate::wire::ClientMessage;
+
+/// The window the rate limit counts over.
+const RATE_WINDOW: Duration = Duration::from_secs(1);
+
+/// Bounds of the outbox and the rate of sending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxConfig {
+    /// The most events it holds; triggering beyond that is refused.
+    pub capacity: usize,
+    /// How long an event may wait before it is dropped.
+    pub max_age: Duration,
+    /// The most client events sent in any one second (Pusher's limit is 10); 0 means no limit.
+    pub per_second: u32,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        Self {
+            capacity: 100,
+            max_age: Duration::from_secs(30),
+            per_second: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Queued {
+    channel: String,
+    event: String,
+    data: Value,
+    queued_at: Instant,
+}
+
+/// The queue of client events and the record of recent sends.
+#[derive(Debug, Clone)]
+pub(crate) struct Outbox {
+    config: OutboxConfig,
+    queue: VecDeque<Queued>,
+    recent_sends: VecDeque<Instant>,
+}
+
+impl Outbox {
+    pub(crate) fn new(config: OutboxConfig) -> Self {
+        Self {
+            config,
+            queue: VecDeque::new(),
+            recent_sends: VecDeque::new(),
+        }
+    }
+
+    /// Queues an event, or refuses it when the outbox is full.
+    pub(crate) fn push(
+        &mut self,
+        channel: &str,
+        event: &str,
+        data: Value,
+        now: Instant,
+    ) -> Result<(), Error> {
+        if self.queue.len() >= self.config.capacity {
+            return Err(Error::ClientEventRefused("the outbox is full"));
+        }
+        self.queue.push_back(Queued {
+            channel: channel.to_owned(),
+            event: event.to_owned(),
+            data,
+            queued_at: now,
+        });
+        Ok(())
+    }
+
+    /// How many events wait.
+    pub(crate) fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Drops the events older than the maximum age.
+    pub(crate) fn expire(&mut self, now: Instant) -> Vec<Error> {
+        let max_age = self.config.max_age;
+        self.remove_where(
+            |q| now.saturating_duration_since(q.queued_at) >= max_age,
+            DropReason::Expired,
+        )
+    }
+
+    /// Drops the events of a channel that was unsubscribed.
+    pub(crate) fn drop_channel(&mut self, channel: &str) -> Vec<Error> {
+        self.remove_where(|q| q.channel == channel, DropReason::Unsubscribed)
+    }
+
+    /// Takes the events that may go now, in order: those whose channel is `sendable`, as many as
+    /// the rate limit allows. Events of other channels keep their place.
+    pub(crate) fn take_ready(
+        &mut self,
+        now: Instant,
+        sendable: impl Fn(&str) -> bool,
+    ) -> Vec<ClientMessage> {
+        while self
+            .recent_sends
+            .front()
+            .is_some_and(|sent| now.saturating_duration_since(*sent) >= RATE_WINDOW)
+        {
+            self.recent_sends.pop_front();
+        }
+        let mut ready = Vec::new();
+        let mut kept = VecDeque::new();
+        for queued in std::mem::take(&mut self.queue) {
+            if sendable(&queued.channel) && self.rate_allows(self.recent_sends.len()) {
+                self.recent_sends.push_back(now);
+                ready.push(ClientMessage::ClientEvent {
+                    event: queued.event,
+                    channel: queued.channel,
+                    data: queued.data,
+                });
+            } else {
+                kept.push_back(queued);
+            }
+        }
+        self.queue = kept;
+        ready
+    }
+
+    /// When the outbox next needs attention: an event's expiry, or the rate window reopening.
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        let expiry = self
+            .queue
+            .front()
+            .map(|q| q.queued_at + self.config.max_age);
+        let window = if self.queue.is_empty() || self.rate_allows(self.recent_sends.len()) {
+            None
+        } else {
+            self.recent_sends.front().map(|sent| *sent + RATE_WINDOW)
+        };
+        expiry.into_iter().chain(window).min()
+    }
+
+    fn rate_allows(&self, sent_in_window: usize) -> bool {
+        self.config.per_second == 0
+            || sent_in_window < usize::try_from(self.config.per_second).unwrap_or(usize::MAX)
+    }
+
+    fn remove_where(&mut self, doomed: impl Fn(&Queued) -> bool, reason: DropReason) -> Vec<Error> {
+        let mut dropped = Vec::new();
+        self.queue.retain(|q| {
+            if doomed(q) {
+                dropped.push(Error::ClientEventDropped {
+                    channel: q.channel.clone(),
+                    event: q.event.clone(),
+                    reason,
+                });
+                false
+            } else {
+                true
+            }
+        });
+        dropped
+    }
+}

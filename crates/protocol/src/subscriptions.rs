@@ -1,0 +1,528 @@
+//! The channels the user subscribed to: each one's subscription state, presence members, encryption
+//! key and count, kept across reconnects and re-authorized on each new socket.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::Error;
+use crate::auth::{AuthError, AuthRequest, AuthRequestId, ChannelAuth};
+use crate::channels::{Access, ChannelKind};
+use crate::crypto::{DecryptError, SharedSecret};
+use crate::event::{Event, Output, Outputs};
+use crate::presence::{Added, Members};
+use crate::wire::{ClientMessage, ServerMessage};
+
+/// The most encrypted events kept while a fresh key is fetched.
+const MAX_EVENTS_AWAITING_KEY: usize = 100;
+
+/// Where a channel's subscription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SubState {
+    /// Waiting for a connection.
+    Idle,
+    /// Auth will be requested at the next flush.
+    AwaitingAuth,
+    /// Auth requested; waiting for the answer.
+    Authorizing(AuthRequestId),
+    /// `pusher:subscribe` sent; waiting for the server.
+    Pending,
+    /// The server confirmed.
+    Subscribed,
+    /// Auth or the server refused; retried on the next connection.
+    Failed,
+}
+
+/// A fresh key being fetched for an encrypted channel, and the events waiting for it.
+#[derive(Debug)]
+struct KeyRefresh {
+    request: Option<AuthRequestId>,
+    events: Vec<(String, Value)>,
+}
+
+#[derive(Debug)]
+struct Channel {
+    kind: ChannelKind,
+    state: SubState,
+    /// Unsubscribed while pending: unsubscribe as soon as the server confirms.
+    cancelled: bool,
+    my_id: Option<String>,
+    members: Option<Members>,
+    secret: Option<SharedSecret>,
+    refresh: Option<KeyRefresh>,
+    count: Option<u64>,
+}
+
+/// A channel's state as the user sees it (pusher-js's `subscribed`, `subscriptionPending`,
+/// `subscriptionCount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelStatus {
+    /// Its kind.
+    pub kind: ChannelKind,
+    /// The server confirmed the subscription.
+    pub subscribed: bool,
+    /// Auth or the server's answer is awaited.
+    pub pending: bool,
+    /// The last subscription count the server sent.
+    pub subscription_count: Option<u64>,
+}
+
+/// What building auth requests needs from the connection.
+pub(crate) struct AuthContext<'a> {
+    pub(crate) socket_id: &'a str,
+    pub(crate) batched: bool,
+    pub(crate) next_id: &'a mut u64,
+}
+
+/// Every channel the user asked for, by name.
+#[derive(Debug, Default)]
+pub(crate) struct Subscriptions {
+    channels: BTreeMap<String, Channel>,
+    auth_queue: Vec<String>,
+}
+
+impl Subscriptions {
+    /// Adds a channel (or revives one whose unsubscribe is pending) and starts it when connected.
+    pub(crate) fn subscribe(
+        &mut self,
+        name: &str,
+        kind: ChannelKind,
+        connected: bool,
+        out: &mut Outputs,
+    ) {
+        if let Some(channel) = self.channels.get_mut(name) {
+            channel.cancelled = false;
+            return;
+        }
+        self.channels.insert(
+            name.to_owned(),
+            Channel {
+                kind,
+                state: SubState::Idle,
+                cancelled: false,
+                my_id: None,
+                members: None,
+                secret: None,
+                refresh: None,
+                count: None,
+            },
+        );
+        if connected {
+            self.start(name, out);
+        }
+    }
+
+    /// Starts every channel on a new connection.
+    pub(crate) fn start_all(&mut self, out: &mut Outputs) {
+        let names: Vec<String> = self.channels.keys().cloned().collect();
+        for name in names {
+            self.start(&name, out);
+        }
+    }
+
+    fn start(&mut self, name: &str, out: &mut Outputs) {
+        let Some(channel) = self.channels.get_mut(name) else {
+            return;
+        };
+        if channel.kind.needs_auth() {
+            channel.state = SubState::AwaitingAuth;
+            self.auth_queue.push(name.to_owned());
+        } else {
+            let auth = (channel.kind.access == Access::ServerToUser).then(String::new);
+            out.send(&ClientMessage::Subscribe {
+                channel: name.to_owned(),
+                auth,
+                channel_data: None,
+            });
+            channel.state = SubState::Pending;
+        }
+    }
+
+    /// Turns the channels waiting for auth into requests: one batched request, or one each.
+    pub(crate) fn flush_auth(&mut self, ctx: AuthContext<'_>, out: &mut Outputs) {
+        let mut waiting: Vec<String> = Vec::new();
+        for name in std::mem::take(&mut self.auth_queue) {
+            if !waiting.contains(&name) {
+                waiting.push(name);
+            }
+        }
+        let groups: Vec<Vec<String>> = if ctx.batched {
+            vec![waiting]
+                .into_iter()
+                .filter(|g| !g.is_empty())
+                .collect()
+        } else {
+            waiting.into_iter().map(|name| vec![name]).collect()
+        };
+        for group in groups {
+            *ctx.next_id = ctx.next_id.wrapping_add(1);
+            let id = AuthRequestId(*ctx.next_id);
+            for name in &group {
+                if let Some(channel) = self.channels.get_mut(name) {
+                    match (&channel.state, channel.refresh.as_mut()) {
+                        (SubState::AwaitingAuth, _) => channel.state = SubState::Authorizing(id),
+                        (_, Some(refresh)) => refresh.request = Some(id),
+                        _ => {}
+                    }
+                }
+            }
+            out.push(Output::Authorize(AuthRequest {
+                id,
+                socket_id: ctx.socket_id.to_owned(),
+                channels: group,
+                batched: ctx.batched,
+            }));
+        }
+    }
+
+    /// Takes one channel's auth answer: subscribes, fails the subscription, or installs a fresh
+    /// key. Answers to requests that are no longer current are ignored.
+    pub(crate) fn handle_auth(
+        &mut self,
+        id: AuthRequestId,
+        name: &str,
+        result: Result<ChannelAuth, AuthError>,
+        signed_in_user: Option<&str>,
+        out: &mut Outputs,
+    ) {
+        let Some(channel) = self.channels.get_mut(name) else {
+            return;
+        };
+        if channel.state == SubState::Authorizing(id) {
+            match result.and_then(|auth| subscribe_message(name, channel.kind, auth)) {
+                Ok((message, my_id, secret)) => {
+                    out.send(&message);
+                    channel.state = SubState::Pending;
+                    channel.my_id = my_id.or_else(|| signed_in_user.map(str::to_owned));
+                    channel.secret = secret;
+                }
+                Err(error) => fail(name, channel, error, out),
+            }
+        } else if channel
+            .refresh
+            .as_ref()
+            .is_some_and(|r| r.request == Some(id))
+        {
+            let events = channel.refresh.take().map(|r| r.events).unwrap_or_default();
+            let fresh = result
+                .ok()
+                .and_then(|auth| auth.shared_secret)
+                .and_then(|key| SharedSecret::from_base64(&key));
+            if fresh.is_some() {
+                channel.secret = fresh;
+            }
+            for (event, data) in events {
+                let decrypted = channel.secret.as_ref().map(|key| key.decrypt(&data));
+                match decrypted {
+                    Some(Ok(data)) => out.event(message(name, event, data, None)),
+                    _ => out.error(Error::Decryption {
+                        channel: name.to_owned(),
+                        event,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Removes a channel, or marks a pending one to be unsubscribed once confirmed. Returns
+    /// whether the channel was known.
+    pub(crate) fn unsubscribe(&mut self, name: &str, out: &mut Outputs) -> bool {
+        let Some(channel) = self.channels.get_mut(name) else {
+            return false;
+        };
+        match channel.state {
+            SubState::Pending => channel.cancelled = true,
+            SubState::Subscribed => {
+                out.send(&ClientMessage::Unsubscribe {
+                    channel: name.to_owned(),
+                });
+                self.channels.remove(name);
+            }
+            _ => {
+                self.channels.remove(name);
+                self.auth_queue.retain(|queued| queued != name);
+            }
+        }
+        true
+    }
+
+    /// Forgets everything tied to the lost socket: members, keys, counts, pending auth. Channels
+    /// whose unsubscribe was pending are dropped, and so is the server-to-user channel (sign-in
+    /// subscribes it again).
+    pub(crate) fn reset(&mut self) {
+        self.auth_queue.clear();
+        self.channels
+            .retain(|_, c| !c.cancelled && c.kind.access != Access::ServerToUser);
+        for channel in self.channels.values_mut() {
+            channel.state = SubState::Idle;
+            channel.my_id = None;
+            channel.members = None;
+            channel.secret = None;
+            channel.refresh = None;
+            channel.count = None;
+        }
+    }
+
+    /// Handles a server message about channels. Returns whether a channel became subscribed (so
+    /// that queued client events may go).
+    pub(crate) fn handle_message(&mut self, message: ServerMessage, out: &mut Outputs) -> bool {
+        match message {
+            ServerMessage::SubscriptionSucceeded {
+                channel: name,
+                presence,
+            } => {
+                let Some(channel) = self.channels.get_mut(&name) else {
+                    return false;
+                };
+                if channel.cancelled {
+                    out.send(&ClientMessage::Unsubscribe {
+                        channel: name.clone(),
+                    });
+                    self.channels.remove(&name);
+                    return false;
+                }
+                channel.state = SubState::Subscribed;
+                if channel.kind.access == Access::Presence {
+                    let (members, cut) =
+                        Members::from_presence(presence.unwrap_or_default(), channel.my_id.clone());
+                    channel.members = Some(members);
+                    if cut {
+                        out.error(Error::TooManyMembers(name.clone()));
+                    }
+                }
+                out.event(Event::SubscriptionSucceeded { channel: name });
+                return true;
+            }
+            ServerMessage::SubscriptionError {
+                channel: name,
+                error,
+            } => {
+                if let Some(channel) = self.channels.get_mut(&name) {
+                    if channel.cancelled {
+                        self.channels.remove(&name);
+                    } else {
+                        fail(&name, channel, error, out);
+                    }
+                }
+            }
+            ServerMessage::SubscriptionCount {
+                channel: name,
+                count,
+            } => {
+                if let Some(channel) = self.channels.get_mut(&name) {
+                    channel.count = Some(count);
+                    out.event(Event::SubscriptionCount {
+                        channel: name,
+                        count,
+                    });
+                }
+            }
+            ServerMessage::CacheMiss { channel } if self.channels.contains_key(&channel) => {
+                out.event(Event::CacheMiss { channel });
+            }
+            ServerMessage::MemberAdded {
+                channel: name,
+                user_id,
+                user_info,
+            } => {
+                let members = self
+                    .channels
+                    .get_mut(&name)
+                    .and_then(|c| c.members.as_mut());
+                if let Some(members) = members {
+                    match members.add(user_id.clone(), user_info.clone()) {
+                        Added::New => out.event(Event::MemberAdded {
+                            channel: name,
+                            member: crate::presence::Member {
+                                id: user_id,
+                                info: user_info,
+                            },
+                        }),
+                        Added::Known => {}
+                        Added::Full => out.error(Error::TooManyMembers(name)),
+                    }
+                }
+            }
+            ServerMessage::MemberRemoved {
+                channel: name,
+                user_id,
+            } => {
+                let members = self
+                    .channels
+                    .get_mut(&name)
+                    .and_then(|c| c.members.as_mut());
+                if let Some(member) = members.and_then(|m| m.remove(&user_id)) {
+                    out.event(Event::MemberRemoved {
+                        channel: name,
+                        member,
+                    });
+                }
+            }
+            ServerMessage::Event {
+                event,
+                channel,
+                data,
+                user_id,
+            } => self.handle_event(event, channel, data, user_id, out),
+            _ => {}
+        }
+        false
+    }
+
+    /// Passes an event to the user, decrypting it on encrypted channels.
+    fn handle_event(
+        &mut self,
+        event: String,
+        channel: Option<String>,
+        data: Value,
+        user_id: Option<String>,
+        out: &mut Outputs,
+    ) {
+        if event.starts_with("pusher_internal:") {
+            return;
+        }
+        let encrypted = channel
+            .as_ref()
+            .and_then(|name| self.channels.get_mut(name).map(|c| (name, c)))
+            .filter(|(_, c)| c.kind.access == Access::Encrypted && !event.starts_with("pusher:"));
+        let Some((name, encrypted)) = encrypted else {
+            out.event(Event::Message {
+                channel,
+                event,
+                data,
+                user_id,
+            });
+            return;
+        };
+        let Some(secret) = encrypted.secret.as_ref() else {
+            // Events before the key arrives are dropped, like pusher-js does.
+            return;
+        };
+        match secret.decrypt(&data) {
+            Ok(plain) => out.event(message(name, event, plain, user_id)),
+            Err(DecryptError::Format) => out.error(Error::Decryption {
+                channel: name.clone(),
+                event,
+            }),
+            Err(DecryptError::Key) => match encrypted.refresh.as_mut() {
+                Some(refresh) if refresh.events.len() < MAX_EVENTS_AWAITING_KEY => {
+                    refresh.events.push((event, data));
+                }
+                Some(_) => out.error(Error::Decryption {
+                    channel: name.clone(),
+                    event,
+                }),
+                None => {
+                    encrypted.refresh = Some(KeyRefresh {
+                        request: None,
+                        events: vec![(event, data)],
+                    });
+                    self.auth_queue.push(name.clone());
+                }
+            },
+        }
+    }
+
+    /// Whether the server confirmed the channel (client events may be sent on it).
+    pub(crate) fn is_subscribed(&self, name: &str) -> bool {
+        self.channels
+            .get(name)
+            .is_some_and(|c| c.state == SubState::Subscribed && !c.cancelled)
+    }
+
+    /// The user-visible state of a channel.
+    pub(crate) fn status(&self, name: &str) -> Option<ChannelStatus> {
+        self.channels
+            .get(name)
+            .filter(|c| !c.cancelled)
+            .map(|c| ChannelStatus {
+                kind: c.kind,
+                subscribed: c.state == SubState::Subscribed,
+                pending: matches!(
+                    c.state,
+                    SubState::Idle
+                        | SubState::AwaitingAuth
+                        | SubState::Authorizing(_)
+                        | SubState::Pending
+                ),
+                subscription_count: c.count,
+            })
+    }
+
+    /// A presence channel's members, once subscribed.
+    pub(crate) fn members(&self, name: &str) -> Option<&Members> {
+        self.channels.get(name).and_then(|c| c.members.as_ref())
+    }
+
+    /// Every channel the user is subscribed to (or subscribing), by name.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.channels
+            .iter()
+            .filter(|(_, c)| !c.cancelled)
+            .map(|(name, _)| name.as_str())
+    }
+}
+
+fn fail(name: &str, channel: &mut Channel, error: AuthError, out: &mut Outputs) {
+    channel.state = SubState::Failed;
+    out.event(Event::SubscriptionError {
+        channel: name.to_owned(),
+        error,
+    });
+}
+
+fn message(channel: &str, event: String, data: Value, user_id: Option<String>) -> Event {
+    Event::Message {
+        channel: Some(channel.to_owned()),
+        event,
+        data,
+        user_id,
+    }
+}
+
+/// Checks an auth answer against the channel's kind and builds the subscribe frame, with our
+/// presence id and the channel key when there are any.
+#[allow(clippy::type_complexity)]
+fn subscribe_message(
+    name: &str,
+    kind: ChannelKind,
+    auth: ChannelAuth,
+) -> Result<(ClientMessage, Option<String>, Option<SharedSecret>), AuthError> {
+    let invalid = |what: &str| AuthError::new(format!("invalid auth answer: {what}"), Some(200));
+    let my_id = match (&kind.access, &auth.channel_data) {
+        (Access::Presence, Some(data)) => {
+            let parsed: Value =
+                serde_json::from_str(data).map_err(|_| invalid("channel_data is not JSON"))?;
+            match parsed.get("user_id") {
+                Some(Value::String(id)) if !id.is_empty() => Some(id.clone()),
+                Some(Value::Number(id)) => Some(id.to_string()),
+                _ => return Err(invalid("channel_data has no user_id")),
+            }
+        }
+        _ => None,
+    };
+    let secret = if kind.access == Access::Encrypted {
+        let key = auth
+            .shared_secret
+            .as_deref()
+            .and_then(SharedSecret::from_base64)
+            .ok_or_else(|| invalid("an encrypted channel needs a 32-byte base64 shared_secret"))?;
+        Some(key)
+    } else {
+        None
+    };
+    let channel_data = if kind.access == Access::Presence {
+        auth.channel_data
+    } else {
+        None
+    };
+    Ok((
+        ClientMessage::Subscribe {
+            channel: name.to_owned(),
+            auth: Some(auth.auth),
+            channel_data,
+        },
+        my_id,
+        secret,
+    ))
+}

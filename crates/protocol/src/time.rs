@@ -1,0 +1,46 @@
+//! Time as an input: the driver says what time it is, the core never asks.
+
+use std::ops::{Add, Sub};
+use std::time::Duration;
+
+/// A point in time, in milliseconds since an epoch the driver chooses (for example
+/// `performance.now()` in a browser, or a monotonic clock natively).
+///
+/// Only differences between instants matter, so any monotonic source works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Instant(u64);
+
+impl Instant {
+    /// The instant `millis` milliseconds after the driver's epoch.
+    pub const fn from_millis(millis: u64) -> Self {
+        Self(millis)
+    }
+
+    /// Milliseconds since the driver's epoch.
+    pub const fn as_millis(self) -> u64 {
+        self.0
+    }
+
+    /// How long after `earlier` this instant is (zero if it is not later).
+    pub fn saturating_duration_since(self, earlier: Instant) -> Duration {
+        Duration::from_millis(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl Add<Duration> for Instant {
+    type Output = Instant;
+
+    fn add(self, rhs: Duration) -> Instant {
+        let millis = u64::try_from(rhs.as_millis()).unwrap_or(u64::MAX);
+        Instant(self.0.saturating_add(millis))
+    }
+}
+
+impl Sub<Duration> for Instant {
+    type Output = Instant;
+
+    fn sub(self, rhs: Duration) -> Instant {
+        let millis = u64::try_from(rhs.as_millis()).unwrap_or(u64::MAX);
+        Instant(self.0.saturating_sub(millis))
+    }
+}

@@ -1,0 +1,143 @@
+//! User sign-in (PROTOCOL.md section 6): fetch a user authorization, send `pusher:signin`, and on
+//! `pusher:signin_success` know who we are. Repeated on every new connection once asked for.
+
+use serde_json::Value;
+
+use crate::auth::{AuthError, AuthRequestId, UserAuth, UserAuthRequest};
+use crate::event::{Event, Output, Outputs};
+use crate::wire::ClientMessage;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SigninState {
+    /// Not signing in on this socket.
+    Idle,
+    /// A user auth request goes out at the next flush.
+    AwaitingAuth,
+    /// Waiting for the user auth endpoint.
+    Authorizing(AuthRequestId),
+    /// `pusher:signin` sent; waiting for the server.
+    Pending,
+    /// The server confirmed.
+    SignedIn,
+}
+
+/// The sign-in state of the connection.
+#[derive(Debug)]
+pub(crate) struct User {
+    wanted: bool,
+    state: SigninState,
+    id: Option<String>,
+}
+
+impl Default for User {
+    fn default() -> Self {
+        Self {
+            wanted: false,
+            state: SigninState::Idle,
+            id: None,
+        }
+    }
+}
+
+impl User {
+    /// The user asked to sign in: now when connected, else on the next connection.
+    pub(crate) fn request(&mut self, connected: bool) {
+        self.wanted = true;
+        if connected && self.state == SigninState::Idle {
+            self.state = SigninState::AwaitingAuth;
+        }
+    }
+
+    /// A new connection: sign in again if the user ever asked to.
+    pub(crate) fn on_connected(&mut self) {
+        if self.wanted {
+            self.state = SigninState::AwaitingAuth;
+        }
+    }
+
+    /// The socket is gone: the sign-in was tied to it.
+    pub(crate) fn reset(&mut self) {
+        self.state = SigninState::Idle;
+        self.id = None;
+    }
+
+    /// Asks the driver for a user authorization when one is due.
+    pub(crate) fn flush_auth(&mut self, socket_id: &str, next_id: &mut u64, out: &mut Outputs) {
+        if self.state == SigninState::AwaitingAuth {
+            *next_id = next_id.wrapping_add(1);
+            let id = AuthRequestId(*next_id);
+            self.state = SigninState::Authorizing(id);
+            out.push(Output::AuthorizeUser(UserAuthRequest {
+                id,
+                socket_id: socket_id.to_owned(),
+            }));
+        }
+    }
+
+    /// Takes the user auth answer: sends `pusher:signin`, or reports `signin_error`.
+    pub(crate) fn handle_auth(
+        &mut self,
+        id: AuthRequestId,
+        result: Result<UserAuth, AuthError>,
+        out: &mut Outputs,
+    ) {
+        if self.state != SigninState::Authorizing(id) {
+            return;
+        }
+        let checked = result.and_then(|auth| {
+            parse_user_data(&auth.user_data)
+                .map(|_| auth)
+                .map_err(|reason| AuthError::new(reason, Some(200)))
+        });
+        match checked {
+            Ok(auth) => {
+                out.send(&ClientMessage::Signin {
+                    auth: auth.auth,
+                    user_data: auth.user_data,
+                });
+                self.state = SigninState::Pending;
+            }
+            Err(error) => {
+                self.state = SigninState::Idle;
+                out.event(Event::SigninError(error));
+            }
+        }
+    }
+
+    /// Takes `pusher:signin_success`; returns the user id when we are now signed in.
+    pub(crate) fn handle_success(&mut self, user_data: &str, out: &mut Outputs) -> Option<String> {
+        if self.state != SigninState::Pending {
+            return None;
+        }
+        match parse_user_data(user_data) {
+            Ok((id, data)) => {
+                self.state = SigninState::SignedIn;
+                self.id = Some(id.clone());
+                out.event(Event::SignedIn {
+                    user_id: id.clone(),
+                    user_data: data,
+                });
+                Some(id)
+            }
+            Err(reason) => {
+                self.state = SigninState::Idle;
+                out.event(Event::SigninError(AuthError::new(reason, None)));
+                None
+            }
+        }
+    }
+
+    /// The signed-in user's id.
+    pub(crate) fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
+
+/// Reads `user_data`: a JSON object whose `id` is a non-empty string.
+fn parse_user_data(text: &str) -> Result<(String, Value), String> {
+    let data: Value = serde_json::from_str(text).map_err(|_| "user_data is not JSON".to_owned())?;
+    match data.get("id") {
+        Some(Value::String(id)) if !id.is_empty() => Ok((id.clone(), data)),
+        _ => Err("user_data.id must be a non-empty string".to_owned()),
+    }
+}
