@@ -5,7 +5,7 @@
 //! user handler) and hands the status and body to [`AuthRequest::parse_response`].
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Identifies one auth request, so that a late answer for an older request is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -108,15 +108,6 @@ impl AuthError {
                 .and_then(Value::as_u64)
                 .and_then(|s| u16::try_from(s).ok()),
         }
-    }
-
-    /// The payload as a JSON object `{type, error, status?}`.
-    pub fn to_value(&self) -> Value {
-        let mut value = json!({ "type": self.kind, "error": self.error });
-        if let (Some(status), Some(map)) = (self.status, value.as_object_mut()) {
-            map.insert("status".to_owned(), json!(status));
-        }
-        value
     }
 }
 

@@ -1,7 +1,7 @@
 //! Messages from the client to the server.
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{Frame, encode, required_channel, str_field};
 use crate::Error;
@@ -120,8 +120,8 @@ impl ClientMessage {
                 Some(json!({ "channel": channel })),
                 None,
             ),
-            ClientMessage::Ping => encode("pusher:ping", None, Some(json!({})), None),
-            ClientMessage::Pong => encode("pusher:pong", None, Some(json!({})), None),
+            ClientMessage::Ping => encode("pusher:ping", None, Some(Map::new()), None),
+            ClientMessage::Pong => encode("pusher:pong", None, Some(Map::new()), None),
             ClientMessage::Signin { auth, user_data } => encode(
                 "pusher:signin",
                 None,

@@ -1,7 +1,7 @@
 //! Messages from the server to the client.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::{Frame, encode, json_string, required_channel, str_field, user_id_field};
 use crate::Error;
@@ -213,8 +213,48 @@ impl ServerMessage {
     }
 
     /// Writes the frame as Pusher does: payloads of internal events as JSON strings, error payloads
-    /// as objects.
+    /// as objects, fields in the order PROTOCOL.md shows.
     pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Established<'a> {
+            socket_id: &'a str,
+            activity_timeout: Option<u64>,
+        }
+        #[derive(Serialize)]
+        struct ErrorData<'a> {
+            message: &'a str,
+            code: Option<u16>,
+        }
+        #[derive(Serialize)]
+        struct Succeeded<'a> {
+            presence: &'a PresenceData,
+        }
+        #[derive(Serialize)]
+        struct Count {
+            subscription_count: u64,
+        }
+        #[derive(Serialize)]
+        struct MemberData<'a> {
+            user_id: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            user_info: Option<&'a Value>,
+        }
+        #[derive(Serialize)]
+        struct Signin<'a> {
+            user_data: &'a str,
+        }
+        #[derive(Serialize)]
+        struct WatchlistEntry<'a> {
+            name: &'a str,
+            user_ids: &'a [String],
+        }
+        #[derive(Serialize)]
+        struct Watchlist<'a> {
+            events: Vec<WatchlistEntry<'a>>,
+        }
+        let internal = |event: &str, channel: &str, data: String| {
+            encode(event, Some(channel), Some(data), None)
+        };
         match self {
             ServerMessage::ConnectionEstablished {
                 socket_id,
@@ -222,43 +262,43 @@ impl ServerMessage {
             } => encode(
                 "pusher:connection_established",
                 None,
-                Some(json_string(&json!({
-                    "socket_id": socket_id,
-                    "activity_timeout": activity_timeout,
-                }))),
+                Some(json_string(&Established {
+                    socket_id,
+                    activity_timeout: *activity_timeout,
+                })),
                 None,
             ),
             ServerMessage::Error { code, message } => encode(
                 "pusher:error",
                 None,
-                Some(json!({ "message": message, "code": code })),
+                Some(ErrorData {
+                    message,
+                    code: *code,
+                }),
                 None,
             ),
-            ServerMessage::Ping => encode("pusher:ping", None, Some(json!({})), None),
-            ServerMessage::Pong => encode("pusher:pong", None, Some(json!({})), None),
-            ServerMessage::SubscriptionSucceeded { channel, presence } => {
-                let data = match presence {
-                    Some(p) => json_string(&json!({ "presence": p })),
-                    None => "{}".to_owned(),
-                };
-                encode(
-                    "pusher_internal:subscription_succeeded",
-                    Some(channel),
-                    Some(data),
-                    None,
-                )
-            }
+            ServerMessage::Ping => encode("pusher:ping", None, Some(Map::new()), None),
+            ServerMessage::Pong => encode("pusher:pong", None, Some(Map::new()), None),
+            ServerMessage::SubscriptionSucceeded { channel, presence } => internal(
+                "pusher_internal:subscription_succeeded",
+                channel,
+                presence.as_ref().map_or_else(
+                    || "{}".to_owned(),
+                    |presence| json_string(&Succeeded { presence }),
+                ),
+            ),
             ServerMessage::SubscriptionError { channel, error } => encode(
                 "pusher:subscription_error",
                 Some(channel),
-                Some(error.to_value()),
+                Some(error),
                 None,
             ),
-            ServerMessage::SubscriptionCount { channel, count } => encode(
+            ServerMessage::SubscriptionCount { channel, count } => internal(
                 "pusher_internal:subscription_count",
-                Some(channel),
-                Some(json_string(&json!({ "subscription_count": count }))),
-                None,
+                channel,
+                json_string(&Count {
+                    subscription_count: *count,
+                }),
             ),
             ServerMessage::CacheMiss { channel } => {
                 encode::<()>("pusher:cache_miss", Some(channel), None, None)
@@ -267,38 +307,42 @@ impl ServerMessage {
                 channel,
                 user_id,
                 user_info,
-            } => encode(
+            } => internal(
                 "pusher_internal:member_added",
-                Some(channel),
-                Some(json_string(
-                    &json!({ "user_id": user_id, "user_info": user_info }),
-                )),
-                None,
+                channel,
+                json_string(&MemberData {
+                    user_id,
+                    user_info: Some(user_info),
+                }),
             ),
-            ServerMessage::MemberRemoved { channel, user_id } => encode(
+            ServerMessage::MemberRemoved { channel, user_id } => internal(
                 "pusher_internal:member_removed",
-                Some(channel),
-                Some(json_string(&json!({ "user_id": user_id }))),
-                None,
+                channel,
+                json_string(&MemberData {
+                    user_id,
+                    user_info: None,
+                }),
             ),
             ServerMessage::SigninSuccess { user_data } => encode(
                 "pusher:signin_success",
                 None,
-                Some(json!({ "user_data": user_data })),
+                Some(Signin { user_data }),
                 None,
             ),
-            ServerMessage::Watchlist(events) => {
-                let events: Vec<Value> = events
-                    .iter()
-                    .map(|e| json!({ "name": e.kind.as_str(), "user_ids": e.user_ids }))
-                    .collect();
-                encode(
-                    "pusher_internal:watchlist_events",
-                    None,
-                    Some(json!({ "events": events })),
-                    None,
-                )
-            }
+            ServerMessage::Watchlist(events) => encode(
+                "pusher_internal:watchlist_events",
+                None,
+                Some(Watchlist {
+                    events: events
+                        .iter()
+                        .map(|e| WatchlistEntry {
+                            name: e.kind.as_str(),
+                            user_ids: &e.user_ids,
+                        })
+                        .collect(),
+                }),
+                None,
+            ),
             ServerMessage::Event {
                 event,
                 channel,
