@@ -1,5 +1,10 @@
 //! Every frame in PROTOCOL.md, parsed and written literally.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -368,10 +373,7 @@ fn oversized_frames_are_refused_before_parsing() {
         r#"{{"event":"e","data":"{}"}}"#,
         "x".repeat(rusher_protocol::wire::MAX_FRAME_BYTES)
     );
-    assert!(matches!(
-        Frame::parse(&huge),
-        Err(Error::MalformedFrame(_))
-    ));
+    assert!(matches!(Frame::parse(&huge), Err(Error::MalformedFrame(_))));
 }
 
 #[test]

@@ -124,10 +124,14 @@ impl Harness {
         let results = request
             .channels
             .iter()
-            .map(|channel| (channel.clone(), Ok(sign_channel(&request.socket_id, channel))))
+            .map(|channel| {
+                (
+                    channel.clone(),
+                    Ok(sign_channel(&request.socket_id, channel)),
+                )
+            })
             .collect();
-        self.conn
-            .handle_channel_auth(request.id, results, self.now);
+        self.conn.handle_channel_auth(request.id, results, self.now);
     }
 
     /// Subscribes, authorizes if needed, and confirms, returning the frames sent on the way.

@@ -1,0 +1,443 @@
+//! Connection states, close codes, backoff and timers, with injected time.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Harness, config, established, events, frames, opens};
+use rusher_protocol::backoff::{Backoff, BackoffConfig};
+use rusher_protocol::{Error, Event, Output, State};
+
+const SEC: Duration = Duration::from_secs(1);
+
+fn states(events: &[Event]) -> Vec<(State, State)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::StateChange { previous, current } => Some((*previous, *current)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn connecting_in(events: &[Event]) -> Vec<Duration> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ConnectingIn(delay) => Some(*delay),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn connect_opens_the_protocol_7_url_and_handshake_connects() {
+    let mut h = Harness::new();
+    assert_eq!(h.conn.state(), State::Initialized);
+    h.conn.connect(h.now);
+    let out = h.drain();
+    assert_eq!(
+        opens(&out),
+        vec![format!(
+            "ws://127.0.0.1:6001/app/278d425bdf160c739803?protocol=7&client=rusher&version={}",
+            env!("CARGO_PKG_VERSION")
+        )]
+    );
+    assert_eq!(
+        states(&events(&out)),
+        vec![(State::Initialized, State::Connecting)]
+    );
+    h.establish("123.456");
+    let out = h.drain();
+    assert_eq!(
+        states(&events(&out)),
+        vec![(State::Connecting, State::Connected)]
+    );
+    assert_eq!(h.conn.state(), State::Connected);
+    assert_eq!(h.conn.socket_id(), Some("123.456"));
+}
+
+#[test]
+fn tls_and_cluster_urls() {
+    let c = rusher_protocol::Config::for_cluster("key", "eu");
+    assert_eq!(
+        c.url(true),
+        format!(
+            "wss://ws-eu.pusher.com:443/app/key?protocol=7&client=rusher&version={}",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    assert!(c.url(false).starts_with("ws://ws-eu.pusher.com:80/"));
+}
+
+#[test]
+fn connect_twice_opens_one_socket() {
+    let mut h = Harness::new();
+    h.conn.connect(h.now);
+    h.conn.connect(h.now);
+    assert_eq!(opens(&h.drain()).len(), 1);
+}
+
+#[test]
+fn server_ping_is_answered_with_pong() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.receive(r#"{"event":"pusher:ping","data":{}}"#);
+    assert_eq!(h.sent(), vec![r#"{"event":"pusher:pong","data":{}}"#]);
+}
+
+#[test]
+fn invalid_handshakes_are_refused_and_retried() {
+    for bad in [
+        established("abc", 120),
+        established("123.", 120),
+        established("1.2", 0),
+        r#"{"event":"pusher:connection_established","data":"{\"socket_id\":\"1.2\"}"}"#.to_owned(),
+    ] {
+        let mut h = Harness::new();
+        h.conn.connect(h.now);
+        h.drain();
+        h.receive(&bad);
+        let out = h.drain();
+        let evs = events(&out);
+        assert!(
+            evs.iter()
+                .any(|e| matches!(e, Event::Error(Error::InvalidHandshake(_)))),
+            "{bad}: {evs:?}"
+        );
+        assert!(out.iter().any(|o| matches!(o, Output::Close { .. })));
+        assert_eq!(connecting_in(&evs).len(), 1, "{bad}");
+        assert_ne!(h.conn.state(), State::Connected);
+        assert_eq!(h.conn.socket_id(), None);
+    }
+}
+
+#[test]
+fn normal_and_abnormal_closes_reconnect_with_backoff() {
+    for code in [1000, 1001, 1002, 1003, 1004, 1005, 1006, 3000, 4400] {
+        let mut h = Harness::connected();
+        h.drain();
+        h.close(code);
+        let out = h.drain();
+        let delays = connecting_in(&events(&out));
+        assert_eq!(delays.len(), 1, "code {code}");
+        assert!(delays[0] <= SEC, "code {code}: {delays:?}");
+        assert_eq!(h.conn.state(), State::Connecting, "code {code}");
+        let out = h.advance(delays[0] + Duration::from_millis(1));
+        assert_eq!(opens(&out).len(), 1, "code {code} reopens");
+    }
+}
+
+#[test]
+fn close_4000_switches_to_tls_at_once() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.close(4000);
+    let out = h.drain();
+    assert_eq!(connecting_in(&events(&out)), vec![Duration::ZERO]);
+    let urls = opens(&out);
+    assert_eq!(urls.len(), 1);
+    assert!(urls[0].starts_with("wss://127.0.0.1:6002/app/"), "{urls:?}");
+}
+
+#[test]
+fn closes_4001_to_4099_never_retry() {
+    for code in [4001, 4003, 4004, 4005, 4006, 4007, 4008, 4009, 4099] {
+        let mut h = Harness::connected();
+        h.drain();
+        h.close(code);
+        let out = h.drain();
+        let evs = events(&out);
+        assert!(
+            evs.contains(&Event::Error(Error::Closed {
+                code,
+                reason: "test".into()
+            })),
+            "{code}: {evs:?}"
+        );
+        assert_eq!(h.conn.state(), State::Disconnected);
+        assert!(connecting_in(&evs).is_empty());
+        assert_eq!(h.conn.poll_timeout(), None);
+        assert!(opens(&h.advance(Duration::from_secs(3600))).is_empty());
+        // The user may still try again.
+        h.conn.connect(h.now);
+        assert_eq!(opens(&h.drain()).len(), 1);
+    }
+}
+
+#[test]
+fn closes_4100_to_4199_wait_at_least_a_second() {
+    for code in [4100, 4150, 4199] {
+        let mut h = Harness::connected();
+        h.drain();
+        h.close(code);
+        let out = h.drain();
+        let delays = connecting_in(&events(&out));
+        assert!(delays[0] >= SEC, "{code}: {delays:?}");
+        assert!(opens(&out).is_empty());
+        assert!(opens(&h.advance(delays[0] - Duration::from_millis(1))).is_empty());
+        assert_eq!(opens(&h.advance(Duration::from_millis(1))).len(), 1);
+    }
+}
+
+#[test]
+fn closes_4200_to_4299_reconnect_at_once() {
+    for code in [4200, 4201, 4202, 4299] {
+        let mut h = Harness::connected();
+        h.drain();
+        h.close(code);
+        let out = h.drain();
+        assert_eq!(connecting_in(&events(&out)), vec![Duration::ZERO]);
+        assert_eq!(opens(&out).len(), 1, "{code}");
+    }
+}
+
+#[test]
+fn closes_4300_to_4399_report_and_back_off() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.close(4301);
+    let evs = events(&h.drain());
+    assert!(evs.contains(&Event::Error(Error::Closed {
+        code: 4301,
+        reason: "test".into()
+    })));
+    assert_eq!(connecting_in(&evs).len(), 1);
+    assert_eq!(h.conn.state(), State::Connecting);
+}
+
+#[test]
+fn backoff_is_exponential_with_full_jitter_and_a_cap() {
+    let mut backoff = Backoff::new(BackoffConfig::default(), 1);
+    let ceilings: Vec<u64> = (0..8)
+        .map(|_| {
+            let ceiling = backoff.ceiling();
+            let delay = backoff.next_delay(Duration::ZERO);
+            assert!(delay <= ceiling);
+            ceiling.as_secs()
+        })
+        .collect();
+    assert_eq!(ceilings, vec![1, 2, 4, 8, 16, 30, 30, 30]);
+    // Full jitter: delays spread over the whole range rather than sitting at the ceiling.
+    let delays: Vec<Duration> = (0..50)
+        .map(|_| backoff.next_delay(Duration::ZERO))
+        .collect();
+    assert!(delays.iter().any(|d| *d < Duration::from_secs(10)));
+    assert!(delays.iter().any(|d| *d > Duration::from_secs(20)));
+    backoff.reset();
+    assert_eq!(backoff.ceiling(), SEC);
+}
+
+#[test]
+fn failed_attempts_grow_the_delay_and_a_stable_connection_resets_it() {
+    let mut h = Harness::new();
+    h.conn.connect(h.now);
+    h.drain();
+    let mut last = Duration::ZERO;
+    for _ in 0..6 {
+        h.close(1006);
+        let delays = connecting_in(&events(&h.drain()));
+        last = delays[0];
+        h.advance(last + Duration::from_millis(1));
+    }
+    assert!(last <= Duration::from_secs(30));
+    // Connected for 10 s: the next failure starts from the first step again.
+    h.establish("1.1");
+    h.advance(Duration::from_secs(10));
+    h.close(1006);
+    let delays = connecting_in(&events(&h.drain()));
+    assert!(delays[0] <= SEC, "{delays:?}");
+}
+
+#[test]
+fn ping_after_activity_timeout_and_reconnect_without_pong() {
+    let mut h = Harness::connected();
+    h.drain();
+    let out = h.advance(Duration::from_secs(119));
+    assert!(frames(&out).is_empty());
+    let out = h.advance(SEC);
+    assert_eq!(frames(&out), vec![r#"{"event":"pusher:ping","data":{}}"#]);
+    let out = h.advance(Duration::from_secs(29));
+    assert!(out.iter().all(|o| !matches!(o, Output::Close { .. })));
+    let out = h.advance(SEC);
+    assert!(out.iter().any(|o| matches!(o, Output::Close { .. })));
+    assert_eq!(connecting_in(&events(&out)), vec![Duration::ZERO]);
+    assert_eq!(opens(&out).len(), 1);
+}
+
+#[test]
+fn pong_keeps_the_connection() {
+    let mut h = Harness::connected();
+    h.advance(Duration::from_secs(120));
+    h.receive(r#"{"event":"pusher:pong"}"#);
+    let out = h.advance(Duration::from_secs(60));
+    assert!(out.iter().all(|o| !matches!(o, Output::Close { .. })));
+    assert_eq!(h.conn.state(), State::Connected);
+}
+
+#[test]
+fn the_lower_activity_timeout_wins() {
+    let mut h = Harness::new();
+    h.conn.connect(h.now);
+    h.drain();
+    h.receive(&established("1.1", 20));
+    h.drain();
+    assert_eq!(
+        frames(&h.advance(Duration::from_secs(20))),
+        vec![r#"{"event":"pusher:ping","data":{}}"#]
+    );
+
+    let mut cfg = config();
+    cfg.activity_timeout = Duration::from_secs(60);
+    let mut h = Harness::with_config(cfg);
+    h.connect();
+    h.drain();
+    assert!(frames(&h.advance(Duration::from_secs(59))).is_empty());
+    assert_eq!(frames(&h.advance(SEC)).len(), 1);
+}
+
+#[test]
+fn any_frame_counts_as_activity() {
+    let mut h = Harness::connected();
+    h.advance(Duration::from_secs(100));
+    h.receive(r#"{"event":"news","channel":"c","data":"{}"}"#);
+    assert!(frames(&h.advance(Duration::from_secs(119))).is_empty());
+    assert_eq!(frames(&h.advance(SEC)).len(), 1);
+}
+
+#[test]
+fn unavailable_after_the_unavailable_timeout_while_still_retrying() {
+    let mut h = Harness::new();
+    h.conn.connect(h.now);
+    h.drain();
+    let out = h.advance(Duration::from_secs(10));
+    assert_eq!(
+        states(&events(&out)),
+        vec![(State::Connecting, State::Unavailable)]
+    );
+    // The silent socket is given up after the handshake timeout and another is opened.
+    let out = h.advance(Duration::from_secs(21));
+    assert!(out.iter().any(|o| matches!(o, Output::Close { .. })));
+    assert_eq!(opens(&out).len(), 1);
+    assert_eq!(h.conn.state(), State::Unavailable);
+    h.establish("2.2");
+    assert_eq!(h.conn.state(), State::Connected);
+}
+
+#[test]
+fn offline_stops_attempts_until_online() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.conn.set_online(false, h.now);
+    let out = h.drain();
+    assert!(out.iter().any(|o| matches!(o, Output::Close { .. })));
+    assert_eq!(h.conn.state(), State::Unavailable);
+    assert_eq!(h.conn.poll_timeout(), None);
+    assert!(opens(&h.advance(Duration::from_secs(600))).is_empty());
+    h.conn.set_online(true, h.now);
+    let out = h.drain();
+    assert_eq!(connecting_in(&events(&out)), vec![Duration::ZERO]);
+    assert_eq!(opens(&out).len(), 1);
+    h.establish("3.3");
+    assert_eq!(h.conn.state(), State::Connected);
+}
+
+#[test]
+fn connect_while_offline_waits_for_online() {
+    let mut h = Harness::new();
+    h.conn.set_online(false, h.now);
+    h.conn.connect(h.now);
+    let out = h.drain();
+    assert!(opens(&out).is_empty());
+    assert_eq!(h.conn.state(), State::Unavailable);
+    h.conn.set_online(true, h.now);
+    assert_eq!(opens(&h.drain()).len(), 1);
+}
+
+#[test]
+fn disconnect_closes_and_stays_down_until_connect() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.conn.disconnect(h.now);
+    let out = h.drain();
+    assert!(matches!(
+        out.first(),
+        Some(Output::Close { code: 1000, .. })
+    ));
+    assert_eq!(h.conn.state(), State::Disconnected);
+    assert_eq!(h.conn.socket_id(), None);
+    assert_eq!(h.conn.poll_timeout(), None);
+    assert!(opens(&h.advance(Duration::from_secs(600))).is_empty());
+    h.conn.connect(h.now);
+    assert_eq!(opens(&h.drain()).len(), 1);
+}
+
+#[test]
+fn inputs_from_an_old_socket_are_ignored() {
+    let mut h = Harness::connected();
+    let old = h.socket.unwrap();
+    h.close(1006);
+    h.advance(Duration::from_secs(2));
+    assert_ne!(h.socket, Some(old));
+    h.conn.handle_message(old, &established("9.9", 120), h.now);
+    h.conn.handle_close(old, 4001, "old", h.now);
+    assert_eq!(h.conn.socket_id(), None);
+    assert_ne!(h.conn.state(), State::Disconnected);
+}
+
+#[test]
+fn malformed_frames_report_an_error_and_keep_the_connection() {
+    let mut h = Harness::connected();
+    h.subscribe_confirmed("news", "{}");
+    h.drain();
+    for bad in [
+        "{",
+        "[1]",
+        r#"{"event":null}"#,
+        r#"{"event":"pusher_internal:member_added"}"#,
+    ] {
+        h.receive(bad);
+        let evs = events(&h.drain());
+        assert!(
+            matches!(evs.as_slice(), [Event::Error(Error::MalformedFrame(_))]),
+            "{bad}: {evs:?}"
+        );
+    }
+    assert_eq!(h.conn.state(), State::Connected);
+    assert!(h.conn.channel("news").unwrap().subscribed);
+}
+
+#[test]
+fn pusher_error_frames_become_error_events() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.receive(r#"{"event":"pusher:error","data":{"message":"Over quota","code":4004}}"#);
+    assert_eq!(
+        h.events(),
+        vec![Event::Error(Error::Server {
+            code: Some(4004),
+            message: "Over quota".into()
+        })]
+    );
+    assert_eq!(h.conn.state(), State::Connected);
+}
+
+#[test]
+fn no_transport_means_failed() {
+    let mut h = Harness::new();
+    h.conn.handle_transport_unsupported(h.now);
+    assert_eq!(h.conn.state(), State::Failed);
+    h.conn.connect(h.now);
+    assert!(opens(&h.drain()).is_empty());
+}
