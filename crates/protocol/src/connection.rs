@@ -260,7 +260,7 @@ impl Connection {
             }
             ServerMessage::Ping => self.out.send(&ClientMessage::Pong),
             ServerMessage::Pong => {}
-            ServerMessage::SigninSuccess { user_data } => {
+            ServerMessage::SigninSuccess { user_data } if self.is_connected() => {
                 if let Some(id) = self.user.handle_success(&user_data, &mut self.out) {
                     let channel = format!("{SERVER_TO_USER_PREFIX}{id}");
                     let kind = ChannelKind::of(&channel);
@@ -268,7 +268,7 @@ impl Connection {
                         .subscribe(&channel, kind, true, &mut self.out);
                 }
             }
-            ServerMessage::Watchlist(events) => {
+            ServerMessage::Watchlist(events) if self.is_connected() => {
                 for event in events {
                     self.out.event(Event::Watchlist {
                         kind: event.kind,
@@ -276,6 +276,9 @@ impl Connection {
                     });
                 }
             }
+            _ if !self.is_connected() => self.out.error(Error::MalformedFrame(
+                "a channel or user message arrived before the handshake".to_owned(),
+            )),
             other => {
                 if self.subscriptions.handle_message(other, &mut self.out) {
                     self.flush_outbox(now);

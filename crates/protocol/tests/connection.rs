@@ -441,3 +441,19 @@ fn no_transport_means_failed() {
     h.conn.connect(h.now);
     assert!(opens(&h.drain()).is_empty());
 }
+
+#[test]
+fn channel_messages_before_the_handshake_are_refused() {
+    let mut h = Harness::new();
+    h.conn.subscribe("news", h.now).unwrap();
+    h.conn.connect(h.now);
+    h.drain();
+    h.receive(r#"{"event":"pusher_internal:subscription_succeeded","channel":"news","data":"{}"}"#);
+    let evs = h.events();
+    assert!(
+        matches!(evs.as_slice(), [Event::Error(Error::MalformedFrame(_))]),
+        "{evs:?}"
+    );
+    assert!(!h.conn.channel("news").unwrap().subscribed);
+    assert_eq!(h.conn.state(), State::Connecting);
+}
