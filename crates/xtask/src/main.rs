@@ -1,0 +1,33 @@
+//! `cargo xtask <command>`: the project's automation, with no dependencies beyond std.
+//!
+//! - `setup`: installs what is missing (idempotent, versions checked).
+//! - `test`: everything CI checks, ending with one line `N passed, N failed`.
+//! - `demo`: sets up, builds and serves the demo at http://127.0.0.1:8080.
+
+mod demo;
+mod setup;
+mod shell;
+mod test;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("test") => test::run(),
+        Some("demo") => demo::run(),
+        _ => {
+            eprintln!("usage: cargo xtask <setup|test|demo>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Running tools: the workspace root, the PATH children get (npm's binaryen first), and small
+//! helpers to run a command quietly or capture its output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A boxed error with a readable message.
+pub type Error = Box<dyn std::error::Error>;
+
+/// The workspace root (the parent of `crates/xtask`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Where the browser-test npm packages live.
+pub fn npm_dir() -> PathBuf {
+    root().join("tests")
+}
+
+/// Where xtask keeps logs and generated files.
+pub fn work_dir() -> PathBuf {
+    root().join("target").join("xtask")
+}
+
+/// The PATH for child processes: npm's `node_modules/.bin` (binaryen's wasm-opt) first, then
+/// cargo's bin directory, then the caller's PATH.
+pub fn child_path() -> String {
+    let mut parts = vec![npm_dir().join("node_modules").join(".bin")];
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        parts.push(PathBuf::from(home).join("bin"));
+    } else if let Some(home) = std::env::var_os("HOME") {
+        parts.push(PathBuf::from(home).join(".cargo").join("bin"));
+    }
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    parts.extend(std::env::split_paths(&rest));
+    std::env::join_paths(parts)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A command run from the workspace root with the child PATH.
+pub fn cmd(program: &str) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(root()).env("PATH", child_path());
+    command
+}
+
+/// The first line a command prints (stdout, else stderr), or `None` when it cannot run or fails.
+pub fn first_line(program: &str, args: &[&str]) -> Option<String> {
+    let output = cmd(program).args(args).stdin(Stdio::null()).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = if output.stdout.is_empty() {
+        output.stderr
+    } else {
+        output.stdout
+    };
+    String::from_utf8_lossy(&text)
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .map(|line| line.trim().to_owned())
+}
+
+/// Runs a command with its output shown, failing unless it succeeds.
+pub fn run_visible(command: &mut Command) -> Result<(), Error> {
+    let status = command.status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed with {status}").into())
+    }
+}

@@ -1,0 +1,210 @@
+//! `cargo xtask test`: everything CI checks. Each suite prints one line; the last line is exactly
+//! `N passed, N failed`. A failing suite, or one that ran no test, fails the run.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::setup::{self, chromium_binary};
+use crate::shell::{Error, cmd, work_dir};
+
+/// The outcome of one suite.
+struct Outcome {
+    passed: u64,
+    failed: u64,
+}
+
+/// One suite: a name, the command, and how its output is counted.
+struct Suite {
+    name: &'static str,
+    command: Command,
+    /// Count `test result:` lines (test runners) rather than one check (fmt, clippy, builds).
+    counts_tests: bool,
+}
+
+/// Runs every suite in order.
+pub fn run() -> Result<bool, Error> {
+    setup::ensure_all()?;
+    let started = Instant::now();
+    fs::create_dir_all(work_dir().join("logs"))?;
+    let webdriver = write_webdriver_json()?;
+    let (mut passed, mut failed) = (0, 0);
+    for suite in suites(&webdriver) {
+        let outcome = run_suite(suite)?;
+        passed += outcome.passed;
+        failed += outcome.failed;
+    }
+    println!("all suites in {:.0} s", started.elapsed().as_secs_f64());
+    println!("{passed} passed, {failed} failed");
+    Ok(failed == 0)
+}
+
+fn suites(webdriver: &PathBuf) -> Vec<Suite> {
+    let check = |name, command| Suite {
+        name,
+        command,
+        counts_tests: false,
+    };
+    let tests = |name, command| Suite {
+        name,
+        command,
+        counts_tests: true,
+    };
+    let mut fmt = cmd("cargo");
+    fmt.args(["fmt", "--all", "--check"]);
+    let mut clippy = cmd("cargo");
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    let mut clippy_wasm = cmd("cargo");
+    clippy_wasm.args([
+        "clippy",
+        "-p",
+        "rusher-protocol",
+        "--all-targets",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    let mut native = cmd("cargo");
+    native.args(["test", "--workspace"]);
+    let mut browser = cmd("cargo");
+    browser
+        .args([
+            "test",
+            "-p",
+            "rusher-protocol",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver)
+        .env("CHROMEDRIVER", "chromedriver");
+    let mut demo = cmd("trunk");
+    demo.args(["build", "--release"]);
+    vec![
+        check("cargo fmt --check", fmt),
+        check("clippy (native)", clippy),
+        check("clippy (wasm32)", clippy_wasm),
+        tests("native tests", native),
+        tests("protocol in headless Chromium", browser),
+        check("demo build (trunk --release)", demo),
+    ]
+}
+
+/// Runs a suite with its output in a log file; on failure, shows the log's end.
+fn run_suite(mut suite: Suite) -> Result<Outcome, Error> {
+    let started = Instant::now();
+    let log_path = work_dir().join("logs").join(format!(
+        "{}.log",
+        suite.name.replace([' ', '(', ')', '-'], "_")
+    ));
+    let output = suite
+        .command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{}: cannot start: {e}", suite.name))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    fs::write(&log_path, &text)?;
+    let mut outcome = if suite.counts_tests {
+        count_results(&text)
+    } else if output.status.success() {
+        Outcome {
+            passed: 1,
+            failed: 0,
+        }
+    } else {
+        Outcome {
+            passed: 0,
+            failed: 1,
+        }
+    };
+    let mut note = String::new();
+    if !output.status.success() && outcome.failed == 0 {
+        outcome.failed = 1;
+        note = format!(" ({})", output.status);
+    }
+    if outcome.passed + outcome.failed == 0 {
+        outcome.failed = 1;
+        note = " (ran no test)".to_owned();
+    }
+    println!(
+        "{:<32} {} passed, {} failed{note} in {:.0} s",
+        suite.name,
+        outcome.passed,
+        outcome.failed,
+        started.elapsed().as_secs_f64()
+    );
+    if outcome.failed > 0 {
+        let lines: Vec<&str> = text.lines().collect();
+        let tail = lines.len().saturating_sub(80);
+        for line in lines.get(tail..).unwrap_or_default() {
+            println!("    | {line}");
+        }
+        println!("    (whole log: {})", log_path.display());
+    }
+    Ok(outcome)
+}
+
+/// Sums `test result: ok. N passed; M failed` lines (libtest and wasm-bindgen-test-runner).
+fn count_results(text: &str) -> Outcome {
+    let mut outcome = Outcome {
+        passed: 0,
+        failed: 0,
+    };
+    for line in text.lines() {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            continue;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(label), Some(number)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(number) = number.parse::<u64>() else {
+                continue;
+            };
+            match label {
+                "passed" => outcome.passed += number,
+                "failed" => outcome.failed += number,
+                _ => {}
+            }
+        }
+    }
+    outcome
+}
+
+/// The WebDriver capabilities for wasm-bindgen-test-runner: this machine's Chromium with the flags
+/// that keep it off the (closed) network.
+fn write_webdriver_json() -> Result<PathBuf, Error> {
+    let binary = chromium_binary().ok_or("Chromium is not installed")?;
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": binary,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"
+            ]
+        }
+    });
+    let path = work_dir().join("webdriver.json");
+    fs::create_dir_all(work_dir())?;
+    fs::write(&path, serde_json::to_string_pretty(&capabilities)?)?;
+    Ok(path)
+}
