@@ -82,7 +82,8 @@ pub(crate) struct Subscriptions {
 }
 
 impl Subscriptions {
-    /// Adds a channel (or revives one whose unsubscribe is pending) and starts it when connected.
+    /// Adds a channel and starts it when connected. Subscribing again revives a channel whose
+    /// unsubscribe is pending, and retries one that failed.
     pub(crate) fn subscribe(
         &mut self,
         name: &str,
@@ -92,6 +93,9 @@ impl Subscriptions {
     ) {
         if let Some(channel) = self.channels.get_mut(name) {
             channel.cancelled = false;
+            if channel.state == SubState::Failed && connected {
+                self.start(name, out);
+            }
             return;
         }
         self.channels.insert(

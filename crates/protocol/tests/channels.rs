@@ -7,10 +7,9 @@
     clippy::panic
 )]
 
+// On wasm32, `#[test]` is wasm-bindgen-test's: the same tests run in headless Chromium.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 
@@ -159,6 +158,23 @@ fn auth_failure_is_a_subscription_error_with_status() {
     assert_eq!(error.status, Some(403));
     let status = h.conn.channel("private-foobar").unwrap();
     assert!(!status.subscribed && !status.pending);
+}
+
+#[test]
+fn subscribing_again_retries_a_failed_channel() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.conn.subscribe("private-foobar", h.now).unwrap();
+    let request = auth_requests(&h.drain()).remove(0);
+    h.conn
+        .handle_channel_auth(request.id, request.parse_response(500, "down"), h.now);
+    h.drain();
+    h.conn.subscribe("private-foobar", h.now).unwrap();
+    let retry = auth_requests(&h.drain());
+    assert_eq!(retry.len(), 1);
+    assert_ne!(retry[0].id, request.id);
+    h.authorize(&retry[0]);
+    assert_eq!(h.sent().len(), 1);
 }
 
 #[test]

@@ -6,10 +6,9 @@
     clippy::panic
 )]
 
+// On wasm32, `#[test]` is wasm-bindgen-test's: the same tests run in headless Chromium.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 

@@ -4,6 +4,10 @@
 
 use std::time::Duration;
 
+// Every test binary that includes this module runs its tests in headless Chromium on wasm32.
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use rusher_protocol::{
     AuthRequest, ChannelAuth, Config, Connection, Event, Instant, Output, SocketHandle,
     UserAuthRequest,
