@@ -43,7 +43,11 @@ pub fn ensure_all() -> Result<(), Error> {
             (None, _) => false,
         };
         if ok {
-            lines.push(describe(tool, found.as_deref().unwrap_or_default()));
+            let line = describe(tool, found.as_deref().unwrap_or_default());
+            if installed_any {
+                println!("setup: {line}: found");
+            }
+            lines.push(line);
             continue;
         }
         if !installed_any {
