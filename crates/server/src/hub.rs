@@ -1,0 +1,591 @@
+//! Every live connection and what it is subscribed to: channels, presence members, signed-in
+//! users, watchlists and cache channels' last events. Synchronous and behind one lock; it queues
+//! frames on connections' bounded outboxes and never blocks.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use rusher_protocol::channels::{SERVER_TO_USER_PREFIX, validate_name_server};
+use rusher_protocol::sign;
+use rusher_protocol::wire::{PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
+use rusher_protocol::{Access, AuthError, ChannelKind};
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+use crate::app::App;
+
+/// A socket id, `^\d+\.\d+$`.
+pub type SocketId = String;
+
+/// How long a cache channel keeps its last event (Pusher's TTL).
+const CACHE_TTL: Duration = Duration::from_secs(30 * 60);
+/// The longest presence user id Pusher accepts.
+const MAX_USER_ID_LEN: usize = 128;
+/// The largest presence `user_info` Pusher accepts, as JSON.
+const MAX_USER_INFO_BYTES: usize = 1024;
+
+/// What a connection's writer task is asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// Send a text frame.
+    Frame(String),
+    /// Close the socket with this code and reason.
+    Close(u16, String),
+    /// End the connection without a close frame, as a crashed network would (fault injection).
+    Drop,
+}
+
+/// The sending half of a connection's bounded outbox.
+#[derive(Debug, Clone)]
+pub struct ConnSender {
+    frames: mpsc::Sender<Outgoing>,
+    /// Asked to close when the outbox is full: a slow reader is dropped, not buffered forever.
+    overflow: mpsc::UnboundedSender<()>,
+}
+
+impl ConnSender {
+    /// A sender and its receivers: frames (bounded to `capacity`) and the overflow signal.
+    pub fn new(capacity: usize) -> (Self, mpsc::Receiver<Outgoing>, mpsc::UnboundedReceiver<()>) {
+        let (frames, frames_rx) = mpsc::channel(capacity);
+        let (overflow, overflow_rx) = mpsc::unbounded_channel();
+        (Self { frames, overflow }, frames_rx, overflow_rx)
+    }
+
+    /// Queues a frame; a full outbox signals overflow instead of waiting.
+    pub fn send(&self, outgoing: Outgoing) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.frames.try_send(outgoing) {
+            let _ = self.overflow.send(());
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Conn {
+    sender: ConnSender,
+    channels: BTreeSet<String>,
+    /// Our user id in each presence channel.
+    presence: BTreeMap<String, String>,
+    user: Option<SignedIn>,
+}
+
+#[derive(Debug, Clone)]
+struct SignedIn {
+    id: String,
+    watchlist: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct Channel {
+    subscribers: BTreeSet<SocketId>,
+    /// Presence members: id → (info, how many of its connections are subscribed).
+    members: BTreeMap<String, (Value, usize)>,
+}
+
+/// Why a subscription was refused: the payload of `pusher:subscription_error`.
+pub type Refusal = AuthError;
+
+/// Channel information for the REST API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelInfo {
+    /// Whether anyone is subscribed.
+    pub occupied: bool,
+    /// Connections subscribed.
+    pub subscription_count: usize,
+    /// Distinct presence users.
+    pub user_count: Option<usize>,
+}
+
+/// The registry.
+#[derive(Debug)]
+pub struct Hub {
+    app: App,
+    conns: HashMap<SocketId, Conn>,
+    channels: HashMap<String, Channel>,
+    users: HashMap<String, BTreeSet<SocketId>>,
+    cache: HashMap<String, (String, Instant)>,
+}
+
+impl Hub {
+    /// An empty hub for an app.
+    pub fn new(app: App) -> Self {
+        Self {
+            app,
+            conns: HashMap::new(),
+            channels: HashMap::new(),
+            users: HashMap::new(),
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The app's settings.
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// Registers a new connection.
+    pub fn connect(&mut self, id: &str, sender: ConnSender) {
+        self.conns.insert(
+            id.to_owned(),
+            Conn {
+                sender,
+                channels: BTreeSet::new(),
+                presence: BTreeMap::new(),
+                user: None,
+            },
+        );
+    }
+
+    /// Forgets a connection: leaves its channels and, for its user's last connection, tells
+    /// watchers the user went offline.
+    pub fn disconnect(&mut self, id: &str) {
+        let Some(conn) = self.conns.get(id) else {
+            return;
+        };
+        let channels: Vec<String> = conn.channels.iter().cloned().collect();
+        for channel in channels {
+            self.unsubscribe(id, &channel);
+        }
+        if let Some(user) = self.conns.remove(id).and_then(|c| c.user) {
+            self.remove_user_socket(&user.id, id);
+        }
+    }
+
+    /// Queues a frame for one connection.
+    pub fn send_to(&self, id: &str, frame: String) {
+        if let Some(conn) = self.conns.get(id) {
+            conn.sender.send(Outgoing::Frame(frame));
+        }
+    }
+
+    /// Subscribes a connection, checking the signature for private, presence and encrypted
+    /// channels; sends `subscription_succeeded` (with members) and tells the others.
+    pub fn subscribe(
+        &mut self,
+        id: &str,
+        channel: &str,
+        auth: Option<&str>,
+        channel_data: Option<&str>,
+    ) -> Result<(), Refusal> {
+        let kind = validate_name_server(channel)
+            .map_err(|e| refusal("InvalidChannel", e.to_string(), 400))?;
+        let Some(conn) = self.conns.get(id) else {
+            return Ok(());
+        };
+        if conn.channels.contains(channel) {
+            return Ok(());
+        }
+        let member = self.authorize(id, conn, channel, kind, auth, channel_data)?;
+        if let Some((user_id, _)) = &member {
+            let state = self.channels.get(channel);
+            let known = state.is_some_and(|c| c.members.contains_key(user_id));
+            let count = state.map_or(0, |c| c.members.len());
+            if !known && count >= self.app.member_limit {
+                return Err(refusal(
+                    "LimitReached",
+                    format!(
+                        "presence channel is full ({} members)",
+                        self.app.member_limit
+                    ),
+                    403,
+                ));
+            }
+        }
+        let state = self.channels.entry(channel.to_owned()).or_default();
+        state.subscribers.insert(id.to_owned());
+        let mut joined = None;
+        if let Some((user_id, info)) = member {
+            let entry = state
+                .members
+                .entry(user_id.clone())
+                .or_insert((info.clone(), 0));
+            entry.1 += 1;
+            if entry.1 == 1 {
+                joined = Some((user_id.clone(), info));
+            }
+            if let Some(conn) = self.conns.get_mut(id) {
+                conn.presence.insert(channel.to_owned(), user_id);
+            }
+        }
+        if let Some(conn) = self.conns.get_mut(id) {
+            conn.channels.insert(channel.to_owned());
+        }
+        let presence = (kind.access == Access::Presence).then(|| self.presence_data(channel));
+        self.send_to(
+            id,
+            ServerMessage::SubscriptionSucceeded {
+                channel: channel.to_owned(),
+                presence,
+            }
+            .to_json(),
+        );
+        if let Some((user_id, user_info)) = joined {
+            let frame = ServerMessage::MemberAdded {
+                channel: channel.to_owned(),
+                user_id,
+                user_info,
+            }
+            .to_json();
+            self.broadcast(channel, &frame, Some(id));
+        }
+        if kind.cache {
+            let frame = match self.cache.get(channel) {
+                Some((frame, at)) if at.elapsed() < CACHE_TTL => frame.clone(),
+                _ => ServerMessage::CacheMiss {
+                    channel: channel.to_owned(),
+                }
+                .to_json(),
+            };
+            self.send_to(id, frame);
+        }
+        self.announce_count(channel, kind);
+        Ok(())
+    }
+
+    /// Checks the auth of a subscription; returns the presence member it adds, if any.
+    fn authorize(
+        &self,
+        id: &str,
+        conn: &Conn,
+        channel: &str,
+        kind: ChannelKind,
+        auth: Option<&str>,
+        channel_data: Option<&str>,
+    ) -> Result<Option<(String, Value)>, Refusal> {
+        let key = &self.app.key;
+        let secret = &self.app.secret;
+        let bad_signature = || refusal("AuthError", "Invalid signature", 401);
+        match kind.access {
+            Access::Public => Ok(None),
+            Access::ServerToUser => {
+                let own = conn
+                    .user
+                    .as_ref()
+                    .is_some_and(|u| channel == format!("{SERVER_TO_USER_PREFIX}{}", u.id));
+                if own {
+                    Ok(None)
+                } else {
+                    Err(refusal(
+                        "AuthError",
+                        "only the signed-in user may subscribe to its own channel",
+                        403,
+                    ))
+                }
+            }
+            Access::Private | Access::Encrypted => {
+                let auth = auth.ok_or_else(bad_signature)?;
+                if sign::verify_channel_auth(key, secret, auth, id, channel, None) {
+                    Ok(None)
+                } else {
+                    Err(bad_signature())
+                }
+            }
+            Access::Presence => {
+                let auth = auth.ok_or_else(bad_signature)?;
+                let data = channel_data
+                    .ok_or_else(|| refusal("AuthError", "presence needs channel_data", 400))?;
+                if !sign::verify_channel_auth(key, secret, auth, id, channel, Some(data)) {
+                    return Err(bad_signature());
+                }
+                presence_member(data).map(Some)
+            }
+        }
+    }
+
+    /// Removes a connection from a channel; tells the others when a user's last connection left.
+    pub fn unsubscribe(&mut self, id: &str, channel: &str) {
+        let Some(conn) = self.conns.get_mut(id) else {
+            return;
+        };
+        if !conn.channels.remove(channel) {
+            return;
+        }
+        let user_id = conn.presence.remove(channel);
+        let Some(state) = self.channels.get_mut(channel) else {
+            return;
+        };
+        state.subscribers.remove(id);
+        let mut left = None;
+        if let Some(user_id) = user_id
+            && let Some(entry) = state.members.get_mut(&user_id)
+        {
+            entry.1 = entry.1.saturating_sub(1);
+            if entry.1 == 0 {
+                state.members.remove(&user_id);
+                left = Some(user_id);
+            }
+        }
+        if state.subscribers.is_empty() {
+            self.channels.remove(channel);
+        }
+        if let Some(user_id) = left {
+            let frame = ServerMessage::MemberRemoved {
+                channel: channel.to_owned(),
+                user_id,
+            }
+            .to_json();
+            self.broadcast(channel, &frame, None);
+        }
+        self.announce_count(channel, ChannelKind::of(channel));
+    }
+
+    /// Whether a connection is subscribed to a channel.
+    pub fn is_subscribed(&self, id: &str, channel: &str) -> bool {
+        self.conns
+            .get(id)
+            .is_some_and(|c| c.channels.contains(channel))
+    }
+
+    /// Relays a client event to the channel's other subscribers, with `user_id` on presence.
+    pub fn client_event(&self, id: &str, channel: &str, event: &str, data: Value) {
+        let user_id = self
+            .conns
+            .get(id)
+            .and_then(|c| c.presence.get(channel))
+            .cloned();
+        let frame = ServerMessage::Event {
+            event: event.to_owned(),
+            channel: Some(channel.to_owned()),
+            data,
+            user_id,
+        }
+        .to_json();
+        self.broadcast(channel, &frame, Some(id));
+    }
+
+    /// Publishes an event from the REST API to each channel (except one socket), remembering it
+    /// for cache channels.
+    pub fn publish(&mut self, channels: &[String], event: &str, data: &str, except: Option<&str>) {
+        for channel in channels {
+            let frame = ServerMessage::Event {
+                event: event.to_owned(),
+                channel: Some(channel.clone()),
+                data: Value::String(data.to_owned()),
+                user_id: None,
+            }
+            .to_json();
+            if ChannelKind::of(channel).cache {
+                self.cache
+                    .insert(channel.clone(), (frame.clone(), Instant::now()));
+            }
+            self.broadcast(channel, &frame, except);
+        }
+    }
+
+    /// Signs a connection in after checking the user auth signature; subscribes nothing (the
+    /// client subscribes its `#server-to-user-` channel) but starts watchlist events.
+    pub fn signin(&mut self, id: &str, auth: &str, user_data: &str) -> Result<(), String> {
+        if !sign::verify_user_auth(&self.app.key, &self.app.secret, auth, id, user_data) {
+            return Err("Invalid signature".to_owned());
+        }
+        let data: Value =
+            serde_json::from_str(user_data).map_err(|_| "user_data is not JSON".to_owned())?;
+        let user_id = match data.get("id") {
+            Some(Value::String(user_id)) if !user_id.is_empty() => user_id.clone(),
+            _ => return Err("user_data.id must be a non-empty string".to_owned()),
+        };
+        let watchlist: Vec<String> = data
+            .get("watchlist")
+            .and_then(Value::as_array)
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let Some(conn) = self.conns.get_mut(id) else {
+            return Ok(());
+        };
+        if let Some(previous) = conn.user.take() {
+            self.remove_user_socket(&previous.id, id);
+        }
+        if let Some(conn) = self.conns.get_mut(id) {
+            conn.user = Some(SignedIn {
+                id: user_id.clone(),
+                watchlist: watchlist.clone(),
+            });
+        }
+        self.send_to(
+            id,
+            ServerMessage::SigninSuccess {
+                user_data: user_data.to_owned(),
+            }
+            .to_json(),
+        );
+        let sockets = self.users.entry(user_id.clone()).or_default();
+        let first = sockets.is_empty();
+        sockets.insert(id.to_owned());
+        let online: Vec<String> = watchlist
+            .iter()
+            .filter(|w| self.users.get(*w).is_some_and(|s| !s.is_empty()))
+            .cloned()
+            .collect();
+        if !online.is_empty() {
+            self.send_to(id, watchlist_frame(WatchlistEventKind::Online, online));
+        }
+        if first {
+            self.tell_watchers(&user_id, WatchlistEventKind::Online);
+        }
+        Ok(())
+    }
+
+    /// The sockets of a signed-in user (for terminating its connections).
+    pub fn user_sockets(&self, user_id: &str) -> Vec<SocketId> {
+        self.users
+            .get(user_id)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Asks a connection to close with a code.
+    pub fn close(&self, id: &str, code: u16, reason: &str) {
+        if let Some(conn) = self.conns.get(id) {
+            conn.sender.send(Outgoing::Close(code, reason.to_owned()));
+        }
+    }
+
+    /// Asks every connection to close with a code (shutdown, fault injection).
+    pub fn close_all(&self, code: u16, reason: &str) {
+        for conn in self.conns.values() {
+            conn.sender.send(Outgoing::Close(code, reason.to_owned()));
+        }
+    }
+
+    /// The ids of every connection.
+    pub fn socket_ids(&self) -> Vec<SocketId> {
+        self.conns.keys().cloned().collect()
+    }
+
+    /// One channel's information.
+    pub fn channel_info(&self, channel: &str) -> ChannelInfo {
+        let state = self.channels.get(channel);
+        ChannelInfo {
+            occupied: state.is_some_and(|c| !c.subscribers.is_empty()),
+            subscription_count: state.map_or(0, |c| c.subscribers.len()),
+            user_count: (ChannelKind::of(channel).access == Access::Presence)
+                .then(|| state.map_or(0, |c| c.members.len())),
+        }
+    }
+
+    /// Every occupied channel whose name starts with `prefix`.
+    pub fn occupied_channels(&self, prefix: &str) -> Vec<(String, ChannelInfo)> {
+        let mut list: Vec<(String, ChannelInfo)> = self
+            .channels
+            .keys()
+            .filter(|name| name.starts_with(prefix))
+            .map(|name| (name.clone(), self.channel_info(name)))
+            .filter(|(_, info)| info.occupied)
+            .collect();
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        list
+    }
+
+    /// A presence channel's user ids.
+    pub fn presence_users(&self, channel: &str) -> Vec<String> {
+        self.channels
+            .get(channel)
+            .map(|c| c.members.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn presence_data(&self, channel: &str) -> PresenceData {
+        let members = self.channels.get(channel).map(|c| &c.members);
+        let mut data = PresenceData::default();
+        for (id, (info, _)) in members.into_iter().flatten() {
+            data.ids.push(id.clone());
+            data.hash.insert(id.clone(), info.clone());
+        }
+        data.count = data.ids.len() as u64;
+        data
+    }
+
+    fn broadcast(&self, channel: &str, frame: &str, except: Option<&str>) {
+        let Some(state) = self.channels.get(channel) else {
+            return;
+        };
+        for id in &state.subscribers {
+            if Some(id.as_str()) != except {
+                self.send_to(id, frame.to_owned());
+            }
+        }
+    }
+
+    /// Sends `pusher_internal:subscription_count` to a non-presence channel's subscribers.
+    fn announce_count(&self, channel: &str, kind: ChannelKind) {
+        if kind.access == Access::Presence || kind.access == Access::ServerToUser {
+            return;
+        }
+        let count = self
+            .channels
+            .get(channel)
+            .map_or(0, |c| c.subscribers.len());
+        let frame = ServerMessage::SubscriptionCount {
+            channel: channel.to_owned(),
+            count: count as u64,
+        }
+        .to_json();
+        self.broadcast(channel, &frame, None);
+    }
+
+    fn remove_user_socket(&mut self, user_id: &str, id: &str) {
+        let last = match self.users.get_mut(user_id) {
+            Some(sockets) => {
+                sockets.remove(id);
+                sockets.is_empty()
+            }
+            None => false,
+        };
+        if last {
+            self.users.remove(user_id);
+            self.tell_watchers(user_id, WatchlistEventKind::Offline);
+        }
+    }
+
+    /// Tells every signed-in connection that watches `user_id` that it came online or went offline.
+    fn tell_watchers(&self, user_id: &str, kind: WatchlistEventKind) {
+        for (id, conn) in &self.conns {
+            let watching = conn
+                .user
+                .as_ref()
+                .is_some_and(|u| u.watchlist.iter().any(|w| w == user_id));
+            if watching {
+                self.send_to(id, watchlist_frame(kind, vec![user_id.to_owned()]));
+            }
+        }
+    }
+}
+
+fn watchlist_frame(kind: WatchlistEventKind, ids: Vec<String>) -> String {
+    ServerMessage::Watchlist(vec![WatchlistEvent {
+        kind,
+        user_ids: ids,
+    }])
+    .to_json()
+}
+
+/// Reads presence `channel_data`: a user id (string or number) within Pusher's limits, and info.
+fn presence_member(channel_data: &str) -> Result<(String, Value), Refusal> {
+    let invalid = |why: &str| refusal("AuthError", format!("invalid channel_data: {why}"), 400);
+    let data: Value = serde_json::from_str(channel_data).map_err(|_| invalid("not JSON"))?;
+    let user_id = match data.get("user_id") {
+        Some(Value::String(id)) if !id.is_empty() => id.clone(),
+        Some(Value::Number(id)) => id.to_string(),
+        _ => return Err(invalid("no user_id")),
+    };
+    if user_id.len() > MAX_USER_ID_LEN {
+        return Err(invalid("user_id is longer than 128 characters"));
+    }
+    let info = data.get("user_info").cloned().unwrap_or(Value::Null);
+    if info.to_string().len() > MAX_USER_INFO_BYTES {
+        return Err(invalid("user_info is larger than 1 KB"));
+    }
+    Ok((user_id, info))
+}
+
+fn refusal(kind: &str, error: impl Into<String>, status: u16) -> Refusal {
+    AuthError {
+        kind: kind.to_owned(),
+        error: error.into(),
+        status: Some(status),
+    }
+}

@@ -1,0 +1,222 @@
+//! An in-process server on a free port and a raw WebSocket client that speaks frames.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use rusher_protocol::sign;
+use rusher_protocol::wire::{ClientMessage, ServerMessage};
+use rusher_server::{App, AppState, Shared};
+use serde_json::Value;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+pub const KEY: &str = "app-key";
+pub const SECRET: &str = "app-secret";
+pub const APP_ID: &str = "app-id";
+pub const MASTER_KEY: [u8; 32] = [7; 32];
+const WAIT: Duration = Duration::from_secs(5);
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(configure: impl FnOnce(&mut App)) -> Self {
+        let mut app = App::new(APP_ID, KEY, SECRET, MASTER_KEY);
+        configure(&mut app);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Shared::new(app, true, 4242);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serving = rusher_server::serve(listener, state.clone(), async {
+            let _ = stopped.await;
+        });
+        let done = tokio::spawn(async move {
+            serving.await.unwrap();
+        });
+        Self {
+            addr,
+            state,
+            stop: Some(stop),
+            done,
+        }
+    }
+
+    pub fn ws_url(&self, key: &str, query: &str) -> String {
+        format!("ws://{}/app/{key}{query}", self.addr)
+    }
+
+    pub fn http(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Stops the server (as SIGTERM does) and waits until it has returned.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = tokio::time::timeout(WAIT, &mut self.done).await;
+    }
+}
+
+pub struct Client {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    pub socket_id: String,
+}
+
+/// How a connection ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Closed {
+    /// A close frame with this code.
+    Code(u16),
+    /// The stream ended without a close frame.
+    Abruptly,
+}
+
+impl Client {
+    /// Connects with `?protocol=7` and reads the handshake.
+    pub async fn connect(server: &Server) -> Self {
+        let mut client = Self::raw(&server.ws_url(KEY, "?protocol=7&client=test")).await;
+        let frame = client.recv().await;
+        match ServerMessage::parse(&frame).unwrap() {
+            ServerMessage::ConnectionEstablished { socket_id, .. } => client.socket_id = socket_id,
+            other => panic!("expected the handshake, got {other:?}"),
+        }
+        client
+    }
+
+    /// Connects without reading anything.
+    pub async fn raw(url: &str) -> Self {
+        let (ws, _) = connect_async(url).await.unwrap();
+        Self {
+            ws,
+            socket_id: String::new(),
+        }
+    }
+
+    pub async fn send(&mut self, text: &str) {
+        self.ws.send(Message::Text(text.into())).await.unwrap();
+    }
+
+    pub async fn send_message(&mut self, message: &ClientMessage) {
+        self.send(&message.to_json()).await;
+    }
+
+    pub async fn send_binary(&mut self, bytes: &[u8]) {
+        self.ws
+            .send(Message::Binary(bytes.to_vec().into()))
+            .await
+            .unwrap();
+    }
+
+    /// The next text frame (ignoring subscription counts unless asked for).
+    pub async fn recv(&mut self) -> String {
+        loop {
+            match tokio::time::timeout(WAIT, self.ws.next()).await {
+                Ok(Some(Ok(Message::Text(text)))) => return text.to_string(),
+                Ok(Some(Ok(Message::Close(frame)))) => panic!("closed: {frame:?}"),
+                Ok(Some(Ok(_))) => continue,
+                other => panic!("no frame: {other:?}"),
+            }
+        }
+    }
+
+    /// The next frame that is not a subscription count, typed.
+    pub async fn next(&mut self) -> ServerMessage {
+        loop {
+            let message = ServerMessage::parse(&self.recv().await).unwrap();
+            if !matches!(message, ServerMessage::SubscriptionCount { .. }) {
+                return message;
+            }
+        }
+    }
+
+    /// Waits until the connection closes and says how.
+    pub async fn closed(&mut self) -> Closed {
+        loop {
+            match tokio::time::timeout(WAIT, self.ws.next()).await {
+                Ok(Some(Ok(Message::Close(Some(frame))))) => {
+                    return Closed::Code(u16::from(frame.code));
+                }
+                Ok(Some(Ok(Message::Close(None)))) => return Closed::Code(1005),
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_))) | Ok(None) => return Closed::Abruptly,
+                Err(_) => panic!("still open"),
+            }
+        }
+    }
+
+    /// Asserts nothing but subscription counts arrives for `ms` milliseconds.
+    pub async fn silent_for(&mut self, ms: u64) {
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(ms);
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => return,
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    let message = ServerMessage::parse(&text).unwrap();
+                    assert!(
+                        matches!(message, ServerMessage::SubscriptionCount { .. }),
+                        "unexpected {text}"
+                    );
+                }
+                Ok(other) => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    /// Subscribes with a valid signature (presence as `user_id` with `info`) and returns the
+    /// `subscription_succeeded` or `subscription_error`.
+    pub async fn subscribe_as(
+        &mut self,
+        channel: &str,
+        user: Option<(&str, Value)>,
+    ) -> ServerMessage {
+        let channel_data = user
+            .map(|(id, info)| serde_json::json!({ "user_id": id, "user_info": info }).to_string());
+        let auth =
+            (channel.starts_with("private-") || channel.starts_with("presence-")).then(|| {
+                sign::channel_auth(
+                    KEY,
+                    SECRET,
+                    &self.socket_id,
+                    channel,
+                    channel_data.as_deref(),
+                )
+            });
+        self.send_message(&ClientMessage::Subscribe {
+            channel: channel.to_owned(),
+            auth,
+            channel_data,
+        })
+        .await;
+        self.next().await
+    }
+
+    pub async fn subscribe(&mut self, channel: &str) -> ServerMessage {
+        self.subscribe_as(channel, None).await
+    }
+
+    pub async fn close(mut self) {
+        let _ = self
+            .ws
+            .close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                code: CloseCode::Normal,
+                reason: "bye".into(),
+            }))
+            .await;
+        // Drain until the server's close arrives.
+        while let Ok(Some(Ok(_))) = tokio::time::timeout(WAIT, self.ws.next()).await {}
+    }
+}
