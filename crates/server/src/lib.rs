@@ -8,6 +8,7 @@ pub mod app;
 pub mod faults;
 pub mod hub;
 pub mod rest;
+pub mod rest_client;
 pub mod state;
 pub mod ws;
 
