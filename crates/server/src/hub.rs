@@ -446,8 +446,13 @@ impl Hub {
 
     /// Asks every connection to close with a code (shutdown, fault injection).
     pub fn close_all(&self, code: u16, reason: &str) {
+        self.send_all(&Outgoing::Close(code, reason.to_owned()));
+    }
+
+    /// Queues the same instruction for every connection.
+    pub fn send_all(&self, outgoing: &Outgoing) {
         for conn in self.conns.values() {
-            conn.sender.send(Outgoing::Close(code, reason.to_owned()));
+            conn.sender.send(outgoing.clone());
         }
     }
 

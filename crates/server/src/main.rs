@@ -1,55 +1,318 @@
-//! `rusher-server`: serves the Pusher protocol, the REST API and the demo on one port.
+//! `rusher-server`: serves the Pusher protocol, the REST API, the auth endpoints, the chat backend
+//! and the demo on one port; its subcommands call the REST API of this or any Pusher server.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-use clap::Parser;
-use rusher_server::{App, Shared};
+use clap::{Args, Parser, Subcommand};
+use rusher_server::credentials::{Credentials, Given};
+use rusher_server::rest_client::{RestClient, TriggerOptions};
+use rusher_server::store::Store;
+use rusher_server::{App, Shared, StaticDirs};
+use serde_json::json;
 use tokio::net::TcpListener;
 
-/// A local Pusher-compatible server.
+/// A local Pusher-compatible server (with no command), and a REST client (with one).
 #[derive(Debug, Parser)]
 #[command(version, about)]
-struct Args {
+struct Cli {
+    #[command(flatten)]
+    credentials: CredentialArgs,
+    #[command(flatten)]
+    serve: ServeArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// The app's credentials; any not given come from (or are generated into) the data dir.
+#[derive(Debug, Args)]
+struct CredentialArgs {
+    /// The app id.
+    #[arg(long, env = "RUSHER_APP_ID", global = true)]
+    app_id: Option<String>,
+    /// The app key.
+    #[arg(long, env = "RUSHER_APP_KEY", global = true)]
+    app_key: Option<String>,
+    /// The app secret.
+    #[arg(long, env = "RUSHER_APP_SECRET", global = true, hide_env_values = true)]
+    app_secret: Option<String>,
+    /// The encryption master key, base64 of 32 bytes.
+    #[arg(long, env = "RUSHER_MASTER_KEY", global = true, hide_env_values = true)]
+    master_key: Option<String>,
+    /// Where credentials and the chat database live.
+    #[arg(
+        long,
+        env = "RUSHER_DATA_DIR",
+        default_value = "rusher-data",
+        global = true
+    )]
+    data_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
     /// The address to listen on.
     #[arg(long, env = "RUSHER_HOST", default_value = "127.0.0.1")]
     host: String,
     /// The port to listen on.
     #[arg(long, env = "RUSHER_PORT", default_value_t = 8080)]
     port: u16,
-    /// The app id.
-    #[arg(long, env = "RUSHER_APP_ID", default_value = "app-id")]
-    app_id: String,
-    /// The app key.
-    #[arg(long, env = "RUSHER_APP_KEY", default_value = "app-key")]
-    app_key: String,
-    /// The app secret.
-    #[arg(long, env = "RUSHER_APP_SECRET", default_value = "app-secret")]
-    app_secret: String,
-    /// Enable the fault-injection endpoints (tests only).
+    /// The built demo (Trunk's output), served at `/`.
+    #[arg(long, env = "RUSHER_DIST", default_value = "dist")]
+    dist: PathBuf,
+    /// Static files served at `/www/` (the embed example and the built package).
+    #[arg(long, env = "RUSHER_WWW", default_value = "www")]
+    www: PathBuf,
+    /// The most members of one presence channel.
+    #[arg(long, env = "RUSHER_MEMBER_LIMIT", default_value_t = 100)]
+    member_limit: usize,
+    /// The most client events per connection per second (over it: close 4301).
+    #[arg(long, env = "RUSHER_CLIENT_EVENTS_PER_SECOND", default_value_t = 10)]
+    client_events_per_second: u32,
+    /// Enable the fault-injection endpoints under /_faults/ (tests only; loopback only).
     #[arg(long)]
     faults: bool,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Trigger an event on one or more channels.
+    Trigger {
+        #[command(flatten)]
+        server: ServerUrl,
+        /// A channel (repeat for several).
+        #[arg(long = "channel", required = true)]
+        channels: Vec<String>,
+        /// The event name.
+        #[arg(long)]
+        event: String,
+        /// The payload (usually JSON).
+        #[arg(long, default_value = "{}")]
+        data: String,
+        /// A socket to leave out.
+        #[arg(long)]
+        socket_id: Option<String>,
+        /// Channel attributes to return: subscription_count, user_count.
+        #[arg(long)]
+        info: Option<String>,
+    },
+    /// List occupied channels.
+    Channels {
+        #[command(flatten)]
+        server: ServerUrl,
+        /// Only channels whose name starts with this.
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Attributes to return: user_count (presence prefix only), subscription_count.
+        #[arg(long)]
+        info: Option<String>,
+    },
+    /// Show one channel.
+    Channel {
+        #[command(flatten)]
+        server: ServerUrl,
+        /// The channel.
+        name: String,
+        /// Attributes to return: user_count, subscription_count.
+        #[arg(long)]
+        info: Option<String>,
+    },
+    /// List the users of a presence channel.
+    Users {
+        #[command(flatten)]
+        server: ServerUrl,
+        /// The presence channel.
+        channel: String,
+    },
+    /// Close every connection of a signed-in user.
+    Terminate {
+        #[command(flatten)]
+        server: ServerUrl,
+        /// The user id.
+        user_id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ServerUrl {
+    /// The server's HTTP base URL.
+    #[arg(long, env = "RUSHER_URL", default_value = "http://127.0.0.1:8080")]
+    url: String,
+}
+
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
-    let args = Args::parse();
-    let app = App::new(&args.app_id, &args.app_key, &args.app_secret, [0; 32]);
+    let cli = Cli::parse();
+    let given = Given {
+        app_id: cli.credentials.app_id,
+        key: cli.credentials.app_key,
+        secret: cli.credentials.app_secret,
+        master_key: cli.credentials.master_key,
+    };
+    let result = match Credentials::load(&cli.credentials.data_dir, &given) {
+        Ok(credentials) => match cli.command {
+            None => serve(cli.serve, credentials, &cli.credentials.data_dir).await,
+            Some(command) => call(command, &credentials).await,
+        },
+        Err(e) => Err(e.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("rusher-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(
+    args: ServeArgs,
+    credentials: Credentials,
+    data_dir: &std::path::Path,
+) -> Result<(), String> {
+    let master_key = credentials.master_key_bytes().map_err(|e| e.to_string())?;
+    let mut app = App::new(
+        &credentials.app_id,
+        &credentials.key,
+        &credentials.secret,
+        master_key,
+    );
+    app.member_limit = args.member_limit;
+    app.client_events_per_second = args.client_events_per_second;
+    let store = Store::open(&data_dir.join("chat.sqlite3")).map_err(|e| e.to_string())?;
     let addr: SocketAddr = format!("{}:{}", args.host, args.port)
         .parse()
-        .map_err(|e| std::io::Error::other(format!("bad address: {e}")))?;
-    let listener = TcpListener::bind(addr).await?;
-    let state = Shared::new(app, args.faults, u64::from(std::process::id()));
-    println!(
-        "rusher-server listening on http://{addr} (app key {})",
-        args.app_key
+        .map_err(|e| format!("bad address {}:{}: {e}", args.host, args.port))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let mut prefix = [0u8; 4];
+    let _ = getrandom::fill(&mut prefix);
+    let state = Shared::new(
+        app,
+        store,
+        args.faults,
+        u64::from(u32::from_le_bytes(prefix)),
     );
-    rusher_server::serve(listener, state, async {
+    let dirs = StaticDirs {
+        dist: args.dist.is_dir().then_some(args.dist),
+        www: args.www.is_dir().then_some(args.www),
+    };
+    println!(
+        "rusher-server: http://{addr}/  (demo{})",
+        if dirs.dist.is_some() {
+            ""
+        } else {
+            " not built"
+        }
+    );
+    println!(
+        "  WebSocket  ws://{addr}/app/{}?protocol=7",
+        credentials.key
+    );
+    println!("  REST       http://{addr}/apps/{}/", credentials.app_id);
+    println!(
+        "  app id {}, key {}; data in {}",
+        credentials.app_id,
+        credentials.key,
+        data_dir.display()
+    );
+    rusher_server::serve(listener, state, &dirs, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Runs a REST subcommand and prints its answer as JSON.
+async fn call(command: Command, credentials: &Credentials) -> Result<(), String> {
+    let client = |server: &ServerUrl| -> Result<RestClient, String> {
+        let master_key = credentials.master_key_bytes().map_err(|e| e.to_string())?;
+        Ok(RestClient::new(
+            &server.url,
+            &credentials.app_id,
+            &credentials.key,
+            &credentials.secret,
+        )
+        .with_master_key(master_key))
+    };
+    let answer = match command {
+        Command::Trigger {
+            server,
+            channels,
+            event,
+            data,
+            socket_id,
+            info,
+        } => {
+            let channels: Vec<&str> = channels.iter().map(String::as_str).collect();
+            let options = TriggerOptions { socket_id, info };
+            let channels = client(&server)?
+                .trigger(&channels, &event, &data, &options)
+                .await
+                .map_err(|e| e.to_string())?;
+            json!({ "channels": channels })
+        }
+        Command::Channels {
+            server,
+            prefix,
+            info,
+        } => {
+            let channels = client(&server)?
+                .channels(prefix.as_deref(), info.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
+            json!({ "channels": channels })
+        }
+        Command::Channel { server, name, info } => {
+            let state = client(&server)?
+                .channel(&name, info.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
+            json!(state)
+        }
+        Command::Users { server, channel } => {
+            let users = client(&server)?
+                .users(&channel)
+                .await
+                .map_err(|e| e.to_string())?;
+            json!({ "users": users })
+        }
+        Command::Terminate { server, user_id } => {
+            client(&server)?
+                .terminate_user_connections(&user_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            json!({})
+        }
+    };
+    println!("{answer}");
+    Ok(())
 }

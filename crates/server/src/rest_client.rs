@@ -35,26 +35,26 @@ pub enum RestClientError {
 }
 
 /// Attributes of a channel, as `info` asks for them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelAttributes {
     /// Distinct presence users.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_count: Option<u64>,
     /// Subscribed connections.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_count: Option<u64>,
 }
 
 /// One channel's state from `GET /channels/{name}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelState {
     /// Whether anyone is subscribed.
     pub occupied: bool,
     /// Distinct presence users, when asked for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_count: Option<u64>,
     /// Subscribed connections, when asked for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_count: Option<u64>,
 }
 

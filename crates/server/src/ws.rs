@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use rusher_protocol::wire::{ClientMessage, ServerMessage};
 use rusher_protocol::{ChannelKind, MAX_CLIENT_EVENT_BYTES};
@@ -32,6 +33,9 @@ pub async fn upgrade(
     Query(query): Query<HashMap<String, String>>,
     State(state): State<AppState>,
 ) -> Response {
+    if state.faults.websocket_down() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "restarting").into_response();
+    }
     let protocol = query.get("protocol").cloned();
     ws.max_message_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| serve(socket, state, key, protocol))

@@ -7,7 +7,8 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use rusher_protocol::sign;
 use rusher_protocol::wire::{ClientMessage, ServerMessage};
-use rusher_server::{App, AppState, Shared};
+use rusher_server::store::Store;
+use rusher_server::{App, AppState, Shared, StaticDirs};
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
@@ -34,17 +35,24 @@ impl Server {
     }
 
     pub async fn start_with(configure: impl FnOnce(&mut App)) -> Self {
+        Self::start_full(configure, Store::in_memory().unwrap(), true).await
+    }
+
+    pub async fn start_full(configure: impl FnOnce(&mut App), store: Store, faults: bool) -> Self {
         let mut app = App::new(APP_ID, KEY, SECRET, MASTER_KEY);
         configure(&mut app);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = Shared::new(app, true, 4242);
+        let state = Shared::new(app, store, faults, 4242);
         let (stop, stopped) = oneshot::channel::<()>();
-        let serving = rusher_server::serve(listener, state.clone(), async {
-            let _ = stopped.await;
-        });
+        let serving_state = state.clone();
         let done = tokio::spawn(async move {
-            serving.await.unwrap();
+            let dirs = StaticDirs::default();
+            rusher_server::serve(listener, serving_state, &dirs, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
         });
         Self {
             addr,
@@ -218,5 +226,79 @@ impl Client {
             .await;
         // Drain until the server's close arrives.
         while let Ok(Some(Ok(_))) = tokio::time::timeout(WAIT, self.ws.next()).await {}
+    }
+}
+
+/// A browser-like HTTP client with one chat session cookie.
+pub struct Visitor {
+    http: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+    pub id: String,
+}
+
+impl Visitor {
+    pub fn anonymous(server: &Server) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base: server.http(""),
+            cookie: None,
+            id: String::new(),
+        }
+    }
+
+    /// Signs in with a display name.
+    pub async fn join(server: &Server, name: &str) -> Self {
+        let mut visitor = Self::anonymous(server);
+        let response = visitor
+            .post_json("/chat/session", &serde_json::json!({ "name": name }))
+            .await;
+        assert_eq!(response.status(), 200);
+        let set_cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        visitor.cookie = Some(set_cookie.split(';').next().unwrap().to_owned());
+        let user: Value = response.json().await.unwrap();
+        visitor.id = user["id"].as_str().unwrap().to_owned();
+        visitor
+    }
+
+    fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.cookie {
+            Some(cookie) => request.header("cookie", cookie),
+            None => request,
+        }
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.with_cookie(self.http.post(format!("{}{path}", self.base)))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &str) -> reqwest::Response {
+        self.with_cookie(self.http.post(format!("{}{path}", self.base)))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_owned())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.with_cookie(self.http.get(format!("{}{path}", self.base)))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.with_cookie(self.http.delete(format!("{}{path}", self.base)))
+            .send()
+            .await
+            .unwrap()
     }
 }
