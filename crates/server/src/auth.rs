@@ -25,7 +25,8 @@ struct AuthForm {
     batched: bool,
 }
 
-fn parse_form(body: &[u8]) -> Result<AuthForm, Response> {
+/// Reads the form; the error is the 400 message.
+fn parse_form(body: &[u8]) -> Result<AuthForm, &'static str> {
     let mut socket_id = None;
     let mut single = None;
     let mut batch: Vec<(usize, String)> = Vec::new();
@@ -46,13 +47,13 @@ fn parse_form(body: &[u8]) -> Result<AuthForm, Response> {
     }
     let socket_id = socket_id
         .filter(|id| is_socket_id(id))
-        .ok_or_else(|| bad_request("socket_id is missing or invalid"))?;
+        .ok_or("socket_id is missing or invalid")?;
     batch.sort();
     let batched = !batch.is_empty();
     let channels = if batched {
         batch.into_iter().map(|(_, c)| c).collect()
     } else {
-        vec![single.ok_or_else(|| bad_request("channel_name is missing"))?]
+        vec![single.ok_or("channel_name is missing")?]
     };
     Ok(AuthForm {
         socket_id,
@@ -136,7 +137,7 @@ pub async fn channel_auth(
     }
     let form = match parse_form(&body) {
         Ok(form) => form,
-        Err(response) => return response,
+        Err(why) => return bad_request(why),
     };
     let Some(user) = session::user(&state.store, &headers) else {
         return (StatusCode::FORBIDDEN, "sign in to the chat first").into_response();

@@ -8,8 +8,8 @@ use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use rusher_protocol::Access;
 use rusher_protocol::channels::validate_name as validate_channel;
-use rusher_protocol::{Access, ChannelKind};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -108,21 +108,19 @@ pub struct NewMessage {
 }
 
 /// Checks that a user may chat on a channel: a presence or private channel it may access.
-fn check_channel(user: &User, channel: &str) -> Result<(), Response> {
-    let kind =
-        validate_channel(channel).map_err(|e| error(StatusCode::BAD_REQUEST, &e.to_string()))?;
-    if !matches!(
-        ChannelKind::of(channel).access,
-        Access::Presence | Access::Private
-    ) || kind.cache
-    {
-        return Err(error(
+fn check_channel(user: &User, channel: &str) -> Result<(), (StatusCode, String)> {
+    let kind = validate_channel(channel).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+    if !matches!(kind.access, Access::Presence | Access::Private) || kind.cache {
+        return Err((
             StatusCode::BAD_REQUEST,
-            "chat messages go on presence or private channels",
+            "chat messages go on presence or private channels".to_owned(),
         ));
     }
     if !may_access(user, channel) {
-        return Err(error(StatusCode::FORBIDDEN, "not a member of this room"));
+        return Err((
+            StatusCode::FORBIDDEN,
+            "not a member of this room".to_owned(),
+        ));
     }
     Ok(())
 }
@@ -136,8 +134,8 @@ pub async fn post_message(
     let Some(user) = session::user(&state.store, &headers) else {
         return error(StatusCode::UNAUTHORIZED, "sign in to the chat first");
     };
-    if let Err(response) = check_channel(&user, &body.channel) {
-        return response;
+    if let Err((status, why)) = check_channel(&user, &body.channel) {
+        return error(status, &why);
     }
     let text = body.text.trim();
     if text.is_empty() {
@@ -190,8 +188,8 @@ pub async fn history(
     let Some(user) = session::user(&state.store, &headers) else {
         return error(StatusCode::UNAUTHORIZED, "sign in to the chat first");
     };
-    if let Err(response) = check_channel(&user, &query.channel) {
-        return response;
+    if let Err((status, why)) = check_channel(&user, &query.channel) {
+        return error(status, &why);
     }
     let limit = query.limit.unwrap_or(50).clamp(1, MAX_HISTORY);
     match state.store.history(&query.channel, query.before, limit) {
