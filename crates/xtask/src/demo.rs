@@ -1,26 +1,27 @@
-//! `cargo xtask demo`: sets up, builds the demo page with Trunk and serves it at
-//! http://127.0.0.1:8080.
+//! `cargo xtask demo`: sets up, builds the demo page with Trunk and serves it with rusher-server at
+//! http://127.0.0.1:8080 (the Pusher endpoint, auth, chat backend and page on one port).
 
 use crate::setup;
 use crate::shell::{Error, cmd, run_visible};
-
-/// The address the demo is served on.
-const ADDRESS: &str = "127.0.0.1";
-const PORT: &str = "8080";
 
 /// Builds and serves until interrupted.
 pub fn run() -> Result<bool, Error> {
     setup::ensure_all()?;
     run_visible(cmd("trunk").args(["build", "--release"]))?;
-    println!("demo: serving http://{ADDRESS}:{PORT} (Ctrl-C stops it)");
-    run_visible(cmd("trunk").args([
-        "serve",
-        "--release",
-        "--address",
-        ADDRESS,
+    run_visible(cmd("cargo").args([
+        "run",
+        "--quiet",
+        "--package",
+        "rusher-server",
+        "--",
+        "--host",
+        "127.0.0.1",
         "--port",
-        PORT,
-        "--no-autoreload",
+        "8080",
+        "--dist",
+        "dist",
+        "--www",
+        "www",
     ]))?;
     Ok(true)
 }
