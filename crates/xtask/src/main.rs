@@ -5,6 +5,7 @@
 //! - `demo`: sets up, builds and serves the demo at http://127.0.0.1:8080.
 
 mod demo;
+mod server;
 mod setup;
 mod shell;
 mod test;

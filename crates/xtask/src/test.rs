@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::server::LocalServer;
 use crate::setup::{self, chromium_binary};
-use crate::shell::{Error, cmd, work_dir};
+use crate::shell::{Error, cmd, npm_dir, work_dir};
 
 /// The outcome of one suite.
 struct Outcome {
@@ -21,6 +22,8 @@ struct Suite {
     command: Command,
     /// Count `test result:` lines (test runners) rather than one check (fmt, clippy, builds).
     counts_tests: bool,
+    /// Start a rusher-server for it and pass its address in `RUSHER_*` variables.
+    needs_server: bool,
 }
 
 /// Runs every suite in order.
@@ -45,11 +48,13 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         name,
         command,
         counts_tests: false,
+        needs_server: false,
     };
     let tests = |name, command| Suite {
         name,
         command,
         counts_tests: true,
+        needs_server: false,
     };
     let mut fmt = cmd("cargo");
     fmt.args(["fmt", "--all", "--check"]);
@@ -93,12 +98,18 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         .env("CHROMEDRIVER", "chromedriver");
     let mut demo = cmd("trunk");
     demo.args(["build", "--release"]);
+    let mut interop = cmd("node");
+    interop.arg("interop/pusher_js.cjs").current_dir(npm_dir());
     vec![
         check("cargo fmt --check", fmt),
         check("clippy (native)", clippy),
         check("clippy (wasm32)", clippy_wasm),
         tests("native tests", native),
         tests("protocol in headless Chromium", browser),
+        Suite {
+            needs_server: true,
+            ..tests("pusher-js + pusher SDK interop", interop)
+        },
         check("demo build (trunk --release)", demo),
     ]
 }
@@ -106,6 +117,13 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
 /// Runs a suite with its output in a log file; on failure, shows the log's end.
 fn run_suite(mut suite: Suite) -> Result<Outcome, Error> {
     let started = Instant::now();
+    let server = if suite.needs_server {
+        let server = LocalServer::start("interop")?;
+        server.configure(&mut suite.command);
+        Some(server)
+    } else {
+        None
+    };
     let log_path = work_dir().join("logs").join(format!(
         "{}.log",
         suite.name.replace([' ', '(', ')', '-'], "_")
@@ -120,6 +138,7 @@ fn run_suite(mut suite: Suite) -> Result<Outcome, Error> {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    drop(server);
     fs::write(&log_path, &text)?;
     let mut outcome = if suite.counts_tests {
         count_results(&text)
