@@ -594,3 +594,24 @@ fn refusal(kind: &str, error: impl Into<String>, status: u16) -> Refusal {
         status: Some(status),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{ConnSender, Outgoing};
+
+    #[test]
+    fn a_full_outbox_signals_overflow_instead_of_growing() {
+        let (sender, mut frames, mut overflow) = ConnSender::new(2);
+        sender.send(Outgoing::Frame("1".into()));
+        sender.send(Outgoing::Frame("2".into()));
+        assert!(overflow.try_recv().is_err());
+        sender.send(Outgoing::Frame("3".into()));
+        assert!(overflow.try_recv().is_ok(), "the third frame overflows");
+        assert_eq!(frames.try_recv().ok(), Some(Outgoing::Frame("1".into())));
+        assert_eq!(frames.try_recv().ok(), Some(Outgoing::Frame("2".into())));
+        assert!(
+            frames.try_recv().is_err(),
+            "nothing beyond the cap was queued"
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! What the binary and the router serve beyond the protocol: PROTOCOL.md's known answers through
+//! the auth endpoint, static files, and the CLI subcommands.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::process::Command;
+
+use common::{Client, Server, Visitor};
+use rusher_protocol::wire::ServerMessage;
+use rusher_server::store::Store;
+use rusher_server::{App, Shared, StaticDirs};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+#[tokio::test]
+async fn the_auth_endpoint_gives_protocol_md_known_answers() {
+    let server = Server::start_with(|app: &mut App| {
+        app.key = "278d425bdf160c739803".into();
+        app.secret = "7ad3773142a6692b25b8".into();
+        app.master_key = [7; 32];
+    })
+    .await;
+    let visitor = Visitor::join(&server, "Mr. Channels").await;
+    let private: Value = visitor
+        .post_form(
+            "/pusher/auth",
+            "socket_id=1234.1234&channel_name=private-foobar",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        private,
+        json!({"auth": "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4"})
+    );
+    let encrypted: Value = visitor
+        .post_form(
+            "/pusher/auth",
+            "socket_id=1234.1234&channel_name=private-encrypted-foobar",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        encrypted,
+        json!({
+            "auth": "278d425bdf160c739803:e6a18892d037c5d5e76a2265df4f086ffc38631605530dfd214aa5bff495f533",
+            "shared_secret": "KH+tRDTu81ixTVmz3MQln/a4WHOgYOu3/49dt88n9/k="
+        })
+    );
+}
+
+#[tokio::test]
+async fn serves_the_demo_at_root_and_www_files() {
+    let dist = tempfile::tempdir().unwrap();
+    let www = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<h1>demo</h1>").unwrap();
+    std::fs::write(www.path().join("embed.html"), "<p>embed</p>").unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = Shared::new(
+        App::new("a", "k", "s", [0; 32]),
+        Store::in_memory().unwrap(),
+        false,
+        1,
+    );
+    let dirs = StaticDirs {
+        dist: Some(dist.path().to_owned()),
+        www: Some(www.path().to_owned()),
+    };
+    tokio::spawn(async move {
+        rusher_server::serve(listener, state, &dirs, std::future::pending())
+            .await
+            .unwrap();
+    });
+    let get = |path: &str| reqwest::get(format!("http://{addr}{path}"));
+    assert_eq!(
+        get("/").await.unwrap().text().await.unwrap(),
+        "<h1>demo</h1>"
+    );
+    assert_eq!(
+        get("/www/embed.html").await.unwrap().text().await.unwrap(),
+        "<p>embed</p>"
+    );
+    assert_eq!(get("/missing.js").await.unwrap().status(), 404);
+    assert_eq!(get("/up").await.unwrap().status(), 200);
+}
+
+/// Runs the binary with REST subcommand `args` against `url` (on a blocking thread, since the
+/// server under test runs on this runtime); returns stdout and whether it succeeded.
+async fn cli(url: String, args: &[&str]) -> (String, bool) {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let data_dir = tempfile::tempdir().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_rusher-server"))
+            .args(&args)
+            .arg("--url")
+            .arg(&url)
+            .arg("--data-dir")
+            .arg(data_dir.path())
+            .env("RUSHER_APP_ID", common::APP_ID)
+            .env("RUSHER_APP_KEY", common::KEY)
+            .env("RUSHER_APP_SECRET", common::SECRET)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            output.status.success(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_cli_triggers_and_queries() {
+    let server = Server::start().await;
+    let mut client = Client::connect(&server).await;
+    client
+        .subscribe_as("presence-room", Some(("7", json!({}))))
+        .await;
+    let trigger = [
+        "trigger",
+        "--channel",
+        "presence-room",
+        "--event",
+        "news",
+        "--data",
+        r#"{"n":1}"#,
+        "--info",
+        "user_count",
+    ];
+    let (out, ok) = cli(server.http(""), &trigger).await;
+    assert!(ok);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"channels": {"presence-room": {"user_count": 1}}})
+    );
+    assert_eq!(
+        client.next().await,
+        ServerMessage::Event {
+            event: "news".into(),
+            channel: Some("presence-room".into()),
+            data: json!({"n": 1}),
+            user_id: None
+        }
+    );
+    let (out, ok) = cli(server.http(""), &["users", "presence-room"]).await;
+    assert!(ok);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"users": ["7"]})
+    );
+    let (_, ok) = cli(server.http(""), &["users", "news"]).await;
+    assert!(!ok, "users of a public channel is refused");
+}
