@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusher_protocol::channels::validate_name_server;
 use rusher_protocol::sign::verify_rest_request;
@@ -51,39 +51,58 @@ impl IntoResponse for RestError {
 
 type RestResult = Result<Json<Value>, RestError>;
 
-/// Checks the app id and the request signature; returns the query parameters.
-fn authenticate(
-    state: &AppState,
-    app_id: &str,
-    method: &Method,
-    uri: &Uri,
-    query: Option<&str>,
-    body: &[u8],
-) -> Result<BTreeMap<String, String>, RestError> {
-    let params: Vec<(String, String)> =
-        form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    let hub = state.hub();
-    let app = hub.app();
-    if app_id != app.id {
-        return Err(RestError::NotFound);
+/// The largest REST request body read (a batch of 10 events of 10 KB, with room to spare).
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A REST request whose app id and signature were checked: its query parameters and body.
+/// Every REST handler takes one, so no request reaches a handler unsigned.
+pub struct Signed {
+    params: BTreeMap<String, String>,
+    body: Bytes,
+}
+
+impl FromRequest<AppState> for Signed {
+    type Rejection = RestError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, RestError> {
+        let (parts, body) = request.into_parts();
+        let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|_| RestError::TooLarge("request body is too large".to_owned()))?;
+        let app_id = parts
+            .uri
+            .path()
+            .strip_prefix("/apps/")
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_default();
+        let params: Vec<(String, String)> =
+            form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect();
+        let hub = state.hub();
+        let app = hub.app();
+        if app_id != app.id {
+            return Err(RestError::NotFound);
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let signed_body = (parts.method == Method::POST).then_some(&body[..]);
+        verify_rest_request(
+            &app.key,
+            &app.secret,
+            parts.method.as_str(),
+            parts.uri.path(),
+            &params,
+            signed_body,
+            now,
+        )
+        .map_err(|e| RestError::Unauthorized(e.to_string()))?;
+        Ok(Signed {
+            params: params.into_iter().collect(),
+            body,
+        })
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let body = (*method == Method::POST).then_some(body);
-    verify_rest_request(
-        &app.key,
-        &app.secret,
-        method.as_str(),
-        uri.path(),
-        &params,
-        body,
-        now,
-    )
-    .map_err(|e| RestError::Unauthorized(e.to_string()))?;
-    Ok(params.into_iter().collect())
 }
 
 /// One event to trigger, as in `POST /events` and each item of `POST /batch_events`.
@@ -218,16 +237,8 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, RestErro
 }
 
 /// `POST /apps/{id}/events`
-pub async fn events(
-    State(state): State<AppState>,
-    Path(app_id): Path<String>,
-    method: Method,
-    uri: Uri,
-    RawQuery(query): RawQuery,
-    body: Bytes,
-) -> RestResult {
-    authenticate(&state, &app_id, &method, &uri, query.as_deref(), &body)?;
-    let valid = validate(parse_body(&body)?)?;
+pub async fn events(State(state): State<AppState>, signed: Signed) -> RestResult {
+    let valid = validate(parse_body(&signed.body)?)?;
     let mut hub = state.hub();
     valid.publish(&mut hub);
     if !valid.wanted.any() {
@@ -242,20 +253,12 @@ pub async fn events(
 }
 
 /// `POST /apps/{id}/batch_events`
-pub async fn batch_events(
-    State(state): State<AppState>,
-    Path(app_id): Path<String>,
-    method: Method,
-    uri: Uri,
-    RawQuery(query): RawQuery,
-    body: Bytes,
-) -> RestResult {
+pub async fn batch_events(State(state): State<AppState>, signed: Signed) -> RestResult {
     #[derive(Deserialize)]
     struct Batch {
         batch: Vec<Trigger>,
     }
-    authenticate(&state, &app_id, &method, &uri, query.as_deref(), &body)?;
-    let request: Batch = parse_body(&body)?;
+    let request: Batch = parse_body(&signed.body)?;
     if request.batch.len() > MAX_BATCH {
         return Err(RestError::BadRequest(
             "a batch holds at most 10 events".to_owned(),
@@ -285,14 +288,8 @@ pub async fn batch_events(
 }
 
 /// `GET /apps/{id}/channels`
-pub async fn channels(
-    State(state): State<AppState>,
-    Path(app_id): Path<String>,
-    method: Method,
-    uri: Uri,
-    RawQuery(query): RawQuery,
-) -> RestResult {
-    let params = authenticate(&state, &app_id, &method, &uri, query.as_deref(), &[])?;
+pub async fn channels(State(state): State<AppState>, signed: Signed) -> RestResult {
+    let params = &signed.params;
     let prefix = params.get("filter_by_prefix").cloned().unwrap_or_default();
     let wanted = InfoWanted::parse(params.get("info").map(String::as_str));
     if wanted.user_count && !prefix.starts_with("presence-") {
@@ -312,12 +309,10 @@ pub async fn channels(
 /// `GET /apps/{id}/channels/{name}`
 pub async fn channel(
     State(state): State<AppState>,
-    Path((app_id, name)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    RawQuery(query): RawQuery,
+    Path((_, name)): Path<(String, String)>,
+    signed: Signed,
 ) -> RestResult {
-    let params = authenticate(&state, &app_id, &method, &uri, query.as_deref(), &[])?;
+    let params = &signed.params;
     validate_name_server(&name).map_err(|e| RestError::BadRequest(e.to_string()))?;
     let wanted = InfoWanted::parse(params.get("info").map(String::as_str));
     if wanted.user_count && ChannelKind::of(&name).access != Access::Presence {
@@ -336,12 +331,9 @@ pub async fn channel(
 /// `GET /apps/{id}/channels/{name}/users`
 pub async fn users(
     State(state): State<AppState>,
-    Path((app_id, name)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    RawQuery(query): RawQuery,
+    Path((_, name)): Path<(String, String)>,
+    _signed: Signed,
 ) -> RestResult {
-    authenticate(&state, &app_id, &method, &uri, query.as_deref(), &[])?;
     if ChannelKind::of(&name).access != Access::Presence {
         return Err(RestError::BadRequest(
             "users are listed only for presence channels".to_owned(),
@@ -359,13 +351,9 @@ pub async fn users(
 /// `POST /apps/{id}/users/{user_id}/terminate_connections`
 pub async fn terminate(
     State(state): State<AppState>,
-    Path((app_id, user_id)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    RawQuery(query): RawQuery,
-    body: Bytes,
+    Path((_, user_id)): Path<(String, String)>,
+    _signed: Signed,
 ) -> RestResult {
-    authenticate(&state, &app_id, &method, &uri, query.as_deref(), &body)?;
     let hub = state.hub();
     for socket in hub.user_sockets(&user_id) {
         hub.close(&socket, 4009, "connection terminated by the server");
