@@ -1,7 +1,9 @@
-//! A rusher-server started for a test suite: built, on a free loopback port, with a fresh data
-//! dir and known credentials, stopped when dropped.
+//! Servers started for test suites, each on a free loopback port and stopped when dropped:
+//! rusher-server (built, fresh data dir, known credentials) and sockudo (the Pusher server nobody
+//! here wrote, from `cargo xtask setup`).
 
 use std::fs;
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,10 +17,50 @@ const SECRET: &str = "rusher-test-secret";
 /// 32 bytes of 0x07, as in PROTOCOL.md's examples.
 const MASTER_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
+/// sockudo's app, as its config file below declares it.
+const SOCKUDO_CONFIG: &str = r#"host = "127.0.0.1"
+port = PORT
+mode = "development"
+shutdown_grace_period = 0
+activity_timeout = 120
+[adapter]
+driver = "local"
+[cache]
+driver = "memory"
+[queue]
+driver = "memory"
+[rate_limiter]
+enabled = false
+[metrics]
+enabled = false
+host = "127.0.0.1"
+[app_manager]
+driver = "memory"
+[[app_manager.array.apps]]
+id = "app-id"
+key = "app-key"
+secret = "app-secret"
+enabled = true
+[app_manager.array.apps.policy.limits]
+max_connections = 0
+max_client_events_per_second = 0
+max_event_payload_in_kb = 10
+[app_manager.array.apps.policy.features]
+enable_client_messages = true
+enable_user_authentication = true
+"#;
+
 /// A running server; killed on drop.
 pub struct LocalServer {
     child: Child,
     port: u16,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Rusher,
+    Sockudo,
 }
 
 impl LocalServer {
@@ -46,27 +88,86 @@ impl LocalServer {
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()?;
-        let server = Self { child, port };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                return Err("rusher-server did not start listening within 20 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let server = Self {
+            child,
+            port,
+            kind: Kind::Rusher,
+        };
+        server.wait_until_up("/up")?;
         Ok(server)
     }
 
-    /// Passes the server's address and credentials to a command as `RUSHER_*` variables.
-    pub fn configure(&self, command: &mut Command) {
-        command
-            .env("RUSHER_HOST", "127.0.0.1")
-            .env("RUSHER_PORT", self.port.to_string())
-            .env("RUSHER_APP_ID", APP_ID)
-            .env("RUSHER_APP_KEY", KEY)
-            .env("RUSHER_APP_SECRET", SECRET)
-            .env("RUSHER_MASTER_KEY", MASTER_KEY);
+    /// Starts sockudo with a minimal config on loopback (its defaults would listen on 0.0.0.0,
+    /// rate-limit connects and expose metrics), in a clean environment so no stray variable
+    /// applies; waits until its app answers `/up/app-id`.
+    pub fn start_sockudo(binary: &std::path::Path) -> Result<Self, Error> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let config = work_dir().join("sockudo.toml");
+        fs::write(&config, SOCKUDO_CONFIG.replace("PORT", &port.to_string()))?;
+        let log = fs::File::create(work_dir().join("logs").join("sockudo-server.log"))?;
+        let child = Command::new(binary)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", std::env::var_os("HOME").unwrap_or_default())
+            .env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            .arg("--config")
+            .arg(&config)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()?;
+        let server = Self {
+            child,
+            port,
+            kind: Kind::Sockudo,
+        };
+        server.wait_until_up("/up/app-id")?;
+        Ok(server)
     }
+
+    /// Waits (up to 20 s) until `GET path` answers 200.
+    fn wait_until_up(&self, path: &str) -> Result<(), Error> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if http_status(self.port, path).is_some_and(|status| status == 200) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(
+                    format!("the server on port {} did not answer {path}", self.port).into(),
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Passes the server's address (and, for rusher-server, its credentials) to a command:
+    /// `RUSHER_*` or `SOCKUDO_*` variables.
+    pub fn configure(&self, command: &mut Command) {
+        match self.kind {
+            Kind::Rusher => command
+                .env("RUSHER_HOST", "127.0.0.1")
+                .env("RUSHER_PORT", self.port.to_string())
+                .env("RUSHER_APP_ID", APP_ID)
+                .env("RUSHER_APP_KEY", KEY)
+                .env("RUSHER_APP_SECRET", SECRET)
+                .env("RUSHER_MASTER_KEY", MASTER_KEY),
+            Kind::Sockudo => command
+                .env("SOCKUDO_HOST", "127.0.0.1")
+                .env("SOCKUDO_PORT", self.port.to_string()),
+        };
+    }
+}
+
+/// The status of a plain HTTP/1.0 GET on loopback, if the server answers at all.
+fn http_status(port: u16, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).ok()?;
+    std::str::from_utf8(head.get(9..12)?).ok()?.parse().ok()
 }
 
 impl Drop for LocalServer {

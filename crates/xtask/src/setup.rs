@@ -13,6 +13,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 const WASM_PACK_VERSION: &str = "0.15.1";
 /// npm's binaryen (`tests/package.json`); Debian's wasm-opt 108 breaks wasm-bindgen 0.2.130 output.
 const WASM_OPT_VERSION: &str = "132";
+/// sockudo, the third-party Pusher server the interop suite runs against (TOOLCHAIN.md).
+const SOCKUDO_VERSION: &str = "5.2.0";
 
 /// One tool: how to read its version, what version is wanted, how to install it.
 struct Tool {
@@ -149,13 +151,49 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 let binary = chromium_binary()?;
                 version_word(&first_line(&binary.to_string_lossy(), &["--version"])?, 1)
             },
-            install: |_| apt_install(&["chromium", "chromium-driver"]),
+            install: |_| {
+                apt_install(
+                    &["chromium", "chromium-driver"],
+                    "Chromium and ChromeDriver",
+                )
+            },
         },
         Tool {
             name: "chromedriver",
             wanted: None,
             found: || version_word(&first_line("chromedriver", &["--version"])?, 1),
-            install: |_| apt_install(&["chromium", "chromium-driver"]),
+            install: |_| {
+                apt_install(
+                    &["chromium", "chromium-driver"],
+                    "Chromium and ChromeDriver",
+                )
+            },
+        },
+        Tool {
+            name: "protoc (to build sockudo)",
+            wanted: None,
+            // "libprotoc 3.21.12"
+            found: || version_word(&first_line("protoc", &["--version"])?, 1),
+            install: |_| apt_install(&["protobuf-compiler"], "protoc (protobuf-compiler)"),
+        },
+        Tool {
+            name: "sockudo",
+            wanted: Some(SOCKUDO_VERSION.to_owned()),
+            found: || {
+                let line = first_line(&sockudo_binary().to_string_lossy(), &["--version"])?;
+                version_word(&line, 1)
+            },
+            // Debug build: it compiles in half the time, and tests need no speed from it.
+            install: |_| {
+                let version = format!("={SOCKUDO_VERSION}");
+                run_visible(
+                    cmd("cargo")
+                        .args(["install", "sockudo", "--version", &version, "--locked"])
+                        .args(["--no-default-features", "--features", "local", "--debug"])
+                        .arg("--root")
+                        .arg(sockudo_root()),
+                )
+            },
         },
         Tool {
             name: "npm packages",
@@ -215,12 +253,11 @@ fn cargo_install_locked(krate: &str, version: &str) -> Result<(), Error> {
 }
 
 /// Installs Debian packages when running as root with apt; otherwise says what to install.
-fn apt_install(packages: &[&str]) -> Result<(), Error> {
+fn apt_install(packages: &[&str], what: &str) -> Result<(), Error> {
     let root_user = first_line("id", &["-u"]).as_deref() == Some("0");
     if !root_user || first_line("apt-get", &["--version"]).is_none() {
         return Err(format!(
-            "please install Chromium and ChromeDriver (Debian/Ubuntu: `sudo apt-get install {}`; \
-             macOS: `brew install --cask chromium` and `brew install chromedriver`)",
+            "please install {what} (Debian/Ubuntu: `sudo apt-get install {}`; macOS: Homebrew)",
             packages.join(" ")
         )
         .into());
@@ -232,6 +269,16 @@ fn apt_install(packages: &[&str]) -> Result<(), Error> {
             .args(packages)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
+}
+
+/// Where sockudo is installed: under `target/`, so `cargo clean` removes it too.
+fn sockudo_root() -> PathBuf {
+    root().join("target").join("tools").join("sockudo")
+}
+
+/// The sockudo binary.
+pub fn sockudo_binary() -> PathBuf {
+    sockudo_root().join("bin").join("sockudo")
 }
 
 /// The Chromium binary: Debian's, one on PATH, or the macOS app.

@@ -22,8 +22,8 @@ struct Suite {
     command: Command,
     /// Count `test result:` lines (test runners) rather than one check (fmt, clippy, builds).
     counts_tests: bool,
-    /// Start a rusher-server for it and pass its address in `RUSHER_*` variables.
-    needs_server: bool,
+    /// Starts the server it runs against, whose address it gets in the environment.
+    server: Option<fn() -> Result<LocalServer, Error>>,
 }
 
 /// Runs every suite in order.
@@ -48,16 +48,16 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         name,
         command,
         counts_tests: false,
-        needs_server: false,
+        server: None,
     };
     let tests = |name, command| Suite {
         name,
         command,
         counts_tests: true,
-        needs_server: false,
+        server: None,
     };
     let mut fmt = cmd("cargo");
-    fmt.args(["fmt", "--all", "--check"]);
+    fmt.args(["fmt", "--all", "--check", "--", "--color=never"]);
     let mut clippy = cmd("cargo");
     clippy.args([
         "clippy",
@@ -98,6 +98,16 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         .env("CHROMEDRIVER", "chromedriver");
     let mut demo = cmd("trunk");
     demo.args(["build", "--release"]);
+    let mut sockudo = cmd("cargo");
+    sockudo.args([
+        "test",
+        "-p",
+        "rusher-server",
+        "--test",
+        "sockudo",
+        "--",
+        "--ignored",
+    ]);
     let mut interop = cmd("node");
     interop.arg("interop/pusher_js.cjs").current_dir(npm_dir());
     vec![
@@ -107,8 +117,12 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         tests("native tests", native),
         tests("protocol in headless Chromium", browser),
         Suite {
-            needs_server: true,
+            server: Some(|| LocalServer::start("interop")),
             ..tests("pusher-js + pusher SDK interop", interop)
+        },
+        Suite {
+            server: Some(|| LocalServer::start_sockudo(&setup::sockudo_binary())),
+            ..tests("REST + raw clients vs sockudo", sockudo)
         },
         check("demo build (trunk --release)", demo),
     ]
@@ -117,12 +131,13 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
 /// Runs a suite with its output in a log file; on failure, shows the log's end.
 fn run_suite(mut suite: Suite) -> Result<Outcome, Error> {
     let started = Instant::now();
-    let server = if suite.needs_server {
-        let server = LocalServer::start("interop")?;
-        server.configure(&mut suite.command);
-        Some(server)
-    } else {
-        None
+    let server = match suite.server {
+        Some(start) => {
+            let server = start()?;
+            server.configure(&mut suite.command);
+            Some(server)
+        }
+        None => None,
     };
     let log_path = work_dir().join("logs").join(format!(
         "{}.log",

@@ -96,7 +96,12 @@ pub enum Closed {
 impl Client {
     /// Connects with `?protocol=7` and reads the handshake.
     pub async fn connect(server: &Server) -> Self {
-        let mut client = Self::raw(&server.ws_url(KEY, "?protocol=7&client=test")).await;
+        Self::connect_url(&server.ws_url(KEY, "?protocol=7&client=test")).await
+    }
+
+    /// Connects to any Pusher server's WebSocket URL and reads the handshake.
+    pub async fn connect_url(url: &str) -> Self {
+        let mut client = Self::raw(url).await;
         let frame = client.recv().await;
         match ServerMessage::parse(&frame).unwrap() {
             ServerMessage::ConnectionEstablished { socket_id, .. } => client.socket_id = socket_id,

@@ -1,0 +1,154 @@
+//! The REST client (and raw WebSocket clients) against sockudo, a Pusher server nobody here
+//! wrote. `cargo xtask test` starts sockudo and runs these with `--ignored`, passing its address
+//! in `SOCKUDO_HOST` and `SOCKUDO_PORT`; its app is `app-id` / `app-key` / `app-secret`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{APP_ID, Client, Closed, KEY, MASTER_KEY, SECRET};
+use rusher_protocol::sign;
+use rusher_protocol::wire::{ClientMessage, ServerMessage};
+use rusher_server::rest_client::{BatchEvent, RestClient, RestClientError, TriggerOptions};
+use serde_json::json;
+
+fn address() -> String {
+    let host = std::env::var("SOCKUDO_HOST").expect("SOCKUDO_HOST");
+    let port = std::env::var("SOCKUDO_PORT").expect("SOCKUDO_PORT");
+    format!("{host}:{port}")
+}
+
+fn rest() -> RestClient {
+    RestClient::new(&format!("http://{}", address()), APP_ID, KEY, SECRET)
+        .with_master_key(MASTER_KEY)
+}
+
+async fn connect() -> Client {
+    Client::connect_url(&format!("ws://{}/app/{KEY}?protocol=7", address())).await
+}
+
+/// The next frame that is a channel event (sockudo may interleave other frames).
+async fn next_event(client: &mut Client) -> ServerMessage {
+    loop {
+        let message = client.next().await;
+        if matches!(message, ServerMessage::Event { .. }) {
+            return message;
+        }
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a running sockudo; cargo xtask test runs it"]
+async fn trigger_and_batch_reach_a_subscriber() {
+    let mut client = connect().await;
+    client.subscribe("sockudo-news").await;
+    rest()
+        .trigger(
+            &["sockudo-news"],
+            "headline",
+            r#"{"text":"hi"}"#,
+            &TriggerOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        next_event(&mut client).await,
+        ServerMessage::Event {
+            event: "headline".into(),
+            channel: Some("sockudo-news".into()),
+            data: json!({"text": "hi"}),
+            user_id: None
+        }
+    );
+    rest()
+        .trigger_batch(&[BatchEvent {
+            channel: "sockudo-news".into(),
+            name: "batched".into(),
+            data: "{}".into(),
+            socket_id: None,
+            info: None,
+        }])
+        .await
+        .unwrap();
+    assert!(matches!(
+        next_event(&mut client).await,
+        ServerMessage::Event { event, .. } if event == "batched"
+    ));
+}
+
+#[tokio::test]
+#[ignore = "needs a running sockudo; cargo xtask test runs it"]
+async fn queries_channels_channel_and_users() {
+    let mut client = connect().await;
+    client
+        .subscribe_as("presence-sockudo", Some(("42", json!({"name": "Ana"}))))
+        .await;
+    let channels = rest()
+        .channels(Some("presence-sockudo"), None)
+        .await
+        .unwrap();
+    assert!(channels.contains_key("presence-sockudo"), "{channels:?}");
+    let state = rest()
+        .channel("presence-sockudo", Some("user_count"))
+        .await
+        .unwrap();
+    assert!(state.occupied);
+    assert_eq!(state.user_count, Some(1));
+    assert_eq!(rest().users("presence-sockudo").await.unwrap(), vec!["42"]);
+}
+
+#[tokio::test]
+#[ignore = "needs a running sockudo; cargo xtask test runs it"]
+async fn encrypted_triggers_decrypt_with_the_shared_secret() {
+    let mut client = connect().await;
+    client.subscribe("private-encrypted-sockudo").await;
+    rest()
+        .trigger(
+            &["private-encrypted-sockudo"],
+            "secret",
+            r#"{"message":"hello"}"#,
+            &TriggerOptions::default(),
+        )
+        .await
+        .unwrap();
+    let ServerMessage::Event { data, .. } = next_event(&mut client).await else {
+        panic!()
+    };
+    let secret = sign::shared_secret(&MASTER_KEY, "private-encrypted-sockudo");
+    assert_eq!(secret.decrypt(&data).unwrap(), json!({"message": "hello"}));
+}
+
+#[tokio::test]
+#[ignore = "needs a running sockudo; cargo xtask test runs it"]
+async fn terminate_closes_a_signed_in_users_connection() {
+    let mut client = connect().await;
+    let user_data = r#"{"id":"sockudo-user"}"#;
+    client
+        .send_message(&ClientMessage::Signin {
+            auth: sign::user_auth(KEY, SECRET, &client.socket_id, user_data),
+            user_data: user_data.into(),
+        })
+        .await;
+    assert!(matches!(
+        client.next().await,
+        ServerMessage::SigninSuccess { .. }
+    ));
+    rest()
+        .terminate_user_connections("sockudo-user")
+        .await
+        .unwrap();
+    assert!(matches!(
+        client.closed().await,
+        Closed::Code(_) | Closed::Abruptly
+    ));
+}
+
+#[tokio::test]
+#[ignore = "needs a running sockudo; cargo xtask test runs it"]
+async fn a_wrong_secret_is_refused() {
+    let wrong = RestClient::new(&format!("http://{}", address()), APP_ID, KEY, "wrong");
+    let error = wrong.channels(None, None).await.unwrap_err();
+    assert!(
+        matches!(error, RestClientError::Status { status, .. } if (400..500).contains(&status)),
+        "{error}"
+    );
+}
