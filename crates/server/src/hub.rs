@@ -23,6 +23,9 @@ const CACHE_TTL: Duration = Duration::from_secs(30 * 60);
 const MAX_USER_ID_LEN: usize = 128;
 /// The largest presence `user_info` Pusher accepts, as JSON.
 const MAX_USER_INFO_BYTES: usize = 1024;
+/// The most channels one connection may be subscribed to, so a client cannot grow the server's
+/// memory without bound.
+pub const MAX_CHANNELS_PER_CONNECTION: usize = 1000;
 
 /// What a connection's writer task is asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +176,15 @@ impl Hub {
         };
         if conn.channels.contains(channel) {
             return Ok(());
+        }
+        if conn.channels.len() >= MAX_CHANNELS_PER_CONNECTION {
+            return Err(refusal(
+                "LimitReached",
+                format!(
+                    "a connection may subscribe to at most {MAX_CHANNELS_PER_CONNECTION} channels"
+                ),
+                403,
+            ));
         }
         let member = self.authorize(id, conn, channel, kind, auth, channel_data)?;
         if let Some((user_id, _)) = &member {
@@ -364,6 +376,7 @@ impl Hub {
             }
             .to_json();
             if ChannelKind::of(channel).cache {
+                self.cache.retain(|_, (_, at)| at.elapsed() < CACHE_TTL);
                 self.cache
                     .insert(channel.clone(), (frame.clone(), Instant::now()));
             }

@@ -98,15 +98,10 @@ async fn serve(mut socket: WebSocket, state: AppState, key: String, protocol: Op
 
     while result.is_ok() {
         let deadline = pong_by.unwrap_or(ping_at);
+        // Biased, outgoing first: replies drain before more input is read, so only a peer that
+        // really stops reading fills its queue.
         let next = tokio::select! {
-            incoming = stream.next() => match incoming {
-                Some(Ok(message)) => {
-                    ping_at = Instant::now() + activity_timeout;
-                    pong_by = None;
-                    handle(&state, &id, message, &mut limiter)
-                }
-                _ => break,
-            },
+            biased;
             Some(out) = outgoing.recv() => match out {
                 Outgoing::Frame(frame) => {
                     result = send(&mut sink, Message::Text(frame.into())).await;
@@ -116,6 +111,15 @@ async fn serve(mut socket: WebSocket, state: AppState, key: String, protocol: Op
                 Outgoing::Drop => break,
             },
             _ = overflow.recv() => Next::Close(4100, "too slow to read its messages".to_owned()),
+            _ = shutdown.changed() => Next::Close(4200, "server shutting down".to_owned()),
+            incoming = stream.next() => match incoming {
+                Some(Ok(message)) => {
+                    ping_at = Instant::now() + activity_timeout;
+                    pong_by = None;
+                    handle(&state, &id, message, &mut limiter)
+                }
+                _ => break,
+            },
             _ = sleep_until(deadline) => {
                 if pong_by.is_some() {
                     Next::Close(4201, "Pong reply not received".to_owned())
@@ -126,7 +130,6 @@ async fn serve(mut socket: WebSocket, state: AppState, key: String, protocol: Op
                     Next::Continue
                 }
             }
-            _ = shutdown.changed() => Next::Close(4200, "server shutting down".to_owned()),
         };
         if let Next::Close(code, reason) = next {
             let _ = send(&mut sink, close(code, &reason)).await;

@@ -439,3 +439,27 @@ async fn shutdown_closes_every_socket_with_4200() {
     assert_eq!(a.closed().await, Closed::Code(4200));
     assert_eq!(b.closed().await, Closed::Code(4200));
 }
+
+#[tokio::test]
+async fn a_connection_may_subscribe_to_at_most_1000_channels() {
+    let server = Server::start().await;
+    let mut client = Client::connect(&server).await;
+    for i in 0..rusher_server::hub::MAX_CHANNELS_PER_CONNECTION {
+        client
+            .send(&format!(
+                r#"{{"event":"pusher:subscribe","data":{{"channel":"c{i}"}}}}"#
+            ))
+            .await;
+    }
+    for _ in 0..rusher_server::hub::MAX_CHANNELS_PER_CONNECTION {
+        assert!(matches!(
+            client.next().await,
+            ServerMessage::SubscriptionSucceeded { .. }
+        ));
+    }
+    let reply = client.subscribe("one-too-many").await;
+    assert!(
+        matches!(&reply, ServerMessage::SubscriptionError { error, .. } if error.kind == "LimitReached"),
+        "{reply:?}"
+    );
+}
