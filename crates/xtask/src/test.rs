@@ -72,6 +72,8 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         "clippy",
         "-p",
         "rusher-protocol",
+        "-p",
+        "rusher-client",
         "--all-targets",
         "--target",
         "wasm32-unknown-unknown",
@@ -81,21 +83,18 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
     ]);
     let mut native = cmd("cargo");
     native.args(["test", "--workspace"]);
-    let mut browser = cmd("cargo");
-    browser
-        .args([
-            "test",
-            "-p",
-            "rusher-protocol",
-            "--target",
-            "wasm32-unknown-unknown",
-        ])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
-        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver)
-        .env("CHROMEDRIVER", "chromedriver");
+    let browser = |package: &str| {
+        let mut command = cmd("cargo");
+        command
+            .args(["test", "-p", package, "--target", "wasm32-unknown-unknown"])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver)
+            .env("CHROMEDRIVER", "chromedriver");
+        command
+    };
     let mut demo = cmd("trunk");
     demo.args(["build", "--release"]);
     let mut sockudo = cmd("cargo");
@@ -115,7 +114,11 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         check("clippy (native)", clippy),
         check("clippy (wasm32)", clippy_wasm),
         tests("native tests", native),
-        tests("protocol in headless Chromium", browser),
+        tests("protocol in headless Chromium", browser("rusher-protocol")),
+        Suite {
+            server: Some(|| LocalServer::start("client")),
+            ..tests("client in headless Chromium", browser("rusher-client"))
+        },
         Suite {
             server: Some(|| LocalServer::start("interop")),
             ..tests("pusher-js + pusher SDK interop", interop)

@@ -1,0 +1,289 @@
+//! The Rust API, shaped like pusher-js: a `Pusher` that connects on creation, `Channel` handles
+//! with `bind` and `trigger`, presence members, sign-in, and the connection state.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use rusher_protocol::{ChannelStatus, Config, Connection, Error, Event, Members, State};
+use serde_json::Value;
+
+use crate::auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
+use crate::driver::Driver;
+
+/// Options, with pusher-js's names and defaults.
+#[derive(Clone)]
+pub struct Options {
+    /// The app key.
+    pub key: String,
+    /// A Pusher cluster (`eu`, `mt1`…), used when `ws_host` is not set.
+    pub cluster: Option<String>,
+    /// A self-hosted server's host.
+    pub ws_host: Option<String>,
+    /// The port for `ws://` (80).
+    pub ws_port: u16,
+    /// The port for `wss://` (443).
+    pub wss_port: u16,
+    /// Connect with TLS.
+    pub force_tls: bool,
+    /// Silence before a ping (120 s; the server's value wins when lower).
+    pub activity_timeout: Duration,
+    /// Time allowed for an answer to our ping (30 s).
+    pub pong_timeout: Duration,
+    /// Time before a connect attempt counts as `unavailable` (10 s).
+    pub unavailable_timeout: Duration,
+    /// How channels are authorized (`POST /pusher/auth` by default).
+    pub channel_authorization: ChannelAuthorizer,
+    /// How the user signs in (`POST /pusher/user-auth` by default).
+    pub user_authentication: UserAuthenticator,
+    /// Authorize channels waiting at the same moment in one request.
+    pub batch_auth: bool,
+}
+
+impl Options {
+    /// Defaults for an app key: Pusher's `mt1` cluster over TLS, auth at `/pusher/auth` and
+    /// `/pusher/user-auth`.
+    pub fn new(key: &str) -> Self {
+        let endpoint = |url: &str| Endpoint {
+            url: url.to_owned(),
+            ..Endpoint::default()
+        };
+        Self {
+            key: key.to_owned(),
+            cluster: None,
+            ws_host: None,
+            ws_port: 80,
+            wss_port: 443,
+            force_tls: true,
+            activity_timeout: Duration::from_secs(120),
+            pong_timeout: Duration::from_secs(30),
+            unavailable_timeout: Duration::from_secs(10),
+            channel_authorization: ChannelAuthorizer::Endpoint(endpoint("/pusher/auth")),
+            user_authentication: UserAuthenticator::Endpoint(endpoint("/pusher/user-auth")),
+            batch_auth: false,
+        }
+    }
+
+    fn config(&self) -> Config {
+        let host = self.ws_host.clone().unwrap_or_else(|| {
+            format!("ws-{}.pusher.com", self.cluster.as_deref().unwrap_or("mt1"))
+        });
+        let mut config = Config::for_host(
+            &self.key,
+            &host,
+            self.ws_port,
+            self.wss_port,
+            self.force_tls,
+        );
+        config.activity_timeout = self.activity_timeout;
+        config.pong_timeout = self.pong_timeout;
+        config.unavailable_timeout = self.unavailable_timeout;
+        config.batch_auth = self.batch_auth;
+        config
+    }
+}
+
+/// A connection to a Pusher server, with its channels.
+#[derive(Clone)]
+pub struct Pusher {
+    driver: Rc<Driver>,
+}
+
+/// Removes a callback registered with `bind` or `bind_global`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding(u64);
+
+impl Pusher {
+    /// Creates the client and connects, like `new Pusher(key, options)`.
+    pub fn new(options: Options) -> Self {
+        let seed = (js_sys::Math::random() * (u64::MAX as f64)) as u64;
+        let conn = Connection::new(options.config(), seed);
+        let driver = Driver::new(
+            conn,
+            options.channel_authorization.clone(),
+            options.user_authentication.clone(),
+        );
+        let pusher = Self { driver };
+        pusher.connect();
+        pusher
+    }
+
+    /// Connects (again, after `disconnect`).
+    pub fn connect(&self) {
+        self.driver.input(|conn, now| conn.connect(now));
+    }
+
+    /// Disconnects and stops reconnecting; channels are kept for the next `connect`.
+    pub fn disconnect(&self) {
+        self.driver.input(|conn, now| conn.disconnect(now));
+    }
+
+    /// Subscribes to a channel (now, or once connected).
+    pub fn subscribe(&self, name: &str) -> Result<Channel, Error> {
+        self.driver.input(|conn, now| conn.subscribe(name, now))?;
+        Ok(self.handle(name))
+    }
+
+    /// Unsubscribes from a channel.
+    pub fn unsubscribe(&self, name: &str) {
+        self.driver.input(|conn, now| conn.unsubscribe(name, now));
+    }
+
+    /// A subscribed (or subscribing) channel.
+    pub fn channel(&self, name: &str) -> Option<Channel> {
+        self.driver
+            .read(|conn| conn.channel(name).is_some())
+            .then(|| self.handle(name))
+    }
+
+    /// Every channel subscribed or subscribing.
+    pub fn all_channels(&self) -> Vec<Channel> {
+        let names: Vec<String> = self
+            .driver
+            .read(|conn| conn.channels().map(str::to_owned).collect());
+        names.iter().map(|name| self.handle(name)).collect()
+    }
+
+    /// Signs the user in (and again after every reconnect).
+    pub fn signin(&self) {
+        self.driver.input(|conn, now| conn.signin(now));
+    }
+
+    /// The connection state.
+    pub fn state(&self) -> State {
+        self.driver.read(Connection::state)
+    }
+
+    /// The socket id while connected.
+    pub fn socket_id(&self) -> Option<String> {
+        self.driver.read(|conn| conn.socket_id().map(str::to_owned))
+    }
+
+    /// The signed-in user's id.
+    pub fn user_id(&self) -> Option<String> {
+        self.driver.read(|conn| conn.user_id().map(str::to_owned))
+    }
+
+    /// Calls `callback` for every event: state changes, errors, channel events, members.
+    pub fn bind_global(&self, callback: impl Fn(&Event) + 'static) -> Binding {
+        Binding(self.driver.listen(Rc::new(callback)))
+    }
+
+    /// Removes a callback.
+    pub fn unbind(&self, binding: Binding) {
+        self.driver.unlisten(binding.0);
+    }
+
+    /// How many browser listeners are alive (the socket's and the network's).
+    pub fn live_listeners(&self) -> usize {
+        self.driver.live_listeners()
+    }
+
+    fn handle(&self, name: &str) -> Channel {
+        Channel {
+            pusher: self.clone(),
+            name: name.to_owned(),
+        }
+    }
+}
+
+/// A handle on one channel.
+#[derive(Clone)]
+pub struct Channel {
+    pusher: Pusher,
+    name: String,
+}
+
+/// The sender of a client event on a presence channel (pusher-js's metadata argument).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Metadata {
+    /// The sender's user id.
+    pub user_id: Option<String>,
+}
+
+impl Channel {
+    /// The channel's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Calls `callback(data, metadata)` for each `event` on this channel.
+    pub fn bind(&self, event: &str, callback: impl Fn(&Value, &Metadata) + 'static) -> Binding {
+        let name = self.name.clone();
+        let wanted = event.to_owned();
+        self.pusher.bind_global(move |e| {
+            if let Event::Message {
+                channel: Some(channel),
+                event,
+                data,
+                user_id,
+            } = e
+                && *channel == name
+                && *event == wanted
+            {
+                callback(
+                    data,
+                    &Metadata {
+                        user_id: user_id.clone(),
+                    },
+                );
+            }
+        })
+    }
+
+    /// Calls `callback` for every event about this channel (its messages, subscription results,
+    /// members, counts).
+    pub fn bind_all(&self, callback: impl Fn(&Event) + 'static) -> Binding {
+        let name = self.name.clone();
+        self.pusher.bind_global(move |e| {
+            if event_channel(e) == Some(name.as_str()) {
+                callback(e);
+            }
+        })
+    }
+
+    /// Removes a callback.
+    pub fn unbind(&self, binding: Binding) {
+        self.pusher.unbind(binding);
+    }
+
+    /// Triggers a client event (`client-…`); kept in the outbox until it can be sent.
+    pub fn trigger(&self, event: &str, data: Value) -> Result<(), Error> {
+        self.pusher
+            .driver
+            .input(|conn, now| conn.trigger(&self.name, event, data, now))
+    }
+
+    /// The subscription's state, if still subscribed or subscribing.
+    pub fn status(&self) -> Option<ChannelStatus> {
+        self.pusher.driver.read(|conn| conn.channel(&self.name))
+    }
+
+    /// Whether the server confirmed the subscription.
+    pub fn subscribed(&self) -> bool {
+        self.status().is_some_and(|s| s.subscribed)
+    }
+
+    /// A presence channel's members, once subscribed.
+    pub fn members(&self) -> Option<Members> {
+        self.pusher
+            .driver
+            .read(|conn| conn.members(&self.name).cloned())
+    }
+}
+
+/// The channel an event is about, if any.
+pub fn event_channel(event: &Event) -> Option<&str> {
+    match event {
+        Event::Message { channel, .. } => channel.as_deref(),
+        Event::SubscriptionSucceeded { channel }
+        | Event::SubscriptionError { channel, .. }
+        | Event::SubscriptionCount { channel, .. }
+        | Event::CacheMiss { channel }
+        | Event::MemberAdded { channel, .. }
+        | Event::MemberRemoved { channel, .. } => Some(channel),
+        Event::Error(
+            Error::ClientEventDropped { channel, .. } | Error::Decryption { channel, .. },
+        ) => Some(channel),
+        _ => None,
+    }
+}

@@ -1,0 +1,213 @@
+//! The loop that connects the protocol core to the browser: every input (a frame, a close, a
+//! timer, an auth answer, a user call) goes into the `Connection`, then the outputs are carried
+//! out in order. No borrow is held while user callbacks run, so callbacks may call back in.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use rusher_protocol::{Connection, Event, Output, SocketHandle};
+
+use crate::auth_http::{
+    ChannelAuthorizer, UserAuthenticator, authenticate_user, authorize_channels,
+};
+use crate::clock;
+use crate::socket::{Socket, SocketEvent};
+
+/// A callback for every event.
+pub type Listener = Rc<dyn Fn(&Event)>;
+
+/// The parts of the driver that change; borrowed only briefly, never across a callback.
+struct State {
+    conn: Connection,
+    socket: Option<Socket>,
+    timer: Option<Timeout>,
+    network: Vec<EventListener>,
+}
+
+/// The driver, shared by the API handles and the browser callbacks (which hold it weakly).
+pub struct Driver {
+    state: RefCell<State>,
+    listeners: RefCell<Vec<(u64, Listener)>>,
+    next_listener: std::cell::Cell<u64>,
+    channel_auth: ChannelAuthorizer,
+    user_auth: UserAuthenticator,
+}
+
+impl Driver {
+    /// A driver for a connection; listens to the window's online and offline events.
+    pub fn new(
+        conn: Connection,
+        channel_auth: ChannelAuthorizer,
+        user_auth: UserAuthenticator,
+    ) -> Rc<Self> {
+        let driver = Rc::new(Self {
+            state: RefCell::new(State {
+                conn,
+                socket: None,
+                timer: None,
+                network: Vec::new(),
+            }),
+            listeners: RefCell::new(Vec::new()),
+            next_listener: std::cell::Cell::new(0),
+            channel_auth,
+            user_auth,
+        });
+        if let Some(window) = web_sys::window() {
+            let network = ["online", "offline"]
+                .into_iter()
+                .map(|name| {
+                    let weak = Rc::downgrade(&driver);
+                    EventListener::new(&window, name, move |_| {
+                        if let Some(driver) = weak.upgrade() {
+                            driver.input(|conn, now| conn.set_online(name == "online", now));
+                        }
+                    })
+                })
+                .collect();
+            driver.state.borrow_mut().network = network;
+        }
+        driver
+    }
+
+    /// Feeds one input to the core, then carries out everything it asks for.
+    pub fn input<T>(
+        self: &Rc<Self>,
+        feed: impl FnOnce(&mut Connection, rusher_protocol::Instant) -> T,
+    ) -> T {
+        let result = {
+            let mut state = self.state.borrow_mut();
+            feed(&mut state.conn, clock::now())
+        };
+        self.pump();
+        result
+    }
+
+    /// Reads the core's state.
+    pub fn read<T>(&self, read: impl FnOnce(&Connection) -> T) -> T {
+        read(&self.state.borrow().conn)
+    }
+
+    /// Adds a listener for every event; returns its id for [`unlisten`](Self::unlisten).
+    pub fn listen(&self, listener: Listener) -> u64 {
+        let id = self.next_listener.get().wrapping_add(1);
+        self.next_listener.set(id);
+        self.listeners.borrow_mut().push((id, listener));
+        id
+    }
+
+    /// Removes a listener.
+    pub fn unlisten(&self, id: u64) {
+        self.listeners.borrow_mut().retain(|(i, _)| *i != id);
+    }
+
+    /// How many browser event listeners the driver holds (socket and network), for tests that
+    /// prove nothing leaks.
+    pub fn live_listeners(&self) -> usize {
+        let state = self.state.borrow();
+        state.network.len() + state.socket.as_ref().map_or(0, |_| 2)
+    }
+
+    /// Carries out the core's outputs until there are none, then arms the timer.
+    fn pump(self: &Rc<Self>) {
+        loop {
+            let output = self.state.borrow_mut().conn.poll_output();
+            let Some(output) = output else { break };
+            match output {
+                Output::Open { handle, url } => self.open(handle, &url),
+                Output::Send(text) => {
+                    if let Some(socket) = &self.state.borrow().socket {
+                        socket.send(&text);
+                    }
+                }
+                Output::Close {
+                    handle,
+                    code,
+                    reason,
+                } => {
+                    let socket = self.state.borrow_mut().socket.take();
+                    match socket {
+                        Some(socket) if socket.handle == handle => socket.close(code, &reason),
+                        other => self.state.borrow_mut().socket = other,
+                    }
+                }
+                Output::Authorize(request) => {
+                    let weak = Rc::downgrade(self);
+                    let authorizer = self.channel_auth.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let results = authorize_channels(&authorizer, &request).await;
+                        if let Some(driver) = weak.upgrade() {
+                            driver.input(|conn, now| {
+                                conn.handle_channel_auth(request.id, results, now);
+                            });
+                        }
+                    });
+                }
+                Output::AuthorizeUser(request) => {
+                    let weak = Rc::downgrade(self);
+                    let authenticator = self.user_auth.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let result = authenticate_user(&authenticator, &request).await;
+                        if let Some(driver) = weak.upgrade() {
+                            driver
+                                .input(|conn, now| conn.handle_user_auth(request.id, result, now));
+                        }
+                    });
+                }
+                Output::Event(event) => self.dispatch(&event),
+            }
+        }
+        self.arm_timer();
+    }
+
+    fn open(self: &Rc<Self>, handle: SocketHandle, url: &str) {
+        let weak: Weak<Self> = Rc::downgrade(self);
+        let on_event = move |handle, event| {
+            if let Some(driver) = weak.upgrade() {
+                driver.input(|conn, now| match event {
+                    SocketEvent::Message(text) => conn.handle_message(handle, &text, now),
+                    SocketEvent::Closed(code, reason) => {
+                        conn.handle_close(handle, code, &reason, now);
+                    }
+                });
+            }
+        };
+        match Socket::open(handle, url, on_event) {
+            Ok(socket) => self.state.borrow_mut().socket = Some(socket),
+            Err(_) => {
+                // The browser refused the URL outright: report it as an abnormal close, so the
+                // core backs off and retries like for any failed connect.
+                self.input(|conn, now| conn.handle_close(handle, 1006, "could not open", now));
+            }
+        }
+    }
+
+    fn dispatch(&self, event: &Event) {
+        let listeners: Vec<Listener> = self
+            .listeners
+            .borrow()
+            .iter()
+            .map(|(_, l)| Rc::clone(l))
+            .collect();
+        for listener in listeners {
+            listener(event);
+        }
+    }
+
+    /// One timer for the core's next deadline; replacing it cancels the old one.
+    fn arm_timer(self: &Rc<Self>) {
+        let deadline = self.state.borrow().conn.poll_timeout();
+        let timer = deadline.map(|at| {
+            let delay = at.saturating_duration_since(clock::now());
+            let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
+            let weak = Rc::downgrade(self);
+            Timeout::new(millis, move || {
+                if let Some(driver) = weak.upgrade() {
+                    driver.input(|conn, now| conn.handle_timeout(now));
+                }
+            })
+        });
+        self.state.borrow_mut().timer = timer;
+    }
+}

@@ -1,0 +1,15 @@
+//! # rusher-client
+//!
+//! A Pusher Channels client for the browser: the `rusher-protocol` core driving the browser's
+//! WebSocket, timers and auth requests. The core stays the only place with protocol logic; this
+//! crate only moves bytes and time in and out.
+
+pub mod api;
+pub mod auth_http;
+mod clock;
+mod driver;
+mod socket;
+
+pub use api::{Binding, Channel, Metadata, Options, Pusher};
+pub use auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
+pub use rusher_protocol::{AuthError, ChannelAuth, Error, Event, Member, Members, State, UserAuth};

@@ -1,0 +1,198 @@
+//! The client in headless Chromium against a real rusher-server, which `cargo xtask test` starts
+//! and names at compile time (`RUSHER_HOST`, `RUSHER_PORT`, `RUSHER_APP_KEY`,
+//! `RUSHER_APP_SECRET`). Auth is signed by a test handler with the test app's secret.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use rusher_client::auth_http::{ChannelHandler, LocalFuture};
+use rusher_client::{AuthError, ChannelAuth, ChannelAuthorizer, Event, Options, Pusher, State};
+use rusher_protocol::sign;
+use serde_json::{Value, json};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn setting(value: Option<&'static str>, name: &str) -> &'static str {
+    value.unwrap_or_else(|| {
+        panic!("{name} was not set when the tests were built (run `cargo xtask test`)")
+    })
+}
+
+fn key() -> &'static str {
+    setting(option_env!("RUSHER_APP_KEY"), "RUSHER_APP_KEY")
+}
+
+fn secret() -> &'static str {
+    setting(option_env!("RUSHER_APP_SECRET"), "RUSHER_APP_SECRET")
+}
+
+/// Signs channels like an auth endpoint would; presence members are `user`.
+fn signer(user: &'static str) -> ChannelHandler {
+    Rc::new(
+        move |socket_id: String, channel: String| -> LocalFuture<Result<ChannelAuth, AuthError>> {
+            let channel_data = channel
+                .starts_with("presence-")
+                .then(|| json!({ "user_id": user, "user_info": { "name": user } }).to_string());
+            let auth = sign::channel_auth(
+                key(),
+                secret(),
+                &socket_id,
+                &channel,
+                channel_data.as_deref(),
+            );
+            Box::pin(async move {
+                Ok(ChannelAuth {
+                    auth,
+                    channel_data,
+                    shared_secret: None,
+                })
+            })
+        },
+    )
+}
+
+fn options(user: &'static str) -> Options {
+    let mut options = Options::new(key());
+    options.ws_host = Some(setting(option_env!("RUSHER_HOST"), "RUSHER_HOST").to_owned());
+    options.ws_port = setting(option_env!("RUSHER_PORT"), "RUSHER_PORT")
+        .parse()
+        .unwrap();
+    options.force_tls = false;
+    options.channel_authorization = ChannelAuthorizer::Handler(signer(user));
+    options
+}
+
+/// Waits up to 5 s for `condition`.
+async fn until(what: &str, condition: impl Fn() -> bool) {
+    for _ in 0..250 {
+        if condition() {
+            return;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Every event a client sees, for assertions.
+fn record(pusher: &Pusher) -> Rc<RefCell<Vec<Event>>> {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&seen);
+    pusher.bind_global(move |event| sink.borrow_mut().push(event.clone()));
+    seen
+}
+
+#[wasm_bindgen_test]
+async fn connects_and_gets_a_socket_id() {
+    let pusher = Pusher::new(options("ana"));
+    until("connected", || pusher.state() == State::Connected).await;
+    let id = pusher.socket_id().unwrap();
+    let (a, b) = id.split_once('.').unwrap();
+    assert!(a.parse::<u64>().is_ok() && b.parse::<u64>().is_ok(), "{id}");
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn subscribes_before_connecting_and_after() {
+    let pusher = Pusher::new(options("ana"));
+    let early = pusher.subscribe("browser-early").unwrap();
+    until("early subscription", || early.subscribed()).await;
+    let late = pusher.subscribe("browser-late").unwrap();
+    until("late subscription", || late.subscribed()).await;
+    assert_eq!(pusher.all_channels().len(), 2);
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn presence_members_and_client_events_both_ways() {
+    let ana = Pusher::new(options("ana"));
+    let bob = Pusher::new(options("bob"));
+    let at_ana = ana.subscribe("presence-browser").unwrap();
+    until("ana subscribed", || at_ana.subscribed()).await;
+    let at_bob = bob.subscribe("presence-browser").unwrap();
+    until("bob subscribed", || at_bob.subscribed()).await;
+    until("ana sees bob", || {
+        at_ana.members().is_some_and(|m| m.count() == 2)
+    })
+    .await;
+    let members = at_bob.members().unwrap();
+    assert_eq!(members.me().unwrap().id, "bob");
+    assert_eq!(members.get("ana").unwrap().info, json!({ "name": "ana" }));
+
+    type Whispers = Rc<RefCell<Vec<(Value, Option<String>)>>>;
+    let received: Whispers = Rc::default();
+    let sink = Rc::clone(&received);
+    at_ana.bind("client-typing", move |data, meta| {
+        sink.borrow_mut().push((data.clone(), meta.user_id.clone()));
+    });
+    at_bob
+        .trigger("client-typing", json!({ "typing": true }))
+        .unwrap();
+    until("the whisper", || !received.borrow().is_empty()).await;
+    assert_eq!(
+        received.borrow()[0],
+        (json!({ "typing": true }), Some("bob".to_owned()))
+    );
+
+    let ana_events = record(&ana);
+    bob.disconnect();
+    until("bob leaves", || {
+        at_ana.members().is_some_and(|m| m.count() == 1)
+    })
+    .await;
+    assert!(ana_events.borrow().iter().any(|e| matches!(
+        e,
+        Event::MemberRemoved { member, .. } if member.id == "bob"
+    )));
+    ana.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn an_auth_failure_is_a_subscription_error_with_its_status() {
+    let mut refusing = options("ana");
+    refusing.channel_authorization = ChannelAuthorizer::Handler(Rc::new(|_, _| {
+        Box::pin(async { Err(AuthError::new("no entry", Some(403))) })
+    }));
+    let pusher = Pusher::new(refusing);
+    let events = record(&pusher);
+    pusher.subscribe("private-browser-refused").unwrap();
+    until("the subscription error", || {
+        events
+            .borrow()
+            .iter()
+            .any(|e| matches!(e, Event::SubscriptionError { .. }))
+    })
+    .await;
+    let status = events.borrow().iter().find_map(|e| match e {
+        Event::SubscriptionError { error, .. } => error.status,
+        _ => None,
+    });
+    assert_eq!(status, Some(403));
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn disconnect_releases_the_socket_listeners() {
+    let pusher = Pusher::new(options("ana"));
+    until("connected", || pusher.state() == State::Connected).await;
+    let connected = pusher.live_listeners();
+    pusher.disconnect();
+    assert_eq!(pusher.state(), State::Disconnected);
+    assert_eq!(
+        pusher.live_listeners(),
+        connected - 2,
+        "the socket's message and close listeners are gone; only online/offline remain"
+    );
+    pusher.connect();
+    until("connected again", || pusher.state() == State::Connected).await;
+    assert_eq!(pusher.live_listeners(), connected);
+    pusher.disconnect();
+}
