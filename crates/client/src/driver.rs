@@ -67,6 +67,9 @@ impl Driver {
                 })
                 .collect();
             driver.state.borrow_mut().network = network;
+            if !window.navigator().on_line() {
+                driver.input(|conn, now| conn.set_online(false, now));
+            }
         }
         driver
     }

@@ -196,3 +196,124 @@ async fn disconnect_releases_the_socket_listeners() {
     assert_eq!(pusher.live_listeners(), connected);
     pusher.disconnect();
 }
+
+fn server_url(path: &str) -> String {
+    format!(
+        "http://{}:{}{path}",
+        setting(option_env!("RUSHER_HOST"), "RUSHER_HOST"),
+        setting(option_env!("RUSHER_PORT"), "RUSHER_PORT")
+    )
+}
+
+/// A cross-origin "simple" POST: the browser sends it without a preflight, the server acts on it
+/// and answers, and only then does the promise settle. The answer itself is hidden from this
+/// origin (the fetch may even report a failure), and these tests do not need it.
+async fn simple_post(url: &str, body: &str) {
+    let request = gloo_net::http::Request::post(url)
+        .mode(web_sys::RequestMode::NoCors)
+        .header("Content-Type", "text/plain")
+        .body(body.to_owned())
+        .unwrap();
+    let _ = request.send().await;
+}
+
+/// Triggers an event through the signed REST API.
+async fn trigger(channel: &str, event: &str, data: &str) {
+    let app_id = setting(option_env!("RUSHER_APP_ID"), "RUSHER_APP_ID");
+    let path = format!("/apps/{app_id}/events");
+    let body = json!({ "name": event, "channel": channel, "data": data }).to_string();
+    let now = (js_sys::Date::now() / 1000.0) as u64;
+    let query = sign::sign_rest_request(
+        key(),
+        secret(),
+        "POST",
+        &path,
+        &[],
+        Some(body.as_bytes()),
+        now,
+    );
+    let query: String = query
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    simple_post(&server_url(&format!("{path}?{query}")), &body).await;
+}
+
+#[wasm_bindgen_test]
+async fn reconnects_and_resubscribes_after_the_server_drops_everyone() {
+    let pusher = Pusher::new(options("ana"));
+    let channel = pusher.subscribe("private-browser-reconnect").unwrap();
+    until("subscribed", || channel.subscribed()).await;
+    let first = pusher.socket_id().unwrap();
+    simple_post(&server_url("/_faults/drop-all"), "").await;
+    until("a new connection", || {
+        pusher.socket_id().is_some_and(|id| id != first) && channel.subscribed()
+    })
+    .await;
+    assert_eq!(pusher.state(), State::Connected);
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_app_key_stops_retrying() {
+    let mut wrong = options("ana");
+    wrong.key = "no-such-key".to_owned();
+    let pusher = Pusher::new(wrong);
+    let events = record(&pusher);
+    until("refused", || pusher.state() == State::Disconnected).await;
+    assert!(events.borrow().iter().any(|e| matches!(
+        e,
+        Event::Error(rusher_client::Error::Closed { code: 4001, .. })
+    )));
+    TimeoutFuture::new(1500).await;
+    assert_eq!(pusher.state(), State::Disconnected, "no retry after 4001");
+    assert!(
+        !events
+            .borrow()
+            .iter()
+            .any(|e| matches!(e, Event::ConnectingIn(_))),
+        "no reconnect was scheduled"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn encrypted_events_arrive_decrypted() {
+    use base64::Engine;
+    let master: [u8; 32] = base64::engine::general_purpose::STANDARD
+        .decode(setting(
+            option_env!("RUSHER_MASTER_KEY"),
+            "RUSHER_MASTER_KEY",
+        ))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let mut encrypted = options("ana");
+    encrypted.channel_authorization =
+        ChannelAuthorizer::Handler(Rc::new(move |socket_id, channel| {
+            let auth = sign::channel_auth(key(), secret(), &socket_id, &channel, None);
+            let shared_secret = Some(sign::shared_secret(&master, &channel).to_base64());
+            Box::pin(async move {
+                Ok(ChannelAuth {
+                    auth,
+                    channel_data: None,
+                    shared_secret,
+                })
+            })
+        }));
+    let pusher = Pusher::new(encrypted);
+    let channel = pusher.subscribe("private-encrypted-browser").unwrap();
+    until("subscribed", || channel.subscribed()).await;
+    let received: Rc<RefCell<Vec<Value>>> = Rc::default();
+    let sink = Rc::clone(&received);
+    channel.bind("secret", move |data, _| {
+        sink.borrow_mut().push(data.clone())
+    });
+    let sealed = sign::shared_secret(&master, "private-encrypted-browser")
+        .encrypt(&[9; 24], br#"{"message":"hello"}"#)
+        .to_string();
+    trigger("private-encrypted-browser", "secret", &sealed).await;
+    until("the decrypted event", || !received.borrow().is_empty()).await;
+    assert_eq!(received.borrow()[0], json!({ "message": "hello" }));
+    pusher.disconnect();
+}
