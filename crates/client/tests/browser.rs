@@ -317,3 +317,31 @@ async fn encrypted_events_arrive_decrypted() {
     assert_eq!(received.borrow()[0], json!({ "message": "hello" }));
     pusher.disconnect();
 }
+
+#[wasm_bindgen_test]
+async fn offline_stops_the_connection_and_online_brings_it_back() {
+    let pusher = Pusher::new(options("ana"));
+    let channel = pusher.subscribe("browser-network").unwrap();
+    until("subscribed", || channel.subscribed()).await;
+    let window = web_sys::window().unwrap();
+    let announce = |name: &str| {
+        window
+            .dispatch_event(&web_sys::Event::new(name).unwrap())
+            .unwrap();
+    };
+    announce("offline");
+    assert_eq!(pusher.state(), State::Unavailable);
+    assert_eq!(pusher.socket_id(), None);
+    TimeoutFuture::new(1200).await;
+    assert_eq!(
+        pusher.state(),
+        State::Unavailable,
+        "no attempts while offline"
+    );
+    announce("online");
+    until("connected again", || {
+        pusher.state() == State::Connected && channel.subscribed()
+    })
+    .await;
+    pusher.disconnect();
+}
