@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{APP_ID, Client, Closed, KEY, MASTER_KEY, SECRET, Server};
+use common::{APP_ID, Client, Closed, KEY, MASTER_KEY, SECRET, Server, event};
 use rusher_protocol::sign;
 use rusher_protocol::wire::ServerMessage;
 use rusher_server::rest_client::{
@@ -53,12 +53,7 @@ async fn trigger_reaches_subscribers_except_the_given_socket() {
     for c in [&mut a, &mut b] {
         assert_eq!(
             c.next().await,
-            ServerMessage::Event {
-                event: "new-message".into(),
-                channel: Some("news".into()),
-                data: json!({"text": "hi"}),
-                user_id: None
-            }
+            event("new-message", "news", json!({"text": "hi"}))
         );
     }
     let options = TriggerOptions {
@@ -210,12 +205,7 @@ async fn server_to_user_events_reach_the_signed_in_user() {
         .unwrap();
     assert_eq!(
         ana.next().await,
-        ServerMessage::Event {
-            event: "notice".into(),
-            channel: Some("#server-to-user-ana".into()),
-            data: json!({"n": 1}),
-            user_id: None
-        }
+        event("notice", "#server-to-user-ana", json!({"n": 1}))
     );
 }
 
@@ -278,12 +268,7 @@ async fn cache_channels_replay_the_last_event_or_say_cache_miss() {
     later.subscribe("cache-prices").await;
     assert_eq!(
         later.next().await,
-        ServerMessage::Event {
-            event: "price".into(),
-            channel: Some("cache-prices".into()),
-            data: json!({"eur": 1}),
-            user_id: None
-        }
+        event("price", "cache-prices", json!({"eur": 1}))
     );
 }
 

@@ -6,8 +6,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{Client, Server, Visitor};
-use rusher_protocol::wire::ServerMessage;
+use common::{Client, Server, Visitor, event};
 use rusher_server::store::Store;
 use rusher_server::{App, Shared, StaticDirs};
 use serde_json::{Value, json};
@@ -141,12 +140,7 @@ async fn the_cli_triggers_and_queries() {
     );
     assert_eq!(
         client.next().await,
-        ServerMessage::Event {
-            event: "news".into(),
-            channel: Some("presence-room".into()),
-            data: json!({"n": 1}),
-            user_id: None
-        }
+        event("news", "presence-room", json!({"n": 1}))
     );
     let (out, ok) = cli(server.http(""), &["users", "presence-room"]).await;
     assert!(ok);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{APP_ID, Client, Closed, KEY, MASTER_KEY, SECRET};
+use common::{APP_ID, Client, Closed, KEY, MASTER_KEY, SECRET, event};
 use rusher_protocol::sign;
 use rusher_protocol::wire::{ClientMessage, ServerMessage};
 use rusher_server::rest_client::{BatchEvent, RestClient, RestClientError, TriggerOptions};
@@ -52,12 +52,7 @@ async fn trigger_and_batch_reach_a_subscriber() {
         .unwrap();
     assert_eq!(
         next_event(&mut client).await,
-        ServerMessage::Event {
-            event: "headline".into(),
-            channel: Some("sockudo-news".into()),
-            data: json!({"text": "hi"}),
-            user_id: None
-        }
+        event("headline", "sockudo-news", json!({"text": "hi"}))
     );
     rest()
         .trigger_batch(&[BatchEvent {

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Client, Closed, KEY, SECRET, Server};
+use common::{Client, Closed, KEY, SECRET, Server, event};
 use rusher_protocol::wire::{ClientMessage, ServerMessage, WatchlistEvent, WatchlistEventKind};
 use rusher_protocol::{AuthError, sign};
 use serde_json::json;
@@ -275,12 +275,7 @@ async fn client_events_reach_the_others_with_user_id_on_presence() {
         .await;
     assert_eq!(
         ana.next().await,
-        ServerMessage::Event {
-            event: "client-note".into(),
-            channel: Some("private-room".into()),
-            data: json!({"n": 1}),
-            user_id: None
-        }
+        event("client-note", "private-room", json!({"n": 1}))
     );
 }
 

@@ -70,8 +70,8 @@ impl LocalServer {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let data_dir = work_dir().join(format!("{name}-data"));
         let _ = fs::remove_dir_all(&data_dir);
-        let log = fs::File::create(work_dir().join("logs").join(format!("{name}-server.log")))?;
-        let child = Command::new(root().join("target").join("debug").join("rusher-server"))
+        let mut command = Command::new(root().join("target").join("debug").join("rusher-server"));
+        command
             .current_dir(root())
             .args([
                 "--host",
@@ -83,18 +83,14 @@ impl LocalServer {
             .arg("--data-dir")
             .arg(&data_dir)
             .args(["--app-id", APP_ID, "--app-key", KEY, "--app-secret", SECRET])
-            .args(["--master-key", MASTER_KEY])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .spawn()?;
-        let server = Self {
-            child,
+            .args(["--master-key", MASTER_KEY]);
+        Self::launch(
+            command,
+            &format!("{name}-server"),
             port,
-            kind: Kind::Rusher,
-        };
-        server.wait_until_up("/up")?;
-        Ok(server)
+            Kind::Rusher,
+            "/up",
+        )
     }
 
     /// Starts sockudo with a minimal config on loopback (its defaults would listen on 0.0.0.0,
@@ -104,25 +100,34 @@ impl LocalServer {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let config = work_dir().join("sockudo.toml");
         fs::write(&config, SOCKUDO_CONFIG.replace("PORT", &port.to_string()))?;
-        let log = fs::File::create(work_dir().join("logs").join("sockudo-server.log"))?;
-        let child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", std::env::var_os("HOME").unwrap_or_default())
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
             .arg("--config")
-            .arg(&config)
+            .arg(&config);
+        Self::launch(command, "sockudo-server", port, Kind::Sockudo, "/up/app-id")
+    }
+
+    /// Spawns a server with its output in `logs/{log}.log` and waits until `up_path` answers 200.
+    fn launch(
+        mut command: Command,
+        log: &str,
+        port: u16,
+        kind: Kind,
+        up_path: &str,
+    ) -> Result<Self, Error> {
+        let log = fs::File::create(work_dir().join("logs").join(format!("{log}.log")))?;
+        let child = command
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()?;
-        let server = Self {
-            child,
-            port,
-            kind: Kind::Sockudo,
-        };
-        server.wait_until_up("/up/app-id")?;
+        let server = Self { child, port, kind };
+        server.wait_until_up(up_path)?;
         Ok(server)
     }
 

@@ -79,6 +79,16 @@ impl Server {
     }
 }
 
+/// A channel event as a server sends it, without a sender.
+pub fn event(name: &str, channel: &str, data: Value) -> ServerMessage {
+    ServerMessage::Event {
+        event: name.to_owned(),
+        channel: Some(channel.to_owned()),
+        data,
+        user_id: None,
+    }
+}
+
 pub struct Client {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     pub socket_id: String,
