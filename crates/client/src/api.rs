@@ -43,10 +43,6 @@ impl Options {
     /// Defaults for an app key: Pusher's `mt1` cluster over TLS, auth at `/pusher/auth` and
     /// `/pusher/user-auth`.
     pub fn new(key: &str) -> Self {
-        let endpoint = |url: &str| Endpoint {
-            url: url.to_owned(),
-            ..Endpoint::default()
-        };
         Self {
             key: key.to_owned(),
             cluster: None,
@@ -57,8 +53,8 @@ impl Options {
             activity_timeout: Duration::from_secs(120),
             pong_timeout: Duration::from_secs(30),
             unavailable_timeout: Duration::from_secs(10),
-            channel_authorization: ChannelAuthorizer::Endpoint(endpoint("/pusher/auth")),
-            user_authentication: UserAuthenticator::Endpoint(endpoint("/pusher/user-auth")),
+            channel_authorization: ChannelAuthorizer::Endpoint(Endpoint::new("/pusher/auth")),
+            user_authentication: UserAuthenticator::Endpoint(Endpoint::new("/pusher/user-auth")),
             batch_auth: false,
         }
     }

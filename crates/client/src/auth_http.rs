@@ -17,15 +17,45 @@ pub type ChannelHandler = Rc<dyn Fn(String, String) -> LocalFuture<Result<Channe
 /// Signs the user in for a socket: `(socket_id)`.
 pub type UserHandler = Rc<dyn Fn(String) -> LocalFuture<Result<UserAuth, AuthError>>>;
 
+/// Name-value pairs: request headers or form fields.
+pub type Pairs = Vec<(String, String)>;
+
+/// Computes more headers and form fields for each request (pusher-js's `headersProvider` and
+/// `paramsProvider`, or headers an application changes after start-up).
+pub type ExtrasProvider = Rc<dyn Fn() -> (Pairs, Pairs)>;
+
 /// An HTTP auth endpoint (pusher-js's `channelAuthorization` / `userAuthentication`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Endpoint {
     /// The URL, such as `/pusher/auth`.
     pub url: String,
     /// Extra request headers (a CSRF token, a bearer token).
-    pub headers: Vec<(String, String)>,
+    pub headers: Pairs,
     /// Extra form fields.
-    pub params: Vec<(String, String)>,
+    pub params: Pairs,
+    /// Headers and form fields computed at request time, added to the fixed ones.
+    pub provider: Option<ExtrasProvider>,
+}
+
+impl Endpoint {
+    /// An endpoint with no extra headers or fields.
+    pub fn new(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// The fixed headers and fields, then the provider's.
+    fn extras(&self) -> (Pairs, Pairs) {
+        let (mut headers, mut params) = (self.headers.clone(), self.params.clone());
+        if let Some(provider) = &self.provider {
+            let (more_headers, more_params) = provider();
+            headers.extend(more_headers);
+            params.extend(more_params);
+        }
+        (headers, params)
+    }
 }
 
 /// How channels are authorized.
@@ -47,10 +77,10 @@ pub enum UserAuthenticator {
 }
 
 /// POSTs a form; a request that fails before an answer is status 0 with the error as body.
-async fn post_form(endpoint: &Endpoint, body: String) -> (u16, String) {
+async fn post_form(url: &str, headers: &Pairs, body: String) -> (u16, String) {
     let mut request =
-        Request::post(&endpoint.url).header("Content-Type", "application/x-www-form-urlencoded");
-    for (name, value) in &endpoint.headers {
+        Request::post(url).header("Content-Type", "application/x-www-form-urlencoded");
+    for (name, value) in headers {
         request = request.header(name, value);
     }
     let sent = match request.body(body) {
@@ -74,7 +104,9 @@ pub async fn authorize_channels(
 ) -> Vec<(String, Result<ChannelAuth, AuthError>)> {
     match authorizer {
         ChannelAuthorizer::Endpoint(endpoint) => {
-            let (status, body) = post_form(endpoint, request.form_body(&endpoint.params)).await;
+            let (headers, params) = endpoint.extras();
+            let (status, body) =
+                post_form(&endpoint.url, &headers, request.form_body(&params)).await;
             request.parse_response(status, &body)
         }
         ChannelAuthorizer::Handler(handler) => {
@@ -95,7 +127,9 @@ pub async fn authenticate_user(
 ) -> Result<UserAuth, AuthError> {
     match authenticator {
         UserAuthenticator::Endpoint(endpoint) => {
-            let (status, body) = post_form(endpoint, request.form_body(&endpoint.params)).await;
+            let (headers, params) = endpoint.extras();
+            let (status, body) =
+                post_form(&endpoint.url, &headers, request.form_body(&params)).await;
             request.parse_response(status, &body)
         }
         UserAuthenticator::Handler(handler) => handler(request.socket_id.clone()).await,

@@ -8,6 +8,8 @@ pub mod api;
 pub mod auth_http;
 mod clock;
 mod driver;
+#[cfg(feature = "js")]
+mod js;
 mod socket;
 
 pub use api::{Binding, Channel, Metadata, Options, Pusher};

@@ -216,24 +216,28 @@ impl UserAuthRequest {
                 Some(status),
             ));
         }
-        let value = parse_json_body(body)?;
-        let field = |name: &str| {
-            value
-                .get(name)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| {
-                    AuthError::new(
-                        format!("the user auth answer has no string `{name}`"),
-                        Some(200),
-                    )
-                })
-        };
-        Ok(UserAuth {
-            auth: field("auth")?,
-            user_data: field("user_data")?,
-        })
+        user_auth_from_value(&parse_json_body(body)?)
     }
+}
+
+/// Reads `{"auth", "user_data"}` from a JSON value (an endpoint's answer or a handler's result).
+pub fn user_auth_from_value(value: &Value) -> Result<UserAuth, AuthError> {
+    let field = |name: &str| {
+        value
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                AuthError::new(
+                    format!("the user auth answer has no string `{name}`"),
+                    Some(200),
+                )
+            })
+    };
+    Ok(UserAuth {
+        auth: field("auth")?,
+        user_data: field("user_data")?,
+    })
 }
 
 /// Reads `{"auth", "channel_data"?, "shared_secret"?}` from a JSON value.

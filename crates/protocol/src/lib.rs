@@ -52,7 +52,10 @@ mod time;
 mod user;
 pub mod wire;
 
-pub use auth::{AuthError, AuthRequest, AuthRequestId, ChannelAuth, UserAuth, UserAuthRequest};
+pub use auth::{
+    AuthError, AuthRequest, AuthRequestId, ChannelAuth, UserAuth, UserAuthRequest,
+    channel_auth_from_value, user_auth_from_value,
+};
 pub use channels::{Access, ChannelKind};
 pub use config::{Config, PROTOCOL_VERSION};
 pub use connection::{Connection, MAX_CLIENT_EVENT_BYTES, MAX_EVENT_NAME_LEN};

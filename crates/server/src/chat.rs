@@ -51,6 +51,13 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// `GET /chat/config`: what a page needs to connect here: the app key (public, like in any
+/// Pusher page). The WebSocket endpoint is this server's own host and port.
+pub async fn config(State(state): State<AppState>) -> Response {
+    let key = state.hub().app().key.clone();
+    Json(json!({ "key": key })).into_response()
+}
+
 /// The body of `POST /chat/session`.
 #[derive(Debug, Deserialize)]
 pub struct SignIn {

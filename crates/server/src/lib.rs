@@ -62,6 +62,7 @@ pub fn router(state: AppState, dirs: &StaticDirs) -> Router {
             "/chat/session",
             post(chat::sign_in).get(chat::whoami).delete(chat::sign_out),
         )
+        .route("/chat/config", get(chat::config))
         .route("/chat/messages", post(chat::post_message))
         .route("/chat/history", get(chat::history))
         .route("/up", get(|| async { "OK" }))

@@ -46,6 +46,15 @@ async fn sign_in_with_a_valid_name_sets_an_http_only_cookie() {
 }
 
 #[tokio::test]
+async fn config_gives_pages_the_app_key_and_nothing_secret() {
+    let server = Server::start().await;
+    let response = Visitor::anonymous(&server).get("/chat/config").await;
+    assert_eq!(response.status(), 200);
+    let config: Value = response.json().await.unwrap();
+    assert_eq!(config, json!({ "key": KEY }));
+}
+
+#[tokio::test]
 async fn session_can_be_read_and_ended() {
     let server = Server::start().await;
     let ana = Visitor::join(&server, "Ana").await;

@@ -3,8 +3,10 @@
 //! - `setup`: installs what is missing (idempotent, versions checked).
 //! - `test`: everything CI checks, ending with one line `N passed, N failed`.
 //! - `demo`: sets up, builds and serves the demo at http://127.0.0.1:8080.
+//! - `package`: builds the npm package `rusher-client` and its tarball.
 
 mod demo;
+mod package;
 mod server;
 mod setup;
 mod shell;
@@ -18,8 +20,9 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(),
         Some("test") => test::run(),
         Some("demo") => demo::run(),
+        Some("package") => package::run(),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|demo>");
+            eprintln!("usage: cargo xtask <setup|test|demo|package>");
             return ExitCode::from(2);
         }
     };

@@ -74,3 +74,27 @@ pub fn run_visible(command: &mut Command) -> Result<(), Error> {
         Err(format!("{command:?} failed with {status}").into())
     }
 }
+
+/// Runs a command with its output captured; on failure shows the output's end and fails.
+pub fn run_quiet(command: &mut Command, what: &str) -> Result<(), Error> {
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    for line in lines
+        .get(lines.len().saturating_sub(40)..)
+        .unwrap_or_default()
+    {
+        eprintln!("    | {line}");
+    }
+    Err(format!("{what} failed with {}", output.status).into())
+}

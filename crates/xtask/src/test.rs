@@ -74,6 +74,8 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         "rusher-protocol",
         "-p",
         "rusher-client",
+        "--features",
+        "rusher-client/js",
         "--all-targets",
         "--target",
         "wasm32-unknown-unknown",
@@ -107,6 +109,13 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         "--",
         "--ignored",
     ]);
+    let mut package = cmd("cargo");
+    package.args(["xtask", "package"]);
+    let mut js_api = cmd("node");
+    js_api
+        .arg("browser/js_api.mjs")
+        .current_dir(npm_dir())
+        .env("CHROMIUM", chromium_binary().unwrap_or_default());
     let mut interop = cmd("node");
     interop.arg("interop/pusher_js.cjs").current_dir(npm_dir());
     vec![
@@ -118,6 +127,11 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         Suite {
             server: Some(|| LocalServer::start("client")),
             ..tests("client in headless Chromium", browser("rusher-client"))
+        },
+        check("npm package (wasm-pack web + bundler)", package),
+        Suite {
+            server: Some(|| LocalServer::start("js-api")),
+            ..tests("JS API: Echo, pusher-js, package", js_api)
         },
         Suite {
             server: Some(|| LocalServer::start("interop")),

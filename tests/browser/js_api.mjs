@@ -1,0 +1,380 @@
+// The JavaScript API in a real browser: pages served by rusher-server import the built npm package
+// (www/pkg) and drive it the way applications do, through Laravel Echo 2 and side by side with
+// pusher-js 8. Also installs the packed tarball in a scratch folder and imports it. Run by
+// `cargo xtask test`, which builds the package, starts the server and passes its address,
+// credentials and Chromium in the environment. Prints `test result: ok. N passed; M failed`.
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
+const PusherServer = require('pusher');
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const host = env('RUSHER_HOST');
+const port = Number(env('RUSHER_PORT'));
+const key = env('RUSHER_APP_KEY');
+const base = `http://${host}:${port}`;
+const sdk = new PusherServer({
+  appId: env('RUSHER_APP_ID'), key, secret: env('RUSHER_APP_SECRET'),
+  host, port: String(port), useTLS: false,
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+    '--disable-background-networking', '--disable-component-update', '--no-first-run',
+    // The test page is fulfilled by Playwright, so Chromium counts it as public and would refuse
+    // its connections to the loopback server.
+    '--disable-features=LocalNetworkAccessChecks'],
+});
+
+// A blank page on the server's origin (so auth requests carry the session cookie) that has
+// loaded Rusher's package and Laravel Echo. `opts()` gives the options to reach the server.
+const testPage = `<!doctype html><meta charset="utf-8"><title>Rusher JS API test</title>
+<script>
+  window.KEY = ${JSON.stringify(key)};
+  window.opts = (more = {}) => ({ wsHost: location.hostname, wsPort: Number(location.port), forceTLS: false, ...more });
+  window.log = [];
+  window.seen = (name) => log.filter((entry) => entry[0] === name);
+</script>`;
+
+const contexts = [];
+
+/** A visitor signed in to the chat backend as `name`, on a page with Rusher and Echo loaded. */
+async function visitor(name) {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  page.warnings = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') page.warnings.push(message.text());
+  });
+  page.on('pageerror', (error) => page.warnings.push(`page error: ${error.message}`));
+  await page.route(`${base}/test/`, (route) => route.fulfill({ contentType: 'text/html', body: testPage }));
+  await page.route(`${base}/vendor/pusher.min.js`, (route) => route.fulfill({
+    contentType: 'text/javascript', path: join(modules, 'pusher-js/dist/web/pusher.min.js'),
+  }));
+  await page.route(`${base}/vendor/echo.js`, (route) => route.fulfill({
+    contentType: 'text/javascript', path: join(modules, 'laravel-echo/dist/echo.js'),
+  }));
+  await page.goto(`${base}/test/`);
+  const user = await page.evaluate(async (name) => {
+    const response = await fetch('/chat/session', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }),
+    });
+    if (!response.ok) throw new Error(`sign-in answered ${response.status}`);
+    window.R = (await import('/www/pkg/index.js')).default;
+    window.Echo = (await import('/vendor/echo.js')).default;
+    return response.json();
+  }, name);
+  page.user = user;
+  return page;
+}
+
+/** Waits until `predicate` (run in the page) is true. */
+async function until(page, predicate, arg, what = predicate.toString()) {
+  try {
+    await page.waitForFunction(predicate, arg, { timeout: 5000, polling: 20 });
+  } catch (error) {
+    const log = await page.evaluate(() => JSON.stringify(window.log)).catch(() => '?');
+    throw new Error(`timed out waiting for ${what}; page log: ${log}; console: ${page.warnings}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function equal(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+const tests = [];
+const test = (name, body) => tests.push({ name, body });
+
+test('options: a wrong type throws naming the option; unused options get one warning', async () => {
+  const page = await visitor('Opt');
+  const result = await page.evaluate(() => {
+    const thrown = (make) => { try { make(); return null; } catch (e) { return String(e.message); } };
+    const pusher = new R(KEY, opts({
+      enabledTransports: ['ws'], disableStats: true,
+      channelAuthorization: { endpoint: '/pusher/auth', transport: 'ajax', timeout: 5 },
+    }));
+    pusher.disconnect();
+    return {
+      port: thrown(() => new R(KEY, { wsPort: 'eighty' })),
+      headers: thrown(() => new R(KEY, { channelAuthorization: { headers: { 'X-Token': 7 } } })),
+      handler: thrown(() => new R(KEY, { userAuthentication: { customHandler: 'nope' } })),
+      noKey: thrown(() => new R('', {})),
+      fine: thrown(() => new R(KEY, opts()).disconnect()),
+    };
+  });
+  assert(result.port && result.port.includes('wsPort'), `wsPort error: ${result.port}`);
+  assert(result.headers && result.headers.includes('channelAuthorization.headers'), `headers error: ${result.headers}`);
+  assert(result.handler && result.handler.includes('customHandler'), `handler error: ${result.handler}`);
+  assert(result.noKey && result.noKey.includes('app key'), `no key error: ${result.noKey}`);
+  equal(result.fine, null, 'valid options');
+  const warnings = page.warnings.filter((w) => w.includes('ignoring options'));
+  equal(warnings.length, 1, `warnings about unused options (${page.warnings})`);
+  for (const name of ['enabledTransports', 'disableStats', 'channelAuthorization.timeout']) {
+    assert(warnings[0].includes(name), `the warning names ${name}: ${warnings[0]}`);
+  }
+});
+
+test('connects; Echo reads the socket id and connection state changes', async () => {
+  const page = await visitor('Ada');
+  await page.evaluate(() => {
+    window.pusher = new R(KEY, opts());
+    window.echo = new Echo({ broadcaster: 'pusher', client: pusher });
+    echo.connector.onConnectionChange((status) => log.push(['status', status]));
+  });
+  await until(page, () => pusher.connection.state === 'connected');
+  const { socketId, statuses } = await page.evaluate(() => ({
+    socketId: echo.socketId(), statuses: seen('status').map((e) => e[1]),
+  }));
+  assert(/^\d+\.\d+$/.test(socketId), `socket id ${socketId}`);
+  assert(statuses.includes('connected'), `statuses ${statuses}`);
+  await page.evaluate(() => pusher.disconnect());
+  await until(page, () => seen('status').some((e) => e[1] === 'disconnected'));
+});
+
+test('channels: one object per name in channels.channels, chaining, unbind, unsubscribe', async () => {
+  const page = await visitor('Cat');
+  const result = await page.evaluate(() => {
+    const pusher = new R(KEY, opts());
+    const channel = pusher.subscribe('news');
+    const calls = [];
+    const f = (data) => calls.push(['f', data]);
+    const chained = channel.bind('a', f).bind('b', f);
+    channel.unbind('b', f);
+    const shape = {
+      same: pusher.subscribe('news') === channel && pusher.channel('news') === channel
+        && pusher.channels.channels.news === channel,
+      chained: chained === channel,
+      all: pusher.allChannels().map((c) => c.name),
+      name: channel.name,
+      members: channel.members === undefined,
+    };
+    pusher.unsubscribe('news');
+    shape.gone = pusher.channels.channels.news === undefined && pusher.channel('news') === undefined;
+    pusher.disconnect();
+    return shape;
+  });
+  equal(result, { same: true, chained: true, all: ['news'], name: 'news', members: true, gone: true }, 'channel shape');
+});
+
+test('Echo private channel: a REST event arrives, whispers flow between two users', async () => {
+  const ada = await visitor('Ada');
+  const bob = await visitor('Bob');
+  for (const page of [ada, bob]) {
+    await page.evaluate(() => {
+      window.echo = new Echo({ broadcaster: 'pusher', client: new R(KEY, opts()) });
+      echo.private('room')
+        .subscribed(() => log.push(['subscribed']))
+        .listen('.greeting', (data) => log.push(['greeting', data]))
+        .listenForWhisper('typing', (data) => log.push(['typing', data]));
+    });
+    await until(page, () => seen('subscribed').length === 1);
+  }
+  await sdk.trigger('private-room', 'greeting', { hello: 'world' });
+  for (const page of [ada, bob]) {
+    await until(page, () => seen('greeting').length === 1);
+    equal(await page.evaluate(() => seen('greeting')[0][1]), { hello: 'world' }, 'REST event');
+  }
+  await ada.evaluate(() => echo.private('room').whisper('typing', { who: 'Ada' }));
+  await until(bob, () => seen('typing').length === 1);
+  equal(await bob.evaluate(() => seen('typing')[0][1]), { who: 'Ada' }, 'whisper');
+  equal(await ada.evaluate(() => seen('typing').length), 0, 'whispers are not echoed to the sender');
+});
+
+test('Echo presence: here, joining and leaving', async () => {
+  const ada = await visitor('Ada');
+  const bob = await visitor('Bob');
+  const join = () => {
+    window.echo = new Echo({ broadcaster: 'pusher', client: new R(KEY, opts()) });
+    echo.join('lobby')
+      .here((users) => log.push(['here', users]))
+      .joining((user) => log.push(['joining', user]))
+      .leaving((user) => log.push(['leaving', user]));
+  };
+  await ada.evaluate(join);
+  await until(ada, () => seen('here').length === 1);
+  equal(await ada.evaluate(() => seen('here')[0][1]), [{ name: 'Ada' }], 'here, alone');
+  await bob.evaluate(join);
+  await until(bob, () => seen('here').length === 1);
+  const here = await bob.evaluate(() => seen('here')[0][1].map((u) => u.name).sort());
+  equal(here, ['Ada', 'Bob'], 'here, together');
+  await until(ada, () => seen('joining').length === 1);
+  equal(await ada.evaluate(() => seen('joining')[0][1]), { name: 'Bob' }, 'joining');
+  await bob.evaluate(() => echo.leave('lobby'));
+  await until(ada, () => seen('leaving').length === 1);
+  equal(await ada.evaluate(() => seen('leaving')[0][1]), { name: 'Bob' }, 'leaving');
+});
+
+test('pusher-js 8 and Rusher on one presence channel: each sees the other, client events both ways', async () => {
+  const ada = await visitor('Ada');
+  const pat = await visitor('Pat');
+  await pat.addScriptTag({ url: '/vendor/pusher.min.js' });
+  const join = (client) => {
+    window.client = client === 'rusher'
+      ? new R(KEY, opts())
+      : new Pusher(KEY, opts({ cluster: 'local', enabledTransports: ['ws'], disableStats: true }));
+    window.mixed = window.client.subscribe('presence-mixed');
+    mixed.bind('pusher:subscription_succeeded', () => log.push(['subscribed']));
+    mixed.bind('pusher:member_added', (member) => log.push(['added', member]));
+    mixed.bind('client-hi', (data, metadata) => log.push(['hi', data, metadata]));
+  };
+  await ada.evaluate(join, 'rusher');
+  await until(ada, () => seen('subscribed').length === 1);
+  await pat.evaluate(join, 'pusher-js');
+  await until(pat, () => seen('subscribed').length === 1);
+  const patView = await pat.evaluate((id) => ({
+    count: mixed.members.count, ada: mixed.members.get(id),
+  }), ada.user.id);
+  equal(patView, { count: 2, ada: { id: ada.user.id, info: { name: 'Ada' } } }, 'pusher-js sees Rusher');
+  await until(ada, () => seen('added').length === 1);
+  equal(await ada.evaluate(() => seen('added')[0][1]), { id: pat.user.id, info: { name: 'Pat' } }, 'Rusher sees pusher-js');
+  equal(await ada.evaluate(() => ({ count: mixed.members.count, me: mixed.members.me })),
+    { count: 2, me: { id: ada.user.id, info: { name: 'Ada' } } }, 'Rusher members');
+
+  equal(await ada.evaluate(() => mixed.trigger('client-hi', { from: 'rusher' })), true, 'trigger result');
+  await until(pat, () => seen('hi').length === 1);
+  equal(await pat.evaluate(() => seen('hi')[0].slice(1)), [{ from: 'rusher' }, { user_id: ada.user.id }], 'Rusher → pusher-js');
+  await pat.evaluate(() => mixed.trigger('client-hi', { from: 'pusher-js' }));
+  await until(ada, () => seen('hi').length === 1);
+  equal(await ada.evaluate(() => seen('hi')[0].slice(1)), [{ from: 'pusher-js' }, { user_id: pat.user.id }], 'pusher-js → Rusher');
+});
+
+test('batchAuth: three private channels waiting together are authorized in one request', async () => {
+  const page = await visitor('Bea');
+  let requests = 0;
+  page.on('request', (request) => {
+    if (request.url() === `${base}/pusher/auth`) requests += 1;
+  });
+  await page.evaluate(() => {
+    const pusher = new R(KEY, opts({ batchAuth: true }));
+    for (const name of ['private-a', 'private-b', 'private-c']) {
+      pusher.subscribe(name).bind('pusher:subscription_succeeded', () => log.push(['subscribed', name]));
+    }
+  });
+  await until(page, () => seen('subscribed').length === 3);
+  equal(requests, 1, 'auth requests');
+});
+
+test('an auth failure is a subscription_error with its status', async () => {
+  const page = await visitor('Eve');
+  await page.evaluate(() => {
+    window.echo = new Echo({ broadcaster: 'pusher', client: new R(KEY, opts()) });
+    echo.join('dm-someone-else').error((error) => log.push(['error', error]));
+  });
+  await until(page, () => seen('error').length === 1);
+  const error = await page.evaluate(() => seen('error')[0][1]);
+  equal([error.type, error.status], ['AuthError', 403], `subscription error ${JSON.stringify(error)}`);
+});
+
+test('subscription count reaches every subscriber', async () => {
+  const ada = await visitor('Ada');
+  const bob = await visitor('Bob');
+  const subscribe = () => {
+    window.pusher = new R(KEY, opts());
+    window.counted = pusher.subscribe('counted');
+    counted.bind('pusher:subscription_count', (data) => log.push(['count', data]));
+  };
+  await ada.evaluate(subscribe);
+  await until(ada, () => seen('count').length >= 1);
+  await bob.evaluate(subscribe);
+  await until(ada, () => seen('count').some((e) => e[1].subscription_count === 2));
+  equal(await ada.evaluate(() => counted.subscriptionCount), 2, 'channel.subscriptionCount');
+});
+
+test('sign-in, user data and a server-to-user event through pusher.user', async () => {
+  const page = await visitor('Sue');
+  await page.evaluate(() => {
+    window.pusher = new R(KEY, opts());
+    pusher.bind('pusher:signin_success', () => log.push(['signed-in']));
+    pusher.user.bind('notice', (data) => log.push(['notice', data]));
+    pusher.signin();
+  });
+  await until(page, () => seen('signed-in').length === 1);
+  equal(await page.evaluate(() => pusher.user.user_data), { id: page.user.id, user_info: { name: 'Sue' } }, 'user_data');
+  // The user's own channel is subscribed right after sign-in; send until it is there.
+  for (let i = 0; i < 25; i += 1) {
+    await sdk.sendToUser(page.user.id, 'notice', { n: i });
+    if (await page.evaluate(() => seen('notice').length > 0)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await until(page, () => seen('notice').length > 0);
+});
+
+test('the embed example in www/ connects and shows an event as text', async () => {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${base}/www/embed.html`);
+  await until(page, () => window.rusherEmbed && rusherEmbed.channel('updates').subscribed);
+  await sdk.trigger('updates', 'news', { text: '<b>hi</b>' });
+  await until(page, () => document.querySelectorAll('#events li').length === 1);
+  const shown = await page.evaluate(() => ({
+    text: document.querySelector('#events li').textContent,
+    bold: document.querySelectorAll('#events b').length,
+    state: document.getElementById('state').textContent,
+  }));
+  equal(shown, { text: 'news: {"text":"<b>hi</b>"}', bold: 0, state: 'connected' }, 'embed page');
+});
+
+test('the packed tarball installs into a scratch folder and imports', async () => {
+  const packages = fileURLToPath(new URL('../../target/package/', import.meta.url));
+  const tarball = readdirSync(packages).find((f) => f.endsWith('.tgz'));
+  assert(tarball, `no tarball in ${packages}`);
+  const dir = mkdtempSync(join(tmpdir(), 'rusher-package-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), '{"private": true, "type": "module"}');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(packages, tarball)], { cwd: dir });
+    writeFileSync(join(dir, 'check.mjs'), `
+      import { readFileSync } from 'node:fs';
+      import { fileURLToPath } from 'node:url';
+      import { initSync, Pusher, Channel } from 'rusher-client/init';
+      initSync({ module: readFileSync(fileURLToPath(import.meta.resolve('rusher-client/rusher_bg.wasm'))) });
+      let error = '';
+      try { new Pusher('key', { wsPort: 'x' }); } catch (e) { error = e.message; }
+      const manifest = JSON.parse(readFileSync('node_modules/rusher-client/package.json', 'utf8'));
+      console.log(JSON.stringify({ pusher: typeof Pusher, channel: typeof Channel, error, types: manifest.types }));
+    `);
+    const output = JSON.parse(execFileSync('node', ['check.mjs'], { cwd: dir, encoding: 'utf8' }));
+    equal(output.pusher, 'function', 'Pusher export');
+    equal(output.channel, 'function', 'Channel export');
+    assert(output.error.includes('wsPort'), `option error in Node: ${output.error}`);
+    equal(output.types, 'index.d.ts', 'types');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+let passed = 0;
+let failed = 0;
+for (const { name, body } of tests) {
+  try {
+    await body();
+    passed += 1;
+    console.log(`test ${name} ... ok`);
+  } catch (error) {
+    failed += 1;
+    console.log(`test ${name} ... FAILED\n    ${error.stack || error}`);
+  }
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+}
+await browser.close();
+console.log(`test result: ${failed ? 'FAILED' : 'ok'}. ${passed} passed; ${failed} failed`);
+process.exit(failed ? 1 : 0);
