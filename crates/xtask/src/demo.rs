@@ -1,5 +1,6 @@
 //! `cargo xtask demo`: sets up, builds the demo page with Trunk and serves it with rusher-server at
-//! http://127.0.0.1:8080 (the Pusher endpoint, auth, chat backend and page on one port).
+//! http://127.0.0.1:8080 (the Pusher endpoint, auth, chat backend and page on one port), with the
+//! npm package built into `www/pkg/` for the embed example at `/www/embed.html`.
 
 use crate::setup;
 use crate::shell::{Error, cmd, run_visible};
@@ -8,6 +9,7 @@ use crate::shell::{Error, cmd, run_visible};
 pub fn run() -> Result<bool, Error> {
     setup::ensure_all()?;
     run_visible(cmd("trunk").args(["build", "--release"]))?;
+    crate::package::build()?;
     run_visible(cmd("cargo").args([
         "run",
         "--quiet",

@@ -128,7 +128,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             server: Some(|| LocalServer::start("client")),
             ..tests("client in headless Chromium", browser("rusher-client"))
         },
-        check("npm package (wasm-pack web + bundler)", package),
+        check("npm package (wasm-pack)", package),
         Suite {
             server: Some(|| LocalServer::start("js-api")),
             ..tests("JS API: Echo, pusher-js, package", js_api)
