@@ -4,12 +4,14 @@
 //! - `test`: everything CI checks, ending with one line `N passed, N failed`.
 //! - `demo`: sets up, builds and serves the demo at http://127.0.0.1:8080.
 //! - `package`: builds the npm package `rusher-client` and its tarball.
+//! - `size`: the client bundle's raw, gzip and brotli sizes next to pusher-js's.
 
 mod demo;
 mod package;
 mod server;
 mod setup;
 mod shell;
+mod size;
 mod test;
 
 use std::process::ExitCode;
@@ -21,8 +23,9 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("demo") => demo::run(),
         Some("package") => package::run(),
+        Some("size") => size::run(),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|demo|package>");
+            eprintln!("usage: cargo xtask <setup|test|demo|package|size>");
             return ExitCode::from(2);
         }
     };

@@ -1,0 +1,94 @@
+//! `cargo xtask size`: the client bundle (wasm + JS glue + entry) raw, gzip and brotli, next to
+//! pusher-js 8's `pusher.min.js` and `pusher-with-encryption.min.js` from npm, with ratios.
+//! Compression is Node's zlib (gzip level 9, brotli quality 11), measured in the same run.
+
+use std::path::PathBuf;
+
+use crate::package::{self, package_dir};
+use crate::setup;
+use crate::shell::{Error, cmd, npm_dir};
+
+/// Prints `raw gzip brotli` for each file given, one JSON array per line.
+const MEASURE: &str = r#"
+const fs = require('fs'); const zlib = require('zlib');
+for (const file of process.argv.slice(1)) {
+  const bytes = fs.readFileSync(file);
+  const gzip = zlib.gzipSync(bytes, { level: 9 }).length;
+  const brotli = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  console.log(JSON.stringify([bytes.length, gzip, brotli]));
+}
+"#;
+
+/// Raw, gzip and brotli bytes.
+#[derive(Clone, Copy, Default)]
+struct Sizes {
+    raw: u64,
+    gzip: u64,
+    brotli: u64,
+}
+
+impl std::ops::Add for Sizes {
+    type Output = Sizes;
+    fn add(self, other: Sizes) -> Sizes {
+        Sizes {
+            raw: self.raw + other.raw,
+            gzip: self.gzip + other.gzip,
+            brotli: self.brotli + other.brotli,
+        }
+    }
+}
+
+/// Builds the package and prints the table.
+pub fn run() -> Result<bool, Error> {
+    setup::ensure_all()?;
+    package::build()?;
+    let pkg = package_dir();
+    let ours = ["rusher_bg.wasm", "rusher.js", "index.js", "chainable.js"];
+    let pusher_js = npm_dir().join("node_modules/pusher-js/dist/web");
+    let mut files: Vec<PathBuf> = ours.iter().map(|f| pkg.join(f)).collect();
+    files.push(pusher_js.join("pusher.min.js"));
+    files.push(pusher_js.join("pusher-with-encryption.min.js"));
+    let sizes = measure(&files)?;
+    let [wasm, glue, entry, chain, plain, encryption] = sizes[..] else {
+        return Err("could not measure every file".into());
+    };
+    let bundle = wasm + glue + entry + chain;
+    let row = |name: &str, s: Sizes| {
+        println!("{name:<40} {:>9} {:>9} {:>9}", s.raw, s.gzip, s.brotli);
+    };
+    println!("{:<40} {:>9} {:>9} {:>9}", "bytes", "raw", "gzip", "brotli");
+    row("rusher_bg.wasm", wasm);
+    row("rusher.js (wasm-bindgen glue)", glue);
+    row("index.js + chainable.js (entry)", entry + chain);
+    row("Rusher client bundle", bundle);
+    row("pusher-js 8 pusher.min.js", plain);
+    row("pusher-js 8 pusher-with-encryption.min.js", encryption);
+    let ratio = |a: u64, b: u64| a as f64 / b.max(1) as f64;
+    for (name, other) in [
+        ("pusher-with-encryption.min.js", encryption),
+        ("pusher.min.js", plain),
+    ] {
+        println!(
+            "Rusher / {name:<30} raw {:.2}x, gzip {:.2}x, brotli {:.2}x",
+            ratio(bundle.raw, other.raw),
+            ratio(bundle.gzip, other.gzip),
+            ratio(bundle.brotli, other.brotli)
+        );
+    }
+    Ok(true)
+}
+
+/// Measures files with Node's zlib.
+fn measure(files: &[PathBuf]) -> Result<Vec<Sizes>, Error> {
+    let output = cmd("node").arg("-e").arg(MEASURE).args(files).output()?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned().into());
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let [raw, gzip, brotli]: [u64; 3] = serde_json::from_str(line)?;
+            Ok(Sizes { raw, gzip, brotli })
+        })
+        .collect()
+}
