@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
 use crate::driver::Driver;
+use crate::stream::EventStream;
 
 /// Options, with pusher-js's names and defaults.
 #[derive(Clone)]
@@ -169,6 +170,20 @@ impl Pusher {
         self.driver.unlisten(binding.0);
     }
 
+    /// Every event from now on, as an async stream.
+    pub fn events(&self) -> EventStream<Event> {
+        EventStream::new(self, |event| Some(event.clone()))
+    }
+
+    /// The connection state after each change, as an async stream (for a Leptos signal or a
+    /// status line).
+    pub fn states(&self) -> EventStream<State> {
+        EventStream::new(self, |event| match event {
+            Event::StateChange { current, .. } => Some(*current),
+            _ => None,
+        })
+    }
+
     /// How many browser listeners are alive (the socket's and the network's).
     pub fn live_listeners(&self) -> usize {
         self.driver.live_listeners()
@@ -240,6 +255,15 @@ impl Channel {
     /// Removes a callback.
     pub fn unbind(&self, binding: Binding) {
         self.pusher.unbind(binding);
+    }
+
+    /// Every event about this channel from now on (as [`bind_all`](Self::bind_all) sees them),
+    /// as an async stream.
+    pub fn events(&self) -> EventStream<Event> {
+        let name = self.name.clone();
+        EventStream::new(&self.pusher, move |event| {
+            (event_channel(event) == Some(name.as_str())).then(|| event.clone())
+        })
     }
 
     /// Triggers a client event (`client-…`); kept in the outbox until it can be sent.

@@ -11,7 +11,9 @@ mod driver;
 #[cfg(feature = "js")]
 mod js;
 mod socket;
+pub mod stream;
 
 pub use api::{Binding, Channel, Metadata, Options, Pusher};
 pub use auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
 pub use rusher_protocol::{AuthError, ChannelAuth, Error, Event, Member, Members, State, UserAuth};
+pub use stream::EventStream;

@@ -345,3 +345,93 @@ async fn offline_stops_the_connection_and_online_brings_it_back() {
     .await;
     pusher.disconnect();
 }
+
+/// The next item of a stream, or a panic after 5 s.
+async fn next_within<T: 'static>(stream: &mut rusher_client::EventStream<T>) -> T {
+    let timeout = TimeoutFuture::new(5000);
+    first_of(stream.next(), timeout)
+        .await
+        .expect("no item within 5 s")
+}
+
+/// Whichever finishes first: the stream's item or the timeout (`None`).
+async fn first_of<T>(
+    item: impl std::future::Future<Output = Option<T>>,
+    timeout: TimeoutFuture,
+) -> Option<T> {
+    let mut item = std::pin::pin!(item);
+    let mut timeout = std::pin::pin!(timeout);
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(value) = item.as_mut().poll(cx) {
+            return std::task::Poll::Ready(value);
+        }
+        timeout.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}
+
+#[wasm_bindgen_test]
+async fn streams_deliver_states_and_channel_events_in_order() {
+    let pusher = Pusher::new(options("ana"));
+    let mut states = pusher.states();
+    assert_eq!(next_within(&mut states).await, State::Connected);
+    let channel = pusher.subscribe("browser-stream").unwrap();
+    let mut events = channel.events();
+    assert_eq!(
+        next_within(&mut events).await,
+        Event::SubscriptionSucceeded {
+            channel: "browser-stream".into()
+        }
+    );
+    for n in 0..3 {
+        trigger("browser-stream", "tick", &n.to_string()).await;
+    }
+    let mut ticks = Vec::new();
+    while ticks.len() < 3 {
+        match next_within(&mut events).await {
+            Event::Message { event, data, .. } if event == "tick" => ticks.push(data),
+            Event::SubscriptionCount { count, .. } => assert_eq!(count, 1),
+            other => panic!("expected a tick, got {other:?}"),
+        }
+    }
+    assert_eq!(ticks, [json!(0), json!(1), json!(2)]);
+    assert_eq!(events.lagged(), 0);
+    pusher.disconnect();
+    assert_eq!(next_within(&mut states).await, State::Disconnected);
+}
+
+#[wasm_bindgen_test]
+async fn cache_channels_miss_then_replay_the_last_event() {
+    // A fresh name: the server keeps the last event of a cache channel for 30 minutes.
+    let name = format!("cache-browser-{}", (js_sys::Math::random() * 1e9) as u64);
+    let first = Pusher::new(options("ana"));
+    let mut events = first.events();
+    first.subscribe(&name).unwrap();
+    let mut missed = false;
+    while !missed {
+        missed = next_within(&mut events).await
+            == Event::CacheMiss {
+                channel: name.clone(),
+            };
+    }
+    trigger(&name, "latest", r#"{"v":2}"#).await;
+    let second = Pusher::new(options("bob"));
+    let seen = record(&second);
+    second.subscribe(&name).unwrap();
+    until("the cached event", || {
+        seen.borrow().iter().any(|e| {
+            matches!(e, Event::Message { channel: Some(c), event, data, .. }
+                if *c == name && event == "latest" && *data == json!({"v": 2}))
+        })
+    })
+    .await;
+    assert!(
+        !seen
+            .borrow()
+            .iter()
+            .any(|e| matches!(e, Event::CacheMiss { .. })),
+        "no cache miss once an event was sent"
+    );
+    first.disconnect();
+    second.disconnect();
+}
