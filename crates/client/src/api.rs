@@ -4,8 +4,8 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use rusher_protocol::json::Value;
 use rusher_protocol::{ChannelStatus, Config, Connection, Error, Event, Members, State};
-use serde_json::Value;
 
 use crate::auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
 use crate::driver::Driver;

@@ -13,13 +13,20 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
+use rusher_client::Value;
 use rusher_client::auth_http::{ChannelHandler, LocalFuture};
 use rusher_client::{AuthError, ChannelAuth, ChannelAuthorizer, Event, Options, Pusher, State};
 use rusher_protocol::sign;
-use serde_json::{Value, json};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// `serde_json::json!`, as the core's [`Value`].
+macro_rules! json {
+    ($($value:tt)+) => {
+        Value::from(serde_json::json!($($value)+))
+    };
+}
 
 fn setting(value: Option<&'static str>, name: &str) -> &'static str {
     value.unwrap_or_else(|| {

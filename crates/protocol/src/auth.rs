@@ -4,8 +4,7 @@
 //! The driver only moves bytes: it posts [`AuthRequest::form_body`] to the auth endpoint (or calls a
 //! user handler) and hands the status and body to [`AuthRequest::parse_response`].
 
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::Value;
 
 /// Identifies one auth request, so that a late answer for an older request is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,15 +67,13 @@ pub struct UserAuth {
 
 /// Why a channel could not be subscribed or a user could not sign in:
 /// the payload of `pusher:subscription_error` and `pusher:signin_error`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthError {
     /// `AuthError` for an auth endpoint failure; servers may use other types.
-    #[serde(rename = "type")]
     pub kind: String,
     /// A readable message.
     pub error: String,
     /// The HTTP status of the auth endpoint or the server, when there was one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
 }
 
@@ -90,6 +87,18 @@ impl AuthError {
         }
     }
 
+    /// `{"type", "error", "status"?}`, as in `pusher:subscription_error`.
+    pub fn to_value(&self) -> Value {
+        let mut fields = vec![
+            ("type", Value::from(self.kind.as_str())),
+            ("error", Value::from(self.error.as_str())),
+        ];
+        if let Some(status) = self.status {
+            fields.push(("status", u64::from(status).into()));
+        }
+        Value::object(fields)
+    }
+
     /// Reads the payload of a `pusher:subscription_error`, leniently.
     pub fn from_value(data: &Value) -> Self {
         Self {
@@ -100,7 +109,7 @@ impl AuthError {
                 .to_owned(),
             error: match data.get("error") {
                 Some(Value::String(text)) => text.clone(),
-                Some(other) => other.to_string(),
+                Some(other) => other.to_json(),
                 None => String::new(),
             },
             status: data
@@ -260,8 +269,11 @@ fn parse_json_body(body: &str) -> Result<Value, AuthError> {
     if body.len() > MAX_AUTH_RESPONSE_BYTES {
         return Err(AuthError::new("the auth answer is too large", Some(200)));
     }
-    serde_json::from_str(body)
-        .map_err(|e| AuthError::new(format!("the auth answer is not JSON: {e}"), Some(200)))
+    Value::parse(body).map_err(|e| {
+        let mut message = "the auth answer is not JSON: ".to_owned();
+        message.push_str(e.reason);
+        AuthError::new(message, Some(200))
+    })
 }
 
 /// The start of a response body, for error messages.

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::Error;
 use crate::auth::{AuthError, AuthRequestId, ChannelAuth, UserAuth};
@@ -219,7 +219,7 @@ impl Connection {
                 "client events are only allowed on private and presence channels",
             ));
         }
-        let size = serde_json::to_string(&data).map_or(usize::MAX, |json| json.len());
+        let size = data.to_json().len();
         if size > MAX_CLIENT_EVENT_BYTES {
             return Err(Error::ClientEventRefused("the data is larger than 10 KB"));
         }

@@ -1,11 +1,11 @@
 //! End-to-end encrypted channels: `{nonce, ciphertext}` payloads opened with the channel's shared
 //! secret (NaCl `crypto_secretbox`, XSalsa20-Poly1305).
 
+use crate::json::Value;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use crypto_secretbox::aead::{Aead, KeyInit};
 use crypto_secretbox::{Nonce, XSalsa20Poly1305};
-use serde_json::Value;
 
 /// Length of a shared secret in bytes.
 pub const KEY_LEN: usize = 32;
@@ -63,7 +63,7 @@ impl SharedSecret {
             .decrypt(&Nonce::from(nonce), ciphertext.as_slice())
             .map_err(|_| DecryptError::Key)?;
         let text = String::from_utf8(plain).map_err(|_| DecryptError::Format)?;
-        Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        Ok(Value::parse(&text).unwrap_or(Value::String(text)))
     }
 
     /// Seals `plaintext` with the given nonce into `{"nonce", "ciphertext"}`, as a server SDK does
@@ -73,9 +73,9 @@ impl SharedSecret {
         let ciphertext = XSalsa20Poly1305::new(&self.0.into())
             .encrypt(&Nonce::from(*nonce), plaintext)
             .unwrap_or_default();
-        serde_json::json!({
-            "nonce": BASE64.encode(nonce),
-            "ciphertext": BASE64.encode(ciphertext),
-        })
+        Value::object([
+            ("nonce", Value::from(BASE64.encode(nonce))),
+            ("ciphertext", Value::from(BASE64.encode(ciphertext))),
+        ])
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::Error;
 use crate::auth::{AuthError, AuthRequest, UserAuthRequest};

@@ -43,6 +43,7 @@ mod connection;
 pub mod crypto;
 mod error;
 mod event;
+pub mod json;
 pub mod outbox;
 pub mod presence;
 #[cfg(feature = "server")]

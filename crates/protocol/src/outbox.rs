@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::error::{DropReason, Error};
 use crate::time::Instant;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::Error;
 use crate::auth::{AuthError, AuthRequest, AuthRequestId, ChannelAuth};
@@ -496,7 +496,7 @@ fn subscribe_message(
     let my_id = match (&kind.access, &auth.channel_data) {
         (Access::Presence, Some(data)) => {
             let parsed: Value =
-                serde_json::from_str(data).map_err(|_| invalid("channel_data is not JSON"))?;
+                Value::parse(data).map_err(|_| invalid("channel_data is not JSON"))?;
             match parsed.get("user_id") {
                 Some(Value::String(id)) if !id.is_empty() => Some(id.clone()),
                 Some(Value::Number(id)) => Some(id.to_string()),

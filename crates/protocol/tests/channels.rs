@@ -13,14 +13,15 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 mod common;
 
+use common::json;
 use common::{
     Harness, KEY, SECRET, auth_requests, config, events, frames, sign_channel, user_auth_requests,
 };
 use rusher_protocol::channels::{validate_name, validate_name_server};
+use rusher_protocol::json::Value;
 use rusher_protocol::{
     Access, AuthError, AuthRequest, ChannelAuth, ChannelKind, Error, Event, Member, UserAuth, sign,
 };
-use serde_json::{Value, json};
 
 fn kind(access: Access, cache: bool) -> ChannelKind {
     ChannelKind { access, cache }

@@ -12,6 +12,7 @@ mod common;
 
 use std::time::Duration;
 
+use common::json;
 use common::{config, established, sign_channel};
 use proptest::prelude::*;
 use rusher_protocol::channels::validate_name_server;
@@ -19,7 +20,6 @@ use rusher_protocol::{
     AuthError, AuthRequest, Connection, Instant, Output, SocketHandle, State, UserAuth,
     UserAuthRequest, wire::ServerMessage,
 };
-use serde_json::json;
 
 const CHANNELS: [&str; 6] = [
     "news",
@@ -138,7 +138,7 @@ impl Driver {
                 }
                 Output::Send(frame) => {
                     assert!(self.socket.is_some(), "sent {frame} without a socket");
-                    assert!(serde_json::from_str::<serde_json::Value>(&frame).is_ok());
+                    assert!(rusher_protocol::json::Value::parse(&frame).is_ok());
                 }
                 Output::Authorize(request) => {
                     assert!(!request.channels.is_empty());

@@ -12,10 +12,9 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 mod common;
 
-use common::{KEY, MASTER_KEY, SECRET, json};
+use common::{KEY, MASTER_KEY, SECRET, json, parse_json};
 use rusher_protocol::crypto::{DecryptError, SharedSecret};
 use rusher_protocol::sign::{self, RestAuthError};
-use serde_json::json;
 
 const SOCKET: &str = "1234.1234";
 const PRESENCE_DATA: &str = r#"{"user_id":"10","user_info":{"name":"Mr. Channels"}}"#;
@@ -155,7 +154,7 @@ fn verification_refuses_wrong_key_socket_and_garbage() {
 fn decrypts_the_known_encrypted_event() {
     let secret = SharedSecret::from_base64(SHARED_SECRET).unwrap();
     assert_eq!(
-        secret.decrypt(&json(ENCRYPTED_EVENT_DATA)).unwrap(),
+        secret.decrypt(&parse_json(ENCRYPTED_EVENT_DATA)).unwrap(),
         json!({"message": "hello"})
     );
 }
@@ -165,7 +164,7 @@ fn encrypts_the_known_event() {
     let secret = sign::shared_secret(&MASTER_KEY, "private-encrypted-foobar");
     assert_eq!(
         secret.encrypt(&[1; 24], br#"{"message":"hello"}"#),
-        json(ENCRYPTED_EVENT_DATA)
+        parse_json(ENCRYPTED_EVENT_DATA)
     );
 }
 
@@ -174,7 +173,7 @@ fn decryption_failures_are_typed() {
     let secret = SharedSecret::from_base64(SHARED_SECRET).unwrap();
     let wrong = SharedSecret::from_bytes([9; 32]);
     assert_eq!(
-        wrong.decrypt(&json(ENCRYPTED_EVENT_DATA)),
+        wrong.decrypt(&parse_json(ENCRYPTED_EVENT_DATA)),
         Err(DecryptError::Key)
     );
     for bad in [

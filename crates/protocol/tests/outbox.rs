@@ -15,10 +15,10 @@ mod common;
 
 use std::time::Duration;
 
+use common::json;
 use common::{Harness, auth_requests, config, events, frames};
 use rusher_protocol::outbox::OutboxConfig;
 use rusher_protocol::{DropReason, Error, Event};
-use serde_json::json;
 
 const SEC: Duration = Duration::from_secs(1);
 

@@ -12,11 +12,12 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 mod common;
 
+use common::json;
+use rusher_protocol::json::Value;
 use rusher_protocol::wire::{
     ClientMessage, Frame, PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind,
 };
 use rusher_protocol::{AuthError, Error};
-use serde_json::{Value, json};
 
 /// Parses a server frame, checks the typed message, and checks it writes back byte for byte.
 fn server_roundtrip(text: &str, expected: ServerMessage) {
@@ -154,7 +155,7 @@ fn subscription_succeeded_public_and_presence() {
             presence: None,
         },
     );
-    let mut hash = serde_json::Map::new();
+    let mut hash = rusher_protocol::json::Map::new();
     hash.insert("10".into(), json!({"name": "Mr. Channels"}));
     hash.insert("11".into(), Value::Null);
     server_roundtrip(

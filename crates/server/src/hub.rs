@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use rusher_protocol::channels::{SERVER_TO_USER_PREFIX, validate_name_server};
+use rusher_protocol::json::Value;
 use rusher_protocol::sign;
 use rusher_protocol::wire::{PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
 use rusher_protocol::{Access, AuthError, ChannelKind};
-use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::app::App;
@@ -390,8 +390,7 @@ impl Hub {
         if !sign::verify_user_auth(&self.app.key, &self.app.secret, auth, id, user_data) {
             return Err("Invalid signature".to_owned());
         }
-        let data: Value =
-            serde_json::from_str(user_data).map_err(|_| "user_data is not JSON".to_owned())?;
+        let data = Value::parse(user_data).map_err(|_| "user_data is not JSON".to_owned())?;
         let user_id = match data.get("id") {
             Some(Value::String(user_id)) if !user_id.is_empty() => user_id.clone(),
             _ => return Err("user_data.id must be a non-empty string".to_owned()),
@@ -584,7 +583,7 @@ fn watchlist_frame(kind: WatchlistEventKind, ids: Vec<String>) -> String {
 /// Reads presence `channel_data`: a user id (string or number) within Pusher's limits, and info.
 fn presence_member(channel_data: &str) -> Result<(String, Value), Refusal> {
     let invalid = |why: &str| refusal("AuthError", format!("invalid channel_data: {why}"), 400);
-    let data: Value = serde_json::from_str(channel_data).map_err(|_| invalid("not JSON"))?;
+    let data = Value::parse(channel_data).map_err(|_| invalid("not JSON"))?;
     let user_id = match data.get("user_id") {
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
         Some(Value::Number(id)) => id.to_string(),

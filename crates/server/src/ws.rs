@@ -9,9 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
+use rusher_protocol::json::Value;
 use rusher_protocol::wire::{ClientMessage, ServerMessage};
 use rusher_protocol::{ChannelKind, MAX_CLIENT_EVENT_BYTES};
-use serde_json::Value;
 use tokio::time::{Instant, sleep_until, timeout};
 
 use crate::hub::{ConnSender, Outgoing};
@@ -226,7 +226,7 @@ fn error(state: &AppState, id: &str, code: Option<u16>, message: &str) -> Next {
 }
 
 fn json_len(data: &Value) -> usize {
-    serde_json::to_string(data).map_or(usize::MAX, |json| json.len())
+    data.to_json().len()
 }
 
 fn close(code: u16, reason: &str) -> Message {

@@ -263,7 +263,7 @@ async fn messages_are_stored_broadcast_once_and_retries_are_harmless() {
         panic!()
     };
     assert_eq!(event, "message");
-    assert_eq!(data, stored);
+    assert_eq!(serde_json::Value::from(data), stored);
     ana_socket.silent_for(200).await;
     // A retry with the same client_id returns the same message and sends nothing.
     let again: Value = ana

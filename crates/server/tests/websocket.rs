@@ -192,13 +192,13 @@ async fn presence_members_join_and_leave_once_per_user() {
     };
     assert_eq!(members.ids, vec!["1", "2"]);
     assert_eq!(members.count, 2);
-    assert_eq!(members.hash["2"], json!({"name": "Bob"}));
+    assert_eq!(members.hash.get("2"), Some(&json!({"name": "Bob"}).into()));
     assert_eq!(
         ana.next().await,
         ServerMessage::MemberAdded {
             channel: "presence-room".into(),
             user_id: "2".into(),
-            user_info: json!({"name": "Bob"})
+            user_info: json!({"name": "Bob"}).into()
         }
     );
     // Bob's second connection adds no member.

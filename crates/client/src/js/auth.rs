@@ -5,8 +5,9 @@
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise};
+use rusher_protocol::json::Value;
+use rusher_protocol::object;
 use rusher_protocol::{AuthError, channel_auth_from_value, user_auth_from_value};
-use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
@@ -22,7 +23,7 @@ pub fn channel_authorizer(raw: &RawAuth, source: &JsValue) -> Result<ChannelAuth
             move |socket_id, channel| {
                 let handler = handler.clone();
                 Box::pin(async move {
-                    let params = to_js(&json!({"socketId": socket_id, "channelName": channel}));
+                    let params = to_js(&object! {"socketId": socket_id, "channelName": channel});
                     channel_auth_from_value(&call_handler(&handler, &params).await?)
                 })
             },
@@ -41,7 +42,7 @@ pub fn user_authenticator(raw: &RawAuth, source: &JsValue) -> Result<UserAuthent
         return Ok(UserAuthenticator::Handler(Rc::new(move |socket_id| {
             let handler = handler.clone();
             Box::pin(async move {
-                let params = to_js(&json!({"socketId": socket_id}));
+                let params = to_js(&object! {"socketId": socket_id});
                 user_auth_from_value(&call_handler(&handler, &params).await?)
             })
         })));
@@ -101,7 +102,7 @@ fn pairs(object: &JsValue) -> Pairs {
             let name = get(&entry, "0").as_string()?;
             let value = match from_js(&get(&entry, "1"))? {
                 Value::String(s) => s,
-                v @ (Value::Number(_) | Value::Bool(_)) => v.to_string(),
+                v @ (Value::Number(_) | Value::Bool(_)) => v.to_json(),
                 _ => return None,
             };
             Some((name, value))

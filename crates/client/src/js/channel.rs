@@ -3,8 +3,8 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object};
+use rusher_protocol::object;
 use rusher_protocol::{Access, ChannelKind, Member, Members};
-use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, to_js};
@@ -147,7 +147,7 @@ impl JsMembers {
             .read()
             .iter()
             .flat_map(Members::iter)
-            .map(|(id, info)| to_js(&json!({"id": id, "info": info})))
+            .map(|(id, info)| to_js(&object! {"id": id, "info": info.clone()}))
             .collect();
         for member in all {
             if let Err(error) = callback.call1(&JsValue::UNDEFINED, &member) {
@@ -159,7 +159,7 @@ impl JsMembers {
 
 /// A member as pusher-js gives it: `{id, info}`.
 pub fn member(member: &Member) -> JsValue {
-    to_js(&json!({"id": member.id, "info": member.info}))
+    to_js(&object! {"id": &member.id, "info": member.info.clone()})
 }
 
 /// Whether a channel is a presence channel (with members).

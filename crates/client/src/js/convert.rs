@@ -1,7 +1,7 @@
 //! Values between Rust and JavaScript. Event data crosses as JSON text parsed by the engine's
 //! own `JSON.parse`: one call for a whole object instead of one per field and key.
 
-use serde_json::Value;
+use rusher_protocol::json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JSON value as a plain JavaScript value.
@@ -10,11 +10,8 @@ pub fn to_js(value: &Value) -> JsValue {
         Value::Null => JsValue::NULL,
         Value::Bool(b) => JsValue::from_bool(*b),
         Value::String(s) => JsValue::from_str(s),
-        Value::Number(n) => n.as_f64().map_or(JsValue::NULL, JsValue::from_f64),
-        Value::Array(_) | Value::Object(_) => {
-            // Serializing a `Value` cannot fail: its map keys are strings.
-            let text = serde_json::to_string(value).unwrap_or_default();
-            js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
+        Value::Number(_) | Value::Array(_) | Value::Object(_) => {
+            js_sys::JSON::parse(&value.to_json()).unwrap_or(JsValue::NULL)
         }
     }
 }
@@ -26,7 +23,7 @@ pub fn from_js(value: &JsValue) -> Option<Value> {
         return Some(Value::Null);
     }
     let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
+    Value::parse(&text).ok()
 }
 
 /// A readable description of a thrown JavaScript value.
@@ -36,7 +33,7 @@ pub fn describe(error: &JsValue) -> String {
     }
     error
         .as_string()
-        .or_else(|| from_js(error).map(|v| v.to_string()))
+        .or_else(|| from_js(error).map(|v| v.to_json()))
         .unwrap_or_else(|| "unknown error".to_owned())
 }
 

@@ -4,9 +4,10 @@
 use std::rc::Rc;
 
 use rusher_protocol::channels::SERVER_TO_USER_PREFIX;
+use rusher_protocol::json::Value;
+use rusher_protocol::object;
 use rusher_protocol::wire::WatchlistEventKind;
 use rusher_protocol::{Error, Event};
-use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 
 use super::channel::{JsMembers, is_presence, member};
@@ -22,7 +23,7 @@ pub fn dispatch(shared: &Rc<Shared>, event: &Event) {
     };
     match event {
         Event::StateChange { previous, current } => {
-            let change = json!({"previous": previous.as_str(), "current": current.as_str()});
+            let change = object! {"previous": previous.as_str(), "current": current.as_str()};
             registry.emit(&Scope::Connection, "state_change", &to_js(&change), None);
             registry.emit(
                 &Scope::Connection,
@@ -43,7 +44,7 @@ pub fn dispatch(shared: &Rc<Shared>, event: &Event) {
                 None,
             );
             if let Error::Server { code, message } = error {
-                let data = to_js(&json!({"code": code, "message": message}));
+                let data = to_js(&object! {"code": *code, "message": message});
                 registry.emit(&Scope::Global, "pusher:error", &data, None);
             }
         }
@@ -55,7 +56,8 @@ pub fn dispatch(shared: &Rc<Shared>, event: &Event) {
         } => {
             let data = to_js(data);
             if registry.wants(&Scope::Connection, "message") {
-                let message = json!({"event": name, "channel": channel, "user_id": user_id});
+                let message =
+                    object! {"event": name, "channel": channel.clone(), "user_id": user_id.clone()};
                 let message = to_js(&message);
                 drop(js_sys::Reflect::set(&message, &"data".into(), &data));
                 registry.emit(&Scope::Connection, "message", &message, None);
@@ -68,7 +70,7 @@ pub fn dispatch(shared: &Rc<Shared>, event: &Event) {
                     let metadata = to_js(
                         &user_id
                             .as_ref()
-                            .map_or_else(|| json!({}), |id| json!({"user_id": id})),
+                            .map_or_else(|| object! {}, |id| object! {"user_id": id}),
                     );
                     on_channel(channel, name, &data, Some(&metadata));
                 }
@@ -83,21 +85,21 @@ pub fn dispatch(shared: &Rc<Shared>, event: &Event) {
                     channel: channel.clone(),
                 })
             } else {
-                to_js(&json!({}))
+                to_js(&object! {})
             };
             on_channel(channel, "pusher:subscription_succeeded", &data, None);
         }
         Event::SubscriptionError { channel, error } => {
-            let data = to_js(&serde_json::to_value(error).unwrap_or_default());
+            let data = to_js(&error.to_value());
             on_channel(channel, "pusher:subscription_error", &data, None);
         }
         Event::SubscriptionCount { channel, count } => {
-            let data = to_js(&json!({ "subscription_count": count }));
+            let data = to_js(&object! { "subscription_count": *count });
             on_channel(channel, "pusher:subscription_count", &data, None);
         }
         Event::CacheMiss { channel } => {
             on_channel(channel, "pusher:cache_miss", &JsValue::UNDEFINED, None);
-            let data = to_js(&json!({ "channel": channel }));
+            let data = to_js(&object! { "channel": channel });
             registry.emit(&Scope::Global, "pusher:cache_miss", &data, None);
         }
         Event::MemberAdded { channel, member: m } => {
@@ -108,11 +110,11 @@ pub fn dispatch(shared: &Rc<Shared>, event: &Event) {
         }
         Event::SignedIn { user_data, .. } => {
             shared.user_data.replace(Some(user_data.clone()));
-            let data = to_js(&json!({ "user_data": user_data.to_string() }));
+            let data = to_js(&object! { "user_data": user_data.to_json() });
             registry.emit(&Scope::Global, "pusher:signin_success", &data, None);
         }
         Event::SigninError(error) => {
-            let data = to_js(&serde_json::to_value(error).unwrap_or_default());
+            let data = to_js(&error.to_value());
             registry.emit(&Scope::Global, "pusher:signin_error", &data, None);
         }
         Event::Watchlist { kind, user_ids } => {
@@ -120,7 +122,7 @@ pub fn dispatch(shared: &Rc<Shared>, event: &Event) {
                 WatchlistEventKind::Online => "online",
                 WatchlistEventKind::Offline => "offline",
             };
-            let data = to_js(&json!({"name": name, "user_ids": user_ids}));
+            let data = to_js(&object! {"name": name, "user_ids": user_ids.clone()});
             registry.emit(&Scope::Watchlist, name, &data, None);
         }
     }
@@ -132,15 +134,15 @@ fn error_data(error: &Error) -> Value {
     let (kind, message) = (error_type(error), error.to_string());
     match error {
         Error::Server { code, message: m } => {
-            json!({"type": kind, "error": message, "data": {"code": code, "message": m}})
+            object! {"type": kind, "error": message, "data": object! {"code": *code, "message": m}}
         }
         Error::Closed { code, reason } => {
-            json!({"type": kind, "error": message, "data": {"code": code, "message": reason}})
+            object! {"type": kind, "error": message, "data": object! {"code": *code, "message": reason}}
         }
         Error::ClientEventDropped { channel, .. } | Error::Decryption { channel, .. } => {
-            json!({"type": kind, "error": message, "channel": channel})
+            object! {"type": kind, "error": message, "channel": channel}
         }
-        _ => json!({"type": kind, "error": message}),
+        _ => object! {"type": kind, "error": message},
     }
 }
 

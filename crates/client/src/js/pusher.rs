@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect};
-use serde_json::Value;
+use rusher_protocol::json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::channel::JsChannel;

@@ -1,10 +1,8 @@
 //! Messages from the client to the server.
 
-use serde::Serialize;
-use serde_json::{Map, Value, json};
-
 use super::{Frame, encode, required_channel, str_field};
 use crate::Error;
+use crate::json::{Map, Value};
 
 /// A frame the client sends, typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,10 +73,10 @@ impl ClientMessage {
                 event: frame.event,
                 data,
             },
-            other => {
-                return Err(Error::MalformedFrame(format!(
-                    "unexpected event {other:?} from a client"
-                )));
+            _ => {
+                return Err(Error::MalformedFrame(
+                    "unexpected event from a client".to_owned(),
+                ));
             }
         };
         Ok(message)
@@ -86,53 +84,44 @@ impl ClientMessage {
 
     /// Writes the frame exactly as pusher-js does (`data` as an object).
     pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Subscribe<'a> {
-            channel: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            auth: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            channel_data: Option<&'a str>,
-        }
-        #[derive(Serialize)]
-        struct Signin<'a> {
-            auth: &'a str,
-            user_data: &'a str,
-        }
+        let text = |s: &str| Value::from(s);
         match self {
             ClientMessage::Subscribe {
                 channel,
                 auth,
                 channel_data,
-            } => encode(
-                "pusher:subscribe",
-                None,
-                Some(Subscribe {
-                    channel,
-                    auth: auth.as_deref(),
-                    channel_data: channel_data.as_deref(),
-                }),
-                None,
-            ),
+            } => {
+                let mut data = vec![("channel", text(channel))];
+                if let Some(auth) = auth {
+                    data.push(("auth", text(auth)));
+                }
+                if let Some(channel_data) = channel_data {
+                    data.push(("channel_data", text(channel_data)));
+                }
+                encode("pusher:subscribe", None, Some(Value::object(data)), None)
+            }
             ClientMessage::Unsubscribe { channel } => encode(
                 "pusher:unsubscribe",
                 None,
-                Some(json!({ "channel": channel })),
+                Some(Value::object([("channel", text(channel))])),
                 None,
             ),
-            ClientMessage::Ping => encode("pusher:ping", None, Some(Map::new()), None),
-            ClientMessage::Pong => encode("pusher:pong", None, Some(Map::new()), None),
+            ClientMessage::Ping => encode("pusher:ping", None, Some(Map::new().into()), None),
+            ClientMessage::Pong => encode("pusher:pong", None, Some(Map::new().into()), None),
             ClientMessage::Signin { auth, user_data } => encode(
                 "pusher:signin",
                 None,
-                Some(Signin { auth, user_data }),
+                Some(Value::object([
+                    ("auth", text(auth)),
+                    ("user_data", text(user_data)),
+                ])),
                 None,
             ),
             ClientMessage::ClientEvent {
                 event,
                 channel,
                 data,
-            } => encode(event, Some(channel), Some(data), None),
+            } => encode(event, Some(channel), Some(data.clone()), None),
         }
     }
 }

@@ -11,28 +11,23 @@ mod server;
 pub use client::ClientMessage;
 pub use server::{PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
 use crate::Error;
+use crate::json::Value;
 
 /// The largest frame the core parses. Pusher limits event data to 10 KB; presence
 /// `subscription_succeeded` with a large member list is the biggest legitimate frame.
 pub const MAX_FRAME_BYTES: usize = 1 << 20;
 
 /// The envelope of every frame: `{"event", "channel"?, "data"?, "user_id"?}`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
     /// The event name, such as `pusher:ping` or `new-message`.
     pub event: String,
     /// The channel the event belongs to, if any.
-    #[serde(default)]
     pub channel: Option<String>,
     /// The payload as sent: often a string holding JSON, sometimes an object, sometimes absent.
-    #[serde(default)]
     pub data: Option<Value>,
     /// The sender of a client event on a presence channel.
-    #[serde(default)]
     pub user_id: Option<String>,
 }
 
@@ -41,12 +36,26 @@ impl Frame {
     /// [`Error::MalformedFrame`].
     pub fn parse(text: &str) -> Result<Frame, Error> {
         if text.len() > MAX_FRAME_BYTES {
-            return Err(Error::MalformedFrame(format!(
-                "frame of {} bytes is over the {MAX_FRAME_BYTES}-byte limit",
-                text.len()
-            )));
+            return Err(malformed("the frame is over the 1 MiB limit"));
         }
-        serde_json::from_str(text).map_err(|e| Error::MalformedFrame(e.to_string()))
+        let value = Value::parse(text).map_err(|e| malformed(e.reason))?;
+        let Value::Object(mut map) = value else {
+            return Err(malformed("the frame is not a JSON object"));
+        };
+        let mut text_field = |name: &str| match map.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(malformed("a frame field that must be a string is not")),
+        };
+        let event = text_field("event")?.ok_or_else(|| malformed("the frame has no `event`"))?;
+        let channel = text_field("channel")?;
+        let user_id = text_field("user_id")?;
+        Ok(Frame {
+            event,
+            channel,
+            data: map.remove("data"),
+            user_id,
+        })
     }
 
     /// The payload decoded like pusher-js: a string is parsed as JSON when it is JSON and kept as a
@@ -56,47 +65,41 @@ impl Frame {
     }
 }
 
+/// A [`Error::MalformedFrame`] with a fixed reason.
+fn malformed(reason: &str) -> Error {
+    Error::MalformedFrame(reason.to_owned())
+}
+
 /// Decodes a frame's `data` like pusher-js: JSON inside a string is parsed, anything else is kept.
 pub fn decode_data(data: Option<&Value>) -> Value {
     match data {
         None => Value::Null,
         Some(Value::String(text)) => {
-            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+            Value::parse(text).unwrap_or_else(|_| Value::String(text.clone()))
         }
         Some(other) => other.clone(),
     }
 }
 
-/// Writes a frame with fields in protocol order. `data` is written as given: callers pass a
-/// `String` (already JSON-encoded, for server-to-client payloads) or a serializable object.
-fn encode<D: Serialize>(
+/// Writes a frame with fields in protocol order. `data` is written as given: a string (already
+/// JSON-encoded, for server-to-client payloads) or an object.
+fn encode(
     event: &str,
     channel: Option<&str>,
-    data: Option<D>,
+    data: Option<Value>,
     user_id: Option<&str>,
 ) -> String {
-    #[derive(Serialize)]
-    struct Out<'a, D> {
-        event: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        channel: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        data: Option<D>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        user_id: Option<&'a str>,
+    let mut fields = vec![("event", Value::from(event))];
+    if let Some(channel) = channel {
+        fields.push(("channel", channel.into()));
     }
-    serde_json::to_string(&Out {
-        event,
-        channel,
-        data,
-        user_id,
-    })
-    .unwrap_or_default()
-}
-
-/// Encodes a value as a JSON string, the way servers put payloads inside `data`.
-fn json_string<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    if let Some(data) = data {
+        fields.push(("data", data));
+    }
+    if let Some(user_id) = user_id {
+        fields.push(("user_id", user_id.into()));
+    }
+    Value::object(fields).to_json()
 }
 
 /// Reads a field that must be a string.
@@ -104,24 +107,31 @@ fn str_field(data: &Value, field: &str) -> Result<String, Error> {
     data.get(field)
         .and_then(Value::as_str)
         .map(str::to_owned)
-        .ok_or_else(|| Error::MalformedFrame(format!("missing string field `{field}`")))
+        .ok_or_else(|| missing(field))
 }
 
 /// Reads a user id, which servers send as a string and occasionally as a number.
 fn user_id_field(data: &Value, field: &str) -> Result<String, Error> {
     match data.get(field) {
         Some(Value::String(id)) => Ok(id.clone()),
-        Some(Value::Number(id)) => Ok(id.to_string()),
-        _ => Err(Error::MalformedFrame(format!(
-            "missing user id field `{field}`"
-        ))),
+        Some(Value::Number(id)) => Ok(id.as_str().to_owned()),
+        _ => Err(missing(field)),
     }
+}
+
+/// A [`Error::MalformedFrame`] naming a missing field.
+fn missing(field: &str) -> Error {
+    let mut reason = "missing field `".to_owned();
+    reason.push_str(field);
+    reason.push('`');
+    Error::MalformedFrame(reason)
 }
 
 /// The channel a message must carry.
 fn required_channel(frame: &Frame) -> Result<String, Error> {
-    frame
-        .channel
-        .clone()
-        .ok_or_else(|| Error::MalformedFrame(format!("`{}` without a channel", frame.event)))
+    frame.channel.clone().ok_or_else(|| {
+        let mut reason = frame.event.clone();
+        reason.push_str(" without a channel");
+        Error::MalformedFrame(reason)
+    })
 }

@@ -1,11 +1,9 @@
 //! Messages from the server to the client.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-
-use super::{Frame, encode, json_string, required_channel, str_field, user_id_field};
+use super::{Frame, encode, required_channel, str_field, user_id_field};
 use crate::Error;
 use crate::auth::AuthError;
+use crate::json::{Map, Value};
 
 /// A frame the server sends, typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,17 +90,57 @@ pub enum ServerMessage {
 }
 
 /// The members part of a presence `subscription_succeeded`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PresenceData {
     /// Member ids, in the server's order.
-    #[serde(default)]
     pub ids: Vec<String>,
     /// Member id to info.
-    #[serde(default)]
-    pub hash: Map<String, Value>,
+    pub hash: Map,
     /// The member count the server reports.
-    #[serde(default)]
     pub count: u64,
+}
+
+impl PresenceData {
+    /// Reads `{ids, hash, count}`; each may be missing. Ids may be strings or numbers.
+    pub fn from_value(value: &Value) -> Result<Self, Error> {
+        if value.as_object().is_none() {
+            return Err(Error::MalformedFrame(
+                "presence data is not an object".to_owned(),
+            ));
+        }
+        let ids = value
+            .get("ids")
+            .and_then(Value::as_array)
+            .map(|ids| ids.iter().filter_map(id_text).collect())
+            .unwrap_or_default();
+        Ok(PresenceData {
+            ids,
+            hash: value
+                .get("hash")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+            count: value.get("count").and_then(Value::as_u64).unwrap_or(0),
+        })
+    }
+
+    /// `{"ids", "hash", "count"}`.
+    pub fn to_value(&self) -> Value {
+        Value::object([
+            ("ids", Value::from(self.ids.clone())),
+            ("hash", Value::Object(self.hash.clone())),
+            ("count", self.count.into()),
+        ])
+    }
+}
+
+/// A user id sent as a string or a number.
+fn id_text(id: &Value) -> Option<String> {
+    match id {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.as_str().to_owned()),
+        _ => None,
+    }
 }
 
 /// One entry of a watchlist event.
@@ -162,10 +200,7 @@ impl ServerMessage {
             "pusher:pong" => ServerMessage::Pong,
             "pusher_internal:subscription_succeeded" => {
                 let presence = match data.get("presence") {
-                    Some(p) => Some(
-                        serde_json::from_value(p.clone())
-                            .map_err(|e| Error::MalformedFrame(format!("presence data: {e}")))?,
-                    ),
+                    Some(p) => Some(PresenceData::from_value(p)?),
                     None => None,
                 };
                 ServerMessage::SubscriptionSucceeded {
@@ -215,93 +250,51 @@ impl ServerMessage {
     /// Writes the frame as Pusher does: payloads of internal events as JSON strings, error payloads
     /// as objects, fields in the order PROTOCOL.md shows.
     pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Established<'a> {
-            socket_id: &'a str,
-            activity_timeout: Option<u64>,
-        }
-        #[derive(Serialize)]
-        struct ErrorData<'a> {
-            message: &'a str,
-            code: Option<u16>,
-        }
-        #[derive(Serialize)]
-        struct Succeeded<'a> {
-            presence: &'a PresenceData,
-        }
-        #[derive(Serialize)]
-        struct Count {
-            subscription_count: u64,
-        }
-        #[derive(Serialize)]
-        struct MemberData<'a> {
-            user_id: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            user_info: Option<&'a Value>,
-        }
-        #[derive(Serialize)]
-        struct Signin<'a> {
-            user_data: &'a str,
-        }
-        #[derive(Serialize)]
-        struct WatchlistEntry<'a> {
-            name: &'a str,
-            user_ids: &'a [String],
-        }
-        #[derive(Serialize)]
-        struct Watchlist<'a> {
-            events: Vec<WatchlistEntry<'a>>,
-        }
-        let internal = |event: &str, channel: &str, data: String| {
-            encode(event, Some(channel), Some(data), None)
+        let internal = |event: &str, channel: &str, data: Value| {
+            encode(event, Some(channel), Some(data.to_json().into()), None)
         };
         match self {
             ServerMessage::ConnectionEstablished {
                 socket_id,
                 activity_timeout,
-            } => encode(
-                "pusher:connection_established",
-                None,
-                Some(json_string(&Established {
-                    socket_id,
-                    activity_timeout: *activity_timeout,
-                })),
-                None,
-            ),
-            ServerMessage::Error { code, message } => encode(
-                "pusher:error",
-                None,
-                Some(ErrorData {
-                    message,
-                    code: *code,
-                }),
-                None,
-            ),
-            ServerMessage::Ping => encode("pusher:ping", None, Some(Map::new()), None),
-            ServerMessage::Pong => encode("pusher:pong", None, Some(Map::new()), None),
+            } => {
+                let data = Value::object([
+                    ("socket_id", Value::from(socket_id.as_str())),
+                    ("activity_timeout", (*activity_timeout).into()),
+                ]);
+                let data = Some(data.to_json().into());
+                encode("pusher:connection_established", None, data, None)
+            }
+            ServerMessage::Error { code, message } => {
+                let data = Value::object([
+                    ("message", Value::from(message.as_str())),
+                    ("code", code.map(u64::from).into()),
+                ]);
+                encode("pusher:error", None, Some(data), None)
+            }
+            ServerMessage::Ping => encode("pusher:ping", None, Some(Map::new().into()), None),
+            ServerMessage::Pong => encode("pusher:pong", None, Some(Map::new().into()), None),
             ServerMessage::SubscriptionSucceeded { channel, presence } => internal(
                 "pusher_internal:subscription_succeeded",
                 channel,
                 presence.as_ref().map_or_else(
-                    || "{}".to_owned(),
-                    |presence| json_string(&Succeeded { presence }),
+                    || Map::new().into(),
+                    |p| Value::object([("presence", p.to_value())]),
                 ),
             ),
             ServerMessage::SubscriptionError { channel, error } => encode(
                 "pusher:subscription_error",
                 Some(channel),
-                Some(error),
+                Some(error.to_value()),
                 None,
             ),
             ServerMessage::SubscriptionCount { channel, count } => internal(
                 "pusher_internal:subscription_count",
                 channel,
-                json_string(&Count {
-                    subscription_count: *count,
-                }),
+                Value::object([("subscription_count", (*count).into())]),
             ),
             ServerMessage::CacheMiss { channel } => {
-                encode::<()>("pusher:cache_miss", Some(channel), None, None)
+                encode("pusher:cache_miss", Some(channel), None, None)
             }
             ServerMessage::MemberAdded {
                 channel,
@@ -310,39 +303,35 @@ impl ServerMessage {
             } => internal(
                 "pusher_internal:member_added",
                 channel,
-                json_string(&MemberData {
-                    user_id,
-                    user_info: Some(user_info),
-                }),
+                Value::object([
+                    ("user_id", Value::from(user_id.as_str())),
+                    ("user_info", user_info.clone()),
+                ]),
             ),
             ServerMessage::MemberRemoved { channel, user_id } => internal(
                 "pusher_internal:member_removed",
                 channel,
-                json_string(&MemberData {
-                    user_id,
-                    user_info: None,
-                }),
+                Value::object([("user_id", Value::from(user_id.as_str()))]),
             ),
             ServerMessage::SigninSuccess { user_data } => encode(
                 "pusher:signin_success",
                 None,
-                Some(Signin { user_data }),
+                Some(Value::object([("user_data", user_data.as_str().into())])),
                 None,
             ),
-            ServerMessage::Watchlist(events) => encode(
-                "pusher_internal:watchlist_events",
-                None,
-                Some(Watchlist {
-                    events: events
-                        .iter()
-                        .map(|e| WatchlistEntry {
-                            name: e.kind.as_str(),
-                            user_ids: &e.user_ids,
-                        })
-                        .collect(),
-                }),
-                None,
-            ),
+            ServerMessage::Watchlist(events) => {
+                let events: Vec<Value> = events
+                    .iter()
+                    .map(|e| {
+                        Value::object([
+                            ("name", Value::from(e.kind.as_str())),
+                            ("user_ids", Value::from(e.user_ids.clone())),
+                        ])
+                    })
+                    .collect();
+                let data = Value::object([("events", Value::Array(events))]);
+                encode("pusher_internal:watchlist_events", None, Some(data), None)
+            }
             ServerMessage::Event {
                 event,
                 channel,
@@ -351,8 +340,8 @@ impl ServerMessage {
             } => {
                 let data = match data {
                     Value::Null => None,
-                    Value::String(text) => Some(text.clone()),
-                    other => Some(json_string(other)),
+                    Value::String(text) => Some(text.as_str().into()),
+                    other => Some(other.to_json().into()),
                 };
                 encode(event, channel.as_deref(), data, user_id.as_deref())
             }
@@ -371,24 +360,14 @@ fn parse_watchlist(data: &Value) -> Result<Vec<WatchlistEvent>, Error> {
             let kind = match event.get("name").and_then(Value::as_str) {
                 Some("online") => WatchlistEventKind::Online,
                 Some("offline") => WatchlistEventKind::Offline,
-                other => {
-                    return Err(Error::MalformedFrame(format!(
-                        "unknown watchlist event {other:?}"
-                    )));
+                _ => {
+                    return Err(Error::MalformedFrame("unknown watchlist event".to_owned()));
                 }
             };
             let user_ids = event
                 .get("user_ids")
                 .and_then(Value::as_array)
-                .map(|ids| {
-                    ids.iter()
-                        .filter_map(|id| match id {
-                            Value::String(s) => Some(s.clone()),
-                            Value::Number(n) => Some(n.to_string()),
-                            _ => None,
-                        })
-                        .collect()
-                })
+                .map(|ids| ids.iter().filter_map(id_text).collect())
                 .unwrap_or_default();
             Ok(WatchlistEvent { kind, user_ids })
         })

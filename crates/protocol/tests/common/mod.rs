@@ -8,11 +8,11 @@ use std::time::Duration;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+use rusher_protocol::json::Value;
 use rusher_protocol::{
     AuthRequest, ChannelAuth, Config, Connection, Event, Instant, Output, SocketHandle,
     UserAuthRequest,
 };
-use serde_json::Value;
 
 /// PROTOCOL.md's example credentials.
 pub const KEY: &str = "278d425bdf160c739803";
@@ -152,7 +152,7 @@ impl Harness {
         sent.extend(self.sent());
         self.receive(&format!(
             r#"{{"event":"pusher_internal:subscription_succeeded","channel":"{channel}","data":{}}}"#,
-            serde_json::to_string(data).unwrap()
+            Value::from(data).to_json()
         ));
         sent
     }
@@ -223,6 +223,16 @@ pub fn opens(outputs: &[Output]) -> Vec<String> {
         .collect()
 }
 
-pub fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap()
+pub fn parse_json(text: &str) -> Value {
+    Value::parse(text).unwrap()
 }
+
+/// `serde_json::json!`, as the core's [`Value`].
+#[allow(unused_macros)]
+macro_rules! json {
+    ($($value:tt)+) => {
+        rusher_protocol::json::Value::from(serde_json::json!($($value)+))
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use json;

@@ -84,7 +84,7 @@ pub fn event(name: &str, channel: &str, data: Value) -> ServerMessage {
     ServerMessage::Event {
         event: name.to_owned(),
         channel: Some(channel.to_owned()),
-        data,
+        data: data.into(),
         user_id: None,
     }
 }
