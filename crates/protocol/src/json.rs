@@ -159,6 +159,15 @@ impl Map {
     }
 }
 
+impl IntoIterator for Map {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 impl PartialEq for Map {
     /// Objects are equal when they have the same keys with equal values, in any order.
     fn eq(&self, other: &Self) -> bool {

@@ -48,6 +48,7 @@ pub mod outbox;
 pub mod presence;
 #[cfg(feature = "server")]
 pub mod sign;
+pub mod sorted_map;
 mod subscriptions;
 mod time;
 mod user;

@@ -1,10 +1,8 @@
 //! Presence channel members: keyed by user id, with `me`, rebuilt from every
 //! `subscription_succeeded`.
 
-use std::collections::BTreeMap;
-
 use crate::json::Value;
-
+use crate::sorted_map::SortedMap;
 use crate::wire::PresenceData;
 
 /// The most members Rusher keeps for one channel. Pusher allows 100; self-hosted servers may allow
@@ -23,7 +21,7 @@ pub struct Member {
 /// The members of a presence channel.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Members {
-    members: BTreeMap<String, Value>,
+    members: SortedMap<Value>,
     me: Option<String>,
 }
 
@@ -42,24 +40,21 @@ impl Members {
     /// The members in a `subscription_succeeded`, with `me` as our own id. Returns whether the list
     /// had to be cut at [`MAX_MEMBERS`].
     pub fn from_presence(data: PresenceData, me: Option<String>) -> (Self, bool) {
-        let mut members = Members {
-            members: BTreeMap::new(),
-            me,
-        };
-        let mut hash = data.hash;
-        let mut full = false;
-        let ids = data
+        let infos = SortedMap::from_entries(data.hash.into_iter().collect());
+        let mut listed: Vec<(String, Value)> = data
             .ids
             .into_iter()
-            .chain(hash.keys().cloned().collect::<Vec<_>>());
-        for id in ids {
-            if members.members.contains_key(&id) {
-                continue;
-            }
-            let info = hash.remove(&id).unwrap_or(Value::Null);
-            full |= members.add(id, info) == Added::Full;
-        }
-        (members, full)
+            .map(|id| {
+                let info = infos.get(&id).cloned().unwrap_or_default();
+                (id, info)
+            })
+            .collect();
+        // Members in `hash` but not in `ids` count too; duplicates collapse below.
+        listed.extend(infos.iter().map(|(id, info)| (id.clone(), info.clone())));
+        let mut members = SortedMap::from_entries(listed);
+        let full = members.len() > MAX_MEMBERS;
+        members.truncate(MAX_MEMBERS);
+        (Members { members, me }, full)
     }
 
     /// Adds a member unless the id is already known.

@@ -1,8 +1,6 @@
 //! The channels the user subscribed to: each one's subscription state, presence members, encryption
 //! key and count, kept across reconnects and re-authorized on each new socket.
 
-use std::collections::BTreeMap;
-
 use crate::json::Value;
 
 use crate::Error;
@@ -11,6 +9,7 @@ use crate::channels::{Access, ChannelKind};
 use crate::crypto::{DecryptError, SharedSecret};
 use crate::event::{Event, Output, Outputs};
 use crate::presence::{Added, Members};
+use crate::sorted_map::SortedMap;
 use crate::wire::{ClientMessage, ServerMessage};
 
 /// The most encrypted events kept while a fresh key is fetched.
@@ -77,7 +76,7 @@ pub(crate) struct AuthContext<'a> {
 /// Every channel the user asked for, by name.
 #[derive(Debug, Default)]
 pub(crate) struct Subscriptions {
-    channels: BTreeMap<String, Channel>,
+    channels: SortedMap<Channel>,
     auth_queue: Vec<String>,
 }
 

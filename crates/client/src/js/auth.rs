@@ -59,9 +59,12 @@ fn endpoint(raw: &RawAuth, source: &JsValue, default_url: &str) -> Result<Endpoi
     if let Some(transport) = raw.transport.as_deref()
         && transport != "ajax"
     {
-        return Err(format!(
-            "transport {transport:?} is not supported (only \"ajax\")"
-        ));
+        return Err([
+            "transport \"",
+            transport,
+            "\" is not supported (only \"ajax\")",
+        ]
+        .concat());
     }
     let headers_provider = function(source, "headersProvider")?;
     let params_provider = function(source, "paramsProvider")?;
@@ -130,7 +133,7 @@ async fn call_handler(handler: &Function, params: &JsValue) -> Result<Value, Aut
         Ok(data) => from_js(&data)
             .ok_or_else(|| AuthError::new("the auth handler's answer is not JSON", None)),
         Err(error) => Err(AuthError::new(
-            format!("the auth handler failed: {}", describe(&error)),
+            ["the auth handler failed: ", &describe(&error)].concat(),
             None,
         )),
     }

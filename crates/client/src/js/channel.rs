@@ -70,11 +70,11 @@ impl JsChannel {
     pub fn trigger(&self, event: &str, data: JsValue) -> bool {
         let result = match (self.shared.pusher.channel(&self.name), from_js(&data)) {
             (Some(channel), Some(data)) => channel.trigger(event, data).map_err(|e| e.to_string()),
-            (None, _) => Err(format!("not subscribed to {:?}", self.name)),
+            (None, _) => Err(["not subscribed to ", &self.name].concat()),
             (_, None) => Err("the data cannot be sent as JSON".to_owned()),
         };
         if let Err(why) = &result {
-            let message = format!("Rusher: client event {event:?} not sent: {why}");
+            let message = ["Rusher: client event ", event, " not sent: ", why].concat();
             web_sys::console::warn_1(&JsValue::from_str(&message));
         }
         result.is_ok()
