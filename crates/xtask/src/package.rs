@@ -1,6 +1,7 @@
 //! `cargo xtask package`: the npm package `rusher-client`, built by wasm-pack (`--target web` at
 //! the top, `--target bundler` under `bundler/`) with the hand-written entries from `www/npm/`,
-//! into `www/pkg/` (where the embed example imports it), then packed with `npm pack`.
+//! into `www/pkg/` (where the embed example imports it), with the JavaScript minified by terser
+//! (the type declarations keep the docs), then packed with `npm pack`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -50,6 +51,16 @@ pub fn build() -> Result<PathBuf, Error> {
             fs::copy(&path, dir.join(name))?;
         }
     }
+    for file in [
+        "rusher.js",
+        "index.js",
+        "chainable.js",
+        "bundler.js",
+        "bundler/rusher.js",
+        "bundler/rusher_bg.js",
+    ] {
+        minify(&dir.join(file))?;
+    }
     write_manifest(&dir)?;
     pack(&dir)
 }
@@ -70,6 +81,18 @@ fn wasm_pack(target: &str, out: &Path) -> Result<(), Error> {
             .arg(out)
             .args(["--", "--features", "js"]),
         &format!("wasm-pack --target {target}"),
+    )
+}
+
+/// Minifies an ES module in place with terser (from the npm packages setup installs).
+fn minify(file: &Path) -> Result<(), Error> {
+    run_quiet(
+        cmd("terser")
+            .arg(file)
+            .args(["--module", "--compress", "--mangle", "--comments", "false"])
+            .arg("--output")
+            .arg(file),
+        "terser",
     )
 }
 
