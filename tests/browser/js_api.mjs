@@ -3,40 +3,17 @@
 // pusher-js 8. Also installs the packed tarball in a scratch folder and imports it. Run by
 // `cargo xtask test`, which builds the package, starts the server and passes its address,
 // credentials and Chromium in the environment. Prints `test result: ok. N passed; M failed`.
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assert, base, equal, key, launch, run, sdk, test } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
 const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
-const PusherServer = require('pusher');
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
-const host = env('RUSHER_HOST');
-const port = Number(env('RUSHER_PORT'));
-const key = env('RUSHER_APP_KEY');
-const base = `http://${host}:${port}`;
-const sdk = new PusherServer({
-  appId: env('RUSHER_APP_ID'), key, secret: env('RUSHER_APP_SECRET'),
-  host, port: String(port), useTLS: false,
-});
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
-    '--disable-background-networking', '--disable-component-update', '--no-first-run',
-    // The test page is fulfilled by Playwright, so Chromium counts it as public and would refuse
-    // its connections to the loopback server.
-    '--disable-features=LocalNetworkAccessChecks'],
-});
+// The test page is fulfilled by Playwright, so Chromium counts it as public and would refuse its
+// connections to the loopback server.
+const browser = await launch(['--disable-features=LocalNetworkAccessChecks']);
 
 // A blank page on the server's origin (so auth requests carry the session cookie) that has
 // loaded Rusher's package and Laravel Echo. `opts()` gives the options to reach the server.
@@ -90,19 +67,6 @@ async function until(page, predicate, arg, what = predicate.toString()) {
     throw new Error(`timed out waiting for ${what}; page log: ${log}; console: ${page.warnings}`);
   }
 }
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function equal(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-const tests = [];
-const test = (name, body) => tests.push({ name, body });
 
 test('options: a wrong type throws naming the option; unused options get one warning', async () => {
   const page = await visitor('Opt');
@@ -362,19 +326,6 @@ test('the packed tarball installs into a scratch folder and imports', async () =
   }
 });
 
-let passed = 0;
-let failed = 0;
-for (const { name, body } of tests) {
-  try {
-    await body();
-    passed += 1;
-    console.log(`test ${name} ... ok`);
-  } catch (error) {
-    failed += 1;
-    console.log(`test ${name} ... FAILED\n    ${error.stack || error}`);
-  }
+await run(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
-}
-await browser.close();
-console.log(`test result: ${failed ? 'FAILED' : 'ok'}. ${passed} passed; ${failed} failed`);
-process.exit(failed ? 1 : 0);
+});

@@ -1,33 +1,25 @@
-//! Leptos components for Rusher. The chat widget lands here; today it holds the frame inspector
-//! that the demo page shows: paste a Pusher frame and see how `rusher-protocol`, compiled to
-//! WebAssembly, reads it.
+//! # rusher-widget
+//!
+//! The Rusher chat widget: a launcher at the bottom right that opens a chat panel with a name
+//! login, live messages with history, a "Who's online (N)" list, a typing indicator and a
+//! connection status line. It renders state only: the connection, the room and its members come
+//! from `rusher-client`; messages are sent through the chat backend (rusher-server's `/chat/*`)
+//! or as client events.
+//!
+//! In a Leptos app, render [`ChatWidget`]; in any page, [`mount`] puts it in a Shadow DOM root.
 
-use leptos::prelude::*;
-use rusher_protocol::wire::ServerMessage;
+mod backend;
+mod chat;
+mod config;
+mod i18n;
+mod model;
+mod mount;
+mod view;
 
-/// The frame the inspector starts with (PROTOCOL.md's presence `subscription_succeeded`).
-const EXAMPLE_FRAME: &str = r#"{"event":"pusher_internal:subscription_succeeded","channel":"presence-foobar","data":"{\"presence\":{\"ids\":[\"10\",\"11\"],\"hash\":{\"10\":{\"name\":\"Mr. Channels\"},\"11\":null},\"count\":2}}"}"#;
-
-/// A text area for a server frame and, below it, the typed message or the error it gives.
-#[component]
-pub fn FrameInspector() -> impl IntoView {
-    let (frame, set_frame) = signal(EXAMPLE_FRAME.to_owned());
-    let reading = move || match ServerMessage::parse(&frame.get()) {
-        Ok(message) => format!("{message:#?}"),
-        Err(error) => format!("Error: {error}"),
-    };
-    view! {
-        <main class="inspector">
-            <h1>"Rusher frame inspector"</h1>
-            <p>"Paste a frame a Pusher server sends; the protocol core reads it in your browser."</p>
-            <label for="frame">"Server frame"</label>
-            <textarea
-                id="frame"
-                rows="6"
-                prop:value=frame
-                on:input=move |ev| set_frame.set(event_target_value(&ev))
-            ></textarea>
-            <pre aria-live="polite">{reading}</pre>
-        </main>
-    }
-}
+pub use backend::{Backend, BackendError};
+pub use chat::Chat;
+pub use config::{ChatConfig, SendMode, Theme};
+pub use i18n::{DE, EN, Strings, strings};
+pub use model::{Delivery, Line, Status, StoredMessage, User};
+pub use mount::{Mounted, STYLE, mount};
+pub use view::{ChatRoot, ChatWidget};

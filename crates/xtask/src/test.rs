@@ -116,6 +116,11 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         .arg("browser/js_api.mjs")
         .current_dir(npm_dir())
         .env("CHROMIUM", chromium_binary().unwrap_or_default());
+    let mut widget = cmd("node");
+    widget
+        .arg("browser/widget.mjs")
+        .current_dir(npm_dir())
+        .env("CHROMIUM", chromium_binary().unwrap_or_default());
     let mut interop = cmd("node");
     interop.arg("interop/pusher_js.cjs").current_dir(npm_dir());
     vec![
@@ -142,6 +147,10 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             ..tests("REST + raw clients vs sockudo", sockudo)
         },
         check("demo build (trunk --release)", demo),
+        Suite {
+            server: Some(|| LocalServer::start("widget")),
+            ..tests("chat widget in Chromium", widget)
+        },
     ]
 }
 

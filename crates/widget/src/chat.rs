@@ -1,0 +1,504 @@
+//! The widget's state as Leptos signals, and what changes it: joining, the Rusher client's events,
+//! sending with a pending state and retry, history, and the typing indicator. The signals are
+//! `Copy` handles; the client and the backend live in local storage beside them.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use rusher_client::{Channel, ChannelAuthorizer, Endpoint, Event, Options, Pusher, State};
+use rusher_client::{UserAuthenticator, Value};
+
+use crate::backend::Backend;
+use crate::config::{ChatConfig, SendMode};
+use crate::i18n::{Strings, strings};
+use crate::model::{Delivery, Line, MAX_TEXT_CHARS, Status, StoredMessage, User, merge};
+
+/// How long "… is typing" shows after the last typing event, in milliseconds.
+const TYPING_SHOWS_MS: f64 = 3000.0;
+/// At most one typing event per this many milliseconds.
+const TYPING_EVERY_MS: f64 = 2000.0;
+/// Messages loaded on join and per page of older history.
+const HISTORY_PAGE: u32 = 50;
+/// The client event that carries typing.
+const TYPING_EVENT: &str = "client-typing";
+/// The client event that carries messages in `send: "client-event"` mode.
+const MESSAGE_EVENT: &str = "client-message";
+
+/// The parts that are not signals: the client, its channel and the backend.
+struct Services {
+    backend: Backend,
+    config: ChatConfig,
+    pusher: Option<Pusher>,
+    channel: Option<Channel>,
+    last_typing_sent: f64,
+}
+
+/// The widget's state. Cheap to copy into every view closure.
+#[derive(Clone, Copy)]
+pub struct Chat {
+    /// The words to show.
+    pub strings: Strings,
+    /// The signed-in user; `None` shows the join form.
+    pub me: RwSignal<Option<User>>,
+    /// Whether the session check is done (before it, neither form nor chat shows).
+    pub ready: RwSignal<bool>,
+    /// A problem to show in the join form.
+    pub join_error: RwSignal<Option<String>>,
+    /// The messages, oldest first.
+    pub lines: RwSignal<Vec<Line>>,
+    /// Who is online, sorted by name.
+    pub members: RwSignal<Vec<User>>,
+    /// How many are online (the subscription count when the room outgrows the member list).
+    pub online: RwSignal<usize>,
+    /// The connection as shown.
+    pub status: RwSignal<Status>,
+    /// Who is typing, with when it stops showing (`performance.now()` milliseconds).
+    pub typing: RwSignal<Vec<(String, f64)>>,
+    /// Messages from others not seen yet.
+    pub unread: RwSignal<u32>,
+    /// Whether the panel is open.
+    pub open: RwSignal<bool>,
+    /// Whether older history may exist.
+    pub more_history: RwSignal<bool>,
+    services: StoredValue<Services, LocalStorage>,
+}
+
+/// Milliseconds on the page's monotonic clock.
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// A random id for a message (the backend makes a retry with the same id harmless).
+fn client_id() -> String {
+    let part = || {
+        format!(
+            "{:08x}",
+            (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+        )
+    };
+    [part(), part(), part()].concat()
+}
+
+/// Where the open state is remembered.
+const OPEN_KEY: &str = "rusher-chat-open";
+
+fn remembered_open() -> Option<bool> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    storage.get_item(OPEN_KEY).ok()?.map(|v| v == "1")
+}
+
+impl Chat {
+    /// The state for a config; nothing happens until [`start`](Self::start).
+    pub fn new(config: ChatConfig) -> Self {
+        let language = config.language.clone().unwrap_or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.navigator().language())
+                .unwrap_or_default()
+        });
+        let open = config.open.or_else(remembered_open).unwrap_or(false);
+        Chat {
+            strings: strings(&language),
+            me: RwSignal::new(None),
+            ready: RwSignal::new(false),
+            join_error: RwSignal::new(None),
+            lines: RwSignal::new(Vec::new()),
+            members: RwSignal::new(Vec::new()),
+            online: RwSignal::new(0),
+            status: RwSignal::new(Status::Connecting),
+            typing: RwSignal::new(Vec::new()),
+            unread: RwSignal::new(0),
+            open: RwSignal::new(open),
+            more_history: RwSignal::new(true),
+            services: StoredValue::new_local(Services {
+                backend: Backend::new(&config.backend()),
+                config,
+                pusher: None,
+                channel: None,
+                last_typing_sent: f64::NEG_INFINITY,
+            }),
+        }
+    }
+
+    /// Checks for a session (or the configured user) and connects when there is one.
+    pub fn start(self) {
+        let known = self.services.with_value(|s| s.config.user.clone());
+        if let Some(user) = known {
+            self.ready.set(true);
+            self.joined(user);
+            return;
+        }
+        let backend = self.services.with_value(|s| s.backend.clone());
+        spawn_local(async move {
+            if let Ok(Some(user)) = backend.whoami().await {
+                self.joined(user);
+            }
+            self.ready.set(true);
+        });
+    }
+
+    /// Opens or closes the panel, remembering it.
+    pub fn set_open(self, open: bool) {
+        self.open.set(open);
+        if open {
+            self.unread.set(0);
+        }
+        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+        if let Some(storage) = storage {
+            let _ = storage.set_item(OPEN_KEY, if open { "1" } else { "0" });
+        }
+    }
+
+    /// Signs in with a display name.
+    pub fn join(self, name: String) {
+        let name = name.trim().to_owned();
+        let length = name.chars().count();
+        if length == 0 || length > 32 {
+            self.join_error
+                .set(Some(self.strings.invalid_name.to_owned()));
+            return;
+        }
+        self.join_error.set(None);
+        let backend = self.services.with_value(|s| s.backend.clone());
+        spawn_local(async move {
+            match backend.join(&name).await {
+                Ok(user) => self.joined(user),
+                Err(e) => self.join_error.set(Some(e.message)),
+            }
+        });
+    }
+
+    /// Connects as `user`, subscribes to the room and loads its recent history.
+    fn joined(self, user: User) {
+        self.me.set(Some(user));
+        let (config, backend) = self
+            .services
+            .with_value(|s| (s.config.clone(), s.backend.clone()));
+        spawn_local(async move {
+            let key = match config.key.clone() {
+                Some(key) => key,
+                None => match backend.app_key().await {
+                    Ok(key) => key,
+                    Err(_) => {
+                        self.status.set(Status::Offline);
+                        return;
+                    }
+                },
+            };
+            self.connect(&config, &key);
+            self.load_history(None).await;
+        });
+    }
+
+    fn connect(self, config: &ChatConfig, key: &str) {
+        let location = web_sys::window().map(|w| w.location());
+        let page = |read: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+            location
+                .as_ref()
+                .and_then(|l| read(l).ok())
+                .unwrap_or_default()
+        };
+        let tls = config
+            .force_tls
+            .unwrap_or_else(|| page(web_sys::Location::protocol) == "https:");
+        let port = config
+            .ws_port
+            .or_else(|| page(web_sys::Location::port).parse().ok())
+            .unwrap_or(if tls { 443 } else { 80 });
+        let base = config.backend();
+        let mut options = Options::new(key);
+        options.ws_host = Some(
+            config
+                .ws_host
+                .clone()
+                .unwrap_or_else(|| page(web_sys::Location::hostname)),
+        );
+        options.force_tls = tls;
+        options.ws_port = port;
+        options.wss_port = port;
+        let endpoint = |given: &Option<String>, path: &str| {
+            Endpoint::new(
+                &given
+                    .clone()
+                    .unwrap_or_else(|| [base.as_str(), path].concat()),
+            )
+        };
+        options.channel_authorization =
+            ChannelAuthorizer::Endpoint(endpoint(&config.auth_endpoint, "/pusher/auth"));
+        options.user_authentication =
+            UserAuthenticator::Endpoint(endpoint(&config.user_auth_endpoint, "/pusher/user-auth"));
+        let pusher = Pusher::new(options);
+        let room = config.channel();
+        pusher.bind_global(move |event| self.on_event(&room, event));
+        let channel = pusher.subscribe(&config.channel()).ok();
+        pusher.signin();
+        self.services.update_value(|s| {
+            s.pusher = Some(pusher);
+            s.channel = channel;
+        });
+    }
+
+    /// Loads a page of history before `before` (or the latest).
+    async fn load_history(self, before: Option<i64>) {
+        let (backend, channel, mode) = self
+            .services
+            .with_value(|s| (s.backend.clone(), s.config.channel(), s.config.send));
+        if mode == SendMode::ClientEvent {
+            self.more_history.set(false);
+            return;
+        }
+        if let Ok(messages) = backend.history(&channel, before, HISTORY_PAGE).await {
+            if messages.len() < HISTORY_PAGE as usize {
+                self.more_history.set(false);
+            }
+            self.lines.update(|lines| {
+                for message in messages {
+                    merge(lines, message);
+                }
+            });
+        }
+    }
+
+    /// Loads older messages (when the reader scrolls to the top).
+    pub fn load_older(self) {
+        if !self.more_history.get_untracked() {
+            return;
+        }
+        let first = self
+            .lines
+            .with_untracked(|lines| lines.iter().find_map(|l| l.id));
+        spawn_local(async move { self.load_history(first).await });
+    }
+
+    fn on_event(self, room: &str, event: &Event) {
+        match event {
+            Event::StateChange { current, .. } => self.on_state(*current),
+            Event::Message {
+                channel: Some(channel),
+                event,
+                data,
+                user_id,
+            } if channel == room => self.on_message(event, data, user_id.as_deref()),
+            Event::SubscriptionSucceeded { channel }
+            | Event::MemberAdded { channel, .. }
+            | Event::MemberRemoved { channel, .. }
+                if channel == room =>
+            {
+                self.refresh_members();
+            }
+            Event::SubscriptionCount { channel, count } if channel == room => {
+                let count = usize::try_from(*count).unwrap_or(usize::MAX);
+                self.online.update(|n| *n = (*n).max(count));
+            }
+            _ => {}
+        }
+    }
+
+    fn on_state(self, state: State) {
+        let online_before = self.status.get_untracked() == Status::Online;
+        let browser_online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+        let status = match state {
+            State::Connected => Status::Online,
+            State::Initialized | State::Connecting if !online_before => {
+                if self.status.get_untracked() == Status::Connecting {
+                    Status::Connecting
+                } else {
+                    Status::Reconnecting
+                }
+            }
+            State::Initialized | State::Connecting => Status::Reconnecting,
+            State::Unavailable if browser_online => Status::Reconnecting,
+            State::Unavailable | State::Failed | State::Disconnected => Status::Offline,
+        };
+        let before = self.status.get_untracked();
+        self.status.set(status);
+        if status == Status::Online {
+            self.refresh_members();
+            // Messages sent while we were away were broadcast without us: fetch them.
+            if matches!(before, Status::Reconnecting | Status::Offline) {
+                spawn_local(async move { self.load_history(None).await });
+            }
+        }
+    }
+
+    fn on_message(self, event: &str, data: &Value, user_id: Option<&str>) {
+        match event {
+            "message" | MESSAGE_EVENT => {
+                let Ok(message) = serde_json::from_str::<StoredMessage>(&data.to_json()) else {
+                    return;
+                };
+                let from_others = self
+                    .me
+                    .with_untracked(|me| me.as_ref().is_none_or(|me| me.id != message.user.id));
+                let new = self.lines.try_update(|lines| merge(lines, message)) == Some(true);
+                let hidden = web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_some_and(|d| d.hidden());
+                if new && from_others && (!self.open.get_untracked() || hidden) {
+                    self.unread.update(|n| *n += 1);
+                }
+            }
+            TYPING_EVENT => {
+                let name = data.get("name").and_then(Value::as_str).unwrap_or_default();
+                if name.is_empty() || user_id.is_none() {
+                    return;
+                }
+                let name: String = name.chars().take(32).collect();
+                let until = now() + TYPING_SHOWS_MS;
+                self.typing.update(|typing| {
+                    typing.retain(|(n, _)| *n != name);
+                    typing.push((name, until));
+                });
+                let typing = self.typing;
+                spawn_local(async move {
+                    gloo_timers::future::TimeoutFuture::new(TYPING_SHOWS_MS as u32 + 50).await;
+                    let now = now();
+                    typing.update(|t| t.retain(|(_, until)| *until > now));
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Reads the members from the client.
+    fn refresh_members(self) {
+        let members = self.services.with_value(|s| {
+            s.channel
+                .as_ref()
+                .and_then(Channel::members)
+                .map(|members| {
+                    let mut users: Vec<User> = members
+                        .iter()
+                        .map(|(id, info)| User {
+                            id: id.to_owned(),
+                            name: info
+                                .get("name")
+                                .and_then(Value::as_str)
+                                .unwrap_or(id)
+                                .to_owned(),
+                        })
+                        .collect();
+                    users.sort_by_key(|u| u.name.to_lowercase());
+                    users
+                })
+        });
+        if let Some(members) = members {
+            self.online.set(members.len());
+            self.members.set(members);
+        }
+    }
+
+    /// Sends a message: shown at once as pending, confirmed when the backend answers.
+    pub fn send(self, text: String) {
+        let text = text.trim().to_owned();
+        if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS {
+            return;
+        }
+        let Some(user) = self.me.get_untracked() else {
+            return;
+        };
+        let line = Line {
+            user,
+            text,
+            time: js_sys::Date::now() as i64,
+            id: None,
+            client_id: client_id(),
+            delivery: Delivery::Pending,
+        };
+        let key = line.client_id.clone();
+        self.lines.update(|lines| lines.push(line));
+        self.deliver(key);
+    }
+
+    /// Sends a failed message again, with the same client id.
+    pub fn retry(self, client_id: String) {
+        self.deliver(client_id);
+    }
+
+    fn deliver(self, client_id: String) {
+        let Some(line) = self.lines.try_update(|lines| {
+            let line = lines.iter_mut().find(|l| l.client_id == client_id)?;
+            line.delivery = Delivery::Pending;
+            Some(line.clone())
+        }) else {
+            return;
+        };
+        let Some(line) = line else { return };
+        let (backend, channel_name, mode, socket_id, channel) = self.services.with_value(|s| {
+            (
+                s.backend.clone(),
+                s.config.channel(),
+                s.config.send,
+                s.pusher.as_ref().and_then(Pusher::socket_id),
+                s.channel.clone(),
+            )
+        });
+        let mark = move |delivery| {
+            self.lines.update(|lines| {
+                if let Some(l) = lines.iter_mut().find(|l| l.client_id == client_id) {
+                    l.delivery = delivery;
+                }
+            });
+        };
+        if mode == SendMode::ClientEvent {
+            let message = rusher_client::object! {
+                "id": 0u64, "channel": channel_name, "user": rusher_client::object! {
+                    "id": &line.user.id, "name": &line.user.name,
+                },
+                "text": &line.text, "client_id": &line.client_id, "time": line.time.max(0) as u64,
+            };
+            let sent = channel.is_some_and(|c| c.trigger(MESSAGE_EVENT, message).is_ok());
+            mark(if sent {
+                Delivery::Sent
+            } else {
+                Delivery::Failed
+            });
+            return;
+        }
+        spawn_local(async move {
+            match backend
+                .send(
+                    &channel_name,
+                    &line.text,
+                    &line.client_id,
+                    socket_id.as_deref(),
+                )
+                .await
+            {
+                Ok(stored) => self.lines.update(|lines| {
+                    merge(lines, stored);
+                }),
+                Err(_) => mark(Delivery::Failed),
+            }
+        });
+    }
+
+    /// Tells the room we are typing, at most every two seconds.
+    pub fn typed(self) {
+        let Some(me) = self.me.get_untracked() else {
+            return;
+        };
+        let now = now();
+        self.services.update_value(|s| {
+            if now - s.last_typing_sent < TYPING_EVERY_MS {
+                return;
+            }
+            if let Some(channel) = &s.channel
+                && channel.subscribed()
+            {
+                let _ = channel.trigger(TYPING_EVENT, rusher_client::object! {"name": me.name});
+                s.last_typing_sent = now;
+            }
+        });
+    }
+
+    /// Disconnects the client (the widget is being removed).
+    pub fn stop(self) {
+        self.services.update_value(|s| {
+            if let Some(pusher) = s.pusher.take() {
+                pusher.disconnect();
+            }
+            s.channel = None;
+        });
+    }
+}

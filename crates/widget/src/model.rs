@@ -1,0 +1,223 @@
+//! What the widget shows: users, messages with their delivery state, presence members and the
+//! connection status. Plain data; the views render it and `live` keeps it current.
+
+use serde::{Deserialize, Serialize};
+
+/// The most messages kept per room; older ones are dropped from the view (history can reload them).
+pub const MAX_MESSAGES: usize = 500;
+
+/// The longest message, in characters (the backend's limit).
+pub const MAX_TEXT_CHARS: usize = 2000;
+
+/// A chat user, as the backend assigns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// The id the server assigned.
+    pub id: String,
+    /// The display name.
+    pub name: String,
+}
+
+/// A message as the backend stores and broadcasts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    /// The backend's id, increasing.
+    pub id: i64,
+    /// The room.
+    pub channel: String,
+    /// The sender.
+    pub user: User,
+    /// The text.
+    pub text: String,
+    /// The id the sender chose for it.
+    pub client_id: String,
+    /// When it was stored, in milliseconds since 1970.
+    pub time: i64,
+}
+
+/// How far a message of ours has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// Shown at once, waiting for the backend.
+    Pending,
+    /// Stored by the backend (or received from others).
+    Sent,
+    /// The backend refused it or could not be reached; the reader may retry.
+    Failed,
+}
+
+/// One line in the message list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// The sender's id and name.
+    pub user: User,
+    /// The text.
+    pub text: String,
+    /// Milliseconds since 1970.
+    pub time: i64,
+    /// The backend's id once stored.
+    pub id: Option<i64>,
+    /// The id we chose (for our own messages, and to match the backend's answer).
+    pub client_id: String,
+    /// Delivery state.
+    pub delivery: Delivery,
+}
+
+impl Line {
+    /// A stored message as a line.
+    pub fn stored(message: StoredMessage) -> Self {
+        Line {
+            user: message.user,
+            text: message.text,
+            time: message.time,
+            id: Some(message.id),
+            client_id: message.client_id,
+            delivery: Delivery::Sent,
+        }
+    }
+
+    /// The key the list uses: the client id, stable from pending to sent.
+    pub fn key(&self) -> String {
+        self.client_id.clone()
+    }
+}
+
+/// Adds a stored message to `lines` once (by client id): stored messages ordered by backend id,
+/// then the ones still pending. Drops the oldest past [`MAX_MESSAGES`]. Returns whether it was
+/// new (a pending one of ours being confirmed is not).
+pub fn merge(lines: &mut Vec<Line>, message: StoredMessage) -> bool {
+    let known = lines.iter().position(|l| l.client_id == message.client_id);
+    if let Some(at) = known {
+        lines.remove(at);
+    }
+    let id = message.id;
+    let at = lines
+        .iter()
+        .position(|l| l.id.is_none_or(|other| other > id))
+        .unwrap_or(lines.len());
+    lines.insert(at, Line::stored(message));
+    if lines.len() > MAX_MESSAGES {
+        lines.remove(0);
+    }
+    known.is_none()
+}
+
+/// The connection as the reader sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// First connect.
+    Connecting,
+    /// Connected.
+    Online,
+    /// Lost the connection; trying again.
+    Reconnecting,
+    /// The browser is offline, or the server refused us for good.
+    Offline,
+}
+
+/// Splits text into plain runs and http(s) links, for rendering links as links and the rest as
+/// text.
+pub fn linkify(text: &str) -> Vec<(String, bool)> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(start) = find_url(rest) {
+        let (before, from) = rest.split_at(start);
+        let end = from
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .unwrap_or(from.len());
+        let (url, after) = from.split_at(end);
+        // Trailing punctuation usually ends the sentence, not the link.
+        let trimmed = url.trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
+        let (url, tail) = url.split_at(trimmed.len());
+        push_text(&mut parts, before);
+        parts.push((url.to_owned(), true));
+        push_text(&mut parts, tail);
+        rest = after;
+    }
+    push_text(&mut parts, rest);
+    parts
+}
+
+/// Appends plain text, joining it to plain text before it.
+fn push_text(parts: &mut Vec<(String, bool)>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match parts.last_mut() {
+        Some((last, false)) => last.push_str(text),
+        _ => parts.push((text.to_owned(), false)),
+    }
+}
+
+/// Where the next `http://` or `https://` link starts (with something after the scheme).
+fn find_url(text: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| {
+            lower.match_indices(scheme).find_map(|(at, _)| {
+                let after = lower.get(at + scheme.len()..)?;
+                after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| !c.is_whitespace())
+                    .then_some(at)
+            })
+        })
+        .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: i64, client_id: &str) -> StoredMessage {
+        StoredMessage {
+            id,
+            channel: "presence-lobby".into(),
+            user: User {
+                id: "u".into(),
+                name: "Ana".into(),
+            },
+            text: "hi".into(),
+            client_id: client_id.into(),
+            time: 0,
+        }
+    }
+
+    #[test]
+    fn merge_orders_by_id_replaces_pending_and_ignores_repeats() {
+        let mut lines = vec![Line {
+            delivery: Delivery::Pending,
+            id: None,
+            ..Line::stored(message(0, "mine"))
+        }];
+        assert!(merge(&mut lines, message(5, "a")));
+        assert!(merge(&mut lines, message(3, "b")));
+        assert!(!merge(&mut lines, message(5, "a")));
+        assert!(!merge(&mut lines, message(9, "mine")));
+        let ids: Vec<_> = lines.iter().map(|l| l.id).collect();
+        assert_eq!(ids, [Some(3), Some(5), Some(9)]);
+        assert!(lines.iter().all(|l| l.delivery == Delivery::Sent));
+    }
+
+    #[test]
+    fn linkify_finds_http_links_only() {
+        assert_eq!(
+            linkify("see https://example.com/a?b=1, or javascript:alert(1)"),
+            vec![
+                ("see ".to_owned(), false),
+                ("https://example.com/a?b=1".to_owned(), true),
+                (", or javascript:alert(1)".to_owned(), false),
+            ]
+        );
+        assert_eq!(
+            linkify("http:// alone"),
+            vec![("http:// alone".to_owned(), false)]
+        );
+        assert_eq!(
+            linkify("HTTP://X.org."),
+            vec![("HTTP://X.org".to_owned(), true), (".".to_owned(), false)]
+        );
+    }
+}

@@ -1,0 +1,383 @@
+//! The widget's views: the launcher, the panel with its status line, the join form, the message
+//! log, the who's-online list and the compose box. Text is always rendered as text; only http(s)
+//! links become links.
+
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::chat::Chat;
+use crate::config::{ChatConfig, Theme};
+use crate::model::{Delivery, Line, MAX_TEXT_CHARS, Status, linkify};
+
+/// Shows the remaining length when fewer characters than this are left.
+const SHOW_REMAINING_BELOW: usize = 200;
+
+/// The whole widget for a configuration: a launcher at the bottom right and the chat panel it
+/// opens.
+#[component]
+pub fn ChatWidget(
+    /// The configuration.
+    config: ChatConfig,
+) -> impl IntoView {
+    let theme = config.theme;
+    view! { <ChatRoot chat=Chat::new(config) theme=theme/> }
+}
+
+/// The widget for state made elsewhere (the embed keeps it for its handle).
+#[component]
+pub fn ChatRoot(
+    /// The state.
+    chat: Chat,
+    /// The color theme.
+    theme: Theme,
+) -> impl IntoView {
+    let theme = resolved_theme(theme);
+    chat.start();
+    on_cleanup(move || chat.stop());
+    view! {
+        <div class="rusher-chat" data-theme=move || theme.get()>
+            <Show when=move || chat.open.get()>
+                <Panel chat=chat/>
+            </Show>
+            <Launcher chat=chat/>
+        </div>
+    }
+}
+
+/// `light` or `dark`: as configured, or for [`Theme::System`] as the system prefers, following
+/// changes.
+fn resolved_theme(theme: Theme) -> RwSignal<&'static str> {
+    let query = (theme == Theme::System)
+        .then(|| {
+            web_sys::window()?
+                .match_media("(prefers-color-scheme: dark)")
+                .ok()?
+        })
+        .flatten();
+    let pick = |dark: bool| if dark { "dark" } else { "light" };
+    let resolved = RwSignal::new(match (&query, theme) {
+        (Some(query), _) => pick(query.matches()),
+        (None, theme) => pick(theme == Theme::Dark),
+    });
+    if let Some(query) = query {
+        let listener = gloo_events::EventListener::new(&query.clone(), "change", move |_| {
+            resolved.set(pick(query.matches()));
+        });
+        // Kept by the component's owner, and dropped (unlistened) with it.
+        StoredValue::new_local(listener);
+    }
+    resolved
+}
+
+/// The round button that opens and closes the panel, with the unread badge and online count.
+#[component]
+fn Launcher(chat: Chat) -> impl IntoView {
+    let s = chat.strings;
+    view! {
+        <button
+            class="launcher"
+            type="button"
+            aria-label=move || if chat.open.get() { s.close_chat } else { s.open_chat }
+            aria-expanded=move || chat.open.get().to_string()
+            on:click=move |_| chat.set_open(!chat.open.get_untracked())
+        >
+            <svg viewBox="0 0 24 24" aria-hidden="true" width="26" height="26">
+                <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/>
+            </svg>
+            <Show when=move || { chat.unread.get() > 0 }>
+                <span class="badge" aria-hidden="true">{move || chat.unread.get()}</span>
+            </Show>
+            <Show when=move || { chat.me.with(Option::is_some) }>
+                <span class="online-count" aria-hidden="true">{move || chat.online.get()}</span>
+            </Show>
+        </button>
+    }
+}
+
+/// The chat panel: header with status, then the join form or the chat.
+#[component]
+fn Panel(chat: Chat) -> impl IntoView {
+    let s = chat.strings;
+    let status = move || match chat.status.get() {
+        Status::Connecting => s.connecting,
+        Status::Online => s.online,
+        Status::Reconnecting => s.reconnecting,
+        Status::Offline => s.offline,
+    };
+    let status_class = move || match chat.status.get() {
+        Status::Online => "status is-online",
+        Status::Offline => "status is-offline",
+        _ => "status is-connecting",
+    };
+    view! {
+        <section class="panel" aria-label=s.title>
+            <header>
+                <h2>{s.title}</h2>
+                <span class=status_class role="status">{status}</span>
+                <button
+                    class="close"
+                    type="button"
+                    aria-label=s.close_chat
+                    on:click=move |_| chat.set_open(false)
+                >
+                    "×"
+                </button>
+            </header>
+            <Show when=move || chat.ready.get()>
+                <Show when=move || chat.me.with(Option::is_some) fallback=move || view! { <JoinForm chat=chat/> }>
+                    <div class="room">
+                        <div class="conversation">
+                            <MessageLog chat=chat/>
+                            <Typing chat=chat/>
+                            <Composer chat=chat/>
+                        </div>
+                        <OnlineList chat=chat/>
+                    </div>
+                </Show>
+            </Show>
+        </section>
+    }
+}
+
+/// The name form.
+#[component]
+fn JoinForm(chat: Chat) -> impl IntoView {
+    let s = chat.strings;
+    let name = RwSignal::new(String::new());
+    view! {
+        <form
+            class="join"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                chat.join(name.get_untracked());
+            }
+        >
+            <label for="rusher-name">{s.your_name}</label>
+            <input
+                id="rusher-name"
+                type="text"
+                maxlength="64"
+                autocomplete="nickname"
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))
+            />
+            <button type="submit">{s.join}</button>
+            <Show when=move || chat.join_error.with(Option::is_some)>
+                <p class="error" role="alert">{move || chat.join_error.get().unwrap_or_default()}</p>
+            </Show>
+        </form>
+    }
+}
+
+/// `HH:MM` in the reader's time zone.
+fn clock(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// One message.
+fn message_row(chat: Chat, line: Line) -> impl IntoView {
+    let s = chat.strings;
+    let mine = chat
+        .me
+        .with_untracked(|me| me.as_ref().is_some_and(|me| me.id == line.user.id));
+    let class = match (mine, line.delivery) {
+        (true, Delivery::Failed) => "message mine failed",
+        (true, Delivery::Pending) => "message mine pending",
+        (true, Delivery::Sent) => "message mine",
+        (false, _) => "message",
+    };
+    let parts = linkify(&line.text)
+        .into_iter()
+        .map(|(text, link)| {
+            if link {
+                let href = text.clone();
+                view! { <a href=href target="_blank" rel="noopener noreferrer">{text}</a> }
+                    .into_any()
+            } else {
+                text.into_any()
+            }
+        })
+        .collect::<Vec<_>>();
+    let client_id = line.client_id.clone();
+    view! {
+        <li class=class>
+            <div class="meta">
+                <span class="sender">{line.user.name.clone()}</span>
+                <time>{clock(line.time)}</time>
+            </div>
+            <p class="text">{parts}</p>
+            {match line.delivery {
+                Delivery::Pending => view! { <span class="delivery">{s.sending}</span> }.into_any(),
+                Delivery::Failed => view! {
+                    <button
+                        class="retry"
+                        type="button"
+                        on:click=move |_| chat.retry(client_id.clone())
+                    >
+                        {s.retry}
+                    </button>
+                }
+                .into_any(),
+                Delivery::Sent => ().into_any(),
+            }}
+        </li>
+    }
+}
+
+/// The message log: sticks to the bottom unless the reader scrolled up; loads older messages at
+/// the top.
+#[component]
+fn MessageLog(chat: Chat) -> impl IntoView {
+    let s = chat.strings;
+    let log: NodeRef<html::Div> = NodeRef::new();
+    let at_bottom = RwSignal::new(true);
+    let new_below = RwSignal::new(false);
+    let to_bottom = move || {
+        if let Some(el) = log.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+        new_below.set(false);
+    };
+    Effect::new(move |_| {
+        let count = chat.lines.with(Vec::len);
+        if count == 0 {
+            return;
+        }
+        if at_bottom.get_untracked() {
+            // After this update is rendered.
+            request_animation_frame(to_bottom);
+        } else {
+            new_below.set(true);
+        }
+    });
+    let on_scroll = move |_| {
+        let Some(el) = log.get_untracked() else {
+            return;
+        };
+        let bottom = el.scroll_top() + el.client_height() >= el.scroll_height() - 24;
+        at_bottom.set(bottom);
+        if bottom {
+            new_below.set(false);
+        }
+        if el.scroll_top() == 0 {
+            chat.load_older();
+        }
+    };
+    view! {
+        <div class="log-wrap">
+            <div class="log" node_ref=log role="log" aria-label=s.messages aria-live="polite" on:scroll=on_scroll tabindex="0">
+                <Show when=move || chat.lines.with(Vec::is_empty)>
+                    <p class="empty">{s.no_messages}</p>
+                </Show>
+                <ul>
+                    <For
+                        each=move || chat.lines.get()
+                        key=|line| (line.client_id.clone(), line.delivery, line.id)
+                        children=move |line| message_row(chat, line)
+                    />
+                </ul>
+            </div>
+            <Show when=move || new_below.get()>
+                <button class="new-messages" type="button" on:click=move |_| to_bottom()>
+                    {s.new_messages}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+/// "Ana is typing…".
+#[component]
+fn Typing(chat: Chat) -> impl IntoView {
+    let s = chat.strings;
+    let text = move || {
+        chat.typing.with(|typing| {
+            let names: Vec<&str> = typing.iter().map(|(n, _)| n.as_str()).collect();
+            if names.is_empty() {
+                String::new()
+            } else {
+                [names.join(", ").as_str(), " ", s.is_typing].concat()
+            }
+        })
+    };
+    view! { <p class="typing" aria-live="polite">{text}</p> }
+}
+
+/// The compose box: Enter sends, Shift+Enter is a new line.
+#[component]
+fn Composer(chat: Chat) -> impl IntoView {
+    let s = chat.strings;
+    let text = RwSignal::new(String::new());
+    let send = move || {
+        let value = text.get_untracked();
+        if !value.trim().is_empty() && value.chars().count() <= MAX_TEXT_CHARS {
+            chat.send(value);
+            text.set(String::new());
+        }
+    };
+    let remaining = move || MAX_TEXT_CHARS as i64 - text.with(|t| t.chars().count()) as i64;
+    view! {
+        <form
+            class="composer"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                send();
+            }
+        >
+            <label for="rusher-message" class="visually-hidden">{s.message}</label>
+            <textarea
+                id="rusher-message"
+                rows="2"
+                placeholder=s.message
+                prop:value=move || text.get()
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    chat.typed();
+                }
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        send();
+                    }
+                }
+            ></textarea>
+            <Show when=move || { remaining() < SHOW_REMAINING_BELOW as i64 }>
+                <span class="remaining" aria-live="polite">
+                    {move || remaining().to_string()} " " {s.characters_left}
+                </span>
+            </Show>
+            <button type="submit" disabled=move || text.with(|t| t.trim().is_empty()) || remaining() < 0>
+                {s.send}
+            </button>
+        </form>
+    }
+}
+
+/// "Who's online (N)" and the members.
+#[component]
+fn OnlineList(chat: Chat) -> impl IntoView {
+    let s = chat.strings;
+    let my_id = move || chat.me.with(|me| me.as_ref().map(|m| m.id.clone()));
+    view! {
+        <aside class="online-list" role="region" aria-label=s.whos_online>
+            <h3>{s.whos_online} " (" {move || chat.online.get()} ")"</h3>
+            <ul>
+                <For
+                    each=move || chat.members.get()
+                    key=|user| user.id.clone()
+                    children=move |user| {
+                        let me = my_id() == Some(user.id.clone());
+                        view! {
+                            <li>
+                                <span class="dot" aria-hidden="true"></span>
+                                {user.name.clone()}
+                                {me.then_some(" ").map(|sp| [sp, s.you].concat())}
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </aside>
+    }
+}

@@ -1,0 +1,75 @@
+// What the browser suites share: the server's address and credentials from the environment that
+// `cargo xtask test` sets, the official server SDK pointed at it, headless Chromium through
+// playwright-core, small assertions, and a runner that prints
+// `test result: ok. N passed; M failed` like the Rust test runners.
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const PusherServer = require('pusher');
+
+/** A required environment variable. */
+export function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+export const host = env('RUSHER_HOST');
+export const port = Number(env('RUSHER_PORT'));
+export const key = env('RUSHER_APP_KEY');
+export const base = `http://${host}:${port}`;
+
+/** The official `pusher` server SDK, pointed at the server under test. */
+export const sdk = new PusherServer({
+  appId: env('RUSHER_APP_ID'), key, secret: env('RUSHER_APP_SECRET'),
+  host, port: String(port), useTLS: false,
+});
+
+/** Headless Chromium, kept off the network. */
+export function launch(extraArgs = []) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+      '--disable-background-networking', '--disable-component-update', '--no-first-run',
+      ...extraArgs],
+  });
+}
+
+export function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+export function equal(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const tests = [];
+
+/** Registers a test. */
+export function test(name, body) {
+  tests.push({ name, body });
+}
+
+/** Runs every test in order, calling `after` after each; prints the summary and exits. */
+export async function run(after = async () => {}) {
+  let passed = 0;
+  let failed = 0;
+  for (const { name, body } of tests) {
+    try {
+      await body();
+      passed += 1;
+      console.log(`test ${name} ... ok`);
+    } catch (error) {
+      failed += 1;
+      console.log(`test ${name} ... FAILED\n    ${error.stack || error}`);
+    }
+    await after();
+  }
+  console.log(`test result: ${failed ? 'FAILED' : 'ok'}. ${passed} passed; ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}

@@ -1,0 +1,224 @@
+// The chat widget on the demo page (Trunk's dist/, served by rusher-server), driven like people
+// use it: by role and label, in separate browser contexts for separate visitors. Screenshots go to
+// tests/artifacts/.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { assert, base, equal, launch, run, sleep, test } from './harness.mjs';
+
+const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
+mkdirSync(artifacts, { recursive: true });
+const browser = await launch();
+const contexts = [];
+
+/** A new visitor on the demo page (its own cookies and storage). */
+async function visitor(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('dialog', (dialog) => {
+    page.errors.push(`a dialog opened: ${dialog.message()}`);
+    dialog.dismiss();
+  });
+  await page.goto(`${base}/`);
+  return page;
+}
+
+/** Opens the chat and joins as `name`. */
+async function join(page, name) {
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await online(page);
+}
+
+/** Waits for the status line to say Online (after a failed connect, the backoff with jitter
+ * can wait several seconds). */
+async function online(page, timeout = 8000) {
+  await page.getByRole('status').filter({ hasText: 'Online' }).waitFor({ timeout });
+}
+
+const heading = (page) => page.getByRole('heading', { name: /Who's online/ });
+const log = (page) => page.getByRole('log', { name: 'Messages' });
+const messageBox = (page) => page.getByRole('textbox', { name: 'Message', exact: true });
+
+async function say(page, text) {
+  await messageBox(page).fill(text);
+  await messageBox(page).press('Enter');
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${artifacts}widget-${name}.png` });
+}
+
+/** Waits until `locator`'s text contains `text`. */
+async function shows(locator, text, what) {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout: 6000 });
+  } catch {
+    throw new Error(`${what}: ${JSON.stringify(text)} never showed; it shows ${JSON.stringify(await locator.first().textContent().catch(() => '?'))}`);
+  }
+}
+
+test('a visitor who has not joined sees the launcher and, opened, the join form', async () => {
+  const page = await visitor();
+  const launcher = page.getByRole('button', { name: 'Open chat' });
+  equal(await launcher.getAttribute('aria-expanded'), 'false', 'aria-expanded before');
+  await launcher.click();
+  equal(await page.locator('button.launcher').getAttribute('aria-expanded'), 'true', 'aria-expanded after');
+  equal(await page.locator('button.launcher').getAttribute('aria-label'), 'Close chat', 'the launcher now closes');
+  await page.getByRole('button', { name: 'Join' }).click();
+  await shows(page.getByRole('alert'), '1 to 32 characters', 'an empty name');
+  await page.getByLabel('Your name').fill('x'.repeat(40));
+  await page.getByRole('button', { name: 'Join' }).click();
+  await shows(page.getByRole('alert'), '1 to 32 characters', 'a long name');
+  await shot(page, 'join-form');
+});
+
+test("two visitors see each other online and chat both ways; the page's CSS stays out", async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const bob = await visitor();
+  await join(bob, 'Bob');
+  for (const page of [ada, bob]) {
+    await shows(heading(page), "Who's online (2)", 'heading');
+    const names = await page.getByRole('region', { name: "Who's online" }).getByRole('listitem').allTextContents();
+    assert(names.some((n) => n.includes('Ada')) && names.some((n) => n.includes('Bob')), `members ${names}`);
+  }
+  await say(ada, 'Hello Bob');
+  await shows(log(bob), 'Hello Bob', 'Bob receives');
+  await say(bob, 'Hi Ada!');
+  await shows(log(ada), 'Hi Ada!', 'Ada receives');
+  equal(await log(ada).locator('li.mine').count(), 1, "Ada's own messages are marked");
+  // The demo page paints every button hot pink; the widget's stay as designed.
+  const background = await ada.getByRole('button', { name: 'Send' }).evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert(background !== 'rgb(255, 105, 180)', `the page's CSS reached the widget: ${background}`);
+  await shot(ada, 'chatting');
+});
+
+test('messages persist across a reload, and the panel stays open', async () => {
+  const page = await visitor();
+  await join(page, 'Cleo');
+  const text = `kept ${Date.now()}`;
+  await say(page, text);
+  await shows(log(page).locator('li.mine:not(.pending)'), text, 'confirmed');
+  await page.reload();
+  await online(page);
+  await shows(log(page), text, 'history after reload');
+  equal(await page.getByRole('textbox', { name: 'Your name' }).count(), 0, 'no join form for a signed-in visitor');
+});
+
+test('the typing indicator appears and clears', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const bob = await visitor();
+  await join(bob, 'Bob');
+  await shows(heading(ada), "Who's online (2)", 'both online');
+  await messageBox(bob).pressSequentially('typing here', { delay: 20 });
+  await shows(ada.locator('p.typing'), 'Bob is typing…', 'indicator');
+  await shot(ada, 'typing');
+  await ada.waitForFunction(() => {
+    const host = document.getElementById('rusher-chat');
+    return host.shadowRoot.querySelector('p.typing').textContent === '';
+  }, null, { timeout: 8000 });
+});
+
+test('script tags, event handlers, javascript: URLs and SVG in names and messages stay text', async () => {
+  const evil = await visitor();
+  await join(evil, '<img src=x onerror=alert(1)>');
+  const reader = await visitor();
+  await join(reader, 'Reader');
+  const payloads = [
+    '<script>alert(2)</script>',
+    '<img src=x onerror="alert(3)">',
+    'javascript:alert(4)',
+    '<svg onload=alert(5)><circle r=9 /></svg>',
+    '<a href="javascript:alert(6)">click</a>',
+  ];
+  for (const payload of payloads) await say(evil, payload);
+  for (const payload of payloads) await shows(log(reader), payload, 'payload as text');
+  const injected = await reader.evaluate(() => {
+    const root = document.getElementById('rusher-chat').shadowRoot;
+    return {
+      elements: root.querySelectorAll('.log script, .log img, .log svg, .online-list img').length,
+      links: [...root.querySelectorAll('.log a')].filter((a) => !/^https?:/.test(a.getAttribute('href'))).length,
+    };
+  });
+  equal(injected, { elements: 0, links: 0 }, 'nothing injected');
+  await shows(reader.getByRole('region', { name: "Who's online" }), '<img src=x onerror=alert(1)>', 'name as text');
+  equal([...evil.errors, ...reader.errors], [], 'no script ran');
+});
+
+test('http(s) links become safe links', async () => {
+  const page = await visitor();
+  await join(page, 'Lin');
+  const url = `https://example.com/docs/${Date.now()}`;
+  await say(page, `see ${url}.`);
+  const link = log(page).getByRole('link', { name: url });
+  await link.waitFor({ timeout: 6000 });
+  equal([await link.getAttribute('href'), await link.getAttribute('rel')], [url, 'noopener noreferrer'], 'link');
+});
+
+test('when a visitor leaves, the others see the count drop', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const bob = await visitor();
+  await join(bob, 'Bob');
+  await shows(heading(ada), "Who's online (2)", 'together');
+  await bob.context().close();
+  await shows(heading(ada), "Who's online (1)", 'after Bob left');
+});
+
+test('the server restarts mid-chat: Reconnecting…, then Online; a message sent meanwhile arrives once', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const bob = await visitor();
+  await join(bob, 'Bob');
+  await ada.evaluate(() => fetch('/_faults/restart-websocket?down_ms=2500', { method: 'POST' }));
+  await shows(ada.getByRole('status'), 'Reconnecting…', 'status while down');
+  await shot(ada, 'reconnecting');
+  const text = `while down ${Date.now()}`;
+  await say(ada, text);
+  await online(ada, 30000);
+  await online(bob, 30000);
+  await shows(log(bob), text, 'delivered after the restart');
+  await sleep(500);
+  const copies = await log(bob).locator('li', { hasText: text }).count();
+  equal(copies, 1, 'delivered exactly once');
+});
+
+test('themes: the widget follows the system in light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const page = await visitor({ colorScheme });
+    await join(page, colorScheme === 'light' ? 'Lumi' : 'Noct');
+    await say(page, `The ${colorScheme} theme, with a link: https://example.com`);
+    await shows(log(page).locator('li.mine:not(.pending)'), `${colorScheme} theme`, 'sent');
+    const theme = await page.evaluate(() => document.getElementById('rusher-chat').shadowRoot
+      .querySelector('.rusher-chat').dataset.theme);
+    equal(theme, colorScheme, 'data-theme');
+    await shot(page, `theme-${colorScheme}`);
+  }
+});
+
+test('keyboard only: Tab to the launcher, open, join and send', async () => {
+  const page = await visitor();
+  const launcher = page.getByRole('button', { name: 'Open chat' });
+  for (let i = 0; i < 30 && !(await launcher.evaluate((el) => el.matches(':focus'))); i += 1) {
+    await page.keyboard.press('Tab');
+  }
+  assert(await launcher.evaluate((el) => el.matches(':focus')), 'the launcher takes focus');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Your name').focus();
+  await page.keyboard.type('Kim');
+  await page.keyboard.press('Enter');
+  await online(page);
+  await messageBox(page).focus();
+  await page.keyboard.type('typed, not clicked');
+  await page.keyboard.press('Enter');
+  await shows(log(page), 'typed, not clicked', 'sent by keyboard');
+});
+
+await run(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close().catch(() => {})));
+});
