@@ -201,6 +201,29 @@ test('themes: the widget follows the system in light and dark', async () => {
   }
 });
 
+test('the drop-in embed: mountChat in a plain page, its handle and its events', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${base}/www/chat.html`);
+  await page.evaluate(() => window.rusherChat.open());
+  await page.getByLabel('Your name').fill('Embe');
+  await page.getByRole('button', { name: 'Join' }).click();
+  await online(page);
+  await shows(page.locator('#online'), 'online in the lobby', 'on("online")');
+  await page.evaluate(() => window.rusherChat.close());
+  const title = await page.title();
+  await say(ada, 'to the embed');
+  await page.waitForFunction((before) => document.title !== before && document.title.startsWith('('), title, { timeout: 6000 });
+  await page.evaluate(() => window.rusherChat.toggle());
+  await shows(log(page), 'to the embed', 'the message in the embed');
+  await shot(page, 'embed');
+  await page.evaluate(() => window.rusherChat.destroy());
+  equal(await page.locator('#rusher-chat').count(), 0, 'destroy removes the widget');
+});
+
 test('keyboard only: Tab to the launcher, open, join and send', async () => {
   const page = await visitor();
   const launcher = page.getByRole('button', { name: 'Open chat' });

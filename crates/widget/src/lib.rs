@@ -6,11 +6,14 @@
 //! from `rusher-client`; messages are sent through the chat backend (rusher-server's `/chat/*`)
 //! or as client events.
 //!
-//! In a Leptos app, render [`ChatWidget`]; in any page, [`mount`] puts it in a Shadow DOM root.
+//! In a Leptos app, render [`ChatWidget`]; in any page, [`mount`] puts it in a Shadow DOM root;
+//! with the `embed` feature, JavaScript calls `mountChat(options)`.
 
 mod backend;
 mod chat;
 mod config;
+#[cfg(feature = "embed")]
+mod embed;
 mod i18n;
 mod model;
 mod mount;
@@ -19,6 +22,8 @@ mod view;
 pub use backend::{Backend, BackendError};
 pub use chat::Chat;
 pub use config::{ChatConfig, SendMode, Theme};
+#[cfg(feature = "embed")]
+pub use embed::{ChatHandle, mount_chat};
 pub use i18n::{DE, EN, Strings, strings};
 pub use model::{Delivery, Line, Status, StoredMessage, User};
 pub use mount::{Mounted, STYLE, mount};

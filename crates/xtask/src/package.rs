@@ -1,7 +1,11 @@
-//! `cargo xtask package`: the npm package `rusher-client`, built by wasm-pack (`--target web` at
-//! the top, `--target bundler` under `bundler/`) with the hand-written entries from `www/npm/`,
-//! into `www/pkg/` (where the embed example imports it), with the JavaScript minified by terser
-//! (the type declarations keep the docs), then packed with `npm pack`.
+//! `cargo xtask package`: the two npm packages, built by wasm-pack with hand-written entries, the
+//! JavaScript minified by terser (the type declarations keep the docs), and packed with `npm pack`
+//! into `target/package/`:
+//!
+//! - `rusher-client` in `www/pkg/` (`--target web` at the top, `--target bundler` under
+//!   `bundler/`, entries from `www/npm/`), which the client embed example imports;
+//! - `rusher-chat` in `www/chat/` (the widget's `mountChat`, entries from `www/npm-chat/`), which
+//!   the chat embed example imports.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,31 +15,38 @@ use serde_json::{Value, json};
 use crate::setup;
 use crate::shell::{Error, cmd, root, run_quiet};
 
-/// The package folder, also served by rusher-server at `/www/pkg/`.
+/// The client package folder, served by rusher-server at `/www/pkg/`.
 pub fn package_dir() -> PathBuf {
     root().join("www").join("pkg")
 }
 
-/// Builds the package and its tarball; prints where they are.
+/// The chat package folder, served at `/www/chat/`.
+pub fn chat_dir() -> PathBuf {
+    root().join("www").join("chat")
+}
+
+/// Where tarballs go.
+fn tarball_dir() -> PathBuf {
+    root().join("target").join("package")
+}
+
+/// Builds both packages and their tarballs; prints where they are.
 pub fn run() -> Result<bool, Error> {
     setup::ensure_all()?;
-    let tarball = build()?;
-    println!("package: {}", package_dir().display());
-    println!("tarball: {}", tarball.display());
+    for (dir, tarball) in [(package_dir(), build()?), (chat_dir(), build_chat()?)] {
+        println!("package: {}  tarball: {}", dir.display(), tarball.display());
+    }
     Ok(true)
 }
 
-/// Builds the package folder and the tarball; returns the tarball's path.
+/// Builds `rusher-client`; returns its tarball.
 pub fn build() -> Result<PathBuf, Error> {
     let dir = package_dir();
-    let bundler = root().join("target").join("package").join("bundler");
-    for old in [&dir, &bundler] {
-        if old.exists() {
-            fs::remove_dir_all(old)?;
-        }
-    }
-    wasm_pack("web", &dir)?;
-    wasm_pack("bundler", &bundler)?;
+    let bundler = tarball_dir().join("bundler");
+    fresh(&dir)?;
+    fresh(&bundler)?;
+    wasm_pack("crates/client", "web", &dir, "rusher")?;
+    wasm_pack("crates/client", "bundler", &bundler, "rusher")?;
     let bundler_dest = dir.join("bundler");
     fs::create_dir_all(&bundler_dest)?;
     for file in ["rusher.js", "rusher_bg.js", "rusher_bg.wasm", "rusher.d.ts"] {
@@ -44,13 +55,7 @@ pub fn build() -> Result<PathBuf, Error> {
             fs::copy(&from, bundler_dest.join(file))?;
         }
     }
-    let npm = root().join("www").join("npm");
-    for entry in fs::read_dir(&npm)? {
-        let path = entry?.path();
-        if let Some(name) = path.file_name() {
-            fs::copy(&path, dir.join(name))?;
-        }
-    }
+    copy_files(&root().join("www").join("npm"), &dir)?;
     for file in [
         "rusher.js",
         "index.js",
@@ -61,26 +66,98 @@ pub fn build() -> Result<PathBuf, Error> {
     ] {
         minify(&dir.join(file))?;
     }
-    write_manifest(&dir)?;
-    pack(&dir)
+    write_manifest(
+        &dir,
+        json!({
+            "name": "rusher-client",
+            "description": "A Pusher Channels client for the browser in Rust and WebAssembly, with the API of pusher-js 8.",
+            "main": "index.js",
+            "module": "index.js",
+            "types": "index.d.ts",
+            "exports": {
+                ".": {"types": "./index.d.ts", "default": "./index.js"},
+                "./bundler": {"types": "./bundler.d.ts", "default": "./bundler.js"},
+                "./init": {"types": "./rusher.d.ts", "default": "./rusher.js"},
+                "./rusher_bg.wasm": "./rusher_bg.wasm"
+            },
+            "files": [
+                "index.js", "index.d.ts", "bundler.js", "bundler.d.ts", "chainable.js",
+                "rusher.js", "rusher.d.ts", "rusher_bg.wasm", "rusher_bg.wasm.d.ts",
+                "bundler/", "README.md"
+            ],
+            "sideEffects": ["./index.js", "./bundler.js", "./bundler/rusher.js", "./chainable.js"],
+            "keywords": ["pusher", "websocket", "realtime", "wasm", "laravel-echo"]
+        }),
+    )?;
+    pack(&dir, "rusher-client-")
 }
 
-/// `wasm-pack build` of the client with its JavaScript API, using the tools on PATH.
-fn wasm_pack(target: &str, out: &Path) -> Result<(), Error> {
+/// Builds `rusher-chat` (the embeddable widget); returns its tarball.
+pub fn build_chat() -> Result<PathBuf, Error> {
+    let dir = chat_dir();
+    fresh(&dir)?;
+    wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm")?;
+    copy_files(&root().join("www").join("npm-chat"), &dir)?;
+    for file in ["rusher-chat-wasm.js", "rusher-chat.js"] {
+        minify(&dir.join(file))?;
+    }
+    write_manifest(
+        &dir,
+        json!({
+            "name": "rusher-chat",
+            "description": "The Rusher chat widget for any page: mountChat({ ... }) adds a chat with a who's-online list.",
+            "main": "rusher-chat.js",
+            "module": "rusher-chat.js",
+            "types": "rusher-chat.d.ts",
+            "exports": {
+                ".": {"types": "./rusher-chat.d.ts", "default": "./rusher-chat.js"},
+                "./rusher-chat-wasm_bg.wasm": "./rusher-chat-wasm_bg.wasm"
+            },
+            "files": [
+                "rusher-chat.js", "rusher-chat.d.ts", "rusher-chat-wasm.js",
+                "rusher-chat-wasm.d.ts", "rusher-chat-wasm_bg.wasm", "README.md"
+            ],
+            "sideEffects": ["./rusher-chat.js"],
+            "keywords": ["chat", "widget", "pusher", "presence", "wasm", "leptos"]
+        }),
+    )?;
+    pack(&dir, "rusher-chat-")
+}
+
+/// Removes a folder left by an earlier build.
+fn fresh(dir: &Path) -> Result<(), Error> {
+    if dir.exists() {
+        fs::remove_dir_all(dir)?;
+    }
+    Ok(())
+}
+
+/// Copies every file of `from` into `to`.
+fn copy_files(from: &Path, to: &Path) -> Result<(), Error> {
+    for entry in fs::read_dir(from)? {
+        let path = entry?.path();
+        if let Some(name) = path.file_name() {
+            fs::copy(&path, to.join(name))?;
+        }
+    }
+    Ok(())
+}
+
+/// `wasm-pack build` of a crate with its JavaScript feature, using the tools on PATH.
+fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Error> {
+    let feature = if krate.ends_with("widget") {
+        "embed"
+    } else {
+        "js"
+    };
     run_quiet(
         cmd("wasm-pack")
-            .args([
-                "build",
-                "crates/client",
-                "--release",
-                "--mode",
-                "no-install",
-            ])
-            .args(["--target", target, "--weak-refs", "--out-name", "rusher"])
+            .args(["build", krate, "--release", "--mode", "no-install"])
+            .args(["--target", target, "--weak-refs", "--out-name", name])
             .arg("--out-dir")
             .arg(out)
-            .args(["--", "--features", "js"]),
-        &format!("wasm-pack --target {target}"),
+            .args(["--", "--features", feature]),
+        &["wasm-pack ", krate, " --target ", target].concat(),
     )
 }
 
@@ -96,32 +173,12 @@ fn minify(file: &Path) -> Result<(), Error> {
     )
 }
 
-/// Completes wasm-pack's package.json: the entries, their types, and the files to ship.
-fn write_manifest(dir: &Path) -> Result<(), Error> {
+/// Completes wasm-pack's package.json with `fields` (an ES module package).
+fn write_manifest(dir: &Path, fields: Value) -> Result<(), Error> {
     let path = dir.join("package.json");
     let mut manifest: Value = serde_json::from_str(&fs::read_to_string(&path)?)?;
-    let fields = json!({
-        "name": "rusher-client",
-        "description": "A Pusher Channels client for the browser in Rust and WebAssembly, with the API of pusher-js 8.",
-        "type": "module",
-        "main": "index.js",
-        "module": "index.js",
-        "types": "index.d.ts",
-        "exports": {
-            ".": {"types": "./index.d.ts", "default": "./index.js"},
-            "./bundler": {"types": "./bundler.d.ts", "default": "./bundler.js"},
-            "./init": {"types": "./rusher.d.ts", "default": "./rusher.js"},
-            "./rusher_bg.wasm": "./rusher_bg.wasm"
-        },
-        "files": [
-            "index.js", "index.d.ts", "bundler.js", "bundler.d.ts", "chainable.js",
-            "rusher.js", "rusher.d.ts", "rusher_bg.wasm", "rusher_bg.wasm.d.ts",
-            "bundler/", "README.md"
-        ],
-        "sideEffects": ["./index.js", "./bundler.js", "./bundler/rusher.js", "./chainable.js"],
-        "keywords": ["pusher", "websocket", "realtime", "wasm", "laravel-echo"]
-    });
     if let (Some(manifest), Some(fields)) = (manifest.as_object_mut(), fields.as_object()) {
+        manifest.insert("type".into(), "module".into());
         for (key, value) in fields {
             manifest.insert(key.clone(), value.clone());
         }
@@ -130,12 +187,20 @@ fn write_manifest(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// `npm pack` into `target/package/`; returns the tarball.
-fn pack(dir: &Path) -> Result<PathBuf, Error> {
-    let dest = root().join("target").join("package");
+/// `npm pack` into `target/package/`, replacing older tarballs named `prefix*`.
+fn pack(dir: &Path, prefix: &str) -> Result<PathBuf, Error> {
+    let dest = tarball_dir();
+    fs::create_dir_all(&dest)?;
+    let ours = |path: &Path| {
+        path.extension().is_some_and(|e| e == "tgz")
+            && path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix))
+    };
     for entry in fs::read_dir(&dest)? {
         let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "tgz") {
+        if ours(&path) {
             fs::remove_file(path)?;
         }
     }
@@ -148,6 +213,6 @@ fn pack(dir: &Path) -> Result<PathBuf, Error> {
     )?;
     fs::read_dir(&dest)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "tgz"))
+        .find(|p| ours(p))
         .ok_or_else(|| "npm pack made no tarball".into())
 }

@@ -1,0 +1,140 @@
+//! The drop-in embed (feature `embed`): `mountChat(options)` for any page, returning a handle with
+//! `open()`, `close()`, `toggle()`, `destroy()` and `on("unread" | "online" | "open" | "message",
+//! callback)`. The options are read with serde-wasm-bindgen into [`ChatConfig`].
+
+use js_sys::Function;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::config::ChatConfig;
+use crate::model::Delivery;
+use crate::mount::{Mounted, mount};
+
+#[wasm_bindgen(typescript_custom_section)]
+const OPTIONS_TS: &str = r#"
+/** The chat's options; every one is optional. */
+export interface ChatOptions {
+  key?: string; wsHost?: string; wsPort?: number; forceTLS?: boolean;
+  authEndpoint?: string; userAuthEndpoint?: string;
+  channel?: string; backend?: string; send?: "backend" | "client-event";
+  theme?: "system" | "light" | "dark"; language?: string;
+  user?: { id: string; name: string }; open?: boolean;
+}
+"#;
+
+/// Mounts the chat widget at the end of `<body>` and returns its handle. Throws when an option has
+/// the wrong type.
+#[wasm_bindgen(js_name = mountChat)]
+pub fn mount_chat(
+    #[wasm_bindgen(unchecked_param_type = "ChatOptions | undefined")] options: JsValue,
+) -> Result<ChatHandle, JsError> {
+    let config: ChatConfig = if options.is_undefined() || options.is_null() {
+        ChatConfig::default()
+    } else {
+        serde_wasm_bindgen::from_value(options)
+            .map_err(|e| JsError::new(&["mountChat: ", &e.to_string()].concat()))?
+    };
+    let mounted = mount(config).map_err(|e| {
+        let why = e
+            .as_string()
+            .unwrap_or_else(|| "the page has no body".to_owned());
+        JsError::new(&["mountChat: ", &why].concat())
+    })?;
+    Ok(ChatHandle {
+        mounted,
+        owner: Owner::new(),
+    })
+}
+
+/// A mounted chat.
+#[wasm_bindgen]
+pub struct ChatHandle {
+    mounted: Mounted,
+    owner: Owner,
+}
+
+#[wasm_bindgen]
+impl ChatHandle {
+    /// Opens the panel.
+    pub fn open(&self) {
+        self.mounted.chat().set_open(true);
+    }
+
+    /// Closes the panel.
+    pub fn close(&self) {
+        self.mounted.chat().set_open(false);
+    }
+
+    /// Opens or closes the panel.
+    pub fn toggle(&self) {
+        let chat = self.mounted.chat();
+        chat.set_open(!chat.open.get_untracked());
+    }
+
+    /// Removes the widget, disconnects and drops every callback.
+    pub fn destroy(&mut self) {
+        self.owner.cleanup();
+        self.mounted.destroy();
+    }
+
+    /// Calls `callback` on changes: `unread` (count), `online` (count), `open` (boolean),
+    /// `message` (`{id, user: {id, name}, text, time}` for each new message from the room).
+    pub fn on(&self, event: &str, callback: Function) -> Result<(), JsError> {
+        let chat = self.mounted.chat();
+        let call = move |value: JsValue| {
+            if let Err(error) = callback.call1(&JsValue::UNDEFINED, &value) {
+                web_sys::console::error_2(&"Rusher chat: a callback threw".into(), &error);
+            }
+        };
+        self.owner.with(|| match event {
+            "unread" => {
+                Effect::watch(move || chat.unread.get(), move |n, _, _| call((*n).into()), false);
+                Ok(())
+            }
+            "online" => {
+                Effect::watch(
+                    move || chat.online.get(),
+                    move |n, _, _| call(JsValue::from_f64(*n as f64)),
+                    false,
+                );
+                Ok(())
+            }
+            "open" => {
+                Effect::watch(move || chat.open.get(), move |open, _, _| call((*open).into()), false);
+                Ok(())
+            }
+            "message" => {
+                let newest = chat
+                    .lines
+                    .with_untracked(|lines| lines.iter().filter_map(|l| l.id).max())
+                    .unwrap_or(0);
+                let seen = StoredValue::new(newest);
+                Effect::watch(
+                    move || chat.lines.get(),
+                    move |lines, _, _| {
+                        let newer = lines
+                            .iter()
+                            .filter(|l| l.delivery == Delivery::Sent)
+                            .filter(|l| l.id.is_some_and(|id| id > seen.get_value()));
+                        for line in newer {
+                            let id = line.id.unwrap_or_default();
+                            seen.set_value(id);
+                            let message = rusher_client::object! {
+                                "id": id.max(0) as u64,
+                                "user": rusher_client::object! {"id": &line.user.id, "name": &line.user.name},
+                                "text": &line.text,
+                                "time": line.time.max(0) as u64,
+                            };
+                            call(js_sys::JSON::parse(&message.to_json()).unwrap_or(JsValue::NULL));
+                        }
+                    },
+                    false,
+                );
+                Ok(())
+            }
+            _ => Err(JsError::new(
+                "mountChat: on() takes \"unread\", \"online\", \"open\" or \"message\"",
+            )),
+        })
+    }
+}
