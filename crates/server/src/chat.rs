@@ -36,7 +36,7 @@ pub fn may_access(user: &User, channel: &str) -> bool {
     }
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 

@@ -10,6 +10,7 @@ pub mod chat;
 pub mod credentials;
 pub mod faults;
 pub mod hub;
+pub mod invitations;
 pub mod rest;
 pub mod rest_client;
 pub mod session;
@@ -64,6 +65,8 @@ pub fn router(state: AppState, dirs: &StaticDirs) -> Router {
         )
         .route("/chat/config", get(chat::config))
         .route("/chat/messages", post(chat::post_message))
+        .route("/chat/invitations", post(invitations::invite))
+        .route("/chat/invitations/answer", post(invitations::answer))
         .route("/chat/history", get(chat::history))
         .route("/up", get(|| async { "OK" }))
         .merge(faults::routes(state.faults.enabled))

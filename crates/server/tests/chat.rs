@@ -388,3 +388,88 @@ async fn messages_and_sessions_survive_a_restart() {
     let page: Value = response.json().await.unwrap();
     assert_eq!(page["messages"][0]["user"]["name"], "Ana");
 }
+
+/// A raw connection signed in as `visitor` and subscribed to its server-to-user channel.
+async fn user_connection(server: &Server, visitor: &Visitor) -> Client {
+    let mut client = Client::connect(server).await;
+    let data = json!({ "id": visitor.id, "user_info": {} }).to_string();
+    client
+        .send_message(&rusher_protocol::wire::ClientMessage::Signin {
+            auth: sign::user_auth(KEY, SECRET, &client.socket_id, &data),
+            user_data: data,
+        })
+        .await;
+    assert!(matches!(
+        client.next().await,
+        ServerMessage::SigninSuccess { .. }
+    ));
+    let channel = format!("#server-to-user-{}", visitor.id);
+    assert!(matches!(
+        client.subscribe_as(&channel, None).await,
+        ServerMessage::SubscriptionSucceeded { .. }
+    ));
+    client
+}
+
+#[tokio::test]
+async fn invitations_and_answers_reach_the_other_user_with_the_private_room() {
+    let server = Server::start().await;
+    let ana = Visitor::join(&server, "Ana").await;
+    let bob = Visitor::join(&server, "Bob").await;
+    let mut ana_events = user_connection(&server, &ana).await;
+    let mut bob_events = user_connection(&server, &bob).await;
+    let room = if ana.id < bob.id {
+        format!("presence-dm-{}-{}", ana.id, bob.id)
+    } else {
+        format!("presence-dm-{}-{}", bob.id, ana.id)
+    };
+
+    let response = ana
+        .post_json("/chat/invitations", &json!({ "to": bob.id }))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({ "room": room })
+    );
+    let ServerMessage::Event { event, data, .. } = bob_events.next().await else {
+        panic!("no invitation")
+    };
+    assert_eq!(event, "invitation");
+    assert_eq!(
+        serde_json::Value::from(data),
+        json!({ "from": { "id": ana.id, "name": "Ana" }, "room": room })
+    );
+
+    let response = bob
+        .post_json(
+            "/chat/invitations/answer",
+            &json!({ "from": ana.id, "accept": true }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let ServerMessage::Event { event, data, .. } = ana_events.next().await else {
+        panic!("no answer")
+    };
+    assert_eq!(event, "invitation-answer");
+    assert_eq!(
+        serde_json::Value::from(data),
+        json!({ "from": { "id": bob.id, "name": "Bob" }, "room": room, "accepted": true })
+    );
+
+    // Refusals: no session, oneself, or something that is not a user id.
+    let stranger = Visitor::anonymous(&server);
+    assert_eq!(
+        stranger
+            .post_json("/chat/invitations", &json!({ "to": bob.id }))
+            .await
+            .status(),
+        401
+    );
+    for to in [ana.id.as_str(), "", "a-b", &"x".repeat(65)] {
+        let response = ana
+            .post_json("/chat/invitations", &json!({ "to": to }))
+            .await;
+        assert_eq!(response.status(), 400, "{to:?}");
+    }
+}
