@@ -57,12 +57,16 @@ fn send_to_user(state: &AppState, user_id: &str, event: &str, data: &serde_json:
 }
 
 /// Checks the session and the other user's id.
-fn parties(state: &AppState, headers: &HeaderMap, other: &str) -> Result<User, Response> {
+fn parties(
+    state: &AppState,
+    headers: &HeaderMap,
+    other: &str,
+) -> Result<User, (StatusCode, &'static str)> {
     let Some(me) = session::user(&state.store, headers) else {
-        return Err(error(StatusCode::UNAUTHORIZED, "sign in to the chat first"));
+        return Err((StatusCode::UNAUTHORIZED, "sign in to the chat first"));
     };
     if !is_user_id(other) || other == me.id {
-        return Err(error(StatusCode::BAD_REQUEST, "not a user to chat with"));
+        return Err((StatusCode::BAD_REQUEST, "not a user to chat with"));
     }
     Ok(me)
 }
@@ -75,7 +79,7 @@ pub async fn invite(
 ) -> Response {
     let me = match parties(&state, &headers, &body.to) {
         Ok(me) => me,
-        Err(response) => return response,
+        Err((status, why)) => return error(status, why),
     };
     let room = dm_room(&me.id, &body.to);
     let data = json!({ "from": me, "room": room });
@@ -91,7 +95,7 @@ pub async fn answer(
 ) -> Response {
     let me = match parties(&state, &headers, &body.from) {
         Ok(me) => me,
-        Err(response) => return response,
+        Err((status, why)) => return error(status, why),
     };
     let room = dm_room(&me.id, &body.from);
     let data = json!({ "from": me, "room": room, "accepted": body.accept });
