@@ -208,6 +208,8 @@ test('the drop-in embed: mountChat in a plain page, its handle and its events', 
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(`${base}/www/chat.html`);
+  // The module finishes after `load` (its top-level await loads the WebAssembly).
+  await page.waitForFunction(() => window.rusherChat !== undefined);
   await page.evaluate(() => window.rusherChat.open());
   await page.getByLabel('Your name').fill('Embe');
   await page.getByRole('button', { name: 'Join' }).click();
@@ -222,6 +224,39 @@ test('the drop-in embed: mountChat in a plain page, its handle and its events', 
   await shot(page, 'embed');
   await page.evaluate(() => window.rusherChat.destroy());
   equal(await page.locator('#rusher-chat').count(), 0, 'destroy removes the widget');
+});
+
+test('an invitation is sent and accepted; a private message reaches only the invitee', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const bob = await visitor();
+  await join(bob, 'Bob');
+  const cleo = await visitor();
+  await join(cleo, 'Cleo');
+  await shows(heading(ada), "Who's online (3)", 'three online');
+  await sleep(300); // Bob's sign-in (for server-to-user events) follows his connection.
+  await ada.getByRole('button', { name: 'Invite to private chat: Bob' }).click();
+  await shows(ada.locator('p.notice'), 'Invitation sent to Bob', 'notice');
+  const invitation = bob.getByRole('alert').filter({ hasText: 'Ada invites you to a private chat' });
+  await invitation.waitFor({ timeout: 6000 });
+  await shot(bob, 'invitation');
+  await invitation.getByRole('button', { name: 'Accept' }).click();
+  await bob.getByRole('tab', { name: 'Ada', selected: true }).waitFor({ timeout: 6000 });
+  await ada.getByRole('tab', { name: 'Bob', selected: true }).waitFor({ timeout: 6000 });
+  const secret = `only for Bob ${Date.now()}`;
+  await say(ada, secret);
+  await shows(log(bob), secret, 'the invitee receives it');
+  await shot(ada, 'private-room');
+  await bob.getByRole('tab', { name: 'Lobby' }).click();
+  equal(await log(bob).filter({ hasText: secret }).count(), 0, 'not in the lobby');
+  await sleep(300);
+  equal(await log(cleo).filter({ hasText: secret }).count(), 0, 'a third visitor does not see it');
+  const ids = await Promise.all([ada, bob].map((page) => page.evaluate(async () => (await (await fetch('/chat/session')).json()).id)));
+  const room = `presence-dm-${ids.sort().join('-')}`;
+  const status = await cleo.evaluate(async (channel) => (await fetch('/pusher/auth', {
+    method: 'POST', body: new URLSearchParams({ socket_id: '1.1', channel_name: channel }),
+  })).status, room);
+  equal(status, 403, 'a third visitor cannot subscribe to the private room');
 });
 
 test('keyboard only: Tab to the launcher, open, join and send', async () => {

@@ -34,6 +34,11 @@ struct History {
 }
 
 #[derive(Deserialize)]
+struct RoomAnswer {
+    room: String,
+}
+
+#[derive(Deserialize)]
 struct Config {
     key: String,
 }
@@ -94,6 +99,24 @@ impl Backend {
             .json(&body)
             .map_err(failed)?;
         read(request.send().await).await
+    }
+
+    /// Invites a user to the private room of the two; returns the room.
+    pub async fn invite(&self, to: &str) -> Result<String, BackendError> {
+        let request = Self::with_cookies(Request::post(&self.url("/chat/invitations")))
+            .json(&json!({ "to": to }))
+            .map_err(failed)?;
+        let answer: RoomAnswer = read(request.send().await).await?;
+        Ok(answer.room)
+    }
+
+    /// Accepts or declines an invitation from `from`; returns the room.
+    pub async fn answer(&self, from: &str, accept: bool) -> Result<String, BackendError> {
+        let request = Self::with_cookies(Request::post(&self.url("/chat/invitations/answer")))
+            .json(&json!({ "from": from, "accept": accept }))
+            .map_err(failed)?;
+        let answer: RoomAnswer = read(request.send().await).await?;
+        Ok(answer.room)
     }
 
     /// Up to `limit` messages before `before` (or the latest), oldest first.

@@ -10,7 +10,9 @@ use rusher_client::{UserAuthenticator, Value};
 use crate::backend::Backend;
 use crate::config::{ChatConfig, SendMode};
 use crate::i18n::{Strings, strings};
-use crate::model::{Delivery, Line, MAX_TEXT_CHARS, Status, StoredMessage, User, merge};
+use crate::model::{
+    Delivery, Invitation, Line, MAX_TEXT_CHARS, Room, Status, StoredMessage, User, merge,
+};
 
 /// How long "… is typing" shows after the last typing event, in milliseconds.
 const TYPING_SHOWS_MS: f64 = 3000.0;
@@ -23,13 +25,26 @@ const TYPING_EVENT: &str = "client-typing";
 /// The client event that carries messages in `send: "client-event"` mode.
 const MESSAGE_EVENT: &str = "client-message";
 
-/// The parts that are not signals: the client, its channel and the backend.
+/// The server-to-user event with an invitation.
+const INVITATION_EVENT: &str = "invitation";
+/// The server-to-user event with an answer to our invitation.
+const ANSWER_EVENT: &str = "invitation-answer";
+/// The prefix of the signed-in user's own channel.
+const USER_CHANNEL_PREFIX: &str = "#server-to-user-";
+
+/// The parts that are not signals: the client, the rooms' channels and the backend.
 struct Services {
     backend: Backend,
     config: ChatConfig,
     pusher: Option<Pusher>,
-    channel: Option<Channel>,
+    channels: Vec<Channel>,
     last_typing_sent: f64,
+}
+
+impl Services {
+    fn channel(&self, name: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.name() == name)
+    }
 }
 
 /// The widget's state. Cheap to copy into every view closure.
@@ -51,14 +66,22 @@ pub struct Chat {
     pub online: RwSignal<usize>,
     /// The connection as shown.
     pub status: RwSignal<Status>,
-    /// Who is typing, with when it stops showing (`performance.now()` milliseconds).
-    pub typing: RwSignal<Vec<(String, f64)>>,
+    /// Who is typing where: `(room, name, until)`, until in `performance.now()` milliseconds.
+    pub typing: RwSignal<Vec<(String, String, f64)>>,
     /// Messages from others not seen yet.
     pub unread: RwSignal<u32>,
     /// Whether the panel is open.
     pub open: RwSignal<bool>,
-    /// Whether older history may exist.
+    /// Whether older history may exist (in the lobby).
     pub more_history: RwSignal<bool>,
+    /// The room shown.
+    pub room: RwSignal<String>,
+    /// The rooms open: the lobby first, then private chats.
+    pub rooms: RwSignal<Vec<Room>>,
+    /// Invitations waiting for an answer.
+    pub invitations: RwSignal<Vec<Invitation>>,
+    /// A short notice ("Invitation sent to Ana").
+    pub notice: RwSignal<Option<String>>,
     services: StoredValue<Services, LocalStorage>,
 }
 
@@ -97,8 +120,14 @@ impl Chat {
                 .unwrap_or_default()
         });
         let open = config.open.or_else(remembered_open).unwrap_or(false);
+        let strings = strings(&language);
+        let lobby = Room {
+            channel: config.channel(),
+            title: strings.lobby.to_owned(),
+            unread: 0,
+        };
         Chat {
-            strings: strings(&language),
+            strings,
             me: RwSignal::new(None),
             ready: RwSignal::new(false),
             join_error: RwSignal::new(None),
@@ -110,11 +139,15 @@ impl Chat {
             unread: RwSignal::new(0),
             open: RwSignal::new(open),
             more_history: RwSignal::new(true),
+            room: RwSignal::new(lobby.channel.clone()),
+            rooms: RwSignal::new(vec![lobby]),
+            invitations: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(None),
             services: StoredValue::new_local(Services {
                 backend: Backend::new(&config.backend()),
                 config,
                 pusher: None,
-                channel: None,
+                channels: Vec::new(),
                 last_typing_sent: f64::NEG_INFINITY,
             }),
         }
@@ -141,7 +174,7 @@ impl Chat {
     pub fn set_open(self, open: bool) {
         self.open.set(open);
         if open {
-            self.unread.set(0);
+            self.seen(&self.room.get_untracked());
         }
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
         if let Some(storage) = storage {
@@ -186,7 +219,7 @@ impl Chat {
                 },
             };
             self.connect(&config, &key);
-            self.load_history(None).await;
+            self.load_history(&config.channel(), None).await;
         });
     }
 
@@ -228,27 +261,26 @@ impl Chat {
         options.user_authentication =
             UserAuthenticator::Endpoint(endpoint(&config.user_auth_endpoint, "/pusher/user-auth"));
         let pusher = Pusher::new(options);
-        let room = config.channel();
-        pusher.bind_global(move |event| self.on_event(&room, event));
+        pusher.bind_global(move |event| self.on_event(event));
         let channel = pusher.subscribe(&config.channel()).ok();
         pusher.signin();
         self.services.update_value(|s| {
             s.pusher = Some(pusher);
-            s.channel = channel;
+            s.channels.extend(channel);
         });
     }
 
-    /// Loads a page of history before `before` (or the latest).
-    async fn load_history(self, before: Option<i64>) {
-        let (backend, channel, mode) = self
+    /// Loads a page of a room's history before `before` (or the latest).
+    async fn load_history(self, channel: &str, before: Option<i64>) {
+        let (backend, lobby, mode) = self
             .services
             .with_value(|s| (s.backend.clone(), s.config.channel(), s.config.send));
         if mode == SendMode::ClientEvent {
             self.more_history.set(false);
             return;
         }
-        if let Ok(messages) = backend.history(&channel, before, HISTORY_PAGE).await {
-            if messages.len() < HISTORY_PAGE as usize {
+        if let Ok(messages) = backend.history(channel, before, HISTORY_PAGE).await {
+            if channel == lobby && messages.len() < HISTORY_PAGE as usize {
                 self.more_history.set(false);
             }
             self.lines.update(|lines| {
@@ -259,34 +291,54 @@ impl Chat {
         }
     }
 
-    /// Loads older messages (when the reader scrolls to the top).
+    /// Loads older messages of the room shown (when the reader scrolls to the top).
     pub fn load_older(self) {
-        if !self.more_history.get_untracked() {
+        let room = self.room.get_untracked();
+        let lobby = self.services.with_value(|s| s.config.channel());
+        if room == lobby && !self.more_history.get_untracked() {
             return;
         }
-        let first = self
-            .lines
-            .with_untracked(|lines| lines.iter().find_map(|l| l.id));
-        spawn_local(async move { self.load_history(first).await });
+        let first = self.lines.with_untracked(|lines| {
+            lines
+                .iter()
+                .filter(|l| l.channel == room)
+                .find_map(|l| l.id)
+        });
+        spawn_local(async move { self.load_history(&room, first).await });
     }
 
-    fn on_event(self, room: &str, event: &Event) {
+    /// Whether a channel is one of the open rooms.
+    fn is_room(self, channel: &str) -> bool {
+        self.rooms
+            .with_untracked(|rooms| rooms.iter().any(|r| r.channel == channel))
+    }
+
+    fn on_event(self, event: &Event) {
+        let lobby = self.services.with_value(|s| s.config.channel());
         match event {
             Event::StateChange { current, .. } => self.on_state(*current),
             Event::Message {
                 channel: Some(channel),
                 event,
                 data,
+                ..
+            } if channel.starts_with(USER_CHANNEL_PREFIX) => self.on_user_event(event, data),
+            Event::Message {
+                channel: Some(channel),
+                event,
+                data,
                 user_id,
-            } if channel == room => self.on_message(event, data, user_id.as_deref()),
+            } if self.is_room(channel) => {
+                self.on_message(channel, event, data, user_id.as_deref());
+            }
             Event::SubscriptionSucceeded { channel }
             | Event::MemberAdded { channel, .. }
             | Event::MemberRemoved { channel, .. }
-                if channel == room =>
+                if *channel == lobby =>
             {
                 self.refresh_members();
             }
-            Event::SubscriptionCount { channel, count } if channel == room => {
+            Event::SubscriptionCount { channel, count } if *channel == lobby => {
                 let count = usize::try_from(*count).unwrap_or(usize::MAX);
                 self.online.update(|n| *n = (*n).max(count));
             }
@@ -316,12 +368,46 @@ impl Chat {
             self.refresh_members();
             // Messages sent while we were away were broadcast without us: fetch them.
             if matches!(before, Status::Reconnecting | Status::Offline) {
-                spawn_local(async move { self.load_history(None).await });
+                let rooms: Vec<String> = self
+                    .rooms
+                    .with_untracked(|rooms| rooms.iter().map(|r| r.channel.clone()).collect());
+                spawn_local(async move {
+                    for room in rooms {
+                        self.load_history(&room, None).await;
+                    }
+                });
             }
         }
     }
 
-    fn on_message(self, event: &str, data: &Value, user_id: Option<&str>) {
+    /// Counts a message the reader has not seen, in its room and in total.
+    fn bump(self, room: &str) {
+        self.rooms.update(|rooms| {
+            if let Some(r) = rooms.iter_mut().find(|r| r.channel == room) {
+                r.unread += 1;
+            }
+        });
+        self.unread.update(|n| *n += 1);
+    }
+
+    /// Marks a room's messages as seen.
+    fn seen(self, room: &str) {
+        let mut cleared = 0;
+        self.rooms.update(|rooms| {
+            if let Some(r) = rooms.iter_mut().find(|r| r.channel == room) {
+                cleared = std::mem::take(&mut r.unread);
+            }
+        });
+        self.unread.update(|n| *n = n.saturating_sub(cleared));
+    }
+
+    /// Shows a room.
+    pub fn select_room(self, room: String) {
+        self.seen(&room);
+        self.room.set(room);
+    }
+
+    fn on_message(self, room: &str, event: &str, data: &Value, user_id: Option<&str>) {
         match event {
             "message" | MESSAGE_EVENT => {
                 let Ok(message) = serde_json::from_str::<StoredMessage>(&data.to_json()) else {
@@ -334,8 +420,10 @@ impl Chat {
                 let hidden = web_sys::window()
                     .and_then(|w| w.document())
                     .is_some_and(|d| d.hidden());
-                if new && from_others && (!self.open.get_untracked() || hidden) {
-                    self.unread.update(|n| *n += 1);
+                let watching =
+                    self.open.get_untracked() && !hidden && self.room.with_untracked(|r| r == room);
+                if new && from_others && !watching {
+                    self.bump(room);
                 }
             }
             TYPING_EVENT => {
@@ -345,26 +433,98 @@ impl Chat {
                 }
                 let name: String = name.chars().take(32).collect();
                 let until = now() + TYPING_SHOWS_MS;
+                let room = room.to_owned();
                 self.typing.update(|typing| {
-                    typing.retain(|(n, _)| *n != name);
-                    typing.push((name, until));
+                    typing.retain(|(r, n, _)| *r != room || *n != name);
+                    typing.push((room, name, until));
                 });
                 let typing = self.typing;
                 spawn_local(async move {
                     gloo_timers::future::TimeoutFuture::new(TYPING_SHOWS_MS as u32 + 50).await;
                     let now = now();
-                    typing.update(|t| t.retain(|(_, until)| *until > now));
+                    typing.update(|t| t.retain(|(_, _, until)| *until > now));
                 });
             }
             _ => {}
         }
     }
 
-    /// Reads the members from the client.
+    /// An invitation or an answer, as a server-to-user event.
+    fn on_user_event(self, event: &str, data: &Value) {
+        let Ok(invitation) = serde_json::from_str::<Invitation>(&data.to_json()) else {
+            return;
+        };
+        match event {
+            INVITATION_EVENT => self.invitations.update(|all| {
+                all.retain(|i| i.room != invitation.room);
+                all.push(invitation);
+            }),
+            ANSWER_EVENT => {
+                if data.get("accepted").and_then(Value::as_bool) == Some(true) {
+                    self.open_room(invitation.room, invitation.from.name);
+                } else {
+                    let text = [invitation.from.name.as_str(), " ", self.strings.declined];
+                    self.notice.set(Some(text.concat()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Invites a member to a private chat.
+    pub fn invite(self, user: User) {
+        let backend = self.services.with_value(|s| s.backend.clone());
+        spawn_local(async move {
+            let notice = match backend.invite(&user.id).await {
+                Ok(_) => [self.strings.invitation_sent, " ", &user.name].concat(),
+                Err(e) => e.message,
+            };
+            self.notice.set(Some(notice));
+        });
+    }
+
+    /// Answers an invitation; accepting opens the private room.
+    pub fn answer(self, invitation: Invitation, accept: bool) {
+        self.invitations
+            .update(|all| all.retain(|i| i.room != invitation.room));
+        let backend = self.services.with_value(|s| s.backend.clone());
+        spawn_local(async move {
+            match backend.answer(&invitation.from.id, accept).await {
+                Ok(room) if accept => self.open_room(room, invitation.from.name),
+                Ok(_) => {}
+                Err(e) => self.notice.set(Some(e.message)),
+            }
+        });
+    }
+
+    /// Opens (or shows) a private room: subscribes, adds its tab and loads its history.
+    fn open_room(self, channel: String, title: String) {
+        if !self.is_room(&channel) {
+            let subscribed = self.services.try_update_value(|s| {
+                let channel = s.pusher.as_ref()?.subscribe(&channel).ok()?;
+                s.channels.push(channel);
+                Some(())
+            });
+            if subscribed.flatten().is_none() {
+                return;
+            }
+            self.rooms.update(|rooms| {
+                rooms.push(Room {
+                    channel: channel.clone(),
+                    title,
+                    unread: 0,
+                });
+            });
+            let room = channel.clone();
+            spawn_local(async move { self.load_history(&room, None).await });
+        }
+        self.select_room(channel);
+    }
+
+    /// Reads the lobby's members from the client.
     fn refresh_members(self) {
         let members = self.services.with_value(|s| {
-            s.channel
-                .as_ref()
+            s.channel(&s.config.channel())
                 .and_then(Channel::members)
                 .map(|members| {
                     let mut users: Vec<User> = members
@@ -398,6 +558,7 @@ impl Chat {
             return;
         };
         let line = Line {
+            channel: self.room.get_untracked(),
             user,
             text,
             time: js_sys::Date::now() as i64,
@@ -424,13 +585,13 @@ impl Chat {
             return;
         };
         let Some(line) = line else { return };
-        let (backend, channel_name, mode, socket_id, channel) = self.services.with_value(|s| {
+        let channel_name = line.channel.clone();
+        let (backend, mode, socket_id, channel) = self.services.with_value(|s| {
             (
                 s.backend.clone(),
-                s.config.channel(),
                 s.config.send,
                 s.pusher.as_ref().and_then(Pusher::socket_id),
-                s.channel.clone(),
+                s.channel(&channel_name).cloned(),
             )
         });
         let mark = move |delivery| {
@@ -483,7 +644,8 @@ impl Chat {
             if now - s.last_typing_sent < TYPING_EVERY_MS {
                 return;
             }
-            if let Some(channel) = &s.channel
+            let room = self.room.get_untracked();
+            if let Some(channel) = s.channel(&room)
                 && channel.subscribed()
             {
                 let _ = channel.trigger(TYPING_EVENT, rusher_client::object! {"name": me.name});
@@ -498,7 +660,7 @@ impl Chat {
             if let Some(pusher) = s.pusher.take() {
                 pusher.disconnect();
             }
-            s.channel = None;
+            s.channels.clear();
         });
     }
 }

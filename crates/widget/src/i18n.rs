@@ -45,6 +45,22 @@ pub struct Strings {
     pub no_messages: &'static str,
     /// Before the remaining characters near the limit.
     pub characters_left: &'static str,
+    /// The invite button (its accessible name adds the member's name).
+    pub invite: &'static str,
+    /// After a name: "… invites you to a private chat".
+    pub invites_you: &'static str,
+    /// Accepts an invitation.
+    pub accept: &'static str,
+    /// Declines an invitation.
+    pub decline: &'static str,
+    /// After a name: "… declined your invitation".
+    pub declined: &'static str,
+    /// Before a name: "Invitation sent to …".
+    pub invitation_sent: &'static str,
+    /// The lobby's tab.
+    pub lobby: &'static str,
+    /// The room tabs' label.
+    pub rooms: &'static str,
 }
 
 /// English.
@@ -70,6 +86,14 @@ pub const EN: Strings = Strings {
     offline: "Offline",
     no_messages: "No messages yet. Say hello!",
     characters_left: "characters left",
+    invite: "Invite to private chat",
+    invites_you: "invites you to a private chat",
+    accept: "Accept",
+    decline: "Decline",
+    declined: "declined your invitation",
+    invitation_sent: "Invitation sent to",
+    lobby: "Lobby",
+    rooms: "Rooms",
 };
 
 /// German.
@@ -95,6 +119,14 @@ pub const DE: Strings = Strings {
     offline: "Offline",
     no_messages: "Noch keine Nachrichten. Sag hallo!",
     characters_left: "Zeichen übrig",
+    invite: "Zum privaten Chat einladen",
+    invites_you: "lädt dich zu einem privaten Chat ein",
+    accept: "Annehmen",
+    decline: "Ablehnen",
+    declined: "hat deine Einladung abgelehnt",
+    invitation_sent: "Einladung gesendet an",
+    lobby: "Lobby",
+    rooms: "Räume",
 };
 
 /// The strings for a language tag such as `de-AT`; English for anything else.

@@ -49,6 +49,8 @@ pub enum Delivery {
 /// One line in the message list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
+    /// The room it belongs to.
+    pub channel: String,
     /// The sender's id and name.
     pub user: User,
     /// The text.
@@ -67,6 +69,7 @@ impl Line {
     /// A stored message as a line.
     pub fn stored(message: StoredMessage) -> Self {
         Line {
+            channel: message.channel,
             user: message.user,
             text: message.text,
             time: message.time,
@@ -95,11 +98,35 @@ pub fn merge(lines: &mut Vec<Line>, message: StoredMessage) -> bool {
         .iter()
         .position(|l| l.id.is_none_or(|other| other > id))
         .unwrap_or(lines.len());
+    let channel = message.channel.clone();
     lines.insert(at, Line::stored(message));
-    if lines.len() > MAX_MESSAGES {
-        lines.remove(0);
+    let in_room = lines.iter().filter(|l| l.channel == channel).count();
+    if in_room > MAX_MESSAGES
+        && let Some(oldest) = lines.iter().position(|l| l.channel == channel)
+    {
+        lines.remove(oldest);
     }
     known.is_none()
+}
+
+/// A room the reader has open: the lobby, or a private chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Room {
+    /// Its channel.
+    pub channel: String,
+    /// Its tab's title: "Lobby", or the other person's name.
+    pub title: String,
+    /// Messages not seen yet.
+    pub unread: u32,
+}
+
+/// An invitation to a private chat, waiting for an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Invitation {
+    /// Who invites.
+    pub from: User,
+    /// The private room.
+    pub room: String,
 }
 
 /// The connection as the reader sees it.

@@ -125,8 +125,16 @@ fn Panel(chat: Chat) -> impl IntoView {
             </header>
             <Show when=move || chat.ready.get()>
                 <Show when=move || chat.me.with(Option::is_some) fallback=move || view! { <JoinForm chat=chat/> }>
+                    <Invitations chat=chat/>
+                    <Show when=move || chat.notice.with(Option::is_some)>
+                        <p class="notice" role="status">
+                            {move || chat.notice.get().unwrap_or_default()}
+                            <button type="button" class="dismiss" aria-label="OK" on:click=move |_| chat.notice.set(None)>"×"</button>
+                        </p>
+                    </Show>
                     <div class="room">
                         <div class="conversation">
+                            <Tabs chat=chat/>
                             <MessageLog chat=chat/>
                             <Typing chat=chat/>
                             <Composer chat=chat/>
@@ -240,6 +248,7 @@ fn MessageLog(chat: Chat) -> impl IntoView {
         new_below.set(false);
     };
     Effect::new(move |_| {
+        chat.room.track();
         let count = chat.lines.with(Vec::len);
         if count == 0 {
             return;
@@ -267,12 +276,20 @@ fn MessageLog(chat: Chat) -> impl IntoView {
     view! {
         <div class="log-wrap">
             <div class="log" node_ref=log role="log" aria-label=s.messages aria-live="polite" on:scroll=on_scroll tabindex="0">
-                <Show when=move || chat.lines.with(Vec::is_empty)>
+                <Show when=move || {
+                    let room = chat.room.get();
+                    chat.lines.with(|lines| !lines.iter().any(|l| l.channel == room))
+                }>
                     <p class="empty">{s.no_messages}</p>
                 </Show>
                 <ul>
                     <For
-                        each=move || chat.lines.get()
+                        each=move || {
+                            let room = chat.room.get();
+                            chat.lines.with(|lines| {
+                                lines.iter().filter(|l| l.channel == room).cloned().collect::<Vec<_>>()
+                            })
+                        }
                         key=|line| (line.client_id.clone(), line.delivery, line.id)
                         children=move |line| message_row(chat, line)
                     />
@@ -287,13 +304,84 @@ fn MessageLog(chat: Chat) -> impl IntoView {
     }
 }
 
+/// The invitations waiting for an answer, each with Accept and Decline.
+#[component]
+fn Invitations(chat: Chat) -> impl IntoView {
+    let s = chat.strings;
+    view! {
+        <For
+            each=move || chat.invitations.get()
+            key=|invitation| invitation.room.clone()
+            children=move |invitation| {
+                let accepted = invitation.clone();
+                let declined = invitation.clone();
+                view! {
+                    <div class="invitation" role="alert">
+                        <span>{invitation.from.name.clone()} " " {s.invites_you}</span>
+                        <button type="button" on:click=move |_| chat.answer(accepted.clone(), true)>
+                            {s.accept}
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| chat.answer(declined.clone(), false)>
+                            {s.decline}
+                        </button>
+                    </div>
+                }
+            }
+        />
+    }
+}
+
+/// Tabs for the lobby and the private rooms, each with its unread count (only with more than one
+/// room).
+#[component]
+fn Tabs(chat: Chat) -> impl IntoView {
+    let s = chat.strings;
+    view! {
+        <Show when=move || chat.rooms.with(|rooms| rooms.len() > 1)>
+            <div class="tabs" role="tablist" aria-label=s.rooms>
+                <For
+                    each=move || chat.rooms.get()
+                    key=|room| (room.channel.clone(), room.unread)
+                    children=move |room| {
+                        let channel = room.channel.clone();
+                        let selected = {
+                            let channel = channel.clone();
+                            move || chat.room.with(|r| *r == channel)
+                        };
+                        let label = if room.unread > 0 {
+                            [room.title.as_str(), " (", &room.unread.to_string(), ")"].concat()
+                        } else {
+                            room.title.clone()
+                        };
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                aria-selected=move || selected().to_string()
+                                on:click=move |_| chat.select_room(channel.clone())
+                            >
+                                {label}
+                            </button>
+                        }
+                    }
+                />
+            </div>
+        </Show>
+    }
+}
+
 /// "Ana is typing…".
 #[component]
 fn Typing(chat: Chat) -> impl IntoView {
     let s = chat.strings;
     let text = move || {
+        let room = chat.room.get();
         chat.typing.with(|typing| {
-            let names: Vec<&str> = typing.iter().map(|(n, _)| n.as_str()).collect();
+            let names: Vec<&str> = typing
+                .iter()
+                .filter(|(r, _, _)| *r == room)
+                .map(|(_, n, _)| n.as_str())
+                .collect();
             if names.is_empty() {
                 String::new()
             } else {
@@ -368,11 +456,24 @@ fn OnlineList(chat: Chat) -> impl IntoView {
                     key=|user| user.id.clone()
                     children=move |user| {
                         let me = my_id() == Some(user.id.clone());
+                        let invite_label = [s.invite, ": ", &user.name].concat();
+                        let invitee = user.clone();
                         view! {
                             <li>
                                 <span class="dot" aria-hidden="true"></span>
-                                {user.name.clone()}
+                                <span class="name">{user.name.clone()}</span>
                                 {me.then_some(" ").map(|sp| [sp, s.you].concat())}
+                                {(!me).then(|| view! {
+                                    <button
+                                        type="button"
+                                        class="invite"
+                                        aria-label=invite_label.clone()
+                                        title=invite_label.clone()
+                                        on:click=move |_| chat.invite(invitee.clone())
+                                    >
+                                        "+"
+                                    </button>
+                                })}
                             </li>
                         }
                     }
