@@ -300,7 +300,7 @@ test('the embed example in www/ connects and shows an event as text', async () =
 
 test('the packed tarball installs into a scratch folder and imports', async () => {
   const packages = fileURLToPath(new URL('../../target/package/', import.meta.url));
-  const tarball = readdirSync(packages).find((f) => f.endsWith('.tgz'));
+  const tarball = readdirSync(packages).find((f) => f.startsWith('rusher-client-') && f.endsWith('.tgz'));
   assert(tarball, `no tarball in ${packages}`);
   const dir = mkdtempSync(join(tmpdir(), 'rusher-package-'));
   try {

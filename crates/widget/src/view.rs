@@ -461,8 +461,10 @@ fn OnlineList(chat: Chat) -> impl IntoView {
                         view! {
                             <li>
                                 <span class="dot" aria-hidden="true"></span>
-                                <span class="name">{user.name.clone()}</span>
-                                {me.then_some(" ").map(|sp| [sp, s.you].concat())}
+                                <span class="name">
+                                    {user.name.clone()}
+                                    {me.then_some(" ").map(|sp| [sp, s.you].concat())}
+                                </span>
                                 {(!me).then(|| view! {
                                     <button
                                         type="button"
