@@ -48,6 +48,9 @@ impl Services {
 }
 
 /// The widget's state. Cheap to copy into every view closure.
+///
+/// The Rusher client may report events synchronously while it is called, so it is never called
+/// from inside a `services` update or read: clones come out first.
 #[derive(Clone, Copy)]
 pub struct Chat {
     /// The words to show.
@@ -314,7 +317,9 @@ impl Chat {
     }
 
     fn on_event(self, event: &Event) {
-        let lobby = self.services.with_value(|s| s.config.channel());
+        let Some(lobby) = self.services.try_with_value(|s| s.config.channel()) else {
+            return;
+        };
         match event {
             Event::StateChange { current, .. } => self.on_state(*current),
             Event::Message {
@@ -500,14 +505,12 @@ impl Chat {
     /// Opens (or shows) a private room: subscribes, adds its tab and loads its history.
     fn open_room(self, channel: String, title: String) {
         if !self.is_room(&channel) {
-            let subscribed = self.services.try_update_value(|s| {
-                let channel = s.pusher.as_ref()?.subscribe(&channel).ok()?;
-                s.channels.push(channel);
-                Some(())
-            });
-            if subscribed.flatten().is_none() {
+            let pusher = self.services.with_value(|s| s.pusher.clone());
+            // Outside the stored value: subscribing may report events to the widget at once.
+            let Some(subscribed) = pusher.and_then(|p| p.subscribe(&channel).ok()) else {
                 return;
-            }
+            };
+            self.services.update_value(|s| s.channels.push(subscribed));
             self.rooms.update(|rooms| {
                 rooms.push(Room {
                     channel: channel.clone(),
@@ -640,27 +643,33 @@ impl Chat {
             return;
         };
         let now = now();
-        self.services.update_value(|s| {
-            if now - s.last_typing_sent < TYPING_EVERY_MS {
-                return;
-            }
-            let room = self.room.get_untracked();
-            if let Some(channel) = s.channel(&room)
-                && channel.subscribed()
-            {
-                let _ = channel.trigger(TYPING_EVENT, rusher_client::object! {"name": me.name});
-                s.last_typing_sent = now;
-            }
+        let room = self.room.get_untracked();
+        // The client is called outside the stored value: it may call back into the widget.
+        let channel = self.services.with_value(|s| {
+            (now - s.last_typing_sent >= TYPING_EVERY_MS)
+                .then(|| s.channel(&room).cloned())
+                .flatten()
         });
+        if let Some(channel) = channel
+            && channel.subscribed()
+        {
+            let _ = channel.trigger(TYPING_EVENT, rusher_client::object! {"name": me.name});
+            self.services.update_value(|s| s.last_typing_sent = now);
+        }
     }
 
     /// Disconnects the client (the widget is being removed).
     pub fn stop(self) {
-        self.services.update_value(|s| {
-            if let Some(pusher) = s.pusher.take() {
-                pusher.disconnect();
-            }
-            s.channels.clear();
-        });
+        let pusher = self
+            .services
+            .try_update_value(|s| {
+                s.channels.clear();
+                s.pusher.take()
+            })
+            .flatten();
+        // Outside the stored value: disconnecting reports a state change to the widget.
+        if let Some(pusher) = pusher {
+            pusher.disconnect();
+        }
     }
 }
