@@ -259,6 +259,35 @@ test('an invitation is sent and accepted; a private message reaches only the inv
   equal(status, 403, 'a third visitor cannot subscribe to the private room');
 });
 
+test('messages written offline wait in the outbox, survive a reload, and go out once, in order', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const bob = await visitor();
+  await join(bob, 'Bob');
+  const stamp = Date.now();
+  // The backend cannot be reached: the message waits.
+  await ada.context().route('**/chat/messages', (route) => route.abort('internetdisconnected'));
+  await say(ada, `first ${stamp}`);
+  await shows(log(ada).locator('li.pending'), `first ${stamp}`, 'waiting');
+  await ada.context().unroute('**/chat/messages');
+  // A reload keeps it (sessionStorage) and sends it once connected.
+  await ada.reload();
+  await online(ada);
+  await shows(log(bob), `first ${stamp}`, 'after the reload');
+  // The browser goes offline: the status says so, and messages wait until it is back.
+  await ada.context().setOffline(true);
+  await shows(ada.getByRole('status'), 'Offline', 'status offline');
+  await say(ada, `second ${stamp}`);
+  await say(ada, `third ${stamp}`);
+  await shows(log(ada).locator('li.pending'), `third ${stamp}`, 'waiting offline');
+  await ada.context().setOffline(false);
+  await online(ada, 30000);
+  await shows(log(bob), `third ${stamp}`, 'after going online');
+  await sleep(500);
+  const texts = (await log(bob).locator('li .text').allTextContents()).filter((t) => t.endsWith(String(stamp)));
+  equal(texts, [`first ${stamp}`, `second ${stamp}`, `third ${stamp}`], 'once each, in order');
+});
+
 test('keyboard only: Tab to the launcher, open, join and send', async () => {
   const page = await visitor();
   const launcher = page.getByRole('button', { name: 'Open chat' });

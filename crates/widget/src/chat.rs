@@ -13,6 +13,7 @@ use crate::i18n::{Strings, strings};
 use crate::model::{
     Delivery, Invitation, Line, MAX_TEXT_CHARS, Room, Status, StoredMessage, User, merge,
 };
+use crate::outbox::{self, MAX_QUEUED, Queued};
 
 /// How long "… is typing" shows after the last typing event, in milliseconds.
 const TYPING_SHOWS_MS: f64 = 3000.0;
@@ -39,6 +40,10 @@ struct Services {
     pusher: Option<Pusher>,
     channels: Vec<Channel>,
     last_typing_sent: f64,
+    /// Messages waiting for the backend, oldest first.
+    outbox: Vec<Queued>,
+    /// Whether a flush of the outbox is running.
+    flushing: bool,
 }
 
 impl Services {
@@ -152,6 +157,8 @@ impl Chat {
                 pusher: None,
                 channels: Vec::new(),
                 last_typing_sent: f64::NEG_INFINITY,
+                outbox: Vec::new(),
+                flushing: false,
             }),
         }
     }
@@ -204,8 +211,16 @@ impl Chat {
         });
     }
 
-    /// Connects as `user`, subscribes to the room and loads its recent history.
+    /// Connects as `user`, subscribes to the room and loads its recent history; messages this tab
+    /// still had waiting go out.
     fn joined(self, user: User) {
+        let waiting: Vec<Queued> = outbox::load()
+            .into_iter()
+            .filter(|q| q.user.id == user.id)
+            .collect();
+        self.lines
+            .update(|lines| lines.extend(waiting.iter().map(Queued::line)));
+        self.services.update_value(|s| s.outbox = waiting);
         self.me.set(Some(user));
         let (config, backend) = self
             .services
@@ -223,6 +238,7 @@ impl Chat {
             };
             self.connect(&config, &key);
             self.load_history(&config.channel(), None).await;
+            self.flush();
         });
     }
 
@@ -373,6 +389,7 @@ impl Chat {
             self.refresh_members();
             // Messages sent while we were away were broadcast without us: fetch them.
             if matches!(before, Status::Reconnecting | Status::Offline) {
+                self.flush();
                 let rooms: Vec<String> = self
                     .rooms
                     .with_untracked(|rooms| rooms.iter().map(|r| r.channel.clone()).collect());
@@ -579,6 +596,16 @@ impl Chat {
         self.deliver(client_id);
     }
 
+    /// Marks one of our lines.
+    fn mark(self, client_id: &str, delivery: Delivery) {
+        self.lines.update(|lines| {
+            if let Some(l) = lines.iter_mut().find(|l| l.client_id == client_id) {
+                l.delivery = delivery;
+            }
+        });
+    }
+
+    /// Sends a line: through the outbox to the backend, or as a client event.
     fn deliver(self, client_id: String) {
         let Some(line) = self.lines.try_update(|lines| {
             let line = lines.iter_mut().find(|l| l.client_id == client_id)?;
@@ -589,21 +616,9 @@ impl Chat {
         };
         let Some(line) = line else { return };
         let channel_name = line.channel.clone();
-        let (backend, mode, socket_id, channel) = self.services.with_value(|s| {
-            (
-                s.backend.clone(),
-                s.config.send,
-                s.pusher.as_ref().and_then(Pusher::socket_id),
-                s.channel(&channel_name).cloned(),
-            )
-        });
-        let mark = move |delivery| {
-            self.lines.update(|lines| {
-                if let Some(l) = lines.iter_mut().find(|l| l.client_id == client_id) {
-                    l.delivery = delivery;
-                }
-            });
-        };
+        let (mode, channel) = self
+            .services
+            .with_value(|s| (s.config.send, s.channel(&channel_name).cloned()));
         if mode == SendMode::ClientEvent {
             let message = rusher_client::object! {
                 "id": 0u64, "channel": channel_name, "user": rusher_client::object! {
@@ -612,28 +627,77 @@ impl Chat {
                 "text": &line.text, "client_id": &line.client_id, "time": line.time.max(0) as u64,
             };
             let sent = channel.is_some_and(|c| c.trigger(MESSAGE_EVENT, message).is_ok());
-            mark(if sent {
+            let delivery = if sent {
                 Delivery::Sent
             } else {
                 Delivery::Failed
-            });
+            };
+            self.mark(&client_id, delivery);
+            return;
+        }
+        let queued = self.services.try_update_value(|s| {
+            if s.outbox.iter().any(|q| q.client_id == client_id) {
+                return true;
+            }
+            if s.outbox.len() >= MAX_QUEUED {
+                return false;
+            }
+            s.outbox.push(Queued::of(&line));
+            outbox::save(&s.outbox);
+            true
+        });
+        if queued == Some(true) {
+            self.flush();
+        } else {
+            self.mark(&client_id, Delivery::Failed);
+        }
+    }
+
+    /// Sends the outbox to the backend, in order. A request that gets no answer (offline) stops
+    /// the flush until the next reconnect; a refusal marks that message failed and goes on.
+    fn flush(self) {
+        let start = self.services.try_update_value(|s| {
+            let start = !s.flushing && !s.outbox.is_empty();
+            s.flushing |= start;
+            start
+        });
+        if start != Some(true) {
             return;
         }
         spawn_local(async move {
-            match backend
-                .send(
-                    &channel_name,
-                    &line.text,
-                    &line.client_id,
-                    socket_id.as_deref(),
-                )
-                .await
-            {
-                Ok(stored) => self.lines.update(|lines| {
-                    merge(lines, stored);
-                }),
-                Err(_) => mark(Delivery::Failed),
+            loop {
+                let next = self.services.with_value(|s| {
+                    Some((
+                        s.outbox.first()?.clone(),
+                        s.backend.clone(),
+                        s.pusher.clone(),
+                    ))
+                });
+                let Some((queued, backend, pusher)) = next else {
+                    break;
+                };
+                let socket_id = pusher.as_ref().and_then(Pusher::socket_id);
+                let sent = backend
+                    .send(
+                        &queued.channel,
+                        &queued.text,
+                        &queued.client_id,
+                        socket_id.as_deref(),
+                    )
+                    .await;
+                match sent {
+                    Err(e) if e.status == 0 => break,
+                    Ok(stored) => self.lines.update(|lines| {
+                        merge(lines, stored);
+                    }),
+                    Err(_) => self.mark(&queued.client_id, Delivery::Failed),
+                }
+                self.services.update_value(|s| {
+                    s.outbox.retain(|q| q.client_id != queued.client_id);
+                    outbox::save(&s.outbox);
+                });
             }
+            self.services.update_value(|s| s.flushing = false);
         });
     }
 

@@ -17,6 +17,7 @@ mod embed;
 mod i18n;
 mod model;
 mod mount;
+mod outbox;
 mod view;
 
 pub use backend::{Backend, BackendError};
