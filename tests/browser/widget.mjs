@@ -218,7 +218,8 @@ test('the drop-in embed: mountChat in a plain page, its handle and its events', 
   await page.evaluate(() => window.rusherChat.close());
   const title = await page.title();
   await say(ada, 'to the embed');
-  await page.waitForFunction((before) => document.title !== before && document.title.startsWith('('), title, { timeout: 6000 });
+  await page.waitForFunction((before) => document.title !== before && document.title.startsWith('(1)'), title, { timeout: 6000 });
+  await shows(page.locator('#unread'), '1 unread', 'on("unread")');
   await page.evaluate(() => window.rusherChat.toggle());
   await shows(log(page), 'to the embed', 'the message in the embed');
   await shot(page, 'embed');
@@ -286,6 +287,39 @@ test('messages written offline wait in the outbox, survive a reload, and go out 
   await sleep(500);
   const texts = (await log(bob).locator('li .text').allTextContents()).filter((t) => t.endsWith(String(stamp)));
   equal(texts, [`first ${stamp}`, `second ${stamp}`, `third ${stamp}`], 'once each, in order');
+});
+
+test('a hidden tab gets the unread count in its title and, when asked for, desktop notifications', async () => {
+  const bob = await visitor();
+  await join(bob, 'Bob');
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  contexts.push(context);
+  // Record notifications instead of showing them, and let the test hide the tab.
+  await context.addInitScript(() => {
+    window.shown = [];
+    window.Notification = class {
+      constructor(title, options) { window.shown.push({ title, body: options.body }); }
+      static get permission() { return window.permission || 'default'; }
+      static requestPermission() { window.permission = 'granted'; return Promise.resolve('granted'); }
+    };
+    Object.defineProperty(document, 'hidden', { get: () => Boolean(window.hideTab) });
+  });
+  const ada = await context.newPage();
+  await ada.goto(`${base}/`);
+  await join(ada, 'Ada');
+  const bell = ada.getByRole('button', { name: 'Notify me of new messages' });
+  equal(await ada.evaluate(() => window.permission || 'default'), 'default', 'no permission asked before the click');
+  await bell.click();
+  await ada.waitForFunction(() => window.permission === 'granted');
+  await ada.locator('button.bell[aria-pressed="true"]').waitFor({ timeout: 3000 });
+  const title = await ada.title();
+  await ada.evaluate(() => { window.hideTab = true; document.dispatchEvent(new Event('visibilitychange')); });
+  await say(bob, 'are you there?');
+  await ada.waitForFunction(() => window.shown.length === 1, null, { timeout: 6000 });
+  equal(await ada.evaluate(() => window.shown), [{ title: 'Bob', body: 'are you there?' }], 'notification');
+  equal(await ada.title(), `(1) ${title}`, 'title while hidden');
+  await ada.evaluate(() => { window.hideTab = false; document.dispatchEvent(new Event('visibilitychange')); });
+  await ada.waitForFunction((t) => document.title === t, title, { timeout: 3000 });
 });
 
 test('keyboard only: Tab to the launcher, open, join and send', async () => {

@@ -13,6 +13,7 @@ use crate::i18n::{Strings, strings};
 use crate::model::{
     Delivery, Invitation, Line, MAX_TEXT_CHARS, Room, Status, StoredMessage, User, merge,
 };
+use crate::notify;
 use crate::outbox::{self, MAX_QUEUED, Queued};
 
 /// How long "… is typing" shows after the last typing event, in milliseconds.
@@ -90,6 +91,8 @@ pub struct Chat {
     pub invitations: RwSignal<Vec<Invitation>>,
     /// A short notice ("Invitation sent to Ana").
     pub notice: RwSignal<Option<String>>,
+    /// Whether desktop notifications are on (the reader asked for them).
+    pub notify: RwSignal<bool>,
     services: StoredValue<Services, LocalStorage>,
 }
 
@@ -151,6 +154,7 @@ impl Chat {
             rooms: RwSignal::new(vec![lobby]),
             invitations: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
+            notify: RwSignal::new(false),
             services: StoredValue::new_local(Services {
                 backend: Backend::new(&config.backend()),
                 config,
@@ -423,6 +427,22 @@ impl Chat {
         self.unread.update(|n| *n = n.saturating_sub(cleared));
     }
 
+    /// Turns desktop notifications on (asking for permission) or off.
+    pub fn toggle_notifications(self) {
+        if self.notify.get_untracked() {
+            self.notify.set(false);
+            return;
+        }
+        spawn_local(async move { self.notify.set(notify::ask().await) });
+    }
+
+    /// The tab became visible or hidden: a visible open panel has seen its room.
+    pub fn visibility_changed(self) {
+        if !notify::page_hidden() && self.open.get_untracked() {
+            self.seen(&self.room.get_untracked());
+        }
+    }
+
     /// Shows a room.
     pub fn select_room(self, room: String) {
         self.seen(&room);
@@ -439,13 +459,22 @@ impl Chat {
                     .me
                     .with_untracked(|me| me.as_ref().is_none_or(|me| me.id != message.user.id));
                 let new = self.lines.try_update(|lines| merge(lines, message)) == Some(true);
-                let hidden = web_sys::window()
-                    .and_then(|w| w.document())
-                    .is_some_and(|d| d.hidden());
+                let hidden = notify::page_hidden();
                 let watching =
                     self.open.get_untracked() && !hidden && self.room.with_untracked(|r| r == room);
                 if new && from_others && !watching {
                     self.bump(room);
+                    if hidden && self.notify.get_untracked() {
+                        let (name, text) = self.lines.with_untracked(|lines| {
+                            lines
+                                .iter()
+                                .rev()
+                                .find(|l| l.channel == room)
+                                .map(|l| (l.user.name.clone(), l.text.clone()))
+                                .unwrap_or_default()
+                        });
+                        notify::show(&name, &text, room);
+                    }
                 }
             }
             TYPING_EVENT => {

@@ -61,6 +61,8 @@ pub struct Strings {
     pub lobby: &'static str,
     /// The room tabs' label.
     pub rooms: &'static str,
+    /// The button that turns desktop notifications on.
+    pub notify: &'static str,
 }
 
 /// English.
@@ -94,6 +96,7 @@ pub const EN: Strings = Strings {
     invitation_sent: "Invitation sent to",
     lobby: "Lobby",
     rooms: "Rooms",
+    notify: "Notify me of new messages",
 };
 
 /// German.
@@ -127,6 +130,7 @@ pub const DE: Strings = Strings {
     invitation_sent: "Einladung gesendet an",
     lobby: "Lobby",
     rooms: "Räume",
+    notify: "Bei neuen Nachrichten benachrichtigen",
 };
 
 /// The strings for a language tag such as `de-AT`; English for anything else.

@@ -17,6 +17,7 @@ mod embed;
 mod i18n;
 mod model;
 mod mount;
+mod notify;
 mod outbox;
 mod view;
 

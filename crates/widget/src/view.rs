@@ -33,6 +33,7 @@ pub fn ChatRoot(
 ) -> impl IntoView {
     let theme = resolved_theme(theme);
     chat.start();
+    unread_in_title(chat);
     on_cleanup(move || chat.stop());
     view! {
         <div class="rusher-chat" data-theme=move || theme.get()>
@@ -67,6 +68,28 @@ fn resolved_theme(theme: Theme) -> RwSignal<&'static str> {
         StoredValue::new_local(listener);
     }
     resolved
+}
+
+/// Shows the unread count in the document title ("(2) Page"), and follows the tab's visibility.
+fn unread_in_title(chat: Chat) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let base = document.title();
+    let titled = document.clone();
+    Effect::new(move |_| {
+        let unread = chat.unread.get();
+        titled.set_title(&if unread > 0 {
+            ["(", &unread.to_string(), ") ", &base].concat()
+        } else {
+            base.clone()
+        });
+    });
+    let listener = gloo_events::EventListener::new(&document, "visibilitychange", move |_| {
+        chat.visibility_changed()
+    });
+    // Kept by the component's owner, and dropped (unlistened) with it.
+    StoredValue::new_local(listener);
 }
 
 /// The round button that opens and closes the panel, with the unread badge and online count.
@@ -114,6 +137,20 @@ fn Panel(chat: Chat) -> impl IntoView {
             <header>
                 <h2>{s.title}</h2>
                 <span class=status_class role="status">{status}</span>
+                <Show when=move || chat.me.with(Option::is_some)>
+                    <button
+                        class="bell"
+                        type="button"
+                        aria-label=s.notify
+                        title=s.notify
+                        aria-pressed=move || chat.notify.get().to_string()
+                        on:click=move |_| chat.toggle_notifications()
+                    >
+                        <svg viewBox="0 0 24 24" aria-hidden="true" width="18" height="18">
+                            <path fill="currentColor" d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1A6 6 0 0 0 6 11v5l-2 2v1h16v-1z"/>
+                        </svg>
+                    </button>
+                </Show>
                 <button
                     class="close"
                     type="button"
