@@ -322,6 +322,59 @@ test('a hidden tab gets the unread count in its title and, when asked for, deskt
   await ada.waitForFunction((t) => document.title === t, title, { timeout: 3000 });
 });
 
+test('send: "client-event" chats over client events, in German, with the remaining length near the limit', async () => {
+  const pages = [];
+  for (const name of ['Dora', 'Emil']) {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/www/chat.html?send=client-event&language=de&channel=presence-events`);
+    await page.getByRole('button', { name: 'Chat öffnen' }).click();
+    await page.getByLabel('Dein Name').fill(name);
+    await page.getByRole('button', { name: 'Beitreten' }).click();
+    await page.getByRole('status').filter({ hasText: 'Online' }).waitFor({ timeout: 8000 });
+    pages.push(page);
+  }
+  const [dora, emil] = pages;
+  await shows(dora.getByRole('heading', { name: /Wer ist online/ }), 'Wer ist online (2)', 'German heading');
+  const box = dora.getByRole('textbox', { name: 'Nachricht', exact: true });
+  await box.fill('Hallo über Client-Events');
+  await box.press('Enter');
+  await shows(emil.getByRole('log', { name: 'Nachrichten' }), 'Hallo über Client-Events', 'client event message');
+  const history = await dora.evaluate(async () => (await (await fetch('/chat/history?channel=presence-events')).json()).messages.length);
+  equal(history, 0, 'client events are not stored');
+  await box.fill('x'.repeat(1950));
+  await shows(dora.locator('.remaining'), '50 Zeichen übrig', 'remaining length');
+  await shot(dora, 'german');
+});
+
+test('the last 50 messages load on join; older ones when the reader scrolls to the top', async () => {
+  const writer = await visitor();
+  await join(writer, 'Wren');
+  const channel = `presence-long-${Date.now()}`;
+  await writer.evaluate(async (room) => {
+    for (let i = 1; i <= 60; i += 1) {
+      const body = JSON.stringify({ channel: room, text: `line ${i}`, client_id: `long-${i}` });
+      await fetch('/chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    }
+  }, channel);
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  contexts.push(context);
+  const reader = await context.newPage();
+  await reader.goto(`${base}/www/chat.html?channel=${channel}`);
+  await reader.waitForFunction(() => window.rusherChat !== undefined);
+  await reader.evaluate(() => window.rusherChat.open());
+  await reader.getByLabel('Your name').fill('Reed');
+  await reader.getByRole('button', { name: 'Join' }).click();
+  await shows(log(reader), 'line 60', 'the latest');
+  const items = log(reader).locator('li');
+  await reader.waitForFunction(() => document.getElementById('rusher-chat').shadowRoot.querySelectorAll('.log li').length === 50);
+  equal(await items.first().locator('.text').textContent(), 'line 11', 'the oldest of the first page');
+  await log(reader).evaluate((el) => { el.scrollTop = 0; });
+  await reader.waitForFunction(() => document.getElementById('rusher-chat').shadowRoot.querySelectorAll('.log li').length === 60, null, { timeout: 6000 });
+  equal(await items.first().locator('.text').textContent(), 'line 1', 'after scrolling up');
+});
+
 test('keyboard only: Tab to the launcher, open, join and send', async () => {
   const page = await visitor();
   const launcher = page.getByRole('button', { name: 'Open chat' });
