@@ -375,6 +375,90 @@ test('the last 50 messages load on join; older ones when the reader scrolls to t
   equal(await items.first().locator('.text').textContent(), 'line 1', 'after scrolling up');
 });
 
+test('a declined invitation tells the inviter; private rooms count their unread messages', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const bob = await visitor();
+  await join(bob, 'Bob');
+  await shows(heading(ada), "Who's online (2)", 'together');
+  await sleep(300);
+  const invite = ada.getByRole('button', { name: 'Invite to private chat: Bob' });
+  await invite.click();
+  await bob.getByRole('alert').filter({ hasText: 'invites you' }).getByRole('button', { name: 'Decline' }).click();
+  await shows(ada.locator('p.notice'), 'Bob declined your invitation', 'the inviter sees the answer');
+  await invite.click();
+  await bob.getByRole('alert').filter({ hasText: 'invites you' }).getByRole('button', { name: 'Accept' }).click();
+  await ada.getByRole('tab', { name: 'Bob', selected: true }).waitFor({ timeout: 6000 });
+  await bob.getByRole('tab', { name: 'Lobby' }).click();
+  await say(ada, 'psst');
+  await bob.getByRole('tab', { name: 'Ada (1)' }).waitFor({ timeout: 6000 });
+  await bob.getByRole('tab', { name: 'Ada (1)' }).click();
+  await bob.getByRole('tab', { name: 'Ada', exact: true, selected: true }).waitFor({ timeout: 3000 });
+  await shows(log(bob), 'psst', 'the private message');
+});
+
+test('a user the host page already knows gets no join form', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${base}/www/chat.html`);
+  await page.waitForFunction(() => window.rusherChat !== undefined);
+  // The host page signed the visitor in itself (here through the same backend).
+  const user = await page.evaluate(async () => (await fetch('/chat/session', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Known' }),
+  })).json());
+  await page.evaluate(async (known) => {
+    window.rusherChat.destroy();
+    const { mountChat } = await import('/www/chat/rusher-chat.js');
+    window.rusherChat = mountChat({ user: known, open: true });
+  }, user);
+  await online(page);
+  equal(await page.getByLabel('Your name').count(), 0, 'no join form');
+  await shows(page.getByRole('region', { name: "Who's online" }), 'Known (you)', 'the known user');
+});
+
+test('text meets WCAG AA contrast in both themes', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const ada = await visitor({ colorScheme });
+    await join(ada, 'Ada');
+    const bob = await visitor({ colorScheme });
+    await join(bob, 'Bob');
+    await say(bob, 'contrast check https://example.com');
+    await say(ada, 'mine too');
+    await shows(log(ada), 'contrast check', 'message');
+    await shows(log(ada).locator('li.mine:not(.pending)'), 'mine too', 'own message');
+    const failures = await ada.evaluate(() => {
+      const root = document.getElementById('rusher-chat').shadowRoot;
+      const rgb = (text) => (text.match(/[\d.]+/g) || []).map(Number);
+      const luminance = ([r, g, b]) => {
+        const [R, G, B] = [r, g, b].map((v) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+      };
+      const background = (el) => {
+        for (let node = el; node; node = node.parentElement || (node.getRootNode() && node.getRootNode().host)) {
+          const color = rgb(getComputedStyle(node).backgroundColor);
+          if (color.length >= 3 && (color.length === 3 || color[3] > 0.5)) return color;
+          if (node === root.host) break;
+        }
+        return [255, 255, 255];
+      };
+      const selectors = ['.panel h2', '.status', '.message .sender', '.message .text', '.message time',
+        '.message.mine .text', '.text a', '.online-list h3', '.online-list .name', '.composer button', '.launcher'];
+      const out = [];
+      for (const selector of selectors) {
+        const el = root.querySelector(selector);
+        if (!el) { out.push(`${selector}: missing`); continue; }
+        const fg = luminance(rgb(getComputedStyle(el).color));
+        const bg = luminance(background(el));
+        const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        if (ratio < 4.5) out.push(`${selector}: ${ratio.toFixed(2)}`);
+      }
+      return out;
+    });
+    equal(failures, [], `contrast below 4.5:1 in the ${colorScheme} theme`);
+  }
+});
+
 test('keyboard only: Tab to the launcher, open, join and send', async () => {
   const page = await visitor();
   const launcher = page.getByRole('button', { name: 'Open chat' });
