@@ -3,7 +3,12 @@
 // playwright-core, small assertions, and a runner that prints
 // `test result: ok. N passed; M failed` like the Rust test runners.
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const PusherServer = require('pusher');
@@ -44,6 +49,22 @@ export function equal(actual, expected, what) {
   const a = JSON.stringify(actual);
   const e = JSON.stringify(expected);
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+/** Installs the packed tarball named `prefix*.tgz` (from `cargo xtask package`) into a scratch
+ * ES-module folder, runs `body(folder)`, then removes the folder. */
+export async function withInstalledTarball(prefix, body) {
+  const packages = fileURLToPath(new URL('../../target/package/', import.meta.url));
+  const tarball = readdirSync(packages).find((f) => f.startsWith(prefix) && f.endsWith('.tgz'));
+  assert(tarball, `no ${prefix}*.tgz in ${packages}`);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    writeFileSync(join(dir, 'package.json'), '{"private": true, "type": "module"}');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(packages, tarball)], { cwd: dir });
+    return await body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

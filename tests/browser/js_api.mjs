@@ -4,11 +4,10 @@
 // `cargo xtask test`, which builds the package, starts the server and passes its address,
 // credentials and Chromium in the environment. Prints `test result: ok. N passed; M failed`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, base, equal, key, launch, run, sdk, test } from './harness.mjs';
+import { assert, base, equal, key, launch, run, sdk, test, withInstalledTarball } from './harness.mjs';
 
 const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
 // The test page is fulfilled by Playwright, so Chromium counts it as public and would refuse its
@@ -299,13 +298,7 @@ test('the embed example in www/ connects and shows an event as text', async () =
 });
 
 test('the packed tarball installs into a scratch folder and imports', async () => {
-  const packages = fileURLToPath(new URL('../../target/package/', import.meta.url));
-  const tarball = readdirSync(packages).find((f) => f.startsWith('rusher-client-') && f.endsWith('.tgz'));
-  assert(tarball, `no tarball in ${packages}`);
-  const dir = mkdtempSync(join(tmpdir(), 'rusher-package-'));
-  try {
-    writeFileSync(join(dir, 'package.json'), '{"private": true, "type": "module"}');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(packages, tarball)], { cwd: dir });
+  await withInstalledTarball('rusher-client-', async (dir) => {
     writeFileSync(join(dir, 'check.mjs'), `
       import { readFileSync } from 'node:fs';
       import { fileURLToPath } from 'node:url';
@@ -321,9 +314,7 @@ test('the packed tarball installs into a scratch folder and imports', async () =
     equal(output.channel, 'function', 'Channel export');
     assert(output.error.includes('wsPort'), `option error in Node: ${output.error}`);
     equal(output.types, 'index.d.ts', 'types');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 await run(async () => {

@@ -1,9 +1,10 @@
 // The chat widget on the demo page (Trunk's dist/, served by rusher-server), driven like people
 // use it: by role and label, in separate browser contexts for separate visitors. Screenshots go to
 // tests/artifacts/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, base, equal, launch, run, sleep, test } from './harness.mjs';
+import { assert, base, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
 
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
@@ -457,6 +458,55 @@ test('text meets WCAG AA contrast in both themes', async () => {
     });
     equal(failures, [], `contrast below 4.5:1 in the ${colorScheme} theme`);
   }
+});
+
+test('Shift+Enter is a new line; a refused message offers Retry; scrolling up shows "New messages"', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const bob = await visitor();
+  await join(bob, 'Bob');
+  await messageBox(ada).fill('two');
+  await messageBox(ada).press('Shift+Enter');
+  await messageBox(ada).pressSequentially('lines');
+  equal(await messageBox(ada).inputValue(), 'two\nlines', 'Shift+Enter');
+  await messageBox(ada).press('Enter');
+  await shows(log(bob), 'two\nlines', 'a two-line message');
+  // The backend refuses (500): the message is marked and can be sent again.
+  await ada.context().route('**/chat/messages', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"try later"}' }));
+  await say(ada, 'refused once');
+  const retry = log(ada).getByRole('button', { name: 'Retry' });
+  await retry.waitFor({ timeout: 6000 });
+  await ada.context().unroute('**/chat/messages');
+  await retry.click();
+  await shows(log(bob), 'refused once', 'sent on retry');
+  equal(await log(ada).getByRole('button', { name: 'Retry' }).count(), 0, 'no Retry once sent');
+  // Bob reads older messages; a new one does not pull him down but offers a button.
+  for (let i = 0; i < 12; i += 1) await say(ada, `filler ${i}`);
+  await shows(log(bob), 'filler 11', 'fillers');
+  await log(bob).evaluate((el) => { el.scrollTop = 0; });
+  await sleep(300);
+  await say(ada, 'below the fold');
+  const jump = bob.getByRole('button', { name: 'New messages', exact: true });
+  await jump.waitFor({ timeout: 6000 });
+  await jump.click();
+  await bob.waitForFunction(() => {
+    const el = document.getElementById('rusher-chat').shadowRoot.querySelector('.log');
+    return el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
+  }, null, { timeout: 3000 });
+  equal(await jump.count(), 0, 'the button goes away at the bottom');
+});
+
+test('the rusher-chat tarball installs into a scratch folder with its files and types', async () => {
+  await withInstalledTarball('rusher-chat-', async (dir) => {
+    const installed = joinPath(dir, 'node_modules', 'rusher-chat');
+    const manifest = JSON.parse(readFileSync(joinPath(installed, 'package.json'), 'utf8'));
+    equal([manifest.name, manifest.types, manifest.exports['.'].default], ['rusher-chat', 'rusher-chat.d.ts', './rusher-chat.js'], 'manifest');
+    for (const file of ['rusher-chat.js', 'rusher-chat.d.ts', 'rusher-chat-wasm.js', 'rusher-chat-wasm_bg.wasm', 'README.md']) {
+      assert(readdirSync(installed).includes(file), `${file} is in the package`);
+    }
+    const types = readFileSync(joinPath(installed, 'rusher-chat-wasm.d.ts'), 'utf8');
+    assert(types.includes('export function mountChat') && types.includes('interface ChatOptions'), 'types for mountChat');
+  });
 });
 
 test('keyboard only: Tab to the launcher, open, join and send', async () => {
