@@ -509,6 +509,13 @@ test('the rusher-chat tarball installs into a scratch folder with its files and 
   });
 });
 
+test("a host page's custom properties theme the widget", async () => {
+  const page = await visitor();
+  await page.addStyleTag({ content: '#rusher-chat { --rusher-accent: rgb(0, 100, 0); }' });
+  const background = await page.locator('button.launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
+  equal(background, 'rgb(0, 100, 0)', 'the accent color');
+});
+
 test('keyboard only: Tab to the launcher, open, join and send', async () => {
   const page = await visitor();
   const launcher = page.getByRole('button', { name: 'Open chat' });
@@ -516,6 +523,8 @@ test('keyboard only: Tab to the launcher, open, join and send', async () => {
     await page.keyboard.press('Tab');
   }
   assert(await launcher.evaluate((el) => el.matches(':focus')), 'the launcher takes focus');
+  const outline = await launcher.evaluate((el) => getComputedStyle(el).outlineStyle);
+  equal(outline, 'solid', 'the focus is visible');
   await page.keyboard.press('Enter');
   await page.getByLabel('Your name').focus();
   await page.keyboard.type('Kim');
