@@ -516,6 +516,32 @@ test("a host page's custom properties theme the widget", async () => {
   equal(background, 'rgb(0, 100, 0)', 'the accent color');
 });
 
+test('a visitor a full room refuses reads and writes it anyway, counted by subscription count', async () => {
+  // cargo xtask test starts this suite's server with --member-limit 5.
+  const room = `presence-crowd-${Date.now()}`;
+  const pages = [];
+  for (let i = 1; i <= 6; i += 1) {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/www/chat.html?channel=${room}`);
+    await page.waitForFunction(() => window.rusherChat !== undefined);
+    await page.evaluate(() => window.rusherChat.open());
+    await page.getByLabel('Your name').fill(`Guest ${i}`);
+    await page.getByRole('button', { name: 'Join' }).click();
+    await online(page);
+    pages.push(page);
+  }
+  const [first, , , , , last] = pages;
+  await shows(first.getByRole('heading', { name: /Who's online/ }), "Who's online (5)", 'the listed members');
+  await shows(last.locator('p.full'), 'too big to list', 'the sixth is told');
+  await shows(last.getByRole('heading', { name: /Who's online/ }), "Who's online (1)", 'its count from the subscription count');
+  await say(first, 'to everyone');
+  await shows(log(last), 'to everyone', 'read through the twin');
+  await say(last, 'from the overflow');
+  await shows(log(first), 'from the overflow', 'written to the room');
+});
+
 test('keyboard only: Tab to the launcher, open, join and send', async () => {
   const page = await visitor();
   const launcher = page.getByRole('button', { name: 'Open chat' });

@@ -28,6 +28,14 @@ pub const MESSAGE_EVENT: &str = "message";
 /// The prefix of two-person rooms: `presence-dm-{user_id}-{user_id}`.
 pub const DM_PREFIX: &str = "presence-dm-";
 
+/// The private twin of a presence room (`presence-lobby` -> `private-lobby`), which gets its
+/// messages too: visitors who cannot join a full presence channel read the room there, and count
+/// it by its subscription count. Two-person rooms have none.
+pub fn overflow_twin(channel: &str) -> Option<String> {
+    let rest = channel.strip_prefix("presence-")?;
+    (!channel.starts_with(DM_PREFIX)).then(|| ["private-", rest].concat())
+}
+
 /// Whether a user may use a channel: a `presence-dm-` room only if it names the user.
 pub fn may_access(user: &User, channel: &str) -> bool {
     match channel.strip_prefix(DM_PREFIX) {
@@ -166,12 +174,11 @@ pub async fn post_message(
     };
     if new {
         let data = serde_json::to_string(&message).unwrap_or_default();
-        state.hub().publish(
-            std::slice::from_ref(&message.channel),
-            MESSAGE_EVENT,
-            &data,
-            body.socket_id.as_deref(),
-        );
+        let mut channels = vec![message.channel.clone()];
+        channels.extend(overflow_twin(&message.channel));
+        state
+            .hub()
+            .publish(&channels, MESSAGE_EVENT, &data, body.socket_id.as_deref());
     }
     Json(message).into_response()
 }

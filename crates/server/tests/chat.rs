@@ -246,6 +246,9 @@ async fn messages_are_stored_broadcast_once_and_retries_are_harmless() {
         .subscribe_as("presence-lobby", Some(("b", json!({}))))
         .await;
     ana_socket.next().await; // member_added b
+    // A visitor the full presence room refused reads it on its private twin.
+    let mut overflow_socket = Client::connect(&server).await;
+    overflow_socket.subscribe_as("private-lobby", None).await;
     let body = json!({
         "channel": "presence-lobby",
         "text": "  hello <b>there</b>  ",
@@ -263,6 +266,20 @@ async fn messages_are_stored_broadcast_once_and_retries_are_harmless() {
         panic!()
     };
     assert_eq!(event, "message");
+    assert_eq!(serde_json::Value::from(data), stored);
+    let ServerMessage::Event {
+        event,
+        channel,
+        data,
+        ..
+    } = overflow_socket.next().await
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (event.as_str(), channel.as_deref()),
+        ("message", Some("private-lobby"))
+    );
     assert_eq!(serde_json::Value::from(data), stored);
     ana_socket.silent_for(200).await;
     // A retry with the same client_id returns the same message and sends nothing.

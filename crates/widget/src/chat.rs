@@ -93,7 +93,17 @@ pub struct Chat {
     pub notice: RwSignal<Option<String>>,
     /// Whether desktop notifications are on (the reader asked for them).
     pub notify: RwSignal<bool>,
+    /// The lobby's presence channel was full: no member list, the count comes from the
+    /// subscription count of its private twin.
+    pub full: RwSignal<bool>,
     services: StoredValue<Services, LocalStorage>,
+}
+
+/// The private twin of a presence room (`presence-lobby` -> `private-lobby`), where the backend
+/// also sends its messages (for visitors the full presence channel refused).
+fn overflow_twin(channel: &str) -> Option<String> {
+    let rest = channel.strip_prefix("presence-")?;
+    (!rest.starts_with("dm-")).then(|| ["private-", rest].concat())
 }
 
 /// Milliseconds on the page's monotonic clock.
@@ -155,6 +165,7 @@ impl Chat {
             invitations: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
             notify: RwSignal::new(false),
+            full: RwSignal::new(false),
             services: StoredValue::new_local(Services {
                 backend: Backend::new(&config.backend()),
                 config,
@@ -356,6 +367,20 @@ impl Chat {
             } if self.is_room(channel) => {
                 self.on_message(channel, event, data, user_id.as_deref());
             }
+            // The lobby's private twin carries its messages for a visitor it had no room for.
+            Event::Message {
+                channel: Some(channel),
+                event,
+                data,
+                user_id,
+            } if Some(channel) == overflow_twin(&lobby).as_ref() => {
+                self.on_message(&lobby, event, data, user_id.as_deref());
+            }
+            Event::SubscriptionError { channel, error }
+                if *channel == lobby && error.kind == "LimitReached" =>
+            {
+                self.overflow(&lobby);
+            }
             Event::SubscriptionSucceeded { channel }
             | Event::MemberAdded { channel, .. }
             | Event::MemberRemoved { channel, .. }
@@ -363,9 +388,11 @@ impl Chat {
             {
                 self.refresh_members();
             }
-            Event::SubscriptionCount { channel, count } if *channel == lobby => {
-                let count = usize::try_from(*count).unwrap_or(usize::MAX);
-                self.online.update(|n| *n = (*n).max(count));
+            Event::SubscriptionCount { channel, count }
+                if Some(channel) == overflow_twin(&lobby).as_ref() =>
+            {
+                self.online
+                    .set(usize::try_from(*count).unwrap_or(usize::MAX));
             }
             _ => {}
         }
@@ -568,6 +595,20 @@ impl Chat {
             spawn_local(async move { self.load_history(&room, None).await });
         }
         self.select_room(channel);
+    }
+
+    /// The lobby's presence channel is full: read it on its private twin, and count it by the
+    /// twin's subscription count (no member list).
+    fn overflow(self, lobby: &str) {
+        let Some(twin) = overflow_twin(lobby) else {
+            return;
+        };
+        self.full.set(true);
+        let pusher = self.services.with_value(|s| s.pusher.clone());
+        // Outside the stored value: subscribing may report events to the widget at once.
+        if let Some(channel) = pusher.and_then(|p| p.subscribe(&twin).ok()) {
+            self.services.update_value(|s| s.channels.push(channel));
+        }
     }
 
     /// Reads the lobby's members from the client.

@@ -63,6 +63,8 @@ pub struct Strings {
     pub rooms: &'static str,
     /// The button that turns desktop notifications on.
     pub notify: &'static str,
+    /// Shown instead of the member list when the room is too big to list.
+    pub room_full: &'static str,
 }
 
 /// English.
@@ -97,6 +99,7 @@ pub const EN: Strings = Strings {
     lobby: "Lobby",
     rooms: "Rooms",
     notify: "Notify me of new messages",
+    room_full: "The room is too big to list everyone.",
 };
 
 /// German.
@@ -131,6 +134,7 @@ pub const DE: Strings = Strings {
     lobby: "Lobby",
     rooms: "Räume",
     notify: "Bei neuen Nachrichten benachrichtigen",
+    room_full: "Der Raum ist zu groß, um alle aufzulisten.",
 };
 
 /// The strings for a language tag such as `de-AT`; English for anything else.

@@ -487,6 +487,9 @@ fn OnlineList(chat: Chat) -> impl IntoView {
     view! {
         <aside class="online-list" role="region" aria-label=s.whos_online>
             <h3>{s.whos_online} " (" {move || chat.online.get()} ")"</h3>
+            <Show when=move || chat.full.get()>
+                <p class="full">{s.room_full}</p>
+            </Show>
             <ul>
                 <For
                     each=move || chat.members.get()

@@ -66,6 +66,11 @@ enum Kind {
 impl LocalServer {
     /// Builds and starts the server with fault injection on; waits until it accepts connections.
     pub fn start(name: &str) -> Result<Self, Error> {
+        Self::start_with(name, &[])
+    }
+
+    /// [`start`](Self::start) with more server flags.
+    pub fn start_with(name: &str, flags: &[&str]) -> Result<Self, Error> {
         run_visible(cmd("cargo").args(["build", "--quiet", "--package", "rusher-server"]))?;
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let data_dir = work_dir().join(format!("{name}-data"));
@@ -83,7 +88,8 @@ impl LocalServer {
             .arg("--data-dir")
             .arg(&data_dir)
             .args(["--app-id", APP_ID, "--app-key", KEY, "--app-secret", SECRET])
-            .args(["--master-key", MASTER_KEY]);
+            .args(["--master-key", MASTER_KEY])
+            .args(flags);
         Self::launch(
             command,
             &format!("{name}-server"),

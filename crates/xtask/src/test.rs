@@ -148,7 +148,8 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         },
         check("demo build (trunk --release)", demo),
         Suite {
-            server: Some(|| LocalServer::start("widget")),
+            // A small member limit, so that a test can fill a presence room.
+            server: Some(|| LocalServer::start_with("widget", &["--member-limit", "5"])),
             ..tests("chat widget in Chromium", widget)
         },
     ]
