@@ -516,7 +516,7 @@ test("a host page's custom properties theme the widget", async () => {
   equal(background, 'rgb(0, 100, 0)', 'the accent color');
 });
 
-test('a visitor a full room refuses reads and writes it anyway, counted by subscription count', async () => {
+test('a full room: the visitor it refuses reads and writes anyway; everyone counts it by subscription count', async () => {
   // cargo xtask test starts this suite's server with --member-limit 5.
   const room = `presence-crowd-${Date.now()}`;
   const pages = [];
@@ -533,9 +533,12 @@ test('a visitor a full room refuses reads and writes it anyway, counted by subsc
     pages.push(page);
   }
   const [first, , , , , last] = pages;
-  await shows(first.getByRole('heading', { name: /Who's online/ }), "Who's online (5)", 'the listed members');
+  // Once the room is full, everyone counts it by the twin's subscription count: all six.
+  for (const page of [first, last]) {
+    await shows(page.getByRole('heading', { name: /Who's online/ }), "Who's online (6)", 'the whole room');
+  }
+  equal(await first.getByRole('region', { name: "Who's online" }).getByRole('listitem').count(), 5, 'five listed');
   await shows(last.locator('p.full'), 'too big to list', 'the sixth is told');
-  await shows(last.getByRole('heading', { name: /Who's online/ }), "Who's online (1)", 'its count from the subscription count');
   await say(first, 'to everyone');
   await shows(log(last), 'to everyone', 'read through the twin');
   await say(last, 'from the overflow');

@@ -60,10 +60,12 @@ fn now_ms() -> i64 {
 }
 
 /// `GET /chat/config`: what a page needs to connect here: the app key (public, like in any
-/// Pusher page). The WebSocket endpoint is this server's own host and port.
+/// Pusher page) and the presence member limit (a full room is counted on its private twin). The
+/// WebSocket endpoint is this server's own host and port.
 pub async fn config(State(state): State<AppState>) -> Response {
-    let key = state.hub().app().key.clone();
-    Json(json!({ "key": key })).into_response()
+    let hub = state.hub();
+    let app = hub.app();
+    Json(json!({ "key": app.key, "memberLimit": app.member_limit })).into_response()
 }
 
 /// The body of `POST /chat/session`.

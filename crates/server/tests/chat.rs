@@ -51,7 +51,7 @@ async fn config_gives_pages_the_app_key_and_nothing_secret() {
     let response = Visitor::anonymous(&server).get("/chat/config").await;
     assert_eq!(response.status(), 200);
     let config: Value = response.json().await.unwrap();
-    assert_eq!(config, json!({ "key": KEY }));
+    assert_eq!(config, json!({ "key": KEY, "memberLimit": 100 }));
 }
 
 #[tokio::test]

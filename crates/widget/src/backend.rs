@@ -38,9 +38,15 @@ struct RoomAnswer {
     room: String,
 }
 
-#[derive(Deserialize)]
-struct Config {
-    key: String,
+/// What the backend publishes for its pages.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfig {
+    /// The app key.
+    pub key: String,
+    /// The most members of a presence room, when the server says.
+    #[serde(default)]
+    pub member_limit: Option<usize>,
 }
 
 impl Backend {
@@ -59,11 +65,9 @@ impl Backend {
         request.credentials(RequestCredentials::Include)
     }
 
-    /// The app key the server publishes for its pages.
-    pub async fn app_key(&self) -> Result<String, BackendError> {
-        let request = Request::get(&self.url("/chat/config"));
-        let config: Config = read(request.send().await).await?;
-        Ok(config.key)
+    /// The app key and member limit the server publishes for its pages.
+    pub async fn config(&self) -> Result<ServerConfig, BackendError> {
+        read(Request::get(&self.url("/chat/config")).send().await).await
     }
 
     /// Who is signed in, if anyone.

@@ -45,6 +45,10 @@ struct Services {
     outbox: Vec<Queued>,
     /// Whether a flush of the outbox is running.
     flushing: bool,
+    /// The server's presence member limit, when it says.
+    member_limit: Option<usize>,
+    /// Whether the lobby's private twin is subscribed (the room is full: it gives the count).
+    counting: bool,
 }
 
 impl Services {
@@ -174,6 +178,8 @@ impl Chat {
                 last_typing_sent: f64::NEG_INFINITY,
                 outbox: Vec::new(),
                 flushing: false,
+                member_limit: None,
+                counting: false,
             }),
         }
     }
@@ -241,15 +247,13 @@ impl Chat {
             .services
             .with_value(|s| (s.config.clone(), s.backend.clone()));
         spawn_local(async move {
-            let key = match config.key.clone() {
-                Some(key) => key,
-                None => match backend.app_key().await {
-                    Ok(key) => key,
-                    Err(_) => {
-                        self.status.set(Status::Offline);
-                        return;
-                    }
-                },
+            // Best effort when the host gave the key: another backend may have no /chat/config.
+            let server = backend.config().await.ok();
+            let limit = server.as_ref().and_then(|c| c.member_limit);
+            self.services.update_value(|s| s.member_limit = limit);
+            let Some(key) = config.key.clone().or(server.map(|c| c.key)) else {
+                self.status.set(Status::Offline);
+                return;
             };
             self.connect(&config, &key);
             self.load_history(&config.channel(), None).await;
@@ -389,7 +393,8 @@ impl Chat {
                 self.refresh_members();
             }
             Event::SubscriptionCount { channel, count }
-                if Some(channel) == overflow_twin(&lobby).as_ref() =>
+                if Some(channel) == overflow_twin(&lobby).as_ref()
+                    && self.services.with_value(|s| s.counting) =>
             {
                 self.online
                     .set(usize::try_from(*count).unwrap_or(usize::MAX));
@@ -600,14 +605,35 @@ impl Chat {
     /// The lobby's presence channel is full: read it on its private twin, and count it by the
     /// twin's subscription count (no member list).
     fn overflow(self, lobby: &str) {
+        self.full.set(true);
+        self.count_on_twin(lobby, true);
+    }
+
+    /// Subscribes to the lobby's private twin (or leaves it). While the room is full, every
+    /// visitor is on the twin, so its subscription count is the room's count.
+    fn count_on_twin(self, lobby: &str, on: bool) {
         let Some(twin) = overflow_twin(lobby) else {
             return;
         };
-        self.full.set(true);
-        let pusher = self.services.with_value(|s| s.pusher.clone());
-        // Outside the stored value: subscribing may report events to the widget at once.
-        if let Some(channel) = pusher.and_then(|p| p.subscribe(&twin).ok()) {
-            self.services.update_value(|s| s.channels.push(channel));
+        let (pusher, counting) = self.services.with_value(|s| (s.pusher.clone(), s.counting));
+        if counting == on {
+            return;
+        }
+        let Some(pusher) = pusher else { return };
+        // Outside the stored value: the client may report events to the widget at once.
+        if on {
+            if let Ok(channel) = pusher.subscribe(&twin) {
+                self.services.update_value(|s| {
+                    s.channels.push(channel);
+                    s.counting = true;
+                });
+            }
+        } else {
+            pusher.unsubscribe(&twin);
+            self.services.update_value(|s| {
+                s.channels.retain(|c| c.name() != twin);
+                s.counting = false;
+            });
         }
     }
 
@@ -632,10 +658,17 @@ impl Chat {
                     users
                 })
         });
-        if let Some(members) = members {
+        let Some(members) = members else { return };
+        let (limit, lobby) = self
+            .services
+            .with_value(|s| (s.member_limit, s.config.channel()));
+        // A full room is counted on its twin by everyone in it; below the limit, by its members.
+        let full = limit.is_some_and(|limit| members.len() >= limit);
+        self.count_on_twin(&lobby, full);
+        if !full {
             self.online.set(members.len());
-            self.members.set(members);
         }
+        self.members.set(members);
     }
 
     /// Sends a message: shown at once as pending, confirmed when the backend answers.

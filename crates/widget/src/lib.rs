@@ -21,7 +21,7 @@ mod notify;
 mod outbox;
 mod view;
 
-pub use backend::{Backend, BackendError};
+pub use backend::{Backend, BackendError, ServerConfig};
 pub use chat::Chat;
 pub use config::{ChatConfig, SendMode, Theme};
 #[cfg(feature = "embed")]
