@@ -226,6 +226,10 @@ test('the drop-in embed: mountChat in a plain page, its handle and its events', 
   await shot(page, 'embed');
   await page.evaluate(() => window.rusherChat.destroy());
   equal(await page.locator('#rusher-chat').count(), 0, 'destroy removes the widget');
+  // A handle used after destroy must not take the page's WebAssembly down.
+  await page.evaluate(() => { window.rusherChat.destroy(); window.rusherChat.open(); window.rusherChat.toggle(); });
+  const thrown = await page.evaluate(() => { try { window.rusherChat.on('nonsense', () => {}); return null; } catch (e) { return e.message; } });
+  assert(thrown && thrown.includes('on() takes'), `on() with an unknown event: ${thrown}`);
 });
 
 test('an invitation is sent and accepted; a private message reaches only the invitee', async () => {
