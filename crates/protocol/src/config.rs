@@ -27,6 +27,10 @@ pub struct Config {
     pub pong_timeout: Duration,
     /// How long a connect attempt may take before the state becomes `unavailable`.
     pub unavailable_timeout: Duration,
+    /// How long a subscription may wait for the server's answer before it fails with a
+    /// `SubscriptionTimeout` error (some servers answer a refused subscription with a channel-less
+    /// `pusher:error` only).
+    pub subscription_timeout: Duration,
     /// Reconnect delays.
     pub backoff: BackoffConfig,
     /// The client-event outbox and rate limit.
@@ -52,6 +56,7 @@ impl Config {
             activity_timeout: Duration::from_secs(120),
             pong_timeout: Duration::from_secs(30),
             unavailable_timeout: Duration::from_secs(10),
+            subscription_timeout: Duration::from_secs(30),
             backoff: BackoffConfig::default(),
             outbox: OutboxConfig::default(),
             batch_auth: false,

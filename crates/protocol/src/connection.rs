@@ -46,6 +46,8 @@ struct Timers {
     ping: Option<Instant>,
     /// Give up when nothing arrived after our ping.
     pong: Option<Instant>,
+    /// Fail the subscriptions still pending since this generation or earlier.
+    subscriptions: Option<(Instant, u64)>,
 }
 
 impl Timers {
@@ -56,6 +58,7 @@ impl Timers {
             self.handshake,
             self.ping,
             self.pong,
+            self.subscriptions.map(|(at, _)| at),
         ]
         .into_iter()
         .flatten()
@@ -172,11 +175,12 @@ impl Connection {
 
     /// Subscribes to a channel, now if connected, else once connected. Subscribing twice is
     /// harmless; subscribing again while an unsubscribe is pending cancels the unsubscribe.
-    pub fn subscribe(&mut self, name: &str, _now: Instant) -> Result<ChannelKind, Error> {
+    pub fn subscribe(&mut self, name: &str, now: Instant) -> Result<ChannelKind, Error> {
         let kind = validate_name(name)?;
         let connected = self.is_connected();
         self.subscriptions
             .subscribe(name, kind, connected, &mut self.out);
+        self.watch_subscriptions(now);
         Ok(kind)
     }
 
@@ -239,6 +243,11 @@ impl Connection {
 
     /// A text frame arrived on a socket.
     pub fn handle_message(&mut self, handle: SocketHandle, text: &str, now: Instant) {
+        self.read_message(handle, text, now);
+        self.watch_subscriptions(now);
+    }
+
+    fn read_message(&mut self, handle: SocketHandle, text: &str, now: Instant) {
         if self.socket != Some(handle) {
             return;
         }
@@ -328,12 +337,13 @@ impl Connection {
         &mut self,
         id: AuthRequestId,
         results: Vec<(String, Result<ChannelAuth, AuthError>)>,
-        _now: Instant,
+        now: Instant,
     ) {
         for (channel, result) in results {
             self.subscriptions
                 .handle_auth(id, &channel, result, self.user.id(), &mut self.out);
         }
+        self.watch_subscriptions(now);
     }
 
     /// The answer to an [`Output::AuthorizeUser`].
@@ -375,10 +385,27 @@ impl Connection {
             self.out.send(&ClientMessage::Ping);
             self.timers.pong = Some(now + self.config.pong_timeout);
         }
+        if let Some((at, generation)) = self.timers.subscriptions
+            && at <= now
+        {
+            self.timers.subscriptions = None;
+            self.subscriptions.expire(generation, &mut self.out);
+        }
         for dropped in self.outbox.expire(now) {
             self.out.error(dropped);
         }
         self.flush_outbox(now);
+        self.watch_subscriptions(now);
+    }
+
+    /// Arms the subscription timeout when channels wait for the server and none is armed.
+    fn watch_subscriptions(&mut self, now: Instant) {
+        if self.timers.subscriptions.is_none()
+            && let Some(generation) = self.subscriptions.newest_pending()
+        {
+            let at = now + self.config.subscription_timeout;
+            self.timers.subscriptions = Some((at, generation));
+        }
     }
 
     // ----- outputs ----------------------------------------------------------------------------

@@ -50,6 +50,8 @@ struct Channel {
     secret: Option<SharedSecret>,
     refresh: Option<KeyRefresh>,
     count: Option<u64>,
+    /// When it last started waiting for the server, as a generation number.
+    pending_since: u64,
 }
 
 /// A channel's state as the user sees it (pusher-js's `subscribed`, `subscriptionPending`,
@@ -78,6 +80,8 @@ pub(crate) struct AuthContext<'a> {
 pub(crate) struct Subscriptions {
     channels: SortedMap<Channel>,
     auth_queue: Vec<String>,
+    /// Counts the moves to `Pending`, to time each subscription out.
+    generation: u64,
 }
 
 impl Subscriptions {
@@ -108,6 +112,7 @@ impl Subscriptions {
                 secret: None,
                 refresh: None,
                 count: None,
+                pending_since: 0,
             },
         );
         if connected {
@@ -137,7 +142,38 @@ impl Subscriptions {
                 auth,
                 channel_data: None,
             });
+            self.generation += 1;
             channel.state = SubState::Pending;
+            channel.pending_since = self.generation;
+        }
+    }
+
+    /// The newest generation of the subscriptions waiting for the server, if any waits.
+    pub(crate) fn newest_pending(&self) -> Option<u64> {
+        self.channels
+            .iter()
+            .filter(|(_, c)| c.state == SubState::Pending)
+            .map(|(_, c)| c.pending_since)
+            .max()
+    }
+
+    /// Fails the subscriptions that have waited for the server since `generation` or earlier.
+    pub(crate) fn expire(&mut self, generation: u64, out: &mut Outputs) {
+        let expired: Vec<String> = self
+            .channels
+            .iter()
+            .filter(|(_, c)| c.state == SubState::Pending && c.pending_since <= generation)
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in expired {
+            if let Some(channel) = self.channels.get_mut(&name) {
+                let error = AuthError {
+                    kind: "SubscriptionTimeout".to_owned(),
+                    error: "the server did not answer the subscription".to_owned(),
+                    status: None,
+                };
+                fail(&name, channel, error, out);
+            }
         }
     }
 
@@ -195,7 +231,9 @@ impl Subscriptions {
             match result.and_then(|auth| subscribe_message(name, channel.kind, auth)) {
                 Ok((message, my_id, secret)) => {
                     out.send(&message);
+                    self.generation += 1;
                     channel.state = SubState::Pending;
+                    channel.pending_since = self.generation;
                     channel.my_id = my_id.or_else(|| signed_in_user.map(str::to_owned));
                     channel.secret = secret;
                 }

@@ -762,3 +762,38 @@ fn presence_without_channel_data_uses_the_signed_in_user_as_me() {
         "10"
     );
 }
+
+#[test]
+fn a_subscription_the_server_never_answers_times_out_and_a_late_answer_still_counts() {
+    let mut h = Harness::connected();
+    h.conn.subscribe("news", h.now).unwrap();
+    h.drain();
+    // Some servers (sockudo) answer a refused subscription with a channel-less pusher:error only.
+    h.receive(
+        r#"{"event":"pusher:error","data":{"code":4009,"message":"Connection is unauthorized"}}"#,
+    );
+    h.drain();
+    let timed_out = |outputs: &[rusher_protocol::Output]| {
+        events(outputs)
+            .into_iter()
+            .filter(|e| matches!(e, Event::SubscriptionError { .. }))
+            .collect::<Vec<_>>()
+    };
+    assert!(timed_out(&h.advance(std::time::Duration::from_secs(29))).is_empty());
+    assert_eq!(
+        timed_out(&h.advance(std::time::Duration::from_secs(2))),
+        vec![Event::SubscriptionError {
+            channel: "news".into(),
+            error: AuthError {
+                kind: "SubscriptionTimeout".into(),
+                error: "the server did not answer the subscription".into(),
+                status: None,
+            },
+        }]
+    );
+    let status = h.conn.channel("news").unwrap();
+    assert!(!status.subscribed && !status.pending);
+    // A confirmation that comes late still counts.
+    h.receive(r#"{"event":"pusher_internal:subscription_succeeded","channel":"news","data":"{}"}"#);
+    assert!(h.conn.channel("news").unwrap().subscribed);
+}
