@@ -1,5 +1,5 @@
 // Types of the bundler entry: pusher-js's classes, with `Pusher` also the default export.
-export { Pusher, Channel, Connection, User, Watchlist, Members } from "./bundler/rusher.js";
-export type { Options, AuthOptions } from "./bundler/rusher.js";
-import { Pusher } from "./bundler/rusher.js";
+export { Pusher, Channel, Connection, User, Watchlist, Members } from "./pusher.js";
+export type { Options, AuthOptions, EventCallback } from "./pusher.js";
+import { Pusher } from "./pusher.js";
 export default Pusher;

@@ -1,8 +1,11 @@
 //! The Rust API, shaped like pusher-js: a `Pusher` that connects on creation, `Channel` handles
 //! with `bind` and `trigger`, presence members, sign-in, and the connection state.
 
-use std::rc::Rc;
-use std::time::Duration;
+use alloc::borrow::ToOwned;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::time::Duration;
 
 use rusher_protocol::json::Value;
 use rusher_protocol::{ChannelStatus, Config, Connection, Error, Event, Members, State};
@@ -62,7 +65,12 @@ impl Options {
 
     fn config(&self) -> Config {
         let host = self.ws_host.clone().unwrap_or_else(|| {
-            format!("ws-{}.pusher.com", self.cluster.as_deref().unwrap_or("mt1"))
+            [
+                "ws-",
+                self.cluster.as_deref().unwrap_or("mt1"),
+                ".pusher.com",
+            ]
+            .concat()
         });
         let mut config = Config::for_host(
             &self.key,
@@ -92,7 +100,7 @@ pub struct Binding(u64);
 impl Pusher {
     /// Creates the client and connects, like `new Pusher(key, options)`.
     pub fn new(options: Options) -> Self {
-        let seed = (js_sys::Math::random() * (u64::MAX as f64)) as u64;
+        let seed = (crate::browser::random() * (u64::MAX as f64)) as u64;
         let conn = Connection::new(options.config(), seed);
         let driver = Driver::new(
             conn,

@@ -1,12 +1,19 @@
 //! Channel and user authorization: a form POST to the configured endpoint (with its headers and
 //! extra params), or a handler the application supplies instead of HTTP.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::future::Future;
+use core::pin::Pin;
 
-use gloo_net::http::Request;
+use js_sys::Promise;
 use rusher_protocol::{AuthError, AuthRequest, ChannelAuth, UserAuth, UserAuthRequest};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
 /// A boxed future the handlers return.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -76,24 +83,41 @@ pub enum UserAuthenticator {
     Handler(UserHandler),
 }
 
-/// POSTs a form; a request that fails before an answer is status 0 with the error as body.
-async fn post_form(url: &str, headers: &Pairs, body: String) -> (u16, String) {
-    let mut request =
-        Request::post(url).header("Content-Type", "application/x-www-form-urlencoded");
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
-    let sent = match request.body(body) {
-        Ok(request) => request.send().await,
-        Err(e) => return (0, e.to_string()),
-    };
-    match sent {
-        Ok(response) => {
-            let status = response.status();
-            (status, response.text().await.unwrap_or_default())
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch(url, init)`, in windows and workers alike.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
+}
+
+/// POSTs a form (credentials same-origin); a request that fails before an answer is status 0
+/// with an empty body.
+async fn post_form(url: &str, headers: &Pairs, body: &str) -> (u16, String) {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_credentials(RequestCredentials::SameOrigin);
+    init.set_body(&JsValue::from_str(body));
+    if let Ok(request_headers) = Headers::new() {
+        let _ = request_headers.append("Content-Type", "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            // A header name or value the browser refuses is left out rather than failing the
+            // request.
+            let _ = request_headers.append(name, value);
         }
-        Err(e) => (0, e.to_string()),
+        init.set_headers(&request_headers);
     }
+    let Ok(response) = JsFuture::from(fetch_with_init(url, &init)).await else {
+        return (0, String::new());
+    };
+    let response: Response = response.unchecked_into();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    (response.status(), text.unwrap_or_default())
 }
 
 /// Authorizes the channels of a request: one POST (batched or single), or one handler call per
@@ -106,7 +130,7 @@ pub async fn authorize_channels(
         ChannelAuthorizer::Endpoint(endpoint) => {
             let (headers, params) = endpoint.extras();
             let (status, body) =
-                post_form(&endpoint.url, &headers, request.form_body(&params)).await;
+                post_form(&endpoint.url, &headers, &request.form_body(&params)).await;
             request.parse_response(status, &body)
         }
         ChannelAuthorizer::Handler(handler) => {
@@ -129,7 +153,7 @@ pub async fn authenticate_user(
         UserAuthenticator::Endpoint(endpoint) => {
             let (headers, params) = endpoint.extras();
             let (status, body) =
-                post_form(&endpoint.url, &headers, request.form_body(&params)).await;
+                post_form(&endpoint.url, &headers, &request.form_body(&params)).await;
             request.parse_response(status, &body)
         }
         UserAuthenticator::Handler(handler) => handler(request.socket_id.clone()).await,

@@ -2,12 +2,15 @@
 
 use rusher_protocol::Instant;
 
-/// Now, from `performance.now()` (milliseconds since the page loaded), or `Date.now()` where there
-/// is no `performance`.
+/// Now, from `performance.now()` (milliseconds since the page loaded).
 pub fn now() -> Instant {
-    let millis = web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now());
-    // Both are non-negative and far below u64::MAX; `as` saturates on anything odd.
-    Instant::from_millis(millis as u64)
+    // Non-negative and far below u64::MAX; `as` saturates on anything odd.
+    Instant::from_millis(performance_now() as u64)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `performance.now()`, which windows and workers both have.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
 }

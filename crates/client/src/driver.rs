@@ -2,41 +2,53 @@
 //! timer, an auth answer, a user call) goes into the `Connection`, then the outputs are carried
 //! out in order. No borrow is held while user callbacks run, so callbacks may call back in.
 
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use alloc::rc::{Rc, Weak};
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
 
-use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
 use rusher_protocol::{Connection, Event, Output, SocketHandle};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::auth_http::{
     ChannelAuthorizer, UserAuthenticator, authenticate_user, authorize_channels,
 };
-use crate::clock;
 use crate::socket::{Socket, SocketEvent};
+use crate::{browser, clock};
 
 /// A callback for every event.
 pub type Listener = Rc<dyn Fn(&Event)>;
+
+/// A browser callback.
+type Callback = Closure<dyn FnMut(JsValue)>;
 
 /// The parts of the driver that change; borrowed only briefly, never across a callback.
 struct State {
     conn: Connection,
     socket: Option<Socket>,
-    timer: Option<Timeout>,
-    network: Vec<EventListener>,
+    /// The pending `setTimeout`, if any.
+    timer: Option<f64>,
+}
+
+/// The browser callbacks the driver owns for its whole life: the timer's and the `online` /
+/// `offline` listener. Dropping them removes the listener and cancels the timer.
+struct Callbacks {
+    timer: Callback,
+    network: Callback,
 }
 
 /// The driver, shared by the API handles and the browser callbacks (which hold it weakly).
 pub struct Driver {
     state: RefCell<State>,
     listeners: RefCell<Vec<(u64, Listener)>>,
-    next_listener: std::cell::Cell<u64>,
+    next_listener: Cell<u64>,
+    callbacks: RefCell<Option<Callbacks>>,
     channel_auth: ChannelAuthorizer,
     user_auth: UserAuthenticator,
 }
 
 impl Driver {
-    /// A driver for a connection; listens to the window's online and offline events.
+    /// A driver for a connection; listens to the browser's online and offline events.
     pub fn new(
         conn: Connection,
         channel_auth: ChannelAuthorizer,
@@ -47,29 +59,33 @@ impl Driver {
                 conn,
                 socket: None,
                 timer: None,
-                network: Vec::new(),
             }),
             listeners: RefCell::new(Vec::new()),
-            next_listener: std::cell::Cell::new(0),
+            next_listener: Cell::new(0),
+            callbacks: RefCell::new(None),
             channel_auth,
             user_auth,
         });
-        if let Some(window) = web_sys::window() {
-            let network = ["online", "offline"]
-                .into_iter()
-                .map(|name| {
-                    let weak = Rc::downgrade(&driver);
-                    EventListener::new(&window, name, move |_| {
-                        if let Some(driver) = weak.upgrade() {
-                            driver.input(|conn, now| conn.set_online(name == "online", now));
-                        }
-                    })
-                })
-                .collect();
-            driver.state.borrow_mut().network = network;
-            if !window.navigator().on_line() {
-                driver.input(|conn, now| conn.set_online(false, now));
+        let weak = Rc::downgrade(&driver);
+        let timer = Callback::new(move |_| {
+            if let Some(driver) = weak.upgrade() {
+                driver.state.borrow_mut().timer = None;
+                driver.input(|conn, now| conn.handle_timeout(now));
             }
+        });
+        let weak = Rc::downgrade(&driver);
+        let network = Callback::new(move |event: JsValue| {
+            let online = event.unchecked_ref::<web_sys::Event>().type_() == "online";
+            if let Some(driver) = weak.upgrade() {
+                driver.input(|conn, now| conn.set_online(online, now));
+            }
+        });
+        for name in ["online", "offline"] {
+            browser::add_event_listener(name, network.as_ref());
+        }
+        driver.callbacks.replace(Some(Callbacks { timer, network }));
+        if !browser::on_line() {
+            driver.input(|conn, now| conn.set_online(false, now));
         }
         driver
     }
@@ -108,8 +124,8 @@ impl Driver {
     /// How many browser event listeners the driver holds (socket and network), for tests that
     /// prove nothing leaks.
     pub fn live_listeners(&self) -> usize {
-        let state = self.state.borrow();
-        state.network.len() + state.socket.as_ref().map_or(0, |_| 2)
+        let network = self.callbacks.borrow().as_ref().map_or(0, |_| 2);
+        network + self.state.borrow().socket.as_ref().map_or(0, |_| 2)
     }
 
     /// Carries out the core's outputs until there are none, then arms the timer.
@@ -177,8 +193,8 @@ impl Driver {
             }
         };
         match Socket::open(handle, url, on_event) {
-            Ok(socket) => self.state.borrow_mut().socket = Some(socket),
-            Err(_) => {
+            Some(socket) => self.state.borrow_mut().socket = Some(socket),
+            None => {
                 // The browser refused the URL outright: report it as an abnormal close, so the
                 // core backs off and retries like for any failed connect.
                 self.input(|conn, now| conn.handle_close(handle, 1006, "could not open", now));
@@ -198,19 +214,31 @@ impl Driver {
         }
     }
 
-    /// One timer for the core's next deadline; replacing it cancels the old one.
-    fn arm_timer(self: &Rc<Self>) {
-        let deadline = self.state.borrow().conn.poll_timeout();
-        let timer = deadline.map(|at| {
+    /// One timer for the core's next deadline; arming it cancels the previous one.
+    fn arm_timer(&self) {
+        let mut state = self.state.borrow_mut();
+        if let Some(id) = state.timer.take() {
+            browser::clear_timeout(id);
+        }
+        let callbacks = self.callbacks.borrow();
+        if let (Some(at), Some(callbacks)) = (state.conn.poll_timeout(), callbacks.as_ref()) {
             let delay = at.saturating_duration_since(clock::now());
-            let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
-            let weak = Rc::downgrade(self);
-            Timeout::new(millis, move || {
-                if let Some(driver) = weak.upgrade() {
-                    driver.input(|conn, now| conn.handle_timeout(now));
-                }
-            })
-        });
-        self.state.borrow_mut().timer = timer;
+            // Far below 2^53 milliseconds, so exact as f64.
+            let id = browser::set_timeout(callbacks.timer.as_ref(), delay.as_millis() as f64);
+            state.timer = Some(id);
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(id) = self.state.get_mut().timer.take() {
+            browser::clear_timeout(id);
+        }
+        if let Some(callbacks) = self.callbacks.get_mut().take() {
+            for name in ["online", "offline"] {
+                browser::remove_event_listener(name, callbacks.network.as_ref());
+            }
+        }
     }
 }

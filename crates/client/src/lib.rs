@@ -3,9 +3,19 @@
 //! A Pusher Channels client for the browser: the `rusher-protocol` core driving the browser's
 //! WebSocket, timers and auth requests. The core stays the only place with protocol logic; this
 //! crate only moves bytes and time in and out.
+//!
+//! The crate has no `std` (only `alloc`), so that the npm bundle can leave out std's panic and
+//! formatting machinery; a Rust application links std as usual.
+
+#![no_std]
+
+extern crate alloc;
 
 pub mod api;
 pub mod auth_http;
+mod browser;
+#[cfg(all(feature = "bundle", target_arch = "wasm32"))]
+mod bundle;
 mod clock;
 mod driver;
 #[cfg(feature = "js")]

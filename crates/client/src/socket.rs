@@ -1,9 +1,11 @@
-//! One browser WebSocket with its listeners; dropping it removes the listeners and closes the
+//! One browser WebSocket with its two handlers; dropping it removes the handlers and closes the
 //! socket, so no closure outlives the connection.
 
-use gloo_events::EventListener;
+use alloc::string::String;
+
 use rusher_protocol::SocketHandle;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 /// What a socket reports.
@@ -14,43 +16,43 @@ pub enum SocketEvent {
     Closed(u16, String),
 }
 
-/// An open (or opening) WebSocket and the listeners that feed the driver.
+/// A browser event handler.
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+/// An open (or opening) WebSocket and the handlers that feed the driver.
 pub struct Socket {
     /// The core's handle for it.
     pub handle: SocketHandle,
     ws: WebSocket,
-    _listeners: [EventListener; 2],
+    _handlers: [Handler; 2],
 }
 
 impl Socket {
-    /// Opens a WebSocket to `url`; `on_event` gets its frames and its close. A URL the browser
-    /// refuses gives a close with code 1006 right away (through `on_event`), never a panic.
+    /// Opens a WebSocket to `url`; `on_event` gets its frames and its close. `None` when the
+    /// browser refuses the URL outright.
     pub fn open(
         handle: SocketHandle,
         url: &str,
         on_event: impl Fn(SocketHandle, SocketEvent) + Clone + 'static,
-    ) -> Result<Self, String> {
-        let ws = WebSocket::new(url).map_err(|e| format!("cannot open {url}: {e:?}"))?;
+    ) -> Option<Self> {
+        let ws = WebSocket::new(url).ok()?;
         let on_message = on_event.clone();
-        let message = EventListener::new(&ws, "message", move |event| {
-            let text = event
-                .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string());
+        let message = Handler::new(move |event: JsValue| {
             // Binary frames are not part of the protocol; they are ignored.
-            if let Some(text) = text {
+            if let Some(text) = event.unchecked_ref::<MessageEvent>().data().as_string() {
                 on_message(handle, SocketEvent::Message(text));
             }
         });
-        let close = EventListener::new(&ws, "close", move |event| {
-            let (code, reason) = event
-                .dyn_ref::<CloseEvent>()
-                .map_or((1006, String::new()), |c| (c.code(), c.reason()));
-            on_event(handle, SocketEvent::Closed(code, reason));
+        let close = Handler::new(move |event: JsValue| {
+            let event = event.unchecked_ref::<CloseEvent>();
+            on_event(handle, SocketEvent::Closed(event.code(), event.reason()));
         });
-        Ok(Self {
+        ws.set_onmessage(Some(message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(close.as_ref().unchecked_ref()));
+        Some(Self {
             handle,
             ws,
-            _listeners: [message, close],
+            _handlers: [message, close],
         })
     }
 
@@ -60,7 +62,7 @@ impl Socket {
         let _ = self.ws.send_with_str(text);
     }
 
-    /// Closes with a code and reason; the listeners go with `self`.
+    /// Closes with a code and reason; the handlers go with `self`.
     pub fn close(self, code: u16, reason: &str) {
         let _ = self.ws.close_with_code_and_reason(code, reason);
     }
@@ -68,7 +70,8 @@ impl Socket {
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        // Listeners are removed by their own Drop; make sure the socket does not linger.
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
         if self.ws.ready_state() <= WebSocket::OPEN {
             let _ = self.ws.close();
         }

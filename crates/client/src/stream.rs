@@ -3,11 +3,11 @@
 //! Each stream buffers what its reader has not taken yet, up to [`MAX_BUFFERED`]; past that the
 //! oldest item is dropped and counted in [`EventStream::lagged`]. Dropping the stream unbinds it.
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
-use std::pin::Pin;
-use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use alloc::collections::VecDeque;
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
 
 use futures_core::Stream;
 
@@ -66,7 +66,7 @@ impl<T: 'static> EventStream<T> {
 
     /// The next item, waiting for it if none is buffered.
     pub async fn next(&mut self) -> Option<T> {
-        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+        core::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
     /// How many items were dropped because the reader fell [`MAX_BUFFERED`] behind.

@@ -5,6 +5,7 @@
 //! user handler) and hands the status and body to [`AuthRequest::parse_response`].
 
 use crate::json::Value;
+use crate::prelude::*;
 
 /// Identifies one auth request, so that a late answer for an older request is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -43,8 +44,8 @@ pub struct ChannelAuth {
     pub shared_secret: Option<String>,
 }
 
-impl std::fmt::Debug for ChannelAuth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for ChannelAuth {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ChannelAuth")
             .field("auth", &self.auth)
             .field("channel_data", &self.channel_data)

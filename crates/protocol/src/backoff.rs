@@ -1,7 +1,7 @@
 //! Reconnect delays: exponential backoff with full jitter, a cap, and a reset once a connection has
 //! been stable. Randomness comes from a seed the driver gives, so tests are repeatable.
 
-use std::time::Duration;
+use core::time::Duration;
 
 /// How reconnect delays grow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

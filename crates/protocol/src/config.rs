@@ -1,6 +1,7 @@
 //! Connection options, with pusher-js 8's defaults.
 
-use std::time::Duration;
+use crate::prelude::*;
+use core::time::Duration;
 
 use crate::backoff::BackoffConfig;
 use crate::outbox::OutboxConfig;

@@ -2,7 +2,8 @@
 //! (sockets to open and close, frames to send, auth requests, user events) and the next deadline
 //! come out. Every reconnect decision is made here.
 
-use std::time::Duration;
+use crate::prelude::*;
+use core::time::Duration;
 
 use crate::json::Value;
 
@@ -484,7 +485,7 @@ impl Connection {
 
     fn set_state(&mut self, state: State) {
         if self.state != state {
-            let previous = std::mem::replace(&mut self.state, state);
+            let previous = core::mem::replace(&mut self.state, state);
             self.out.event(Event::StateChange {
                 previous,
                 current: state,

@@ -2,6 +2,7 @@
 //! secret (NaCl `crypto_secretbox`, XSalsa20-Poly1305).
 
 use crate::json::Value;
+use crate::prelude::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use crypto_secretbox::aead::{Aead, KeyInit};
@@ -16,8 +17,8 @@ pub const NONCE_LEN: usize = 24;
 #[derive(Clone, PartialEq, Eq)]
 pub struct SharedSecret([u8; KEY_LEN]);
 
-impl std::fmt::Debug for SharedSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for SharedSecret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("SharedSecret(<redacted>)")
     }
 }

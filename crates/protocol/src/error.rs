@@ -1,5 +1,6 @@
 //! The one error type of the protocol core.
 
+use crate::prelude::*;
 use thiserror::Error;
 
 /// Everything that can go wrong in the protocol core, each with a message a user can read.

@@ -1,6 +1,7 @@
 //! What the core gives back: [`Output`]s for the driver and [`Event`]s for the user.
 
-use std::time::Duration;
+use crate::prelude::*;
+use core::time::Duration;
 
 use crate::json::Value;
 
@@ -159,7 +160,7 @@ pub enum Event {
 
 /// The queue of outputs the driver drains.
 #[derive(Debug, Default)]
-pub(crate) struct Outputs(std::collections::VecDeque<Output>);
+pub(crate) struct Outputs(alloc::collections::VecDeque<Output>);
 
 impl Outputs {
     pub(crate) fn push(&mut self, output: Output) {

@@ -6,7 +6,8 @@
 //! what `serde_json::to_string` writes for the same value. With the `serde_json` feature, values
 //! convert to and from `serde_json::Value`.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// How deeply arrays and objects may nest.
 pub const MAX_DEPTH: usize = 128;
@@ -121,7 +122,7 @@ impl Map {
         let mut found = None;
         self.0.retain_mut(|(k, v)| {
             if k == key {
-                found = Some(std::mem::take(v));
+                found = Some(core::mem::take(v));
                 false
             } else {
                 true
@@ -161,7 +162,7 @@ impl Map {
 
 impl IntoIterator for Map {
     type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type IntoIter = alloc::vec::IntoIter<(String, Value)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
@@ -660,6 +661,7 @@ impl Parser<'_> {
 #[cfg(feature = "serde_json")]
 mod serde_conversions {
     use super::{Map, Number, Value};
+    use crate::prelude::*;
 
     impl From<serde_json::Value> for Value {
         fn from(value: serde_json::Value) -> Self {

@@ -34,6 +34,19 @@
 //! With the `server` feature, [`sign`] has the signatures servers need.
 
 #![deny(missing_docs)]
+#![no_std]
+
+extern crate alloc;
+
+/// What every module takes from `alloc` (the crate has no `std`, so that a browser bundle can
+/// leave out std's panic and formatting machinery).
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
 
 pub mod auth;
 pub mod backoff;

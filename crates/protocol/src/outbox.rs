@@ -1,8 +1,9 @@
 //! Client events waiting to be sent: kept while the connection is down or the channel is not yet
 //! subscribed, released in order and within the client-side rate limit, bounded in count and age.
 
-use std::collections::VecDeque;
-use std::time::Duration;
+use crate::prelude::*;
+use alloc::collections::VecDeque;
+use core::time::Duration;
 
 use crate::json::Value;
 
@@ -114,7 +115,7 @@ impl Outbox {
         }
         let mut ready = Vec::new();
         let mut kept = VecDeque::new();
-        for queued in std::mem::take(&mut self.queue) {
+        for queued in core::mem::take(&mut self.queue) {
             if sendable(&queued.channel) && self.rate_allows(self.recent_sends.len()) {
                 self.recent_sends.push_back(now);
                 ready.push(ClientMessage::ClientEvent {

@@ -2,6 +2,7 @@
 //! `subscription_succeeded`.
 
 use crate::json::Value;
+use crate::prelude::*;
 use crate::sorted_map::SortedMap;
 use crate::wire::PresenceData;
 

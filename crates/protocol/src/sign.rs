@@ -2,6 +2,7 @@
 //! signatures, shared-secret derivation and REST request signing, all HMAC-SHA256 with the app
 //! secret, verified in constant time.
 
+use crate::prelude::*;
 use hmac::{Hmac, Mac};
 use md5::{Digest as _, Md5};
 use sha2::Sha256;

@@ -2,6 +2,7 @@
 //! (lookups by binary search, iteration in key order), in far less code than `BTreeMap`, which
 //! matters in a browser bundle.
 
+use crate::prelude::*;
 /// A map with `String` keys, iterated in key order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SortedMap<V> {
@@ -56,7 +57,7 @@ impl<V> SortedMap<V> {
             Ok(at) => self
                 .entries
                 .get_mut(at)
-                .map(|slot| std::mem::replace(&mut slot.1, value)),
+                .map(|slot| core::mem::replace(&mut slot.1, value)),
             Err(at) => {
                 self.entries.insert(at, (key, value));
                 None

@@ -2,6 +2,7 @@
 //! key and count, kept across reconnects and re-authorized on each new socket.
 
 use crate::json::Value;
+use crate::prelude::*;
 
 use crate::Error;
 use crate::auth::{AuthError, AuthRequest, AuthRequestId, ChannelAuth};
@@ -180,7 +181,7 @@ impl Subscriptions {
     /// Turns the channels waiting for auth into requests: one batched request, or one each.
     pub(crate) fn flush_auth(&mut self, ctx: AuthContext<'_>, out: &mut Outputs) {
         let mut waiting: Vec<String> = Vec::new();
-        for name in std::mem::take(&mut self.auth_queue) {
+        for name in core::mem::take(&mut self.auth_queue) {
             if !waiting.contains(&name) {
                 waiting.push(name);
             }

@@ -1,7 +1,7 @@
 //! Time as an input: the driver says what time it is, the core never asks.
 
-use std::ops::{Add, Sub};
-use std::time::Duration;
+use core::ops::{Add, Sub};
+use core::time::Duration;
 
 /// A point in time, in milliseconds since an epoch the driver chooses (for example
 /// `performance.now()` in a browser, or a monotonic clock natively).

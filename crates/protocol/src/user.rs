@@ -2,6 +2,7 @@
 //! `pusher:signin_success` know who we are. Repeated on every new connection once asked for.
 
 use crate::json::Value;
+use crate::prelude::*;
 
 use crate::auth::{AuthError, AuthRequestId, UserAuth, UserAuthRequest};
 use crate::event::{Event, Output, Outputs};

@@ -1,7 +1,8 @@
 //! `cargo xtask <command>`: the project's automation, with no dependencies beyond std.
 //!
 //! - `setup`: installs what is missing (idempotent, versions checked).
-//! - `test`: everything CI checks, ending with one line `N passed, N failed`.
+//! - `test`: everything CI checks, ending with one line `N passed, N failed`; `test WORD` runs
+//!   only the suites whose name contains WORD (for working on one part).
 //! - `demo`: sets up, builds and serves the demo at http://127.0.0.1:8080.
 //! - `package`: builds the npm package `rusher-client` and its tarball.
 //! - `size`: the client bundle's raw, gzip and brotli sizes next to pusher-js's.
@@ -20,7 +21,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
-        Some("test") => test::run(),
+        Some("test") => test::run(std::env::args().nth(2).as_deref()),
         Some("demo") => demo::run(),
         Some("package") => package::run(),
         Some("size") => size::run(),

@@ -59,7 +59,8 @@ pub fn build() -> Result<PathBuf, Error> {
     for file in [
         "rusher.js",
         "index.js",
-        "chainable.js",
+        "init.js",
+        "pusher.js",
         "bundler.js",
         "bundler/rusher.js",
         "bundler/rusher_bg.js",
@@ -77,15 +78,16 @@ pub fn build() -> Result<PathBuf, Error> {
             "exports": {
                 ".": {"types": "./index.d.ts", "default": "./index.js"},
                 "./bundler": {"types": "./bundler.d.ts", "default": "./bundler.js"},
-                "./init": {"types": "./rusher.d.ts", "default": "./rusher.js"},
+                "./init": {"types": "./init.d.ts", "default": "./init.js"},
                 "./rusher_bg.wasm": "./rusher_bg.wasm"
             },
             "files": [
-                "index.js", "index.d.ts", "bundler.js", "bundler.d.ts", "chainable.js",
-                "rusher.js", "rusher.d.ts", "rusher_bg.wasm", "rusher_bg.wasm.d.ts",
+                "index.js", "index.d.ts", "init.js", "init.d.ts", "pusher.js", "pusher.d.ts",
+                "bundler.js", "bundler.d.ts", "rusher.js", "rusher.d.ts", "rusher_bg.wasm",
+                "rusher_bg.wasm.d.ts",
                 "bundler/", "README.md"
             ],
-            "sideEffects": ["./index.js", "./bundler.js", "./bundler/rusher.js", "./chainable.js"],
+            "sideEffects": ["./index.js", "./bundler/rusher.js"],
             "keywords": ["pusher", "websocket", "realtime", "wasm", "laravel-echo"]
         }),
     )?;
@@ -143,12 +145,12 @@ fn copy_files(from: &Path, to: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// `wasm-pack build` of a crate with its JavaScript feature, using the tools on PATH.
+/// `wasm-pack build` of a crate with its JavaScript feature (the client's `bundle`), using the tools on PATH.
 fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Error> {
     let feature = if krate.ends_with("widget") {
         "embed"
     } else {
-        "js"
+        "bundle"
     };
     run_quiet(
         cmd("wasm-pack")

@@ -43,23 +43,30 @@ pub fn run() -> Result<bool, Error> {
     setup::ensure_all()?;
     package::build()?;
     let pkg = package_dir();
-    let ours = ["rusher_bg.wasm", "rusher.js", "index.js", "chainable.js"];
+    let ours = [
+        "rusher_bg.wasm",
+        "rusher.js",
+        "index.js",
+        "init.js",
+        "pusher.js",
+    ];
     let pusher_js = npm_dir().join("node_modules/pusher-js/dist/web");
     let mut files: Vec<PathBuf> = ours.iter().map(|f| pkg.join(f)).collect();
     files.push(pusher_js.join("pusher.min.js"));
     files.push(pusher_js.join("pusher-with-encryption.min.js"));
     let sizes = measure(&files)?;
-    let [wasm, glue, entry, chain, plain, encryption] = sizes[..] else {
+    let [wasm, glue, entry, init, classes, plain, encryption] = sizes[..] else {
         return Err("could not measure every file".into());
     };
-    let bundle = wasm + glue + entry + chain;
+    let bundle = wasm + glue + entry + init + classes;
     let row = |name: &str, s: Sizes| {
         println!("{name:<40} {:>9} {:>9} {:>9}", s.raw, s.gzip, s.brotli);
     };
     println!("{:<40} {:>9} {:>9} {:>9}", "bytes", "raw", "gzip", "brotli");
     row("rusher_bg.wasm", wasm);
     row("rusher.js (wasm-bindgen glue)", glue);
-    row("index.js + chainable.js (entry)", entry + chain);
+    row("index.js + init.js (entries)", entry + init);
+    row("pusher.js (pusher-js's classes)", classes);
     row("Rusher client bundle", bundle);
     row("pusher-js 8 pusher.min.js", plain);
     row("pusher-js 8 pusher-with-encryption.min.js", encryption);

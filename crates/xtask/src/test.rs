@@ -26,14 +26,17 @@ struct Suite {
     server: Option<fn() -> Result<LocalServer, Error>>,
 }
 
-/// Runs every suite in order.
-pub fn run() -> Result<bool, Error> {
+/// Runs every suite, or those whose name contains `only`.
+pub fn run(only: Option<&str>) -> Result<bool, Error> {
     setup::ensure_all()?;
     let started = Instant::now();
     fs::create_dir_all(work_dir().join("logs"))?;
     let webdriver = write_webdriver_json()?;
     let (mut passed, mut failed) = (0, 0);
-    for suite in suites(&webdriver) {
+    let chosen = suites(&webdriver)
+        .into_iter()
+        .filter(|suite| only.is_none_or(|word| suite.name.contains(word)));
+    for suite in chosen {
         let outcome = run_suite(suite)?;
         passed += outcome.passed;
         failed += outcome.failed;

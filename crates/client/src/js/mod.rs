@@ -1,71 +1,142 @@
-//! The JavaScript API (the `js` feature, which the npm package is built with): pusher-js 8's
-//! `Pusher`, `Channel`, `Members`, `Connection`, `User` and `Watchlist`, exported with
-//! wasm-bindgen over the Rust client. All protocol logic stays in the core; this layer only reads
-//! options, converts values and calls callbacks.
+//! The exports the JavaScript API is built on (the `js` feature). `www/npm/pusher.js` holds
+//! pusher-js 8's classes (`Pusher`, `Channel`, `Members`, `Connection`, `User`, `Watchlist`) in a
+//! small hand-written layer: options, callbacks by event name, and the objects Laravel Echo reads.
+//! Everything they do with the connection goes through one [`Core`] per client, which holds the
+//! Rust client; all protocol logic stays in the protocol core.
+//!
+//! The interface is narrow on purpose: every event crosses as `(kind, channel, name, JSON text)`
+//! to one JavaScript object, and state is read as JSON text. Each exported method costs wasm
+//! code and JavaScript glue, so there are few of them.
 
 mod auth;
-mod channel;
-mod convert;
-mod dispatch;
-mod emitters;
-mod options;
-mod pusher;
-mod registry;
+mod sink;
 
+use alloc::borrow::ToOwned;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use core::time::Duration;
+
+use rusher_protocol::json::Value;
+use rusher_protocol::object;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(typescript_custom_section)]
-const OPTIONS_TS: &str = r#"
-/** Where and how to authorize: an endpoint (POSTed form-encoded), or your own handler. */
-export interface AuthOptions {
-  /** The URL to POST `socket_id` and `channel_name` to. */
-  endpoint?: string;
-  /** Only "ajax". */
-  transport?: "ajax";
-  /** Request headers, read at each request (a CSRF token, a bearer token). */
-  headers?: Record<string, string>;
-  /** Extra form fields, read at each request. */
-  params?: Record<string, string>;
-  /** Called at each request for more headers. */
-  headersProvider?: () => Record<string, string>;
-  /** Called at each request for more form fields. */
-  paramsProvider?: () => Record<string, string>;
-  /** Authorize in your own code instead of the endpoint. */
-  customHandler?: (
-    params: { socketId: string; channelName?: string },
-    callback: (error: Error | null, data: { auth: string; channel_data?: string; shared_secret?: string; user_data?: string } | null) => void,
-  ) => void;
+use crate::{Options, Pusher};
+use sink::{Sink, member};
+
+/// One client, driven from JavaScript.
+#[wasm_bindgen]
+pub struct Core {
+    pusher: Pusher,
 }
 
-/** pusher-js 8's options, with its names and defaults. */
-export interface Options {
-  /** A Pusher cluster (`eu`, `mt1`…), used when `wsHost` is not set. */
-  cluster?: string;
-  /** A self-hosted server's host (sockudo, soketi, Reverb, rusher-server). */
-  wsHost?: string;
-  /** The port for `ws://` (80). */
-  wsPort?: number;
-  /** The port for `wss://` (443). */
-  wssPort?: number;
-  /** TLS unless `false` (always on an https page). */
-  forceTLS?: boolean;
-  /** Milliseconds of silence before a ping (120000; the server's value wins when lower). */
-  activityTimeout?: number;
-  /** Milliseconds to wait for a pong (30000). */
-  pongTimeout?: number;
-  /** Milliseconds before a connect attempt counts as `unavailable` (10000). */
-  unavailableTimeout?: number;
-  /** Channel authorization (default: POST `/pusher/auth`). */
-  channelAuthorization?: AuthOptions;
-  /** User sign-in (default: POST `/pusher/user-auth`). */
-  userAuthentication?: AuthOptions;
-  /** Older form of `channelAuthorization.endpoint`. */
-  authEndpoint?: string;
-  /** Older form of `channelAuthorization.headers` and `.params`. */
-  auth?: { headers?: Record<string, string>; params?: Record<string, string> };
-  /** Rusher: authorize the channels waiting at the same moment in one request. */
-  batchAuth?: boolean;
-  /** Any other pusher-js option is accepted and ignored, with one console warning. */
-  [other: string]: unknown;
+#[wasm_bindgen]
+impl Core {
+    /// Creates the client and connects. The options are already checked and normalized by
+    /// JavaScript: missing ones are `undefined`, durations are milliseconds, and an auth
+    /// endpoint of `undefined` means the section's `customHandler`.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        key: &str,
+        cluster: Option<String>,
+        ws_host: Option<String>,
+        ws_port: u16,
+        wss_port: u16,
+        force_tls: bool,
+        timeouts: &[u32],
+        batch_auth: bool,
+        channel_endpoint: Option<String>,
+        user_endpoint: Option<String>,
+        sink: Sink,
+    ) -> Core {
+        let sink = Rc::new(sink);
+        let mut options = Options::new(key);
+        options.cluster = cluster;
+        options.ws_host = ws_host;
+        options.ws_port = ws_port;
+        options.wss_port = wss_port;
+        options.force_tls = force_tls;
+        let millis = |index: usize, default: Duration| {
+            timeouts
+                .get(index)
+                .map_or(default, |ms| Duration::from_millis(u64::from(*ms)))
+        };
+        options.activity_timeout = millis(0, options.activity_timeout);
+        options.pong_timeout = millis(1, options.pong_timeout);
+        options.unavailable_timeout = millis(2, options.unavailable_timeout);
+        options.batch_auth = batch_auth;
+        options.channel_authorization = auth::channel_authorizer(&sink, channel_endpoint);
+        options.user_authentication = auth::user_authenticator(&sink, user_endpoint);
+        let pusher = Pusher::new(options);
+        pusher.bind_global(move |event| sink.report(event));
+        Core { pusher }
+    }
+
+    /// Subscribes; an invalid name gives the reason instead.
+    pub fn subscribe(&self, name: &str) -> Option<String> {
+        self.pusher.subscribe(name).err().map(|e| e.to_string())
+    }
+
+    /// Unsubscribes.
+    pub fn unsubscribe(&self, name: &str) {
+        self.pusher.unsubscribe(name);
+    }
+
+    /// Sends a client event with `data` as JSON text; the reason when it is not sent.
+    pub fn trigger(&self, channel: &str, event: &str, data: &str) -> Option<String> {
+        let Some(handle) = self.pusher.channel(channel) else {
+            return Some(["not subscribed to ", channel].concat());
+        };
+        let Ok(data) = Value::parse(data) else {
+            return Some("the data cannot be sent as JSON".to_owned());
+        };
+        handle.trigger(event, data).err().map(|e| e.to_string())
+    }
+
+    /// Connects (again).
+    pub fn connect(&self) {
+        self.pusher.connect();
+    }
+
+    /// Disconnects and stops reconnecting.
+    pub fn disconnect(&self) {
+        self.pusher.disconnect();
+    }
+
+    /// Signs the user in, and again after every reconnect.
+    pub fn signin(&self) {
+        self.pusher.signin();
+    }
+
+    /// The connection state, as pusher-js names it.
+    pub fn state(&self) -> String {
+        self.pusher.state().as_str().to_owned()
+    }
+
+    /// The socket id while connected.
+    pub fn socket_id(&self) -> Option<String> {
+        self.pusher.socket_id()
+    }
+
+    /// A channel's `{"subscribed", "pending", "count"}` as JSON text, or nothing when it is not
+    /// subscribed.
+    pub fn status(&self, channel: &str) -> Option<String> {
+        let status = self.pusher.channel(channel)?.status()?;
+        let count = status.subscription_count.map_or(Value::Null, Value::from);
+        let status = object! {
+            "subscribed": status.subscribed, "pending": status.pending, "count": count
+        };
+        Some(status.to_json())
+    }
+
+    /// A presence channel's `{"members": {id: info}, "me": {id, info} | null}` as JSON text.
+    pub fn members(&self, channel: &str) -> Option<String> {
+        let members = self.pusher.channel(channel)?.members()?;
+        let all = members
+            .iter()
+            .map(|(id, info)| (id.to_owned(), info.clone()))
+            .collect();
+        let me = members.me().as_ref().map_or(Value::Null, member);
+        Some(object! {"members": Value::Object(all), "me": me}.to_json())
+    }
 }
-"#;

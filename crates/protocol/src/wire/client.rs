@@ -3,6 +3,7 @@
 use super::{Frame, encode, required_channel, str_field};
 use crate::Error;
 use crate::json::{Map, Value};
+use crate::prelude::*;
 
 /// A frame the client sends, typed.
 #[derive(Debug, Clone, PartialEq)]

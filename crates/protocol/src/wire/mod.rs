@@ -5,6 +5,7 @@
 //! each direction, each of which can be parsed from and written to a frame (the client parses
 //! server messages, the local server parses client messages).
 
+use crate::prelude::*;
 mod client;
 mod server;
 

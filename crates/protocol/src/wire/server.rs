@@ -4,6 +4,7 @@ use super::{Frame, encode, required_channel, str_field, user_id_field};
 use crate::Error;
 use crate::auth::AuthError;
 use crate::json::{Map, Value};
+use crate::prelude::*;
 
 /// A frame the server sends, typed.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,423 @@
+// pusher-js 8's classes over Rusher's WebAssembly core: options, callbacks by event name, and the
+// objects Laravel Echo reads. The connection, channels, presence members, auth and every protocol
+// rule live in Rust (`Core`); this layer only keeps callbacks and turns JSON text into objects.
+
+const warn = (...args) => console.warn("Rusher:", ...args);
+const threw = (error) => console.error("Rusher: a callback threw", error);
+const parse = (text) => (text === undefined ? undefined : JSON.parse(text));
+
+/** pusher-js's `Dispatcher`: callbacks by event name, plus global ones that get every event. */
+class Emitter {
+  constructor() {
+    this._callbacks = [];
+  }
+
+  /** Calls `callback(data, metadata)` (with `this` = `context`) for `event`. */
+  bind(event, callback, context) {
+    this._callbacks.push({ event, callback, context });
+    return this;
+  }
+
+  /** Removes callbacks bound by name; each argument left out matches any. */
+  unbind(event, callback, context) {
+    this._callbacks = this._callbacks.filter(
+      (b) =>
+        b.event == null ||
+        (event != null && b.event !== event) ||
+        (callback != null && b.callback !== callback) ||
+        (context != null && b.context !== context),
+    );
+    return this;
+  }
+
+  /** Calls `callback(eventName, data)` for every event. */
+  bind_global(callback) {
+    this._callbacks.push({ callback });
+    return this;
+  }
+
+  /** Removes a global callback, or all of them. */
+  unbind_global(callback) {
+    this._callbacks = this._callbacks.filter(
+      (b) => b.event != null || (callback != null && b.callback !== callback),
+    );
+    return this;
+  }
+
+  /** Removes every callback. */
+  unbind_all() {
+    this._callbacks = [];
+    return this;
+  }
+
+  _wants(event) {
+    return this._callbacks.some((b) => b.event == null || b.event === event);
+  }
+
+  _emit(event, data, metadata) {
+    const bound = this._callbacks.filter((b) => b.event == null || b.event === event);
+    for (const b of bound) {
+      try {
+        if (b.event == null) b.callback(event, data);
+        else if (metadata) b.callback.call(b.context, data, metadata);
+        else b.callback.call(b.context, data);
+      } catch (error) {
+        threw(error);
+      }
+    }
+  }
+}
+
+/** Reads `object[key]` when set, checking it with `valid`; throws naming the option. */
+function option(object, name, key, expected, valid) {
+  const value = object == null ? undefined : object[key];
+  if (value == null) return undefined;
+  if (!valid(value)) {
+    throw new Error(`option \`${name}\` must be ${expected}, not ${typeof value}`);
+  }
+  return value;
+}
+
+const isString = (v) => typeof v === "string";
+const isWhole = (max) => (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max;
+const isStringMap = (v) => typeof v === "object" && Object.values(v).every(isString);
+const isFunction = (v) => typeof v === "function";
+
+const USED = [
+  "cluster", "wsHost", "wsPort", "wssPort", "forceTLS", "activityTimeout", "pongTimeout",
+  "unavailableTimeout", "authEndpoint", "auth", "channelAuthorization", "userAuthentication",
+  "batchAuth",
+];
+const AUTH_USED = [
+  "endpoint", "transport", "headers", "params", "headersProvider", "paramsProvider",
+  "customHandler",
+];
+
+/** One auth section (`channelAuthorization`, `userAuthentication`, or the older `auth`). */
+function authSection(source, name, endpoint) {
+  const field = (key, expected, valid) => option(source, `${name}.${key}`, key, expected, valid);
+  const transport = field("transport", "a string", isString);
+  if (transport !== undefined && transport !== "ajax") {
+    throw new Error(`option \`${name}\`: transport "${transport}" is not supported (only "ajax")`);
+  }
+  for (const key of ["headers", "params"]) field(key, "an object of strings", isStringMap);
+  for (const key of ["headersProvider", "paramsProvider", "customHandler"]) {
+    field(key, "a function", isFunction);
+  }
+  return {
+    source: source || {},
+    endpoint: source?.customHandler ? undefined : field("endpoint", "a string", isString) ?? endpoint,
+  };
+}
+
+/** pusher-js's options, checked; returns what `Core` takes. */
+function readOptions(key, options) {
+  if (!key) throw new Error("You must pass your app key when you instantiate Pusher.");
+  if (options == null) options = {};
+  if (typeof options !== "object") throw new Error("options must be an object");
+  const text = (k) => option(options, k, k, "a string", isString);
+  const port = (k) => option(options, k, k, "a whole number from 0 to 65535", isWhole(65535));
+  const millis = (k) =>
+    option(options, k, k, "a whole number of milliseconds", isWhole(4294967295));
+  const flag = (k) => option(options, k, k, "true or false", (v) => typeof v === "boolean");
+  const legacy = !(typeof options.channelAuthorization === "object" && options.channelAuthorization);
+  const channel = legacy
+    ? authSection(options.auth, "auth", text("authEndpoint") ?? "/pusher/auth")
+    : authSection(options.channelAuthorization, "channelAuthorization", "/pusher/auth");
+  const user = authSection(options.userAuthentication, "userAuthentication", "/pusher/user-auth");
+  const config = {
+    cluster: text("cluster"),
+    wsHost: text("wsHost"),
+    wsPort: port("wsPort") ?? 80,
+    wssPort: port("wssPort") ?? 443,
+    // As pusher-js: TLS unless `forceTLS: false`, and always from an https page.
+    forceTLS: flag("forceTLS") !== false || globalThis.location?.protocol === "https:",
+    timeouts: new Uint32Array(
+      ["activityTimeout", "pongTimeout", "unavailableTimeout"].map((k, i) => millis(k) ?? [120000, 30000, 10000][i]),
+    ),
+    batchAuth: flag("batchAuth") ?? false,
+    channel,
+    user,
+  };
+  const unused = Object.keys(options).filter((k) => !USED.includes(k));
+  for (const section of ["channelAuthorization", "userAuthentication", "auth"]) {
+    const value = options[section];
+    if (value && typeof value === "object") {
+      for (const k of Object.keys(value)) if (!AUTH_USED.includes(k)) unused.push(`${section}.${k}`);
+    }
+  }
+  if (unused.length) warn(`ignoring options it does not use: ${unused.join(", ")}`);
+  return config;
+}
+
+/** Headers and params of an auth section as they are now, every value a string. */
+function extras(section) {
+  const source = section.source;
+  const strings = (object) => {
+    const out = {};
+    if (object && typeof object === "object") {
+      for (const [k, v] of Object.entries(object)) {
+        if (["string", "number", "boolean"].includes(typeof v)) out[k] = String(v);
+      }
+    }
+    return out;
+  };
+  const call = (provider) => {
+    try {
+      return provider ? provider() : undefined;
+    } catch (error) {
+      console.error("Rusher: a provider threw", error);
+    }
+  };
+  return JSON.stringify({
+    headers: { ...strings(source.headers), ...strings(call(source.headersProvider)) },
+    params: { ...strings(source.params), ...strings(call(source.paramsProvider)) },
+  });
+}
+
+/** Calls a pusher-js `customHandler(params, callback)`; resolves to its answer as JSON text. */
+function custom(section, params) {
+  return new Promise((resolve, reject) => {
+    try {
+      section.source.customHandler(params, (error, data) =>
+        error == null ? resolve(JSON.stringify(data ?? null)) : reject(String(error?.message ?? error)),
+      );
+    } catch (error) {
+      reject(String(error?.message ?? error));
+    }
+  });
+}
+
+/**
+ * Builds pusher-js's classes over `Core`, the wasm export (the web and bundler builds each have
+ * their own).
+ */
+export function classes(Core) {
+  /** A presence channel's members, read from the core when asked. */
+  class Members {
+    constructor(pusher, channel) {
+      this._pusher = pusher;
+      this._channel = channel;
+    }
+
+    _read() {
+      return parse(this._pusher._core.members(this._channel)) ?? { members: {}, me: null };
+    }
+
+    /** `{id: info}` of everyone on the channel. */
+    get members() {
+      return this._read().members;
+    }
+
+    /** How many members there are. */
+    get count() {
+      return Object.keys(this.members).length;
+    }
+
+    /** `{id, info}` of this client's user, once subscribed. */
+    get me() {
+      return this._read().me;
+    }
+
+    /** This client's user id, once subscribed. */
+    get myID() {
+      return this.me?.id;
+    }
+
+    /** `{id, info}` of a member, or `null`. */
+    get(id) {
+      const members = this.members;
+      return Object.hasOwn(members, id) ? { id, info: members[id] } : null;
+    }
+
+    /** Calls `callback({id, info})` for each member. */
+    each(callback) {
+      for (const [id, info] of Object.entries(this.members)) {
+        try {
+          callback({ id, info });
+        } catch (error) {
+          threw(error);
+        }
+      }
+    }
+  }
+
+  /** A channel: its events, its state, client events, and `members` on presence channels. */
+  class Channel extends Emitter {
+    constructor(pusher, name) {
+      super();
+      this.name = name;
+      this.pusher = pusher;
+      if (name.startsWith("presence-")) this.members = new Members(pusher, name);
+    }
+
+    _status() {
+      return parse(this.pusher._core.status(this.name)) ?? {};
+    }
+
+    /** The server confirmed the subscription. */
+    get subscribed() {
+      return this._status().subscribed === true;
+    }
+
+    /** Auth or the server's answer is awaited. */
+    get subscriptionPending() {
+      return this._status().pending === true;
+    }
+
+    /** The last subscription count the server sent. */
+    get subscriptionCount() {
+      return this._status().count ?? undefined;
+    }
+
+    /** Sends a client event (`client-…`); false (with a console warning) when not sent. */
+    trigger(event, data) {
+      let text;
+      try {
+        text = JSON.stringify(data === undefined ? null : data);
+      } catch {
+        // Cycles and BigInts cannot be sent; the core says so below.
+      }
+      const why = this.pusher._core.trigger(this.name, event, text ?? "?");
+      if (why) warn(`client event ${event} not sent: ${why}`);
+      return !why;
+    }
+  }
+
+  /** `pusher.connection`: the state, the socket id, and their events. */
+  class Connection extends Emitter {
+    constructor(pusher) {
+      super();
+      this._pusher = pusher;
+    }
+
+    /** pusher-js's connection state (`connecting`, `connected`, …). */
+    get state() {
+      return this._pusher._core?.state() ?? "initialized";
+    }
+
+    /** The socket id while connected. */
+    get socket_id() {
+      return this._pusher._core?.socket_id();
+    }
+  }
+
+  /** `pusher.user.watchlist`: `online` and `offline` events of watched users. */
+  class Watchlist extends Emitter {}
+
+  /** `pusher.user`: sign-in, server-to-user events, and the watchlist. */
+  class User extends Emitter {
+    constructor(pusher) {
+      super();
+      this._pusher = pusher;
+      /** The signed-in user's data, once signed in. */
+      this.user_data = null;
+      /** Online and offline events of the users the server watches for this one. */
+      this.watchlist = new Watchlist();
+    }
+
+    /** Signs the user in through `userAuthentication`. */
+    signin() {
+      this._pusher.signin();
+    }
+  }
+
+  /** A connection to a Pusher-protocol server, like pusher-js's `Pusher`. */
+  class Pusher extends Emitter {
+    /** Creates the client and connects. Throws when an option has the wrong type, naming it. */
+    constructor(key, options) {
+      super();
+      const config = readOptions(key, options);
+      /** The app key. */
+      this.key = key;
+      /** The connection: `state`, `socket_id`, and its events. */
+      this.connection = new Connection(this);
+      /** The signed-in user and its watchlist. */
+      this.user = new User(this);
+      /** `{channels: {name: Channel}}`, as Laravel Echo reads it. */
+      this.channels = { channels: {} };
+      const sink = {
+        event: (kind, channel, name, data, userId) => this._event(kind, channel, name, data, userId),
+        extras: (section) => extras(section === "userAuthentication" ? config.user : config.channel),
+        authorize: (socketId, channelName) => custom(config.channel, { socketId, channelName }),
+        signin: (socketId) => custom(config.user, { socketId }),
+      };
+      this._core = new Core(
+        key, config.cluster, config.wsHost, config.wsPort, config.wssPort, config.forceTLS,
+        config.timeouts, config.batchAuth, config.channel.endpoint, config.user.endpoint, sink,
+      );
+    }
+
+    /** Subscribes to a channel, or returns the channel already subscribed. Throws on an invalid name. */
+    subscribe(name) {
+      const why = this._core.subscribe(name);
+      if (why) throw new Error(why);
+      return (this.channels.channels[name] ??= new Channel(this, name));
+    }
+
+    /** Unsubscribes from a channel and forgets its callbacks. */
+    unsubscribe(name) {
+      this._core.unsubscribe(name);
+      delete this.channels.channels[name];
+    }
+
+    /** A subscribed channel, or `undefined`. */
+    channel(name) {
+      return this.channels.channels[name];
+    }
+
+    /** Every subscribed channel. */
+    allChannels() {
+      return Object.values(this.channels.channels);
+    }
+
+    /** Connects (again, after `disconnect()`). */
+    connect() {
+      this._core.connect();
+    }
+
+    /** Disconnects and stops reconnecting; channels stay for the next `connect()`. */
+    disconnect() {
+      this._core.disconnect();
+    }
+
+    /** Signs the user in through `userAuthentication`, and again after every reconnect. */
+    signin() {
+      this._core.signin();
+    }
+
+    /** One event from the core (see `Kind` in crates/client/src/js/sink.rs). */
+    _event(kind, channel, name, text, userId) {
+      const data = parse(text);
+      const target = channel === undefined ? undefined : this.channels.channels[channel];
+      switch (kind) {
+        case 0: // a message: the connection's `message`, then the channel or user, then global
+          if (this.connection._wants("message")) {
+            this.connection._emit("message", { event: name, channel: channel ?? null, user_id: userId ?? null, data });
+          }
+          if (channel?.startsWith("#server-to-user-")) this.user._emit(name, data);
+          else target?._emit(name, data, userId === undefined ? {} : { user_id: userId });
+          return this._emit(name, data);
+        case 1: // pusher:… on a channel
+          if (name === "pusher:subscription_succeeded" && target?.members) {
+            return target._emit(name, target.members);
+          }
+          target?._emit(name, data);
+          if (name === "pusher:cache_miss") this._emit(name, { channel });
+          return;
+        case 2: // a state change: from `channel` to `name`
+          this.connection._emit("state_change", { previous: channel, current: name });
+          return this.connection._emit(name);
+        case 3:
+          return this.connection._emit(name, data);
+        case 4:
+          if (name === "pusher:signin_success") this.user.user_data = JSON.parse(data.user_data);
+          return this._emit(name, data);
+        case 5:
+          return this.user.watchlist._emit(name, data);
+      }
+    }
+  }
+
+  return { Pusher, Channel, Connection, User, Watchlist, Members };
+}
