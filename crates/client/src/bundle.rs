@@ -3,8 +3,12 @@
 //! message, about a sixth of the bundle). No panic is reachable from the network, an auth answer
 //! or the JavaScript API; this handler is for the unreachable case.
 
+use lol_alloc::{AssumeSingleThreaded, FreeListAllocator};
+
+// SAFETY: the bundle is built without atomics, so wasm has one thread.
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: AssumeSingleThreaded<FreeListAllocator> =
+    unsafe { AssumeSingleThreaded::new(FreeListAllocator::new()) };
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {

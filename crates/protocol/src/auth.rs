@@ -6,6 +6,7 @@
 
 use crate::json::Value;
 use crate::prelude::*;
+use crate::text::{Form, decimal};
 
 /// Identifies one auth request, so that a late answer for an older request is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -128,19 +129,19 @@ impl AuthRequest {
     /// The `application/x-www-form-urlencoded` body: `socket_id` and `channel_name` (or
     /// `channel_name[i]` when batched), then the configured extra `params`.
     pub fn form_body(&self, params: &[(String, String)]) -> String {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("socket_id", &self.socket_id);
+        let mut form = Form::default();
+        form.pair("socket_id", &self.socket_id);
         if self.batched {
-            for (i, channel) in self.channels.iter().enumerate() {
-                form.append_pair(&format!("channel_name[{i}]"), channel);
+            for (i, channel) in (0u64..).zip(&self.channels) {
+                form.pair(&["channel_name[", &decimal(i), "]"].concat(), channel);
             }
         } else {
             for channel in &self.channels {
-                form.append_pair("channel_name", channel);
+                form.pair("channel_name", channel);
             }
         }
         for (key, value) in params {
-            form.append_pair(key, value);
+            form.pair(key, value);
         }
         form.finish()
     }
@@ -161,7 +162,13 @@ impl AuthRequest {
         };
         if status != 200 {
             return all_fail(AuthError::new(
-                format!("auth endpoint answered {status}: {}", excerpt(body)),
+                [
+                    "auth endpoint answered ",
+                    &decimal(status.into()),
+                    ": ",
+                    &excerpt(body),
+                ]
+                .concat(),
                 Some(status),
             ));
         }
@@ -195,7 +202,12 @@ impl AuthRequest {
                                 Some(200),
                             )),
                             (other, _) => Err(AuthError::new(
-                                format!("auth endpoint answered {other} for this channel"),
+                                [
+                                    "auth endpoint answered ",
+                                    &decimal(other),
+                                    " for this channel",
+                                ]
+                                .concat(),
                                 u16::try_from(other).ok(),
                             )),
                         }
@@ -210,10 +222,10 @@ impl AuthRequest {
 impl UserAuthRequest {
     /// The form body: `socket_id`, then the configured extra `params`.
     pub fn form_body(&self, params: &[(String, String)]) -> String {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("socket_id", &self.socket_id);
+        let mut form = Form::default();
+        form.pair("socket_id", &self.socket_id);
         for (key, value) in params {
-            form.append_pair(key, value);
+            form.pair(key, value);
         }
         form.finish()
     }
@@ -222,7 +234,13 @@ impl UserAuthRequest {
     pub fn parse_response(&self, status: u16, body: &str) -> Result<UserAuth, AuthError> {
         if status != 200 {
             return Err(AuthError::new(
-                format!("user auth endpoint answered {status}: {}", excerpt(body)),
+                [
+                    "user auth endpoint answered ",
+                    &decimal(status.into()),
+                    ": ",
+                    &excerpt(body),
+                ]
+                .concat(),
                 Some(status),
             ));
         }
@@ -239,7 +257,7 @@ pub fn user_auth_from_value(value: &Value) -> Result<UserAuth, AuthError> {
             .map(str::to_owned)
             .ok_or_else(|| {
                 AuthError::new(
-                    format!("the user auth answer has no string `{name}`"),
+                    ["the user auth answer has no string `", name, "`"].concat(),
                     Some(200),
                 )
             })

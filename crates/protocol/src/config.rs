@@ -1,6 +1,7 @@
 //! Connection options, with pusher-js 8's defaults.
 
 use crate::prelude::*;
+use crate::text::{decimal, push_form_encoded};
 use core::time::Duration;
 
 use crate::backoff::BackoffConfig;
@@ -43,7 +44,13 @@ pub struct Config {
 impl Config {
     /// Options for a Pusher cluster (`ws-{cluster}.pusher.com`, TLS on).
     pub fn for_cluster(key: &str, cluster: &str) -> Self {
-        Self::for_host(key, &format!("ws-{cluster}.pusher.com"), 80, 443, true)
+        Self::for_host(
+            key,
+            &["ws-", cluster, ".pusher.com"].concat(),
+            80,
+            443,
+            true,
+        )
     }
 
     /// Options for a self-hosted server.
@@ -71,11 +78,21 @@ impl Config {
         } else {
             ("ws", self.ws_port)
         };
-        let key: String = form_urlencoded::byte_serialize(self.key.as_bytes()).collect();
-        format!(
-            "{scheme}://{}:{port}/app/{key}?protocol={PROTOCOL_VERSION}&client=rusher&version={}",
-            self.host,
-            env!("CARGO_PKG_VERSION")
-        )
+        let mut key = String::new();
+        push_form_encoded(&mut key, &self.key);
+        [
+            scheme,
+            "://",
+            &self.host,
+            ":",
+            &decimal(port.into()),
+            "/app/",
+            &key,
+            "?protocol=",
+            &decimal(PROTOCOL_VERSION.into()),
+            "&client=rusher&version=",
+            env!("CARGO_PKG_VERSION"),
+        ]
+        .concat()
     }
 }

@@ -272,7 +272,7 @@ impl Connection {
             ServerMessage::Pong => {}
             ServerMessage::SigninSuccess { user_data } if self.is_connected() => {
                 if let Some(id) = self.user.handle_success(&user_data, &mut self.out) {
-                    let channel = format!("{SERVER_TO_USER_PREFIX}{id}");
+                    let channel = [SERVER_TO_USER_PREFIX, &id].concat();
                     let kind = ChannelKind::of(&channel);
                     self.subscriptions
                         .subscribe(&channel, kind, true, &mut self.out);

@@ -3,8 +3,9 @@
 
 use crate::json::Value;
 use crate::prelude::*;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use crate::text::base64_decode;
+#[cfg(feature = "server")]
+use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use crypto_secretbox::aead::{Aead, KeyInit};
 use crypto_secretbox::{Nonce, XSalsa20Poly1305};
 
@@ -40,11 +41,12 @@ impl SharedSecret {
 
     /// Reads the base64 `shared_secret` of an auth response; `None` unless it is 32 bytes.
     pub fn from_base64(text: &str) -> Option<Self> {
-        let bytes = BASE64.decode(text).ok()?;
+        let bytes = base64_decode(text)?;
         <[u8; KEY_LEN]>::try_from(bytes.as_slice()).ok().map(Self)
     }
 
     /// The key as base64, for auth responses a server writes.
+    #[cfg(feature = "server")]
     pub fn to_base64(&self) -> String {
         BASE64.encode(self.0)
     }
@@ -54,7 +56,7 @@ impl SharedSecret {
         let field = |name: &str| {
             data.get(name)
                 .and_then(Value::as_str)
-                .and_then(|text| BASE64.decode(text).ok())
+                .and_then(base64_decode)
                 .ok_or(DecryptError::Format)
         };
         let nonce = <[u8; NONCE_LEN]>::try_from(field("nonce")?.as_slice())

@@ -1,23 +1,20 @@
 //! The one error type of the protocol core.
 
 use crate::prelude::*;
-use thiserror::Error;
+use crate::text::decimal;
 
 /// Everything that can go wrong in the protocol core, each with a message a user can read.
 ///
 /// Errors caused by the peer (a malformed frame, a bad auth response) are also reported as
 /// [`Event::Error`](crate::Event::Error) or a channel event, and never change state that was
 /// already established.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// A frame from the server is not valid protocol JSON.
-    #[error("malformed frame: {0}")]
     MalformedFrame(String),
     /// The server's handshake is unusable (bad socket id or activity timeout).
-    #[error("invalid handshake: {0}")]
     InvalidHandshake(String),
     /// The server sent `pusher:error`.
-    #[error("server error {}: {message}", code.map_or_else(|| "(no code)".to_owned(), |c| c.to_string()))]
     Server {
         /// The error code, when the server gave one.
         code: Option<u16>,
@@ -25,7 +22,6 @@ pub enum Error {
         message: String,
     },
     /// The server closed the connection with a code in 4000-4399.
-    #[error("connection closed by the server with code {code}: {reason}")]
     Closed {
         /// The WebSocket close code.
         code: u16,
@@ -33,7 +29,6 @@ pub enum Error {
         reason: String,
     },
     /// A channel name is not valid.
-    #[error("invalid channel name {name:?}: {reason}")]
     InvalidChannelName {
         /// The rejected name (truncated when very long).
         name: String,
@@ -41,13 +36,10 @@ pub enum Error {
         reason: &'static str,
     },
     /// The channel is not subscribed (or was unsubscribed).
-    #[error("not subscribed to channel {0:?}")]
     UnknownChannel(String),
     /// A client event was refused before it was queued.
-    #[error("client event refused: {0}")]
     ClientEventRefused(&'static str),
     /// A client event that was queued had to be dropped.
-    #[error("client event {event:?} on {channel:?} dropped: {reason}")]
     ClientEventDropped {
         /// The channel it was for.
         channel: String,
@@ -57,10 +49,8 @@ pub enum Error {
         reason: DropReason,
     },
     /// An auth response could not be used.
-    #[error("invalid auth response: {0}")]
     InvalidAuthResponse(String),
     /// An encrypted event could not be decrypted, even with a fresh key.
-    #[error("could not decrypt event {event:?} on {channel:?}")]
     Decryption {
         /// The channel it arrived on.
         channel: String,
@@ -69,17 +59,93 @@ pub enum Error {
     },
     /// A presence channel reached [`MAX_MEMBERS`](crate::presence::MAX_MEMBERS); further members are
     /// not tracked.
-    #[error("presence channel {0:?} has more members than Rusher tracks")]
     TooManyMembers(String),
 }
 
 /// Why a queued client event was dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DropReason {
     /// It waited longer than the outbox's maximum age.
-    #[error("it expired in the outbox")]
     Expired,
     /// Its channel was unsubscribed before it could be sent.
-    #[error("its channel was unsubscribed")]
     Unsubscribed,
+}
+
+impl Error {
+    /// The message a user reads, built by concatenation: `format!` would bring the formatting
+    /// machinery into the browser bundle.
+    pub fn message(&self) -> String {
+        let quoted = |text: &str| ["\"", text, "\""].concat();
+        match self {
+            Error::MalformedFrame(why) => ["malformed frame: ", why].concat(),
+            Error::InvalidHandshake(why) => ["invalid handshake: ", why].concat(),
+            Error::Server { code, message } => {
+                let code = code.map_or_else(|| "(no code)".to_owned(), |c| decimal(c.into()));
+                ["server error ", &code, ": ", message].concat()
+            }
+            Error::Closed { code, reason } => [
+                "connection closed by the server with code ",
+                &decimal((*code).into()),
+                ": ",
+                reason,
+            ]
+            .concat(),
+            Error::InvalidChannelName { name, reason } => {
+                ["invalid channel name ", &quoted(name), ": ", reason].concat()
+            }
+            Error::UnknownChannel(name) => ["not subscribed to channel ", &quoted(name)].concat(),
+            Error::ClientEventRefused(why) => ["client event refused: ", why].concat(),
+            Error::ClientEventDropped {
+                channel,
+                event,
+                reason,
+            } => [
+                "client event ",
+                &quoted(event),
+                " on ",
+                &quoted(channel),
+                " dropped: ",
+                reason.message(),
+            ]
+            .concat(),
+            Error::InvalidAuthResponse(why) => ["invalid auth response: ", why].concat(),
+            Error::Decryption { channel, event } => [
+                "could not decrypt event ",
+                &quoted(event),
+                " on ",
+                &quoted(channel),
+            ]
+            .concat(),
+            Error::TooManyMembers(channel) => [
+                "presence channel ",
+                &quoted(channel),
+                " has more members than Rusher tracks",
+            ]
+            .concat(),
+        }
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl DropReason {
+    /// Why, in words.
+    pub fn message(self) -> &'static str {
+        match self {
+            DropReason::Expired => "it expired in the outbox",
+            DropReason::Unsubscribed => "its channel was unsubscribed",
+        }
+    }
+}
+
+impl core::fmt::Display for DropReason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.message())
+    }
 }

@@ -158,17 +158,18 @@ pub enum Event {
     },
 }
 
-/// The queue of outputs the driver drains.
+/// The queue of outputs the driver drains. (A `Vec` rather than a `VecDeque`: the queue is short,
+/// and each `VecDeque` element type costs its own copy of the ring-buffer code in the bundle.)
 #[derive(Debug, Default)]
-pub(crate) struct Outputs(alloc::collections::VecDeque<Output>);
+pub(crate) struct Outputs(Vec<Output>);
 
 impl Outputs {
     pub(crate) fn push(&mut self, output: Output) {
-        self.0.push_back(output);
+        self.0.push(output);
     }
 
     pub(crate) fn event(&mut self, event: Event) {
-        self.0.push_back(Output::Event(event));
+        self.0.push(Output::Event(event));
     }
 
     pub(crate) fn error(&mut self, error: Error) {
@@ -176,10 +177,10 @@ impl Outputs {
     }
 
     pub(crate) fn send(&mut self, message: &crate::wire::ClientMessage) {
-        self.0.push_back(Output::Send(message.to_json()));
+        self.0.push(Output::Send(message.to_json()));
     }
 
     pub(crate) fn pop(&mut self) -> Option<Output> {
-        self.0.pop_front()
+        (!self.0.is_empty()).then(|| self.0.remove(0))
     }
 }

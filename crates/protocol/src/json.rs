@@ -7,6 +7,7 @@
 //! convert to and from `serde_json::Value`.
 
 use crate::prelude::*;
+use crate::text::decimal;
 use core::fmt;
 
 /// How deeply arrays and objects may nest.
@@ -50,7 +51,7 @@ pub struct ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.reason, self.offset)
+        f.write_str(&[self.reason, " at byte ", &decimal(self.offset as u64)].concat())
     }
 }
 
@@ -81,21 +82,6 @@ impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-/// `n` in decimal, without the formatting machinery.
-pub fn decimal(mut n: u64) -> String {
-    let mut digits = Vec::with_capacity(20);
-    loop {
-        // `n % 10` is below 10, so the cast is exact.
-        digits.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.reverse();
-    String::from_utf8(digits).unwrap_or_default()
 }
 
 impl Map {
@@ -139,7 +125,7 @@ impl Map {
     /// Each key once, sorted.
     fn sorted_keys(&self) -> Vec<&String> {
         let mut keys: Vec<&String> = self.keys().collect();
-        keys.sort();
+        keys.sort_unstable();
         keys.dedup();
         keys
     }
@@ -661,7 +647,7 @@ impl Parser<'_> {
 #[cfg(feature = "serde_json")]
 mod serde_conversions {
     use super::{Map, Number, Value};
-    use crate::prelude::*;
+    use alloc::string::ToString;
 
     impl From<serde_json::Value> for Value {
         fn from(value: serde_json::Value) -> Self {

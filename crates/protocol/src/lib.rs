@@ -42,8 +42,7 @@ extern crate alloc;
 /// leave out std's panic and formatting machinery).
 mod prelude {
     pub(crate) use alloc::borrow::ToOwned;
-    pub(crate) use alloc::format;
-    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::string::String;
     pub(crate) use alloc::vec;
     pub(crate) use alloc::vec::Vec;
 }
@@ -63,6 +62,7 @@ pub mod presence;
 pub mod sign;
 pub mod sorted_map;
 mod subscriptions;
+pub mod text;
 mod time;
 mod user;
 pub mod wire;

@@ -2,7 +2,6 @@
 //! subscribed, released in order and within the client-side rate limit, bounded in count and age.
 
 use crate::prelude::*;
-use alloc::collections::VecDeque;
 use core::time::Duration;
 
 use crate::json::Value;
@@ -47,16 +46,16 @@ struct Queued {
 #[derive(Debug, Clone)]
 pub(crate) struct Outbox {
     config: OutboxConfig,
-    queue: VecDeque<Queued>,
-    recent_sends: VecDeque<Instant>,
+    queue: Vec<Queued>,
+    recent_sends: Vec<Instant>,
 }
 
 impl Outbox {
     pub(crate) fn new(config: OutboxConfig) -> Self {
         Self {
             config,
-            queue: VecDeque::new(),
-            recent_sends: VecDeque::new(),
+            queue: Vec::new(),
+            recent_sends: Vec::new(),
         }
     }
 
@@ -71,7 +70,7 @@ impl Outbox {
         if self.queue.len() >= self.config.capacity {
             return Err(Error::ClientEventRefused("the outbox is full"));
         }
-        self.queue.push_back(Queued {
+        self.queue.push(Queued {
             channel: channel.to_owned(),
             event: event.to_owned(),
             data,
@@ -106,25 +105,20 @@ impl Outbox {
         now: Instant,
         sendable: impl Fn(&str) -> bool,
     ) -> Vec<ClientMessage> {
-        while self
-            .recent_sends
-            .front()
-            .is_some_and(|sent| now.saturating_duration_since(*sent) >= RATE_WINDOW)
-        {
-            self.recent_sends.pop_front();
-        }
+        self.recent_sends
+            .retain(|sent| now.saturating_duration_since(*sent) < RATE_WINDOW);
         let mut ready = Vec::new();
-        let mut kept = VecDeque::new();
+        let mut kept = Vec::new();
         for queued in core::mem::take(&mut self.queue) {
             if sendable(&queued.channel) && self.rate_allows(self.recent_sends.len()) {
-                self.recent_sends.push_back(now);
+                self.recent_sends.push(now);
                 ready.push(ClientMessage::ClientEvent {
                     event: queued.event,
                     channel: queued.channel,
                     data: queued.data,
                 });
             } else {
-                kept.push_back(queued);
+                kept.push(queued);
             }
         }
         self.queue = kept;
@@ -135,12 +129,12 @@ impl Outbox {
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
         let expiry = self
             .queue
-            .front()
+            .first()
             .map(|q| q.queued_at + self.config.max_age);
         let window = if self.queue.is_empty() || self.rate_allows(self.recent_sends.len()) {
             None
         } else {
-            self.recent_sends.front().map(|sent| *sent + RATE_WINDOW)
+            self.recent_sends.first().map(|sent| *sent + RATE_WINDOW)
         };
         expiry.into_iter().chain(window).min()
     }

@@ -3,6 +3,8 @@
 //! secret, verified in constant time.
 
 use crate::prelude::*;
+use alloc::format;
+use alloc::string::ToString;
 use hmac::{Hmac, Mac};
 use md5::{Digest as _, Md5};
 use sha2::Sha256;

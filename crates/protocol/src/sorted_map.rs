@@ -24,10 +24,16 @@ impl<V> SortedMap<V> {
     }
 
     /// A map of `entries` in any order; of repeated keys, the first is kept.
-    pub fn from_entries(mut entries: Vec<(String, V)>) -> Self {
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.dedup_by(|later, earlier| later.0 == earlier.0);
-        Self { entries }
+    pub fn from_entries(entries: Vec<(String, V)>) -> Self {
+        // Inserted one by one rather than sorted: a stable sort costs kilobytes of bundle, and
+        // the maps are small.
+        let mut map = Self::new();
+        for (key, value) in entries {
+            if let Err(at) = map.find(&key) {
+                map.entries.insert(at, (key, value));
+            }
+        }
+        map
     }
 
     fn find(&self, key: &str) -> Result<usize, usize> {

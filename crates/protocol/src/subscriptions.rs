@@ -530,14 +530,14 @@ fn subscribe_message(
     kind: ChannelKind,
     auth: ChannelAuth,
 ) -> Result<(ClientMessage, Option<String>, Option<SharedSecret>), AuthError> {
-    let invalid = |what: &str| AuthError::new(format!("invalid auth answer: {what}"), Some(200));
+    let invalid = |what: &str| AuthError::new(["invalid auth answer: ", what].concat(), Some(200));
     let my_id = match (&kind.access, &auth.channel_data) {
         (Access::Presence, Some(data)) => {
             let parsed: Value =
                 Value::parse(data).map_err(|_| invalid("channel_data is not JSON"))?;
             match parsed.get("user_id") {
                 Some(Value::String(id)) if !id.is_empty() => Some(id.clone()),
-                Some(Value::Number(id)) => Some(id.to_string()),
+                Some(Value::Number(id)) => Some(id.as_str().to_owned()),
                 _ => return Err(invalid("channel_data has no user_id")),
             }
         }

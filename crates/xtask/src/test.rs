@@ -86,6 +86,21 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         "-D",
         "warnings",
     ]);
+    // The npm bundle's build (no std, its own panic handler) has no test targets.
+    let mut clippy_bundle = cmd("cargo");
+    clippy_bundle.args([
+        "clippy",
+        "-p",
+        "rusher-client",
+        "--features",
+        "bundle",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     let mut native = cmd("cargo");
     native.args(["test", "--workspace"]);
     let browser = |package: &str| {
@@ -130,6 +145,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         check("cargo fmt --check", fmt),
         check("clippy (native)", clippy),
         check("clippy (wasm32)", clippy_wasm),
+        check("clippy (wasm32 npm bundle)", clippy_bundle),
         tests("native tests", native),
         tests("protocol in headless Chromium", browser("rusher-protocol")),
         Suite {
