@@ -247,6 +247,37 @@ test('an auth failure is a subscription_error with its status', async () => {
   equal([error.type, error.status], ['AuthError', 403], `subscription error ${JSON.stringify(error)}`);
 });
 
+test('customHandler: channels and sign-in authorized by the page, answering later; a failing handler is a subscription_error', async () => {
+  const page = await visitor('Cal');
+  await page.evaluate(() => {
+    // Handlers that ask the server's endpoints themselves, and answer when the response is in.
+    const post = (url, fields, callback) => fetch(url, {
+      method: 'POST', body: new URLSearchParams(fields),
+    }).then((r) => r.json()).then((data) => callback(null, data), (error) => callback(error, null));
+    window.pusher = new R(KEY, opts({
+      channelAuthorization: {
+        customHandler: ({ socketId, channelName }, callback) => {
+          log.push(['asked', channelName]);
+          if (channelName === 'private-refused') return callback(new Error('not you'), null);
+          post('/pusher/auth', { socket_id: socketId, channel_name: channelName }, callback);
+        },
+      },
+      userAuthentication: {
+        customHandler: ({ socketId }, callback) => post('/pusher/user-auth', { socket_id: socketId }, callback),
+      },
+    }));
+    pusher.subscribe('private-handled').bind('pusher:subscription_succeeded', () => log.push(['subscribed']));
+    pusher.subscribe('private-refused').bind('pusher:subscription_error', (e) => log.push(['refused', e]));
+    pusher.bind('pusher:signin_success', () => log.push(['signed-in']));
+    pusher.signin();
+  });
+  await until(page, () => seen('subscribed').length === 1 && seen('refused').length === 1 && seen('signed-in').length === 1);
+  const refused = await page.evaluate(() => seen('refused')[0][1]);
+  assert(refused.error.includes('not you'), `handler error: ${JSON.stringify(refused)}`);
+  equal(await page.evaluate(() => pusher.user.user_data.id), page.user.id, 'signed in through the handler');
+  equal(await page.evaluate(() => seen('asked').map((e) => e[1]).sort()), ['private-handled', 'private-refused'], 'handler calls');
+});
+
 test('subscription count reaches every subscriber', async () => {
   const ada = await visitor('Ada');
   const bob = await visitor('Bob');

@@ -175,17 +175,23 @@ function extras(section) {
   });
 }
 
-/** Calls a pusher-js `customHandler(params, callback)`; resolves to its answer as JSON text. */
-function custom(section, params) {
-  return new Promise((resolve, reject) => {
-    try {
-      section.source.customHandler(params, (error, data) =>
-        error == null ? resolve(JSON.stringify(data ?? null)) : reject(String(error?.message ?? error)),
-      );
-    } catch (error) {
-      reject(String(error?.message ?? error));
-    }
-  });
+/**
+ * Calls a pusher-js `customHandler(params, callback)`, then `done(json)` with its answer as JSON
+ * text, or `done(undefined, why)`; `done` is called once.
+ */
+function custom(section, params, done) {
+  let answered = false;
+  const answer = (error, data) => {
+    if (answered) return;
+    answered = true;
+    if (error == null) done(JSON.stringify(data ?? null));
+    else done(undefined, String(error?.message ?? error));
+  };
+  try {
+    section.source.customHandler(params, answer);
+  } catch (error) {
+    answer(error ?? "it threw");
+  }
 }
 
 /**
@@ -339,8 +345,8 @@ export function classes(Core) {
       const sink = {
         event: (kind, channel, name, data, userId) => this._event(kind, channel, name, data, userId),
         extras: (section) => extras(section === "userAuthentication" ? config.user : config.channel),
-        authorize: (socketId, channelName) => custom(config.channel, { socketId, channelName }),
-        signin: (socketId) => custom(config.user, { socketId }),
+        authorize: (socketId, channelName, done) => custom(config.channel, { socketId, channelName }, done),
+        signin: (socketId, done) => custom(config.user, { socketId }, done),
       };
       this._core = new Core(
         key, config.cluster, config.wsHost, config.wsPort, config.wssPort, config.forceTLS,

@@ -6,23 +6,21 @@ use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::future::Future;
-use core::pin::Pin;
+use core::cell::RefCell;
 
-use js_sys::Promise;
 use rusher_protocol::{AuthError, AuthRequest, ChannelAuth, UserAuth, UserAuthRequest};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
-/// A boxed future the handlers return.
-pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+/// Where a handler delivers its answer, once.
+pub type Done<T> = Box<dyn FnOnce(T)>;
 
-/// Signs one channel for a socket: `(socket_id, channel_name)`.
-pub type ChannelHandler = Rc<dyn Fn(String, String) -> LocalFuture<Result<ChannelAuth, AuthError>>>;
+/// Signs one channel for a socket: `(socket_id, channel_name, done)`. The handler may answer
+/// at once or later (after its own request, say).
+pub type ChannelHandler = Rc<dyn Fn(String, String, Done<Result<ChannelAuth, AuthError>>)>;
 
-/// Signs the user in for a socket: `(socket_id)`.
-pub type UserHandler = Rc<dyn Fn(String) -> LocalFuture<Result<UserAuth, AuthError>>>;
+/// Signs the user in for a socket: `(socket_id, done)`.
+pub type UserHandler = Rc<dyn Fn(String, Done<Result<UserAuth, AuthError>>)>;
 
 /// Name-value pairs: request headers or form fields.
 pub type Pairs = Vec<(String, String)>;
@@ -85,14 +83,30 @@ pub enum UserAuthenticator {
 
 #[wasm_bindgen]
 extern "C" {
+    /// A promise, as far as the driver uses one.
+    type Thenable;
+
     /// The global `fetch(url, init)`, in windows and workers alike.
     #[wasm_bindgen(js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
+    fn fetch_with_init(url: &str, init: &RequestInit) -> Thenable;
+
+    /// `promise.then(callback, callback)`: one callback for either outcome, so that it is
+    /// called (and released) exactly once.
+    #[wasm_bindgen(method, js_name = then)]
+    fn settled(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
 }
 
-/// POSTs a form (credentials same-origin); a request that fails before an answer is status 0
-/// with an empty body.
-async fn post_form(url: &str, headers: &Pairs, body: &str) -> (u16, String) {
+/// Calls `callback` with what `promise` settles with, fulfilled or rejected. (Boxed, so that
+/// every call shares one closure type: each type costs its own wasm-bindgen shims.)
+fn when_settled(promise: &Thenable, callback: Box<dyn FnOnce(JsValue)>) {
+    let callback = Closure::once_into_js(move |value: JsValue| callback(value));
+    promise.settled(&callback, &callback);
+}
+
+/// POSTs a form (credentials same-origin), then calls `done(status, body)`; a request that fails
+/// before an answer is status 0 with an empty body. Callbacks rather than `async`: the futures
+/// executor and its closures would be a tenth of the browser bundle.
+fn post_form(url: &str, headers: &Pairs, body: &str, done: impl FnOnce(u16, String) + 'static) {
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_credentials(RequestCredentials::SameOrigin);
@@ -106,56 +120,81 @@ async fn post_form(url: &str, headers: &Pairs, body: &str) -> (u16, String) {
         }
         init.set_headers(&request_headers);
     }
-    let Ok(response) = JsFuture::from(fetch_with_init(url, &init)).await else {
-        return (0, String::new());
+    let on_response = move |response: JsValue| {
+        let Some(response) = response.dyn_ref::<Response>() else {
+            return done(0, String::new());
+        };
+        let status = response.status();
+        match response.text() {
+            Ok(text) => when_settled(
+                text.unchecked_ref(),
+                Box::new(move |text| done(status, text.as_string().unwrap_or_default())),
+            ),
+            Err(_) => done(status, String::new()),
+        }
     };
-    let response: Response = response.unchecked_into();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
-    (response.status(), text.unwrap_or_default())
+    when_settled(&fetch_with_init(url, &init), Box::new(on_response));
 }
 
-/// Authorizes the channels of a request: one POST (batched or single), or one handler call per
-/// channel. Never fails: every channel gets a result.
-pub async fn authorize_channels(
+/// Authorizes the channels of a request, then calls `done` with a result for every channel: one
+/// POST (batched or single), or one handler call per channel.
+pub fn authorize_channels(
     authorizer: &ChannelAuthorizer,
-    request: &AuthRequest,
-) -> Vec<(String, Result<ChannelAuth, AuthError>)> {
+    request: AuthRequest,
+    done: impl FnOnce(AuthRequest, Vec<(String, Result<ChannelAuth, AuthError>)>) + 'static,
+) {
     match authorizer {
         ChannelAuthorizer::Endpoint(endpoint) => {
             let (headers, params) = endpoint.extras();
-            let (status, body) =
-                post_form(&endpoint.url, &headers, &request.form_body(&params)).await;
-            request.parse_response(status, &body)
+            let body = request.form_body(&params);
+            post_form(&endpoint.url, &headers, &body, move |status, body| {
+                let results = request.parse_response(status, &body);
+                done(request, results);
+            });
         }
+        ChannelAuthorizer::Handler(_) if request.channels.is_empty() => done(request, Vec::new()),
         ChannelAuthorizer::Handler(handler) => {
-            let mut results = Vec::with_capacity(request.channels.len());
-            for channel in &request.channels {
-                let result = handler(request.socket_id.clone(), channel.clone()).await;
-                results.push((channel.clone(), result));
+            let channels = request.channels.clone();
+            let socket_id = request.socket_id.clone();
+            let waiting = Rc::new(RefCell::new(Some((request, Vec::new(), done))));
+            for channel in channels {
+                let waiting = Rc::clone(&waiting);
+                let name = channel.clone();
+                let answer: Done<Result<ChannelAuth, AuthError>> = Box::new(move |result| {
+                    let mut slot = waiting.borrow_mut();
+                    let complete = slot.as_mut().is_some_and(|(request, results, _)| {
+                        results.push((name, result));
+                        results.len() == request.channels.len()
+                    });
+                    if complete && let Some((request, results, done)) = slot.take() {
+                        drop(slot);
+                        done(request, results);
+                    }
+                });
+                handler(socket_id.clone(), channel, answer);
             }
-            results
         }
     }
 }
 
-/// Fetches the user sign-in authorization.
-pub async fn authenticate_user(
+/// Fetches the user sign-in authorization, then calls `done`.
+pub fn authenticate_user(
     authenticator: &UserAuthenticator,
-    request: &UserAuthRequest,
-) -> Result<UserAuth, AuthError> {
+    request: UserAuthRequest,
+    done: impl FnOnce(UserAuthRequest, Result<UserAuth, AuthError>) + 'static,
+) {
     match authenticator {
         UserAuthenticator::Endpoint(endpoint) => {
             let (headers, params) = endpoint.extras();
-            let (status, body) =
-                post_form(&endpoint.url, &headers, &request.form_body(&params)).await;
-            request.parse_response(status, &body)
+            let body = request.form_body(&params);
+            post_form(&endpoint.url, &headers, &body, move |status, body| {
+                let result = request.parse_response(status, &body);
+                done(request, result);
+            });
         }
-        UserAuthenticator::Handler(handler) => handler(request.socket_id.clone()).await,
+        UserAuthenticator::Handler(handler) => {
+            let socket_id = request.socket_id.clone();
+            handler(socket_id, Box::new(move |result| done(request, result)));
+        }
     }
 }

@@ -153,9 +153,7 @@ impl Driver {
                 }
                 Output::Authorize(request) => {
                     let weak = Rc::downgrade(self);
-                    let authorizer = self.channel_auth.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let results = authorize_channels(&authorizer, &request).await;
+                    authorize_channels(&self.channel_auth, request, move |request, results| {
                         if let Some(driver) = weak.upgrade() {
                             driver.input(|conn, now| {
                                 conn.handle_channel_auth(request.id, results, now);
@@ -165,9 +163,7 @@ impl Driver {
                 }
                 Output::AuthorizeUser(request) => {
                     let weak = Rc::downgrade(self);
-                    let authenticator = self.user_auth.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let result = authenticate_user(&authenticator, &request).await;
+                    authenticate_user(&self.user_auth, request, move |request, result| {
                         if let Some(driver) = weak.upgrade() {
                             driver
                                 .input(|conn, now| conn.handle_user_auth(request.id, result, now));

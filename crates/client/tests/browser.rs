@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use rusher_client::Value;
-use rusher_client::auth_http::{ChannelHandler, LocalFuture};
+use rusher_client::auth_http::{ChannelHandler, Done};
 use rusher_client::{AuthError, ChannelAuth, ChannelAuthorizer, Event, Options, Pusher, State};
 use rusher_protocol::sign;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -45,7 +45,7 @@ fn secret() -> &'static str {
 /// Signs channels like an auth endpoint would; presence members are `user`.
 fn signer(user: &'static str) -> ChannelHandler {
     Rc::new(
-        move |socket_id: String, channel: String| -> LocalFuture<Result<ChannelAuth, AuthError>> {
+        move |socket_id: String, channel: String, done: Done<Result<ChannelAuth, AuthError>>| {
             let channel_data = channel
                 .starts_with("presence-")
                 .then(|| json!({ "user_id": user, "user_info": { "name": user } }).to_string());
@@ -56,13 +56,11 @@ fn signer(user: &'static str) -> ChannelHandler {
                 &channel,
                 channel_data.as_deref(),
             );
-            Box::pin(async move {
-                Ok(ChannelAuth {
-                    auth,
-                    channel_data,
-                    shared_secret: None,
-                })
-            })
+            done(Ok(ChannelAuth {
+                auth,
+                channel_data,
+                shared_secret: None,
+            }));
         },
     )
 }
@@ -165,8 +163,12 @@ async fn presence_members_and_client_events_both_ways() {
 #[wasm_bindgen_test]
 async fn an_auth_failure_is_a_subscription_error_with_its_status() {
     let mut refusing = options("ana");
-    refusing.channel_authorization = ChannelAuthorizer::Handler(Rc::new(|_, _| {
-        Box::pin(async { Err(AuthError::new("no entry", Some(403))) })
+    // The handler answers later, as one that makes its own request would.
+    refusing.channel_authorization = ChannelAuthorizer::Handler(Rc::new(|_, _, done| {
+        gloo_timers::callback::Timeout::new(10, move || {
+            done(Err(AuthError::new("no entry", Some(403))));
+        })
+        .forget();
     }));
     let pusher = Pusher::new(refusing);
     let events = record(&pusher);
@@ -297,16 +299,14 @@ async fn encrypted_events_arrive_decrypted() {
         .unwrap();
     let mut encrypted = options("ana");
     encrypted.channel_authorization =
-        ChannelAuthorizer::Handler(Rc::new(move |socket_id, channel| {
+        ChannelAuthorizer::Handler(Rc::new(move |socket_id, channel, done| {
             let auth = sign::channel_auth(key(), secret(), &socket_id, &channel, None);
             let shared_secret = Some(sign::shared_secret(&master, &channel).to_base64());
-            Box::pin(async move {
-                Ok(ChannelAuth {
-                    auth,
-                    channel_data: None,
-                    shared_secret,
-                })
-            })
+            done(Ok(ChannelAuth {
+                auth,
+                channel_data: None,
+                shared_secret,
+            }));
         }));
     let pusher = Pusher::new(encrypted);
     let channel = pusher.subscribe("private-encrypted-browser").unwrap();

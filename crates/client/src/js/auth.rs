@@ -1,17 +1,17 @@
 //! Auth for the JavaScript API: the endpoint's headers and params are asked of JavaScript at each
 //! request (an application may change them later, as Laravel Echo does with its CSRF token, and
 //! pusher-js's `headersProvider` / `paramsProvider` are called there); a `customHandler` is
-//! called by JavaScript, which resolves with its answer as JSON text.
+//! called by JavaScript, which calls back with its answer as JSON text, or with why it failed.
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::Promise;
 use rusher_protocol::json::Value;
 use rusher_protocol::{AuthError, channel_auth_from_value, user_auth_from_value};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
 
 use super::sink::Sink;
 use crate::auth_http::{ChannelAuthorizer, Endpoint, ExtrasProvider, Pairs, UserAuthenticator};
@@ -20,9 +20,11 @@ use crate::auth_http::{ChannelAuthorizer, Endpoint, ExtrasProvider, Pairs, UserA
 pub fn channel_authorizer(sink: &Rc<Sink>, endpoint: Option<String>) -> ChannelAuthorizer {
     let Some(url) = endpoint else {
         let sink = Rc::clone(sink);
-        return ChannelAuthorizer::Handler(Rc::new(move |socket_id, channel| {
-            let answer = answer(sink.authorize(&socket_id, &channel));
-            Box::pin(async move { channel_auth_from_value(&answer.await?) })
+        return ChannelAuthorizer::Handler(Rc::new(move |socket_id, channel, done| {
+            let callback = answer(Box::new(move |answer| {
+                done(answer.and_then(|v| channel_auth_from_value(&v)));
+            }));
+            sink.authorize(&socket_id, &channel, &callback);
         }));
     };
     ChannelAuthorizer::Endpoint(live_endpoint(sink, url, "channelAuthorization"))
@@ -32,9 +34,11 @@ pub fn channel_authorizer(sink: &Rc<Sink>, endpoint: Option<String>) -> ChannelA
 pub fn user_authenticator(sink: &Rc<Sink>, endpoint: Option<String>) -> UserAuthenticator {
     let Some(url) = endpoint else {
         let sink = Rc::clone(sink);
-        return UserAuthenticator::Handler(Rc::new(move |socket_id| {
-            let answer = answer(sink.signin(&socket_id));
-            Box::pin(async move { user_auth_from_value(&answer.await?) })
+        return UserAuthenticator::Handler(Rc::new(move |socket_id, done| {
+            let callback = answer(Box::new(move |answer| {
+                done(answer.and_then(|v| user_auth_from_value(&v)));
+            }));
+            sink.signin(&socket_id, &callback);
         }));
     };
     UserAuthenticator::Endpoint(live_endpoint(sink, url, "userAuthentication"))
@@ -65,13 +69,21 @@ fn pairs(object: Option<&Value>) -> Pairs {
         .collect()
 }
 
-/// A handler's answer: the JSON text it resolved with, or why it failed.
-async fn answer(promise: Promise) -> Result<Value, AuthError> {
-    let text = JsFuture::from(promise).await.map_err(|error| {
-        let why = error.as_string().unwrap_or_default();
-        AuthError::new(["the auth handler failed: ", &why].concat(), None)
-    })?;
-    text.as_string()
-        .and_then(|text| Value::parse(&text).ok())
-        .ok_or_else(|| AuthError::new("the auth handler's answer is not JSON", None))
+/// The callback JavaScript calls once with a handler's answer: `(json)` when it succeeded,
+/// `(undefined, why)` when it failed.
+fn answer(done: Box<dyn FnOnce(Result<Value, AuthError>)>) -> JsValue {
+    Closure::once_into_js(move |text: JsValue, error: JsValue| {
+        let result = match text.as_string() {
+            Some(text) => Value::parse(&text)
+                .map_err(|_| AuthError::new("the auth handler's answer is not JSON", None)),
+            None => {
+                let why = error.as_string().unwrap_or_default();
+                Err(AuthError::new(
+                    ["the auth handler failed: ", &why].concat(),
+                    None,
+                ))
+            }
+        };
+        done(result);
+    })
 }

@@ -4,7 +4,6 @@
 
 use alloc::string::String;
 
-use js_sys::Promise;
 use rusher_protocol::json::Value;
 use rusher_protocol::object;
 use rusher_protocol::wire::WatchlistEventKind;
@@ -32,13 +31,13 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn extras(this: &Sink, section: &str) -> String;
 
-    /// Calls `channelAuthorization.customHandler`; resolves to its answer as JSON text.
+    /// Calls `channelAuthorization.customHandler`, then `done(json)` or `done(undefined, why)`.
     #[wasm_bindgen(method)]
-    pub fn authorize(this: &Sink, socket_id: &str, channel: &str) -> Promise;
+    pub fn authorize(this: &Sink, socket_id: &str, channel: &str, done: &JsValue);
 
-    /// Calls `userAuthentication.customHandler`; resolves to its answer as JSON text.
+    /// Calls `userAuthentication.customHandler`, then `done(json)` or `done(undefined, why)`.
     #[wasm_bindgen(method)]
-    pub fn signin(this: &Sink, socket_id: &str) -> Promise;
+    pub fn signin(this: &Sink, socket_id: &str, done: &JsValue);
 }
 
 /// What an event is for, which decides whose callbacks it goes to.
