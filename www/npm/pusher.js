@@ -177,7 +177,7 @@ function extras(section) {
 
 /**
  * Calls a pusher-js `customHandler(params, callback)`, then `done(json)` with its answer as JSON
- * text, or `done(undefined, why)`; `done` is called once.
+ * text, or `done("!" + why)` (JSON never starts with `!`); `done` is called once.
  */
 function custom(section, params, done) {
   let answered = false;
@@ -185,7 +185,7 @@ function custom(section, params, done) {
     if (answered) return;
     answered = true;
     if (error == null) done(JSON.stringify(data ?? null));
-    else done(undefined, String(error?.message ?? error));
+    else done(`!${error?.message ?? error}`);
   };
   try {
     section.source.customHandler(params, answer);

@@ -12,6 +12,8 @@ use rusher_protocol::{AuthError, AuthRequest, ChannelAuth, UserAuth, UserAuthReq
 use wasm_bindgen::prelude::*;
 use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
+use crate::callback::once;
+
 /// Where a handler delivers its answer, once.
 pub type Done<T> = Box<dyn FnOnce(T)>;
 
@@ -96,10 +98,9 @@ extern "C" {
     fn settled(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
 }
 
-/// Calls `callback` with what `promise` settles with, fulfilled or rejected. (Boxed, so that
-/// every call shares one closure type: each type costs its own wasm-bindgen shims.)
-fn when_settled(promise: &Thenable, callback: Box<dyn FnOnce(JsValue)>) {
-    let callback = Closure::once_into_js(move |value: JsValue| callback(value));
+/// Calls `callback` with what `promise` settles with, fulfilled or rejected.
+fn when_settled(promise: &Thenable, callback: impl FnOnce(JsValue) + 'static) {
+    let callback = once(callback);
     promise.settled(&callback, &callback);
 }
 
@@ -126,14 +127,13 @@ fn post_form(url: &str, headers: &Pairs, body: &str, done: impl FnOnce(u16, Stri
         };
         let status = response.status();
         match response.text() {
-            Ok(text) => when_settled(
-                text.unchecked_ref(),
-                Box::new(move |text| done(status, text.as_string().unwrap_or_default())),
-            ),
+            Ok(text) => when_settled(text.unchecked_ref(), move |text: JsValue| {
+                done(status, text.as_string().unwrap_or_default())
+            }),
             Err(_) => done(status, String::new()),
         }
     };
-    when_settled(&fetch_with_init(url, &init), Box::new(on_response));
+    when_settled(&fetch_with_init(url, &init), on_response);
 }
 
 /// Authorizes the channels of a request, then calls `done` with a result for every channel: one

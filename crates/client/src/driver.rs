@@ -7,20 +7,17 @@ use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
 use rusher_protocol::{Connection, Event, Output, SocketHandle};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::auth_http::{
     ChannelAuthorizer, UserAuthenticator, authenticate_user, authorize_channels,
 };
+use crate::callback::{Callback, callback};
 use crate::socket::{Socket, SocketEvent};
 use crate::{browser, clock};
 
 /// A callback for every event.
 pub type Listener = Rc<dyn Fn(&Event)>;
-
-/// A browser callback.
-type Callback = Closure<dyn FnMut(JsValue)>;
 
 /// The parts of the driver that change; borrowed only briefly, never across a callback.
 struct State {
@@ -67,14 +64,14 @@ impl Driver {
             user_auth,
         });
         let weak = Rc::downgrade(&driver);
-        let timer = Callback::new(move |_| {
+        let timer = callback(move |_| {
             if let Some(driver) = weak.upgrade() {
                 driver.state.borrow_mut().timer = None;
                 driver.input(|conn, now| conn.handle_timeout(now));
             }
         });
         let weak = Rc::downgrade(&driver);
-        let network = Callback::new(move |event: JsValue| {
+        let network = callback(move |event: JsValue| {
             let online = event.unchecked_ref::<web_sys::Event>().type_() == "online";
             if let Some(driver) = weak.upgrade() {
                 driver.input(|conn, now| conn.set_online(online, now));

@@ -16,6 +16,7 @@ pub mod auth_http;
 mod browser;
 #[cfg(all(feature = "bundle", target_arch = "wasm32"))]
 mod bundle;
+mod callback;
 mod clock;
 mod driver;
 #[cfg(feature = "js")]

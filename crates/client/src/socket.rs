@@ -4,9 +4,10 @@
 use alloc::string::String;
 
 use rusher_protocol::SocketHandle;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use crate::callback::{Callback, callback};
 
 /// What a socket reports.
 pub enum SocketEvent {
@@ -16,15 +17,12 @@ pub enum SocketEvent {
     Closed(u16, String),
 }
 
-/// A browser event handler.
-type Handler = Closure<dyn FnMut(JsValue)>;
-
 /// An open (or opening) WebSocket and the handlers that feed the driver.
 pub struct Socket {
     /// The core's handle for it.
     pub handle: SocketHandle,
     ws: WebSocket,
-    _handlers: [Handler; 2],
+    _handlers: [Callback; 2],
 }
 
 impl Socket {
@@ -37,13 +35,13 @@ impl Socket {
     ) -> Option<Self> {
         let ws = WebSocket::new(url).ok()?;
         let on_message = on_event.clone();
-        let message = Handler::new(move |event: JsValue| {
+        let message = callback(move |event: JsValue| {
             // Binary frames are not part of the protocol; they are ignored.
             if let Some(text) = event.unchecked_ref::<MessageEvent>().data().as_string() {
                 on_message(handle, SocketEvent::Message(text));
             }
         });
-        let close = Handler::new(move |event: JsValue| {
+        let close = callback(move |event: JsValue| {
             let event = event.unchecked_ref::<CloseEvent>();
             on_event(handle, SocketEvent::Closed(event.code(), event.reason()));
         });

@@ -3,7 +3,6 @@
 //! pusher-js's `headersProvider` / `paramsProvider` are called there); a `customHandler` is
 //! called by JavaScript, which calls back with its answer as JSON text, or with why it failed.
 
-use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -11,19 +10,19 @@ use alloc::vec::Vec;
 use rusher_protocol::json::Value;
 use rusher_protocol::{AuthError, channel_auth_from_value, user_auth_from_value};
 use wasm_bindgen::JsValue;
-use wasm_bindgen::closure::Closure;
 
 use super::sink::Sink;
 use crate::auth_http::{ChannelAuthorizer, Endpoint, ExtrasProvider, Pairs, UserAuthenticator};
+use crate::callback::once;
 
 /// POSTs to `endpoint`, or calls `channelAuthorization.customHandler` when there is none.
 pub fn channel_authorizer(sink: &Rc<Sink>, endpoint: Option<String>) -> ChannelAuthorizer {
     let Some(url) = endpoint else {
         let sink = Rc::clone(sink);
         return ChannelAuthorizer::Handler(Rc::new(move |socket_id, channel, done| {
-            let callback = answer(Box::new(move |answer| {
+            let callback = answer(move |answer| {
                 done(answer.and_then(|v| channel_auth_from_value(&v)));
-            }));
+            });
             sink.authorize(&socket_id, &channel, &callback);
         }));
     };
@@ -35,9 +34,9 @@ pub fn user_authenticator(sink: &Rc<Sink>, endpoint: Option<String>) -> UserAuth
     let Some(url) = endpoint else {
         let sink = Rc::clone(sink);
         return UserAuthenticator::Handler(Rc::new(move |socket_id, done| {
-            let callback = answer(Box::new(move |answer| {
+            let callback = answer(move |answer| {
                 done(answer.and_then(|v| user_auth_from_value(&v)));
-            }));
+            });
             sink.signin(&socket_id, &callback);
         }));
     };
@@ -69,20 +68,18 @@ fn pairs(object: Option<&Value>) -> Pairs {
         .collect()
 }
 
-/// The callback JavaScript calls once with a handler's answer: `(json)` when it succeeded,
-/// `(undefined, why)` when it failed.
-fn answer(done: Box<dyn FnOnce(Result<Value, AuthError>)>) -> JsValue {
-    Closure::once_into_js(move |text: JsValue, error: JsValue| {
-        let result = match text.as_string() {
-            Some(text) => Value::parse(&text)
+/// The callback JavaScript calls once with a handler's answer: its JSON text when it
+/// succeeded, `"!"` and why when it failed (JSON never starts with `!`).
+fn answer(done: impl FnOnce(Result<Value, AuthError>) + 'static) -> JsValue {
+    once(move |text: JsValue| {
+        let text = text.as_string().unwrap_or_default();
+        let result = match text.strip_prefix('!') {
+            Some(why) => Err(AuthError::new(
+                ["the auth handler failed: ", why].concat(),
+                None,
+            )),
+            None => Value::parse(&text)
                 .map_err(|_| AuthError::new("the auth handler's answer is not JSON", None)),
-            None => {
-                let why = error.as_string().unwrap_or_default();
-                Err(AuthError::new(
-                    ["the auth handler failed: ", &why].concat(),
-                    None,
-                ))
-            }
         };
         done(result);
     })

@@ -31,11 +31,11 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn extras(this: &Sink, section: &str) -> String;
 
-    /// Calls `channelAuthorization.customHandler`, then `done(json)` or `done(undefined, why)`.
+    /// Calls `channelAuthorization.customHandler`, then `done(json)`, or `done("!" + why)`.
     #[wasm_bindgen(method)]
     pub fn authorize(this: &Sink, socket_id: &str, channel: &str, done: &JsValue);
 
-    /// Calls `userAuthentication.customHandler`, then `done(json)` or `done(undefined, why)`.
+    /// Calls `userAuthentication.customHandler`, then `done(json)`, or `done("!" + why)`.
     #[wasm_bindgen(method)]
     pub fn signin(this: &Sink, socket_id: &str, done: &JsValue);
 }
