@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::setup;
+use crate::setup::{self, BUNDLE_NIGHTLY};
 use crate::shell::{Error, cmd, root, run_quiet};
 
 /// The client package folder, served by rusher-server at `/www/pkg/`.
@@ -145,20 +145,30 @@ fn copy_files(from: &Path, to: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// `wasm-pack build` of a crate with its JavaScript feature (the client's `bundle`), using the tools on PATH.
+/// `wasm-pack build` of a crate with its JavaScript feature, using the tools on PATH. The client
+/// (its `bundle` feature) is built by the pinned nightly with `core` and `alloc` rebuilt to abort
+/// on panic without a message, in a target folder of its own.
 fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Error> {
-    let feature = if krate.ends_with("widget") {
-        "embed"
-    } else {
-        "bundle"
-    };
+    let widget = krate.ends_with("widget");
+    let mut command = cmd("wasm-pack");
+    command
+        .args(["build", krate, "--release", "--mode", "no-install"])
+        .args(["--target", target, "--weak-refs", "--out-name", name])
+        .arg("--out-dir")
+        .arg(out)
+        .args(["--", "--features", if widget { "embed" } else { "bundle" }]);
+    if !widget {
+        command
+            .env("RUSTUP_TOOLCHAIN", BUNDLE_NIGHTLY)
+            .env("CARGO_UNSTABLE_BUILD_STD", "core,alloc")
+            .env("CARGO_TARGET_DIR", root().join("target").join("bundle"))
+            .env(
+                "RUSTFLAGS",
+                "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none",
+            );
+    }
     run_quiet(
-        cmd("wasm-pack")
-            .args(["build", krate, "--release", "--mode", "no-install"])
-            .args(["--target", target, "--weak-refs", "--out-name", name])
-            .arg("--out-dir")
-            .arg(out)
-            .args(["--", "--features", feature]),
+        &mut command,
         &["wasm-pack ", krate, " --target ", target].concat(),
     )
 }

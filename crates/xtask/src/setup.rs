@@ -15,6 +15,10 @@ const WASM_PACK_VERSION: &str = "0.15.1";
 const WASM_OPT_VERSION: &str = "132";
 /// sockudo, the third-party Pusher server the interop suite runs against (TOOLCHAIN.md).
 const SOCKUDO_VERSION: &str = "5.2.0";
+/// The nightly that builds the client's npm bundle: `core` and `alloc` rebuilt with panics that
+/// abort on the spot (`-Cpanic=immediate-abort`), which leaves every panic message, location and
+/// their formatting out of the wasm (about 9% of it). Pinned, so that the bundle is reproducible.
+pub const BUNDLE_NIGHTLY: &str = "nightly-2026-05-20";
 
 /// One tool: how to read its version, what version is wanted, how to install it.
 struct Tool {
@@ -115,6 +119,39 @@ fn tools() -> Result<Vec<Tool>, Error> {
             },
             install: |_| {
                 run_visible(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+            },
+        },
+        Tool {
+            name: "rust for the npm bundle",
+            wanted: Some(BUNDLE_NIGHTLY.to_owned()),
+            found: || {
+                let out = cmd("rustup")
+                    .args([
+                        "component",
+                        "list",
+                        "--installed",
+                        "--toolchain",
+                        BUNDLE_NIGHTLY,
+                    ])
+                    .output()
+                    .ok()?;
+                let installed = String::from_utf8_lossy(&out.stdout);
+                let has = |component: &str| installed.lines().any(|l| l.starts_with(component));
+                (has("rust-src") && has("rust-std-wasm32-unknown-unknown"))
+                    .then(|| BUNDLE_NIGHTLY.to_owned())
+            },
+            install: |_| {
+                run_visible(cmd("rustup").args([
+                    "toolchain",
+                    "install",
+                    BUNDLE_NIGHTLY,
+                    "--profile",
+                    "minimal",
+                    "--component",
+                    "rust-src",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ]))
             },
         },
         Tool {
