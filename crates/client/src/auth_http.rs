@@ -10,8 +10,8 @@ use core::cell::RefCell;
 
 use rusher_protocol::{AuthError, AuthRequest, ChannelAuth, UserAuth, UserAuthRequest};
 use wasm_bindgen::prelude::*;
-use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
+use crate::browser::{Headers, RequestInit, Response, Thenable, fetch};
 use crate::callback::once;
 
 /// Where a handler delivers its answer, once.
@@ -83,21 +83,6 @@ pub enum UserAuthenticator {
     Handler(UserHandler),
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// A promise, as far as the driver uses one.
-    type Thenable;
-
-    /// The global `fetch(url, init)`, in windows and workers alike.
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &RequestInit) -> Thenable;
-
-    /// `promise.then(callback, callback)`: one callback for either outcome, so that it is
-    /// called (and released) exactly once.
-    #[wasm_bindgen(method, js_name = then)]
-    fn settled(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
-}
-
 /// Calls `callback` with what `promise` settles with, fulfilled or rejected.
 fn when_settled(promise: &Thenable, callback: impl FnOnce(JsValue) + 'static) {
     let callback = once(callback);
@@ -110,30 +95,26 @@ fn when_settled(promise: &Thenable, callback: impl FnOnce(JsValue) + 'static) {
 fn post_form(url: &str, headers: &Pairs, body: &str, done: impl FnOnce(u16, String) + 'static) {
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_credentials(RequestCredentials::SameOrigin);
-    init.set_body(&JsValue::from_str(body));
-    if let Ok(request_headers) = Headers::new() {
-        let _ = request_headers.append("Content-Type", "application/x-www-form-urlencoded");
-        for (name, value) in headers {
-            // A header name or value the browser refuses is left out rather than failing the
-            // request.
-            let _ = request_headers.append(name, value);
-        }
-        init.set_headers(&request_headers);
+    init.set_credentials("same-origin");
+    init.set_body(body);
+    let request_headers = Headers::new();
+    let _ = request_headers.append("Content-Type", "application/x-www-form-urlencoded");
+    for (name, value) in headers {
+        // A header name or value the browser refuses is left out rather than failing the
+        // request.
+        let _ = request_headers.append(name, value);
     }
+    init.set_headers(&request_headers);
     let on_response = move |response: JsValue| {
         let Some(response) = response.dyn_ref::<Response>() else {
             return done(0, String::new());
         };
         let status = response.status();
-        match response.text() {
-            Ok(text) => when_settled(text.unchecked_ref(), move |text: JsValue| {
-                done(status, text.as_string().unwrap_or_default())
-            }),
-            Err(_) => done(status, String::new()),
-        }
+        when_settled(&response.text(), move |text: JsValue| {
+            done(status, text.as_string().unwrap_or_default());
+        });
     };
-    when_settled(&fetch_with_init(url, &init), on_response);
+    when_settled(&fetch(url, &init), on_response);
 }
 
 /// Authorizes the channels of a request, then calls `done` with a result for every channel: one

@@ -1,5 +1,9 @@
-//! The few browser globals the driver calls besides the WebSocket: timers and the `online` and
-//! `offline` events. Global functions work in windows and workers alike.
+//! The browser APIs the client calls, bound directly with wasm-bindgen: the WebSocket, timers,
+//! `fetch`, and the `online` and `offline` events. Global functions work in windows and workers
+//! alike. (Not through web-sys and js-sys: merely depending on js-sys puts the shims of its
+//! closure-taking declarations, 43 of them, 3 KB, into the wasm.)
+
+use alloc::string::String;
 
 use wasm_bindgen::prelude::*;
 
@@ -34,7 +38,113 @@ extern "C" {
     /// `Math.random()`.
     #[wasm_bindgen(js_namespace = Math)]
     pub fn random() -> f64;
+
+    /// A browser WebSocket.
+    pub type WebSocket;
+
+    /// `new WebSocket(url)`; throws on a URL the browser refuses.
+    #[wasm_bindgen(constructor, catch)]
+    pub fn new(url: &str) -> Result<WebSocket, JsValue>;
+
+    /// `socket.onmessage = handler` (`undefined` removes it).
+    #[wasm_bindgen(method, setter)]
+    pub fn set_onmessage(this: &WebSocket, handler: Option<&JsValue>);
+
+    /// `socket.onclose = handler` (`undefined` removes it).
+    #[wasm_bindgen(method, setter)]
+    pub fn set_onclose(this: &WebSocket, handler: Option<&JsValue>);
+
+    /// `socket.send(text)`; throws while the socket is still connecting.
+    #[wasm_bindgen(method, catch)]
+    pub fn send(this: &WebSocket, text: &str) -> Result<(), JsValue>;
+
+    /// `socket.close(code, reason)`; both may be left out.
+    #[wasm_bindgen(method, catch)]
+    pub fn close(this: &WebSocket, code: Option<u16>, reason: Option<&str>) -> Result<(), JsValue>;
+
+    /// `socket.readyState`: 0 connecting, 1 open, 2 closing, 3 closed.
+    #[wasm_bindgen(method, getter, js_name = readyState)]
+    pub fn ready_state(this: &WebSocket) -> u16;
+
+    /// Any DOM event the client listens to, with the fields it reads.
+    pub type Event;
+
+    /// `event.type`.
+    #[wasm_bindgen(method, getter, js_name = type)]
+    pub fn kind(this: &Event) -> String;
+
+    /// A `MessageEvent`'s `data`.
+    #[wasm_bindgen(method, getter)]
+    pub fn data(this: &Event) -> JsValue;
+
+    /// A `CloseEvent`'s `code`.
+    #[wasm_bindgen(method, getter)]
+    pub fn code(this: &Event) -> u16;
+
+    /// A `CloseEvent`'s `reason`.
+    #[wasm_bindgen(method, getter)]
+    pub fn reason(this: &Event) -> String;
+
+    /// A promise, as far as the client uses one.
+    pub type Thenable;
+
+    /// `promise.then(callback, callback)`: one callback for either outcome, so that it is
+    /// called (and released) exactly once.
+    #[wasm_bindgen(method, js_name = then)]
+    pub fn settled(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
+
+    /// The `init` object of `fetch`.
+    #[wasm_bindgen(js_name = Object)]
+    pub type RequestInit;
+
+    /// An empty object.
+    #[wasm_bindgen(constructor, js_class = Object)]
+    pub fn new() -> RequestInit;
+
+    /// `init.method`.
+    #[wasm_bindgen(method, setter)]
+    pub fn set_method(this: &RequestInit, method: &str);
+
+    /// `init.body`.
+    #[wasm_bindgen(method, setter)]
+    pub fn set_body(this: &RequestInit, body: &str);
+
+    /// `init.credentials`.
+    #[wasm_bindgen(method, setter)]
+    pub fn set_credentials(this: &RequestInit, credentials: &str);
+
+    /// `init.headers`.
+    #[wasm_bindgen(method, setter)]
+    pub fn set_headers(this: &RequestInit, headers: &Headers);
+
+    /// Request headers.
+    pub type Headers;
+
+    /// `new Headers()`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Headers;
+
+    /// `headers.append(name, value)`; throws on a name or value the browser refuses.
+    #[wasm_bindgen(method, catch)]
+    pub fn append(this: &Headers, name: &str, value: &str) -> Result<(), JsValue>;
+
+    /// The global `fetch(url, init)`.
+    pub fn fetch(url: &str, init: &RequestInit) -> Thenable;
+
+    /// A `fetch` response.
+    pub type Response;
+
+    /// `response.status`.
+    #[wasm_bindgen(method, getter)]
+    pub fn status(this: &Response) -> u16;
+
+    /// `response.text()`.
+    #[wasm_bindgen(method)]
+    pub fn text(this: &Response) -> Thenable;
 }
+
+/// `WebSocket.OPEN`.
+pub const OPEN: u16 = 1;
 
 /// Whether the browser says it is online (`navigator.onLine`).
 pub fn on_line() -> bool {

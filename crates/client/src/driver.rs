@@ -72,7 +72,7 @@ impl Driver {
         });
         let weak = Rc::downgrade(&driver);
         let network = callback(move |event: JsValue| {
-            let online = event.unchecked_ref::<web_sys::Event>().type_() == "online";
+            let online = event.unchecked_ref::<browser::Event>().kind() == "online";
             if let Some(driver) = weak.upgrade() {
                 driver.input(|conn, now| conn.set_online(online, now));
             }

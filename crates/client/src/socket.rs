@@ -5,8 +5,8 @@ use alloc::string::String;
 
 use rusher_protocol::SocketHandle;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
+use crate::browser::{self, Event, WebSocket};
 use crate::callback::{Callback, callback};
 
 /// What a socket reports.
@@ -37,16 +37,16 @@ impl Socket {
         let on_message = on_event.clone();
         let message = callback(move |event: JsValue| {
             // Binary frames are not part of the protocol; they are ignored.
-            if let Some(text) = event.unchecked_ref::<MessageEvent>().data().as_string() {
+            if let Some(text) = event.unchecked_ref::<Event>().data().as_string() {
                 on_message(handle, SocketEvent::Message(text));
             }
         });
         let close = callback(move |event: JsValue| {
-            let event = event.unchecked_ref::<CloseEvent>();
+            let event = event.unchecked_ref::<Event>();
             on_event(handle, SocketEvent::Closed(event.code(), event.reason()));
         });
-        ws.set_onmessage(Some(message.as_ref().unchecked_ref()));
-        ws.set_onclose(Some(close.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(message.as_ref()));
+        ws.set_onclose(Some(close.as_ref()));
         Some(Self {
             handle,
             ws,
@@ -57,12 +57,12 @@ impl Socket {
     /// Sends a text frame; a socket that is not open yet or already closing drops it (the core
     /// only sends once the handshake arrived, so this happens only around a close).
     pub fn send(&self, text: &str) {
-        let _ = self.ws.send_with_str(text);
+        let _ = self.ws.send(text);
     }
 
     /// Closes with a code and reason; the handlers go with `self`.
     pub fn close(self, code: u16, reason: &str) {
-        let _ = self.ws.close_with_code_and_reason(code, reason);
+        let _ = self.ws.close(Some(code), Some(reason));
     }
 }
 
@@ -70,8 +70,8 @@ impl Drop for Socket {
     fn drop(&mut self) {
         self.ws.set_onmessage(None);
         self.ws.set_onclose(None);
-        if self.ws.ready_state() <= WebSocket::OPEN {
-            let _ = self.ws.close();
+        if self.ws.ready_state() <= browser::OPEN {
+            let _ = self.ws.close(None, None);
         }
     }
 }
