@@ -132,9 +132,9 @@ function readOptions(key, options) {
     wssPort: port("wssPort") ?? 443,
     // As pusher-js: TLS unless `forceTLS: false`, and always from an https page.
     forceTLS: flag("forceTLS") !== false || globalThis.location?.protocol === "https:",
-    timeouts: new Uint32Array(
-      ["activityTimeout", "pongTimeout", "unavailableTimeout"].map((k, i) => millis(k) ?? [120000, 30000, 10000][i]),
-    ),
+    activityTimeout: millis("activityTimeout"),
+    pongTimeout: millis("pongTimeout"),
+    unavailableTimeout: millis("unavailableTimeout"),
     batchAuth: flag("batchAuth") ?? false,
     channel,
     user,
@@ -348,10 +348,9 @@ export function classes(Core) {
         authorize: (socketId, channelName, done) => custom(config.channel, { socketId, channelName }, done),
         signin: (socketId, done) => custom(config.user, { socketId }, done),
       };
-      this._core = new Core(
-        key, config.cluster, config.wsHost, config.wsPort, config.wssPort, config.forceTLS,
-        config.timeouts, config.batchAuth, config.channel.endpoint, config.user.endpoint, sink,
-      );
+      const { channel, user, ...rest } = config;
+      const normalized = { ...rest, channelEndpoint: channel.endpoint, userEndpoint: user.endpoint };
+      this._core = new Core(key, JSON.stringify(normalized), sink);
     }
 
     /** Subscribes to a channel, or returns the channel already subscribed. Throws on an invalid name. */

@@ -19,6 +19,11 @@ pub fn callback(f: impl FnMut(JsValue) + 'static) -> Callback {
 /// JavaScript owns it: it is freed once JavaScript lets go of it (the package is built with
 /// weak references).
 pub fn once(f: impl FnOnce(JsValue) + 'static) -> JsValue {
+    once_boxed(Box::new(f))
+}
+
+/// [`once`] for a boxed function, so that its code exists once rather than per caller.
+fn once_boxed(f: Box<dyn FnOnce(JsValue)>) -> JsValue {
     let mut f = Some(f);
     callback(move |value| {
         if let Some(f) = f.take() {

@@ -31,42 +31,37 @@ pub struct Core {
 
 #[wasm_bindgen]
 impl Core {
-    /// Creates the client and connects. The options are already checked and normalized by
-    /// JavaScript: missing ones are `undefined`, durations are milliseconds, and an auth
-    /// endpoint of `undefined` means the section's `customHandler`.
+    /// Creates the client and connects. `options` is JSON text of the options JavaScript has
+    /// checked and normalized: `cluster`, `wsHost`, `wsPort`, `wssPort`, `forceTLS`, the three
+    /// timeouts in milliseconds, `batchAuth`, and the auth endpoints `channelEndpoint` and
+    /// `userEndpoint` (left out: the section's `customHandler` answers instead).
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        key: &str,
-        cluster: Option<String>,
-        ws_host: Option<String>,
-        ws_port: u16,
-        wss_port: u16,
-        force_tls: bool,
-        timeouts: &[u32],
-        batch_auth: bool,
-        channel_endpoint: Option<String>,
-        user_endpoint: Option<String>,
-        sink: Sink,
-    ) -> Core {
+    pub fn new(key: &str, options: &str, sink: Sink) -> Core {
         let sink = Rc::new(sink);
+        let given = Value::parse(options).unwrap_or_default();
+        let text = |name: &str| given.get(name).and_then(Value::as_str).map(str::to_owned);
+        let number = |name: &str| given.get(name).and_then(Value::as_u64);
+        let flag =
+            |name: &str, default: bool| given.get(name).and_then(Value::as_bool).unwrap_or(default);
         let mut options = Options::new(key);
-        options.cluster = cluster;
-        options.ws_host = ws_host;
-        options.ws_port = ws_port;
-        options.wss_port = wss_port;
-        options.force_tls = force_tls;
-        let millis = |index: usize, default: Duration| {
-            timeouts
-                .get(index)
-                .map_or(default, |ms| Duration::from_millis(u64::from(*ms)))
+        options.cluster = text("cluster");
+        options.ws_host = text("wsHost");
+        let port = |name: &str, default: u16| {
+            number(name)
+                .and_then(|p| u16::try_from(p).ok())
+                .unwrap_or(default)
         };
-        options.activity_timeout = millis(0, options.activity_timeout);
-        options.pong_timeout = millis(1, options.pong_timeout);
-        options.unavailable_timeout = millis(2, options.unavailable_timeout);
-        options.batch_auth = batch_auth;
-        options.channel_authorization = auth::channel_authorizer(&sink, channel_endpoint);
-        options.user_authentication = auth::user_authenticator(&sink, user_endpoint);
+        options.ws_port = port("wsPort", options.ws_port);
+        options.wss_port = port("wssPort", options.wss_port);
+        options.force_tls = flag("forceTLS", options.force_tls);
+        let millis =
+            |name: &str, default: Duration| number(name).map_or(default, Duration::from_millis);
+        options.activity_timeout = millis("activityTimeout", options.activity_timeout);
+        options.pong_timeout = millis("pongTimeout", options.pong_timeout);
+        options.unavailable_timeout = millis("unavailableTimeout", options.unavailable_timeout);
+        options.batch_auth = flag("batchAuth", false);
+        options.channel_authorization = auth::channel_authorizer(&sink, text("channelEndpoint"));
+        options.user_authentication = auth::user_authenticator(&sink, text("userEndpoint"));
         let pusher = Pusher::new(options);
         pusher.bind_global(move |event| sink.report(event));
         Core { pusher }
