@@ -208,6 +208,12 @@ impl Value {
         Value::Object(pairs.into_iter().collect())
     }
 
+    /// An object of named fields (what [`object!`](crate::object) builds). One function for
+    /// every field list, where [`Value::object`] of an array has a copy per array length.
+    pub fn fields(pairs: Vec<(&str, Value)>) -> Value {
+        Value::object(pairs)
+    }
+
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
@@ -362,6 +368,10 @@ impl From<Map> for Value {
     }
 }
 
+/// `vec!`, for [`object!`](crate::object) in crates without `alloc` in scope.
+#[doc(hidden)]
+pub use alloc::vec as __vec;
+
 /// Builds an object: `object! {"a": 1u64, "b": "text", "c": object! {}}`. Each value goes
 /// through `Value::from`.
 #[macro_export]
@@ -370,7 +380,7 @@ macro_rules! object {
         $crate::json::Value::Object($crate::json::Map::new())
     };
     ($($key:literal : $value:expr),+ $(,)?) => {
-        $crate::json::Value::object([$(($key, $crate::json::Value::from($value))),+])
+        $crate::json::Value::fields($crate::json::__vec![$(($key, $crate::json::Value::from($value))),+])
     };
 }
 

@@ -104,7 +104,7 @@ impl ClientMessage {
             ClientMessage::Unsubscribe { channel } => encode(
                 "pusher:unsubscribe",
                 None,
-                Some(Value::object([("channel", text(channel))])),
+                Some(Value::fields(vec![("channel", text(channel))])),
                 None,
             ),
             ClientMessage::Ping => encode("pusher:ping", None, Some(Map::new().into()), None),
@@ -112,7 +112,7 @@ impl ClientMessage {
             ClientMessage::Signin { auth, user_data } => encode(
                 "pusher:signin",
                 None,
-                Some(Value::object([
+                Some(Value::fields(vec![
                     ("auth", text(auth)),
                     ("user_data", text(user_data)),
                 ])),

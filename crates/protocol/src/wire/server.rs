@@ -127,7 +127,7 @@ impl PresenceData {
 
     /// `{"ids", "hash", "count"}`.
     pub fn to_value(&self) -> Value {
-        Value::object([
+        Value::fields(vec![
             ("ids", Value::from(self.ids.clone())),
             ("hash", Value::Object(self.hash.clone())),
             ("count", self.count.into()),
@@ -259,7 +259,7 @@ impl ServerMessage {
                 socket_id,
                 activity_timeout,
             } => {
-                let data = Value::object([
+                let data = Value::fields(vec![
                     ("socket_id", Value::from(socket_id.as_str())),
                     ("activity_timeout", (*activity_timeout).into()),
                 ]);
@@ -267,7 +267,7 @@ impl ServerMessage {
                 encode("pusher:connection_established", None, data, None)
             }
             ServerMessage::Error { code, message } => {
-                let data = Value::object([
+                let data = Value::fields(vec![
                     ("message", Value::from(message.as_str())),
                     ("code", code.map(u64::from).into()),
                 ]);
@@ -280,7 +280,7 @@ impl ServerMessage {
                 channel,
                 presence.as_ref().map_or_else(
                     || Map::new().into(),
-                    |p| Value::object([("presence", p.to_value())]),
+                    |p| Value::fields(vec![("presence", p.to_value())]),
                 ),
             ),
             ServerMessage::SubscriptionError { channel, error } => encode(
@@ -292,7 +292,7 @@ impl ServerMessage {
             ServerMessage::SubscriptionCount { channel, count } => internal(
                 "pusher_internal:subscription_count",
                 channel,
-                Value::object([("subscription_count", (*count).into())]),
+                Value::fields(vec![("subscription_count", (*count).into())]),
             ),
             ServerMessage::CacheMiss { channel } => {
                 encode("pusher:cache_miss", Some(channel), None, None)
@@ -304,7 +304,7 @@ impl ServerMessage {
             } => internal(
                 "pusher_internal:member_added",
                 channel,
-                Value::object([
+                Value::fields(vec![
                     ("user_id", Value::from(user_id.as_str())),
                     ("user_info", user_info.clone()),
                 ]),
@@ -312,25 +312,28 @@ impl ServerMessage {
             ServerMessage::MemberRemoved { channel, user_id } => internal(
                 "pusher_internal:member_removed",
                 channel,
-                Value::object([("user_id", Value::from(user_id.as_str()))]),
+                Value::fields(vec![("user_id", Value::from(user_id.as_str()))]),
             ),
             ServerMessage::SigninSuccess { user_data } => encode(
                 "pusher:signin_success",
                 None,
-                Some(Value::object([("user_data", user_data.as_str().into())])),
+                Some(Value::fields(vec![(
+                    "user_data",
+                    user_data.as_str().into(),
+                )])),
                 None,
             ),
             ServerMessage::Watchlist(events) => {
                 let events: Vec<Value> = events
                     .iter()
                     .map(|e| {
-                        Value::object([
+                        Value::fields(vec![
                             ("name", Value::from(e.kind.as_str())),
                             ("user_ids", Value::from(e.user_ids.clone())),
                         ])
                     })
                     .collect();
-                let data = Value::object([("events", Value::Array(events))]);
+                let data = Value::fields(vec![("events", Value::Array(events))]);
                 encode("pusher_internal:watchlist_events", None, Some(data), None)
             }
             ServerMessage::Event {
