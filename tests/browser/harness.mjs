@@ -2,7 +2,6 @@
 // `cargo xtask test` sets, the official server SDK pointed at it, headless Chromium through
 // playwright-core, small assertions, and a runner that prints
 // `test result: ok. N passed; M failed` like the Rust test runners.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,15 +30,7 @@ export const sdk = new PusherServer({
   host, port: String(port), useTLS: false,
 });
 
-/** Headless Chromium, kept off the network. */
-export function launch(extraArgs = []) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
-      '--disable-background-networking', '--disable-component-update', '--no-first-run',
-      ...extraArgs],
-  });
-}
+export { launch } from './chromium.mjs';
 
 export function assert(condition, message) {
   if (!condition) throw new Error(message);

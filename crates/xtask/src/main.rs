@@ -6,7 +6,9 @@
 //! - `demo`: sets up, builds and serves the demo at http://127.0.0.1:8080.
 //! - `package`: builds the npm package `rusher-client` and its tarball.
 //! - `size`: the client bundle's raw, gzip and brotli sizes next to pusher-js's.
+//! - `bench`: events per second through Rusher and pusher-js in one page, with ratios.
 
+mod bench;
 mod demo;
 mod package;
 mod server;
@@ -25,8 +27,9 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("package") => package::run(),
         Some("size") => size::run(),
+        Some("bench") => bench::run(),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|demo|package|size>");
+            eprintln!("usage: cargo xtask <setup|test|demo|package|size|bench>");
             return ExitCode::from(2);
         }
     };
