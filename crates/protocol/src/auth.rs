@@ -154,14 +154,10 @@ impl AuthRequest {
         status: u16,
         body: &str,
     ) -> Vec<(String, Result<ChannelAuth, AuthError>)> {
-        let all_fail = |error: AuthError| {
-            self.channels
-                .iter()
-                .map(|c| (c.clone(), Err(error.clone())))
-                .collect()
-        };
-        if status != 200 {
-            return all_fail(AuthError::new(
+        let whole = if status == 200 {
+            parse_json_body(body)
+        } else {
+            Err(AuthError::new(
                 [
                     "auth endpoint answered ",
                     &decimal(status.into()),
@@ -170,52 +166,49 @@ impl AuthRequest {
                 ]
                 .concat(),
                 Some(status),
-            ));
-        }
-        let value = match parse_json_body(body) {
-            Ok(value) => value,
-            Err(error) => return all_fail(error),
+            ))
         };
-        if !self.batched {
-            let result = channel_auth_from_value(&value);
-            return self
-                .channels
-                .iter()
-                .map(|c| (c.clone(), result.clone()))
-                .collect();
-        }
-        let answers = value.get(&self.socket_id);
-        self.channels
-            .iter()
-            .map(|channel| {
-                let result = match answers.and_then(|a| a.get(channel)) {
-                    None => Err(AuthError::new(
+        let answer_for = |channel: &str| {
+            let value = whole.as_ref().map_err(Clone::clone)?;
+            if !self.batched {
+                return channel_auth_from_value(value);
+            }
+            let entry = value
+                .get(&self.socket_id)
+                .and_then(|answers| answers.get(channel))
+                .ok_or_else(|| {
+                    AuthError::new(
                         "the batched auth answer has no entry for this channel",
                         None,
-                    )),
-                    Some(entry) => {
-                        let status = entry.get("status").and_then(Value::as_u64).unwrap_or(0);
-                        match (status, entry.get("data")) {
-                            (200, Some(data)) => channel_auth_from_value(data),
-                            (200, None) => Err(AuthError::new(
-                                "the batched auth answer has no data",
-                                Some(200),
-                            )),
-                            (other, _) => Err(AuthError::new(
-                                [
-                                    "auth endpoint answered ",
-                                    &decimal(other),
-                                    " for this channel",
-                                ]
-                                .concat(),
-                                u16::try_from(other).ok(),
-                            )),
-                        }
-                    }
-                };
-                (channel.clone(), result)
-            })
-            .collect()
+                    )
+                })?;
+            match entry.get("status").and_then(Value::as_u64).unwrap_or(0) {
+                200 => entry.get("data").map_or_else(
+                    || {
+                        Err(AuthError::new(
+                            "the batched auth answer has no data",
+                            Some(200),
+                        ))
+                    },
+                    channel_auth_from_value,
+                ),
+                other => Err(AuthError::new(
+                    [
+                        "auth endpoint answered ",
+                        &decimal(other),
+                        " for this channel",
+                    ]
+                    .concat(),
+                    u16::try_from(other).ok(),
+                )),
+            }
+        };
+        // One loop for every case: each iterator chain would be its own code in the bundle.
+        let mut results = Vec::with_capacity(self.channels.len());
+        for channel in &self.channels {
+            results.push((channel.clone(), answer_for(channel)));
+        }
+        results
     }
 }
 

@@ -358,22 +358,23 @@ fn parse_watchlist(data: &Value) -> Result<Vec<WatchlistEvent>, Error> {
         .get("events")
         .and_then(Value::as_array)
         .ok_or_else(|| Error::MalformedFrame("watchlist event without `events`".to_owned()))?;
-    events
-        .iter()
-        .map(|event| {
-            let kind = match event.get("name").and_then(Value::as_str) {
-                Some("online") => WatchlistEventKind::Online,
-                Some("offline") => WatchlistEventKind::Offline,
-                _ => {
-                    return Err(Error::MalformedFrame("unknown watchlist event".to_owned()));
-                }
-            };
-            let user_ids = event
-                .get("user_ids")
-                .and_then(Value::as_array)
-                .map(|ids| ids.iter().filter_map(id_text).collect())
-                .unwrap_or_default();
-            Ok(WatchlistEvent { kind, user_ids })
-        })
-        .collect()
+    let mut parsed = Vec::with_capacity(events.len());
+    for event in events {
+        let kind = match event.get("name").and_then(Value::as_str) {
+            Some("online") => WatchlistEventKind::Online,
+            Some("offline") => WatchlistEventKind::Offline,
+            _ => return Err(Error::MalformedFrame("unknown watchlist event".to_owned())),
+        };
+        let mut user_ids = Vec::new();
+        for id in event
+            .get("user_ids")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            user_ids.extend(id_text(id));
+        }
+        parsed.push(WatchlistEvent { kind, user_ids });
+    }
+    Ok(parsed)
 }
