@@ -24,10 +24,12 @@ export const port = Number(env('RUSHER_PORT'));
 export const key = env('RUSHER_APP_KEY');
 export const base = `http://${host}:${port}`;
 
-/** The official `pusher` server SDK, pointed at the server under test. */
+/** The official `pusher` server SDK, pointed at the server under test (with its encryption
+ * master key, for private-encrypted channels). */
 export const sdk = new PusherServer({
   appId: env('RUSHER_APP_ID'), key, secret: env('RUSHER_APP_SECRET'),
   host, port: String(port), useTLS: false,
+  encryptionMasterKeyBase64: env('RUSHER_MASTER_KEY'),
 });
 
 export { launch } from './chromium.mjs';

@@ -293,9 +293,14 @@ impl Channel {
 
     /// A presence channel's members, once subscribed.
     pub fn members(&self) -> Option<Members> {
+        self.read_members(Members::clone)
+    }
+
+    /// Reads a presence channel's members in place, without copying them.
+    pub fn read_members<T>(&self, read: impl FnOnce(&Members) -> T) -> Option<T> {
         self.pusher
             .driver
-            .read(|conn| conn.members(&self.name).cloned())
+            .read(|conn| conn.members(&self.name).map(read))
     }
 }
 

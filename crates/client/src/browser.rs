@@ -1,5 +1,5 @@
 //! The browser APIs the client calls, bound directly with wasm-bindgen: the WebSocket, timers,
-//! `fetch`, and the `online` and `offline` events. Global functions work in windows and workers
+//! the clock, `fetch`, and the `online` and `offline` events. Global functions work in windows and workers
 //! alike. (Not through web-sys and js-sys: merely depending on js-sys puts the shims of its
 //! closure-taking declarations, 43 of them, 3 KB, into the wasm.)
 
@@ -34,6 +34,10 @@ extern "C" {
     /// `navigator.onLine`.
     #[wasm_bindgen(method, getter, js_name = onLine)]
     fn on_line(this: &Navigator) -> bool;
+
+    /// `performance.now()`, which windows and workers both have.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    pub fn performance_now() -> f64;
 
     /// `Math.random()`.
     #[wasm_bindgen(js_namespace = Math)]

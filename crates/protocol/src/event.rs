@@ -158,18 +158,22 @@ pub enum Event {
     },
 }
 
-/// The queue of outputs the driver drains. (A `Vec` rather than a `VecDeque`: the queue is short,
-/// and each `VecDeque` element type costs its own copy of the ring-buffer code in the bundle.)
+/// The queue of outputs the driver drains: a `Vec` read from the front by an index, emptied once
+/// everything is taken. (Not a `VecDeque`: each `VecDeque` element type costs its own copy of the
+/// ring-buffer code in the bundle; not `remove(0)`, which would make a burst quadratic.)
 #[derive(Debug, Default)]
-pub(crate) struct Outputs(Vec<Output>);
+pub(crate) struct Outputs {
+    items: Vec<Option<Output>>,
+    next: usize,
+}
 
 impl Outputs {
     pub(crate) fn push(&mut self, output: Output) {
-        self.0.push(output);
+        self.items.push(Some(output));
     }
 
     pub(crate) fn event(&mut self, event: Event) {
-        self.0.push(Output::Event(event));
+        self.push(Output::Event(event));
     }
 
     pub(crate) fn error(&mut self, error: Error) {
@@ -177,10 +181,16 @@ impl Outputs {
     }
 
     pub(crate) fn send(&mut self, message: &crate::wire::ClientMessage) {
-        self.0.push(Output::Send(message.to_json()));
+        self.push(Output::Send(message.to_json()));
     }
 
     pub(crate) fn pop(&mut self) -> Option<Output> {
-        (!self.0.is_empty()).then(|| self.0.remove(0))
+        let output = self.items.get_mut(self.next).and_then(Option::take);
+        self.next += 1;
+        if self.next >= self.items.len() {
+            self.items.clear();
+            self.next = 0;
+        }
+        output
     }
 }

@@ -25,15 +25,12 @@ impl<V> SortedMap<V> {
 
     /// A map of `entries` in any order; of repeated keys, the first is kept.
     pub fn from_entries(entries: Vec<(String, V)>) -> Self {
-        // Inserted one by one rather than sorted: a stable sort costs kilobytes of bundle, and
-        // the maps are small.
-        let mut map = Self::new();
-        for (key, value) in entries {
-            if let Err(at) = map.find(&key) {
-                map.entries.insert(at, (key, value));
-            }
+        let mut indexed: Vec<(usize, (String, V))> = entries.into_iter().enumerate().collect();
+        heap_sort(&mut indexed, |(i, (a, _)), (j, (b, _))| (a, i) < (b, j));
+        indexed.dedup_by(|(_, later), (_, earlier)| later.0 == earlier.0);
+        Self {
+            entries: indexed.into_iter().map(|(_, entry)| entry).collect(),
         }
-        map
     }
 
     fn find(&self, key: &str) -> Result<usize, usize> {
@@ -110,5 +107,39 @@ impl<V> SortedMap<V> {
     /// The values in key order, to change.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.entries.iter_mut().map(|(_, v)| v)
+    }
+}
+
+/// Sorts `items` by `less` with heapsort: O(n log n) even on a hostile member list, in far less
+/// bundle code than the standard library's sorts (2 KB gzipped more here). Not stable; the caller
+/// makes keys unique.
+fn heap_sort<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    // Whether the item at `a` sorts before the one at `b` (both are in bounds where it is used).
+    let before = |items: &[T], a: usize, b: usize| match (items.get(a), items.get(b)) {
+        (Some(x), Some(y)) => less(x, y),
+        _ => false,
+    };
+    // Moves `root` down until neither child below `end` sorts after it.
+    let sift_down = |items: &mut [T], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && before(items, child, child + 1) {
+            child += 1;
+        }
+        if !before(items, root, child) {
+            return;
+        }
+        items.swap(root, child);
+        root = child;
+    };
+    let len = items.len();
+    for root in (0..len / 2).rev() {
+        sift_down(items, root, len);
+    }
+    for end in (1..len).rev() {
+        items.swap(0, end);
+        sift_down(items, 0, end);
     }
 }

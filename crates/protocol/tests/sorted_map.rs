@@ -48,3 +48,37 @@ fn builds_from_unordered_entries_keeping_the_first_of_a_repeated_key() {
     }
     assert_eq!(map.get("x"), Some(&0));
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+    use rusher_protocol::sorted_map::SortedMap;
+
+    proptest! {
+        /// Any order, any repeats: key order, and the first value of each key, as a `BTreeMap`
+        /// that keeps the first insert would have them.
+        #[test]
+        fn from_entries_sorts_and_keeps_the_first(entries in prop::collection::vec(("[a-e]{0,3}", any::<u8>()), 0..200)) {
+            let mut expected = BTreeMap::new();
+            for (key, value) in &entries {
+                expected.entry(key.clone()).or_insert(*value);
+            }
+            let map = SortedMap::from_entries(entries);
+            let got: Vec<(String, u8)> = map.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            prop_assert_eq!(got, expected.into_iter().collect::<Vec<_>>());
+        }
+    }
+}
+
+/// A member list of tens of thousands in reverse order (what a hostile server could send) comes out
+/// sorted; `from_entries` sorts it with a heapsort, where inserting one by one took seconds.
+#[test]
+fn a_large_reversed_list_is_sorted() {
+    let entries: Vec<(String, usize)> = (0..50_000).rev().map(|i| (format!("{i:06}"), i)).collect();
+    let map = SortedMap::from_entries(entries);
+    assert_eq!(map.len(), 50_000);
+    assert_eq!(map.keys().next().map(String::as_str), Some("000000"));
+    assert_eq!(map.get("049999"), Some(&49_999));
+}

@@ -140,7 +140,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         .current_dir(npm_dir())
         .env("CHROMIUM", chromium_binary().unwrap_or_default());
     let mut interop = cmd("node");
-    interop.arg("interop/pusher_js.cjs").current_dir(npm_dir());
+    interop.arg("interop/pusher_js.mjs").current_dir(npm_dir());
     vec![
         check("cargo fmt --check", fmt),
         check("clippy (native)", clippy),

@@ -126,12 +126,13 @@ impl Core {
 
     /// A presence channel's `{"members": {id: info}, "me": {id, info} | null}` as JSON text.
     pub fn members(&self, channel: &str) -> Option<String> {
-        let members = self.pusher.channel(channel)?.members()?;
-        let all = members
-            .iter()
-            .map(|(id, info)| (id.to_owned(), info.clone()))
-            .collect();
-        let me = members.me().as_ref().map_or(Value::Null, member);
-        Some(object! {"members": Value::Object(all), "me": me}.to_json())
+        self.pusher.channel(channel)?.read_members(|members| {
+            let all = members
+                .iter()
+                .map(|(id, info)| (id.to_owned(), info.clone()))
+                .collect();
+            let me = members.me().as_ref().map_or(Value::Null, member);
+            object! {"members": Value::Object(all), "me": me}.to_json()
+        })
     }
 }

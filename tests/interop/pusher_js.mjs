@@ -1,27 +1,10 @@
 // Interop: pusher-js 8 (the browser client people use today) and the official `pusher` server SDK
-// against rusher-server, both unchanged. Run by `cargo xtask test`, which starts the server and
-// passes its address and credentials in the environment.
-'use strict';
+// against rusher-server, both unchanged, in Node. Run by `cargo xtask test`, which starts the server
+// and passes its address and credentials in the environment.
+import { createRequire } from 'node:module';
+import { assert, equal, host, key, port, run, sdk, test } from '../browser/harness.mjs';
 
-const PusherClient = require('pusher-js');
-const PusherServer = require('pusher');
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
-const host = env('RUSHER_HOST');
-const port = Number(env('RUSHER_PORT'));
-const appId = env('RUSHER_APP_ID');
-const key = env('RUSHER_APP_KEY');
-const secret = env('RUSHER_APP_SECRET');
-const masterKey = env('RUSHER_MASTER_KEY');
-
-const sdk = new PusherServer({
-  appId, key, secret, host, port: String(port), useTLS: false,
-  encryptionMasterKeyBase64: masterKey,
-});
+const PusherClient = createRequire(import.meta.url)('pusher-js');
 
 /** A pusher-js client whose auth is signed by the SDK, as a site's auth endpoint would. */
 function client(user) {
@@ -68,19 +51,6 @@ async function subscribed(pusher, name) {
   const [data] = await once(channel, 'pusher:subscription_succeeded');
   return { channel, data };
 }
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function equal(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-const tests = [];
-const test = (name, body) => tests.push({ name, body });
 
 test('pusher-js connects and gets a socket id', async () => {
   const pusher = connect();
@@ -167,20 +137,6 @@ test('sign-in, sendToUser and terminateUserConnections', async () => {
   assert(change.previous === 'connected', `state change ${JSON.stringify(change)}`);
 });
 
-(async () => {
-  let passed = 0;
-  let failed = 0;
-  for (const { name, body } of tests) {
-    try {
-      await body();
-      passed += 1;
-      console.log(`test ${name} ... ok`);
-    } catch (error) {
-      failed += 1;
-      console.log(`test ${name} ... FAILED\n    ${error.stack || error}`);
-    }
-  }
-  clients.forEach((pusher) => pusher.disconnect());
-  console.log(`test result: ${failed ? 'FAILED' : 'ok'}. ${passed} passed; ${failed} failed`);
-  process.exit(failed ? 1 : 0);
-})();
+await run(async () => {
+  clients.splice(0).forEach((pusher) => pusher.disconnect());
+});
