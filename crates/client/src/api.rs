@@ -7,7 +7,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use rusher_protocol::json::Value;
+use rusher_protocol::json::{JsonText, Value};
 use rusher_protocol::{ChannelStatus, Config, Connection, Error, Event, Members, State};
 
 use crate::auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
@@ -225,7 +225,8 @@ impl Channel {
         &self.name
     }
 
-    /// Calls `callback(data, metadata)` for each `event` on this channel.
+    /// Calls `callback(data, metadata)` for each `event` on this channel, with the data read
+    /// into a [`Value`] (see [`Event::Message`] for the JSON text itself).
     pub fn bind(&self, event: &str, callback: impl Fn(&Value, &Metadata) + 'static) -> Binding {
         let name = self.name.clone();
         let wanted = event.to_owned();
@@ -240,7 +241,7 @@ impl Channel {
                 && *event == wanted
             {
                 callback(
-                    data,
+                    &data.value(),
                     &Metadata {
                         user_id: user_id.clone(),
                     },
@@ -274,8 +275,10 @@ impl Channel {
         })
     }
 
-    /// Triggers a client event (`client-…`); kept in the outbox until it can be sent.
-    pub fn trigger(&self, event: &str, data: Value) -> Result<(), Error> {
+    /// Triggers a client event (`client-…`) with a [`Value`] or [`JsonText`]; kept in the outbox
+    /// until it can be sent.
+    pub fn trigger(&self, event: &str, data: impl Into<JsonText>) -> Result<(), Error> {
+        let data = data.into();
         self.pusher
             .driver
             .input(|conn, now| conn.trigger(&self.name, event, data, now))

@@ -6,7 +6,7 @@ use alloc::rc::{Rc, Weak};
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use rusher_protocol::{Connection, Event, Output, SocketHandle};
+use rusher_protocol::{Connection, Event, Instant, Output, SocketHandle};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::auth_http::{
@@ -23,8 +23,8 @@ pub type Listener = Rc<dyn Fn(&Event)>;
 struct State {
     conn: Connection,
     socket: Option<Socket>,
-    /// The pending `setTimeout`, if any.
-    timer: Option<f64>,
+    /// The pending `setTimeout` and when it fires, if any.
+    timer: Option<(f64, Instant)>,
 }
 
 /// The browser callbacks the driver owns for its whole life: the timer's and the `online` /
@@ -88,10 +88,7 @@ impl Driver {
     }
 
     /// Feeds one input to the core, then carries out everything it asks for.
-    pub fn input<T>(
-        self: &Rc<Self>,
-        feed: impl FnOnce(&mut Connection, rusher_protocol::Instant) -> T,
-    ) -> T {
+    pub fn input<T>(self: &Rc<Self>, feed: impl FnOnce(&mut Connection, Instant) -> T) -> T {
         let result = {
             let mut state = self.state.borrow_mut();
             feed(&mut state.conn, clock::now())
@@ -207,25 +204,32 @@ impl Driver {
         }
     }
 
-    /// One timer for the core's next deadline; arming it cancels the previous one.
+    /// One timer for the core's next deadline. A pending timer that fires no later than the
+    /// deadline is kept: most inputs (every message moves the ping deadline later) then cost no
+    /// timer calls, and a timer that fires early finds nothing due and arms the next one.
     fn arm_timer(&self) {
         let mut state = self.state.borrow_mut();
-        if let Some(id) = state.timer.take() {
+        let deadline = state.conn.poll_timeout();
+        if let Some((id, armed)) = state.timer {
+            if deadline.is_some_and(|at| armed <= at) {
+                return;
+            }
             browser::clear_timeout(id);
+            state.timer = None;
         }
         let callbacks = self.callbacks.borrow();
-        if let (Some(at), Some(callbacks)) = (state.conn.poll_timeout(), callbacks.as_ref()) {
+        if let (Some(at), Some(callbacks)) = (deadline, callbacks.as_ref()) {
             let delay = at.saturating_duration_since(clock::now());
             // Far below 2^53 milliseconds, so exact as f64.
             let id = browser::set_timeout(callbacks.timer.as_ref(), delay.as_millis() as f64);
-            state.timer = Some(id);
+            state.timer = Some((id, at));
         }
     }
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        if let Some(id) = self.state.get_mut().timer.take() {
+        if let Some((id, _)) = self.state.get_mut().timer.take() {
             browser::clear_timeout(id);
         }
         if let Some(callbacks) = self.callbacks.get_mut().take() {

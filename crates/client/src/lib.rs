@@ -26,7 +26,7 @@ pub mod stream;
 
 pub use api::{Binding, Channel, Metadata, Options, Pusher};
 pub use auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
-pub use rusher_protocol::json::Value;
+pub use rusher_protocol::json::{JsonText, Value};
 pub use rusher_protocol::{
     AuthError, ChannelAuth, Error, Event, Member, Members, State, UserAuth, object,
 };

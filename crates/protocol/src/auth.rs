@@ -4,7 +4,7 @@
 //! The driver only moves bytes: it posts [`AuthRequest::form_body`] to the auth endpoint (or calls a
 //! user handler) and hands the status and body to [`AuthRequest::parse_response`].
 
-use crate::json::Value;
+use crate::json::{Json, ObjectWriter};
 use crate::prelude::*;
 use crate::text::{Form, decimal};
 
@@ -90,33 +90,29 @@ impl AuthError {
     }
 
     /// `{"type", "error", "status"?}`, as in `pusher:subscription_error`.
-    pub fn to_value(&self) -> Value {
-        let mut fields = vec![
-            ("type", Value::from(self.kind.as_str())),
-            ("error", Value::from(self.error.as_str())),
-        ];
-        if let Some(status) = self.status {
-            fields.push(("status", u64::from(status).into()));
-        }
-        Value::object(fields)
+    pub fn to_json(&self) -> String {
+        ObjectWriter::new()
+            .string("type", &self.kind)
+            .string("error", &self.error)
+            .number_if("status", self.status.map(u64::from))
+            .finish()
     }
 
     /// Reads the payload of a `pusher:subscription_error`, leniently.
-    pub fn from_value(data: &Value) -> Self {
+    pub fn from_json(data: Json<'_>) -> Self {
+        let error = data.get("error");
         Self {
             kind: data
                 .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or("AuthError")
-                .to_owned(),
-            error: match data.get("error") {
-                Some(Value::String(text)) => text.clone(),
-                Some(other) => other.to_json(),
-                None => String::new(),
-            },
+                .and_then(Json::to_string_value)
+                .unwrap_or_else(|| "AuthError".to_owned()),
+            error: error
+                .and_then(Json::to_string_value)
+                .or_else(|| error.map(|e| e.as_text().to_owned()))
+                .unwrap_or_default(),
             status: data
                 .get("status")
-                .and_then(Value::as_u64)
+                .and_then(Json::as_u64)
                 .and_then(|s| u16::try_from(s).ok()),
         }
     }
@@ -169,9 +165,9 @@ impl AuthRequest {
             ))
         };
         let answer_for = |channel: &str| {
-            let value = whole.as_ref().map_err(Clone::clone)?;
+            let value = *whole.as_ref().map_err(Clone::clone)?;
             if !self.batched {
-                return channel_auth_from_value(value);
+                return channel_auth_from_json(value);
             }
             let entry = value
                 .get(&self.socket_id)
@@ -182,7 +178,7 @@ impl AuthRequest {
                         None,
                     )
                 })?;
-            match entry.get("status").and_then(Value::as_u64).unwrap_or(0) {
+            match entry.get("status").and_then(Json::as_u64).unwrap_or(0) {
                 200 => entry.get("data").map_or_else(
                     || {
                         Err(AuthError::new(
@@ -190,7 +186,7 @@ impl AuthRequest {
                             Some(200),
                         ))
                     },
-                    channel_auth_from_value,
+                    channel_auth_from_json,
                 ),
                 other => Err(AuthError::new(
                     [
@@ -237,17 +233,16 @@ impl UserAuthRequest {
                 Some(status),
             ));
         }
-        user_auth_from_value(&parse_json_body(body)?)
+        user_auth_from_json(parse_json_body(body)?)
     }
 }
 
 /// Reads `{"auth", "user_data"}` from a JSON value (an endpoint's answer or a handler's result).
-pub fn user_auth_from_value(value: &Value) -> Result<UserAuth, AuthError> {
+pub fn user_auth_from_json(value: Json<'_>) -> Result<UserAuth, AuthError> {
     let field = |name: &str| {
         value
             .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
+            .and_then(Json::to_string_value)
             .ok_or_else(|| {
                 AuthError::new(
                     ["the user auth answer has no string `", name, "`"].concat(),
@@ -262,29 +257,30 @@ pub fn user_auth_from_value(value: &Value) -> Result<UserAuth, AuthError> {
 }
 
 /// Reads `{"auth", "channel_data"?, "shared_secret"?}` from a JSON value.
-pub fn channel_auth_from_value(value: &Value) -> Result<ChannelAuth, AuthError> {
-    let Some(auth) = value.get("auth").and_then(Value::as_str) else {
+pub fn channel_auth_from_json(value: Json<'_>) -> Result<ChannelAuth, AuthError> {
+    let optional = |name: &str| value.get(name).and_then(Json::to_string_value);
+    let Some(auth) = optional("auth") else {
         return Err(AuthError::new(
             "the auth answer has no string `auth`",
             Some(200),
         ));
     };
-    let optional = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
     Ok(ChannelAuth {
-        auth: auth.to_owned(),
+        auth,
         channel_data: optional("channel_data"),
         shared_secret: optional("shared_secret"),
     })
 }
 
-fn parse_json_body(body: &str) -> Result<Value, AuthError> {
+fn parse_json_body(body: &str) -> Result<Json<'_>, AuthError> {
     if body.len() > MAX_AUTH_RESPONSE_BYTES {
         return Err(AuthError::new("the auth answer is too large", Some(200)));
     }
-    Value::parse(body).map_err(|e| {
-        let mut message = "the auth answer is not JSON: ".to_owned();
-        message.push_str(e.reason);
-        AuthError::new(message, Some(200))
+    Json::parse(body).map_err(|e| {
+        AuthError::new(
+            ["the auth answer is not JSON: ", e.reason].concat(),
+            Some(200),
+        )
     })
 }
 

@@ -5,7 +5,7 @@
 use crate::prelude::*;
 use core::time::Duration;
 
-use crate::json::Value;
+use crate::json::JsonText;
 
 use crate::Error;
 use crate::auth::{AuthError, AuthRequestId, ChannelAuth, UserAuth};
@@ -202,7 +202,7 @@ impl Connection {
         &mut self,
         channel: &str,
         event: &str,
-        data: Value,
+        data: JsonText,
         now: Instant,
     ) -> Result<(), Error> {
         if !event.starts_with("client-") {
@@ -224,7 +224,7 @@ impl Connection {
                 "client events are only allowed on private and presence channels",
             ));
         }
-        let size = data.to_json().len();
+        let size = data.as_str().len();
         if size > MAX_CLIENT_EVENT_BYTES {
             return Err(Error::ClientEventRefused("the data is larger than 10 KB"));
         }

@@ -1,7 +1,9 @@
 //! End-to-end encrypted channels: `{nonce, ciphertext}` payloads opened with the channel's shared
 //! secret (NaCl `crypto_secretbox`, XSalsa20-Poly1305).
 
+#[cfg(feature = "server")]
 use crate::json::Value;
+use crate::json::{Json, JsonText};
 use crate::prelude::*;
 use crate::text::base64_decode;
 #[cfg(feature = "server")]
@@ -52,11 +54,11 @@ impl SharedSecret {
     }
 
     /// Opens `{"nonce", "ciphertext"}`; the plaintext is parsed as JSON, else kept as a string.
-    pub fn decrypt(&self, data: &Value) -> Result<Value, DecryptError> {
+    pub fn decrypt(&self, data: Json<'_>) -> Result<JsonText, DecryptError> {
         let field = |name: &str| {
             data.get(name)
-                .and_then(Value::as_str)
-                .and_then(base64_decode)
+                .and_then(Json::as_str)
+                .and_then(|text| base64_decode(&text))
                 .ok_or(DecryptError::Format)
         };
         let nonce = <[u8; NONCE_LEN]>::try_from(field("nonce")?.as_slice())
@@ -66,7 +68,7 @@ impl SharedSecret {
             .decrypt(&Nonce::from(nonce), ciphertext.as_slice())
             .map_err(|_| DecryptError::Key)?;
         let text = String::from_utf8(plain).map_err(|_| DecryptError::Format)?;
-        Ok(Value::parse(&text).unwrap_or(Value::String(text)))
+        Ok(JsonText::decode(text))
     }
 
     /// Seals `plaintext` with the given nonce into `{"nonce", "ciphertext"}`, as a server SDK does

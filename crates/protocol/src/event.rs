@@ -3,7 +3,7 @@
 use crate::prelude::*;
 use core::time::Duration;
 
-use crate::json::Value;
+use crate::json::JsonText;
 
 use crate::Error;
 use crate::auth::{AuthError, AuthRequest, UserAuthRequest};
@@ -97,8 +97,8 @@ pub enum Event {
         channel: Option<String>,
         /// The event name.
         event: String,
-        /// The decoded payload.
-        data: Value,
+        /// The decoded payload, as JSON text.
+        data: JsonText,
         /// The sender of a client event on a presence channel.
         user_id: Option<String>,
     },
@@ -145,7 +145,7 @@ pub enum Event {
         /// The user's id.
         user_id: String,
         /// The whole signed user data.
-        user_data: Value,
+        user_data: JsonText,
     },
     /// User sign-in failed (`pusher:signin_error`).
     SigninError(AuthError),

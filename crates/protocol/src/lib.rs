@@ -69,7 +69,7 @@ pub mod wire;
 
 pub use auth::{
     AuthError, AuthRequest, AuthRequestId, ChannelAuth, UserAuth, UserAuthRequest,
-    channel_auth_from_value, user_auth_from_value,
+    channel_auth_from_json, user_auth_from_json,
 };
 pub use channels::{Access, ChannelKind};
 pub use config::{Config, PROTOCOL_VERSION};

@@ -4,7 +4,7 @@
 use crate::prelude::*;
 use core::time::Duration;
 
-use crate::json::Value;
+use crate::json::JsonText;
 
 use crate::error::{DropReason, Error};
 use crate::time::Instant;
@@ -38,7 +38,7 @@ impl Default for OutboxConfig {
 struct Queued {
     channel: String,
     event: String,
-    data: Value,
+    data: JsonText,
     queued_at: Instant,
 }
 
@@ -64,7 +64,7 @@ impl Outbox {
         &mut self,
         channel: &str,
         event: &str,
-        data: Value,
+        data: JsonText,
         now: Instant,
     ) -> Result<(), Error> {
         if self.queue.len() >= self.config.capacity {

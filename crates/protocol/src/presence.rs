@@ -1,7 +1,7 @@
 //! Presence channel members: keyed by user id, with `me`, rebuilt from every
 //! `subscription_succeeded`.
 
-use crate::json::Value;
+use crate::json::JsonText;
 use crate::prelude::*;
 use crate::sorted_map::SortedMap;
 use crate::wire::PresenceData;
@@ -15,14 +15,14 @@ pub const MAX_MEMBERS: usize = 10_000;
 pub struct Member {
     /// The user id.
     pub id: String,
-    /// What the auth endpoint said about the user (`null` when nothing).
-    pub info: Value,
+    /// What the auth endpoint said about the user (`null` when nothing), as JSON text.
+    pub info: JsonText,
 }
 
 /// The members of a presence channel.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Members {
-    members: SortedMap<Value>,
+    members: SortedMap<JsonText>,
     me: Option<String>,
 }
 
@@ -41,8 +41,8 @@ impl Members {
     /// The members in a `subscription_succeeded`, with `me` as our own id. Returns whether the list
     /// had to be cut at [`MAX_MEMBERS`].
     pub fn from_presence(data: PresenceData, me: Option<String>) -> (Self, bool) {
-        let infos = SortedMap::from_entries(data.hash.into_iter().collect());
-        let mut listed: Vec<(String, Value)> = data
+        let infos = SortedMap::from_entries(data.hash);
+        let mut listed: Vec<(String, JsonText)> = data
             .ids
             .into_iter()
             .map(|id| {
@@ -59,7 +59,7 @@ impl Members {
     }
 
     /// Adds a member unless the id is already known.
-    pub fn add(&mut self, id: String, info: Value) -> Added {
+    pub fn add(&mut self, id: String, info: JsonText) -> Added {
         if self.members.contains_key(&id) {
             Added::Known
         } else if self.members.len() >= MAX_MEMBERS {
@@ -97,7 +97,7 @@ impl Members {
     }
 
     /// Every member as `(id, info)`, ordered by id.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &JsonText)> {
         self.members.iter().map(|(id, info)| (id.as_str(), info))
     }
 }

@@ -1,7 +1,7 @@
 //! The channels the user subscribed to: each one's subscription state, presence members, encryption
 //! key and count, kept across reconnects and re-authorized on each new socket.
 
-use crate::json::Value;
+use crate::json::{Json, JsonText};
 use crate::prelude::*;
 
 use crate::Error;
@@ -37,7 +37,7 @@ enum SubState {
 #[derive(Debug)]
 struct KeyRefresh {
     request: Option<AuthRequestId>,
-    events: Vec<(String, Value)>,
+    events: Vec<(String, JsonText)>,
 }
 
 #[derive(Debug)]
@@ -254,7 +254,7 @@ impl Subscriptions {
                 channel.secret = fresh;
             }
             for (event, data) in events {
-                let decrypted = channel.secret.as_ref().map(|key| key.decrypt(&data));
+                let decrypted = channel.secret.as_ref().map(|key| key.decrypt(data.json()));
                 match decrypted {
                     Some(Ok(data)) => out.event(message(name, event, data, None)),
                     _ => out.error(Error::Decryption {
@@ -416,7 +416,7 @@ impl Subscriptions {
         &mut self,
         event: String,
         channel: Option<String>,
-        data: Value,
+        data: JsonText,
         user_id: Option<String>,
         out: &mut Outputs,
     ) {
@@ -440,7 +440,7 @@ impl Subscriptions {
             // Events before the key arrives are dropped, like pusher-js does.
             return;
         };
-        match secret.decrypt(&data) {
+        match secret.decrypt(data.json()) {
             Ok(plain) => out.event(message(name, event, plain, user_id)),
             Err(DecryptError::Format) => out.error(Error::Decryption {
                 channel: name.clone(),
@@ -513,7 +513,7 @@ fn fail(name: &str, channel: &mut Channel, error: AuthError, out: &mut Outputs) 
     });
 }
 
-fn message(channel: &str, event: String, data: Value, user_id: Option<String>) -> Event {
+fn message(channel: &str, event: String, data: JsonText, user_id: Option<String>) -> Event {
     Event::Message {
         channel: Some(channel.to_owned()),
         event,
@@ -533,11 +533,9 @@ fn subscribe_message(
     let invalid = |what: &str| AuthError::new(["invalid auth answer: ", what].concat(), Some(200));
     let my_id = match (&kind.access, &auth.channel_data) {
         (Access::Presence, Some(data)) => {
-            let parsed: Value =
-                Value::parse(data).map_err(|_| invalid("channel_data is not JSON"))?;
-            match parsed.get("user_id") {
-                Some(Value::String(id)) if !id.is_empty() => Some(id.clone()),
-                Some(Value::Number(id)) => Some(id.as_str().to_owned()),
+            let parsed = Json::parse(data).map_err(|_| invalid("channel_data is not JSON"))?;
+            match parsed.get("user_id").and_then(Json::as_id) {
+                Some(id) if !id.is_empty() => Some(id),
                 _ => return Err(invalid("channel_data has no user_id")),
             }
         }

@@ -1,7 +1,7 @@
 //! User sign-in (PROTOCOL.md section 6): fetch a user authorization, send `pusher:signin`, and on
 //! `pusher:signin_success` know who we are. Repeated on every new connection once asked for.
 
-use crate::json::Value;
+use crate::json::{Json, JsonText};
 use crate::prelude::*;
 
 use crate::auth::{AuthError, AuthRequestId, UserAuth, UserAuthRequest};
@@ -135,10 +135,10 @@ impl User {
 }
 
 /// Reads `user_data`: a JSON object whose `id` is a non-empty string.
-fn parse_user_data(text: &str) -> Result<(String, Value), String> {
-    let data = Value::parse(text).map_err(|_| "user_data is not JSON".to_owned())?;
-    match data.get("id") {
-        Some(Value::String(id)) if !id.is_empty() => Ok((id.clone(), data)),
+fn parse_user_data(text: &str) -> Result<(String, JsonText), String> {
+    let data = Json::parse(text).map_err(|_| "user_data is not JSON".to_owned())?;
+    match data.get("id").and_then(Json::to_string_value) {
+        Some(id) if !id.is_empty() => Ok((id, JsonText::from(data))),
         _ => Err("user_data.id must be a non-empty string".to_owned()),
     }
 }

@@ -108,7 +108,7 @@ fn channel_events_reach_the_user_and_internal_ones_do_not() {
         vec![Event::Message {
             channel: Some("news".into()),
             event: "new-message".into(),
-            data: json!({"text": "hi"}),
+            data: json!({"text": "hi"}).into(),
             user_id: None
         }]
     );
@@ -445,10 +445,13 @@ fn presence_members_me_count_added_and_removed() {
         members.me(),
         Some(Member {
             id: "10".into(),
-            info: json!({"name": "Mr. Channels"})
+            info: json!({"name": "Mr. Channels"}).into()
         })
     );
-    assert_eq!(members.get("11").unwrap().info, Value::Null);
+    assert_eq!(
+        members.get("11").unwrap().info,
+        rusher_protocol::json::JsonText::null()
+    );
     h.drain();
     h.receive(r#"{"event":"pusher_internal:member_added","channel":"presence-foobar","data":"{\"user_id\":\"12\",\"user_info\":{\"name\":\"Ana\"}}"}"#);
     // A second connection of user 12 adds no member.
@@ -463,14 +466,14 @@ fn presence_members_me_count_added_and_removed() {
                 channel: "presence-foobar".into(),
                 member: Member {
                     id: "12".into(),
-                    info: json!({"name": "Ana"})
+                    info: json!({"name": "Ana"}).into()
                 }
             },
             Event::MemberRemoved {
                 channel: "presence-foobar".into(),
                 member: Member {
                     id: "11".into(),
-                    info: Value::Null
+                    info: Value::Null.into()
                 }
             },
         ]
@@ -511,7 +514,7 @@ fn client_events_on_presence_carry_user_id() {
         vec![Event::Message {
             channel: Some("presence-room".into()),
             event: "client-typing".into(),
-            data: json!({"name": "Ana"}),
+            data: json!({"name": "Ana"}).into(),
             user_id: Some("12".into())
         }]
     );
@@ -523,7 +526,7 @@ fn hello() -> Event {
     Event::Message {
         channel: Some("private-encrypted-foobar".into()),
         event: "secret".into(),
-        data: json!({"message": "hello"}),
+        data: json!({"message": "hello"}).into(),
         user_id: None,
     }
 }
@@ -670,7 +673,7 @@ fn signin_subscribes_the_server_to_user_channel() {
         vec![Event::Message {
             channel: Some("#server-to-user-10".into()),
             event: "my-notice".into(),
-            data: json!({"n": 1}),
+            data: json!({"n": 1}).into(),
             user_id: None
         }]
     );

@@ -70,7 +70,7 @@ fn frame_templates() -> impl Strategy<Value = String> {
         (channel.clone(), 0u8..5).prop_map(|(c, id)| ServerMessage::MemberAdded {
             channel: c.into(),
             user_id: id.to_string(),
-            user_info: json!({})
+            user_info: json!({}).into()
         }
         .to_json()),
         (channel.clone(), 0u8..5).prop_map(|(c, id)| ServerMessage::MemberRemoved {
@@ -170,7 +170,7 @@ impl Driver {
             Input::Trigger(i, n) => {
                 let _ = self
                     .conn
-                    .trigger(CHANNELS[i], "client-x", json!({ "n": n }), now);
+                    .trigger(CHANNELS[i], "client-x", json!({ "n": n }).into(), now);
             }
             Input::Signin => self.conn.signin(now),
             Input::Frame(text) => {

@@ -13,7 +13,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 
 use common::json;
-use rusher_protocol::json::{MAX_DEPTH, Map, Value};
+use rusher_protocol::json::{Json, JsonText, MAX_DEPTH, Map, ObjectWriter, Value};
 
 /// Parses with both, and checks that both agree and that writing gives `serde_json`'s bytes
 /// (whose objects come out with sorted keys, so the inputs have them sorted).
@@ -175,10 +175,84 @@ fn the_object_macro_builds_in_order() {
     );
 }
 
+#[test]
+fn json_reads_fields_in_place_as_their_source_text() {
+    let frame =
+        Json::parse(r#" {"event":"e", "data" : {"a": [1, 2]}, "n": 7, "event":"last"} "#).unwrap();
+    assert_eq!(frame.get("data").unwrap().as_text(), r#"{"a": [1, 2]}"#);
+    assert_eq!(frame.get("event").unwrap().as_str().unwrap(), "last");
+    assert_eq!(frame.get("n").unwrap().as_u64(), Some(7));
+    assert_eq!(frame.get("missing"), None);
+    let keys: Vec<String> = frame.entries().map(|(k, _)| k.into_owned()).collect();
+    assert_eq!(keys, ["event", "data", "n", "event"]);
+    let items: Vec<&str> = Json::parse("[1, \"two\" ,{},[]]")
+        .unwrap()
+        .items()
+        .map(Json::as_text)
+        .collect();
+    assert_eq!(items, ["1", "\"two\"", "{}", "[]"]);
+    // Reading a value as the wrong kind gives nothing, never a panic.
+    let number = Json::parse("12").unwrap();
+    assert_eq!(number.entries().count(), 0);
+    assert_eq!(number.items().count(), 0);
+    assert_eq!(number.as_str(), None);
+    assert_eq!(Json::parse("-1").unwrap().as_u64(), None);
+    assert_eq!(Json::parse("1.5").unwrap().as_u64(), None);
+    assert_eq!(Json::parse("\"7\"").unwrap().as_id().as_deref(), Some("7"));
+    assert_eq!(Json::parse("7").unwrap().as_id().as_deref(), Some("7"));
+}
+
+#[test]
+fn json_strings_are_unescaped_only_when_they_have_escapes() {
+    let plain = Json::parse(r#""no escapes""#).unwrap().as_str().unwrap();
+    assert!(matches!(plain, std::borrow::Cow::Borrowed("no escapes")));
+    let escaped = Json::parse(r#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#).unwrap();
+    assert_eq!(escaped.as_str().unwrap(), "a\"b\\c/d\né😀");
+}
+
+#[test]
+fn payloads_decode_like_pusher_js() {
+    // A string holding JSON is that JSON; any other string stays a string.
+    assert_eq!(JsonText::decode(r#"{"a":1}"#.into()).as_str(), r#"{"a":1}"#);
+    assert_eq!(JsonText::decode(" [1] \n".into()).as_str(), "[1]");
+    assert_eq!(JsonText::decode("hello".into()).as_str(), r#""hello""#);
+    assert_eq!(JsonText::decode("{oops".into()).as_str(), r#""{oops""#);
+    assert_eq!(
+        JsonText::decode("say \"hi\"".into()).as_str(),
+        r#""say \"hi\"""#
+    );
+    assert_eq!(JsonText::default().as_str(), "null");
+    assert_eq!(
+        JsonText::parse(" {\"a\" : 1} ").unwrap().as_str(),
+        "{\"a\" : 1}"
+    );
+    assert!(JsonText::parse("{").is_err());
+    assert_eq!(
+        JsonText::parse(r#"{"a":[1,{"b":null}]}"#).unwrap().value(),
+        json!({"a": [1, {"b": null}]})
+    );
+}
+
+#[test]
+fn the_object_writer_writes_fields_in_order() {
+    let text = ObjectWriter::new()
+        .string("event", "say \"hi\"\n")
+        .raw("data", "{}")
+        .number("n", 42)
+        .string_if("absent", None)
+        .number_if("status", Some(403))
+        .finish();
+    assert_eq!(
+        text,
+        r#"{"event":"say \"hi\"\n","data":{},"n":42,"status":403}"#
+    );
+    assert_eq!(ObjectWriter::new().finish(), "{}");
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use proptest::prelude::*;
-    use rusher_protocol::json::Value;
+    use rusher_protocol::json::{Json, JsonText, Value};
 
     fn any_json() -> impl Strategy<Value = serde_json::Value> {
         let leaf = prop_oneof![
@@ -204,6 +278,67 @@ mod properties {
             let ours = Value::parse(&text).unwrap();
             prop_assert_eq!(ours.to_json(), text);
             prop_assert_eq!(ours, Value::from(value));
+        }
+
+        #[test]
+        fn json_reads_every_member_and_item_of_any_value(value in any_json()) {
+            let text = serde_json::to_string(&value).unwrap();
+            let json = Json::parse(&text).unwrap();
+            let read = |json: Json<'_>| serde_json::from_str::<serde_json::Value>(json.as_text()).unwrap();
+            match &value {
+                serde_json::Value::Object(map) => {
+                    let entries: Vec<(String, serde_json::Value)> =
+                        json.entries().map(|(k, v)| (k.into_owned(), read(v))).collect();
+                    let expected: Vec<(String, serde_json::Value)> =
+                        map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    prop_assert_eq!(entries, expected);
+                    for (key, item) in map {
+                        prop_assert_eq!(json.get(key).map(read), Some(item.clone()));
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    let read_items: Vec<serde_json::Value> = json.items().map(read).collect();
+                    prop_assert_eq!(&read_items, items);
+                }
+                serde_json::Value::String(s) => {
+                    prop_assert_eq!(json.as_str().unwrap(), s.as_str());
+                }
+                _ => prop_assert_eq!(read(json), value.clone()),
+            }
+        }
+
+        #[test]
+        fn any_string_payload_decodes_like_json_parse_with_a_fallback(text in ".{0,48}") {
+            let decoded = JsonText::decode(text.clone()).value();
+            let expected = serde_json::from_str::<serde_json::Value>(&text)
+                .unwrap_or(serde_json::Value::String(text));
+            prop_assert_eq!(decoded, Value::from(expected));
+        }
+
+        #[test]
+        fn parse_object_hands_over_what_entries_read(value in any_json()) {
+            let text = serde_json::to_string(&value).unwrap();
+            let mut seen = Vec::new();
+            let result = Json::parse_object(&text, &mut |key, value| {
+                seen.push((key.into_owned(), value.as_text().to_owned()));
+            });
+            prop_assert_eq!(result.is_ok(), value.is_object());
+            if value.is_object() {
+                let entries: Vec<(String, String)> = Json::parse(&text)
+                    .unwrap()
+                    .entries()
+                    .map(|(k, v)| (k.into_owned(), v.as_text().to_owned()))
+                    .collect();
+                prop_assert_eq!(seen, entries);
+            }
+        }
+
+        #[test]
+        fn parse_object_accepts_exactly_json_objects(text in r#"[ {}\[\]":,a-c0-9.e\\-]{0,48}"#) {
+            let ours = Json::parse_object(&text, &mut |_, _| {}).is_ok();
+            let theirs = serde_json::from_str::<serde_json::Value>(&text)
+                .is_ok_and(|v| v.is_object());
+            prop_assert_eq!(ours, theirs, "{:?}", text);
         }
 
         #[test]

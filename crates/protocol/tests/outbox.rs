@@ -40,7 +40,7 @@ fn client_events_only_where_allowed() {
     }
     let refused = |h: &mut Harness, channel: &str, event: &str| {
         let now = h.now;
-        h.conn.trigger(channel, event, json!({}), now)
+        h.conn.trigger(channel, event, json!({}).into(), now)
     };
     for channel in ["news", "cache-x", "private-encrypted-x"] {
         assert!(
@@ -78,13 +78,13 @@ fn client_event_data_is_limited_to_10_kb() {
     let fits = "x".repeat(10 * 1024 - 2);
     assert!(
         h.conn
-            .trigger("private-room", "client-big", json!(fits), h.now)
+            .trigger("private-room", "client-big", json!(fits).into(), h.now)
             .is_ok()
     );
     let over = "x".repeat(10 * 1024 - 1);
     assert_eq!(
         h.conn
-            .trigger("private-room", "client-big", json!(over), h.now),
+            .trigger("private-room", "client-big", json!(over).into(), h.now),
         Err(Error::ClientEventRefused("the data is larger than 10 KB"))
     );
 }
@@ -95,7 +95,12 @@ fn subscribed_client_events_go_out_at_once() {
     h.subscribe_confirmed("private-room", "{}");
     h.drain();
     h.conn
-        .trigger("private-room", "client-typing", json!({"n": 1}), h.now)
+        .trigger(
+            "private-room",
+            "client-typing",
+            json!({"n": 1}).into(),
+            h.now,
+        )
         .unwrap();
     assert_eq!(h.sent(), vec![typing(1)]);
 }
@@ -106,7 +111,12 @@ fn events_wait_for_the_subscription_and_go_in_order() {
     h.conn.subscribe("private-room", h.now).unwrap();
     for n in 1..=3 {
         h.conn
-            .trigger("private-room", "client-typing", json!({"n": n}), h.now)
+            .trigger(
+                "private-room",
+                "client-typing",
+                json!({"n": n}).into(),
+                h.now,
+            )
             .unwrap();
     }
     assert_eq!(h.conn.queued_client_events(), 3);
@@ -130,7 +140,12 @@ fn events_triggered_while_disconnected_are_sent_after_resubscribe() {
     h.subscribe_confirmed("private-room", "{}");
     h.close(1006);
     h.conn
-        .trigger("private-room", "client-typing", json!({"n": 7}), h.now)
+        .trigger(
+            "private-room",
+            "client-typing",
+            json!({"n": 7}).into(),
+            h.now,
+        )
         .unwrap();
     assert!(h.sent().is_empty());
     h.advance(2 * SEC);
@@ -149,7 +164,12 @@ fn rate_limit_holds_events_back_without_reordering() {
     h.drain();
     for n in 0..25 {
         h.conn
-            .trigger("private-room", "client-typing", json!({"n": n}), h.now)
+            .trigger(
+                "private-room",
+                "client-typing",
+                json!({"n": n}).into(),
+                h.now,
+            )
             .unwrap();
     }
     let first = h.sent();
@@ -173,7 +193,12 @@ fn the_rate_limit_is_configurable() {
     h.drain();
     for n in 0..3 {
         h.conn
-            .trigger("private-room", "client-typing", json!({"n": n}), h.now)
+            .trigger(
+                "private-room",
+                "client-typing",
+                json!({"n": n}).into(),
+                h.now,
+            )
             .unwrap();
     }
     assert_eq!(h.sent().len(), 2);
@@ -191,12 +216,21 @@ fn a_full_outbox_refuses_new_events_and_keeps_the_old() {
     h.conn.subscribe("private-room", h.now).unwrap();
     for n in 0..3 {
         h.conn
-            .trigger("private-room", "client-typing", json!({"n": n}), h.now)
+            .trigger(
+                "private-room",
+                "client-typing",
+                json!({"n": n}).into(),
+                h.now,
+            )
             .unwrap();
     }
     assert_eq!(
-        h.conn
-            .trigger("private-room", "client-typing", json!({"n": 3}), h.now),
+        h.conn.trigger(
+            "private-room",
+            "client-typing",
+            json!({"n": 3}).into(),
+            h.now
+        ),
         Err(Error::ClientEventRefused("the outbox is full"))
     );
     assert_eq!(h.conn.queued_client_events(), 3);
@@ -207,11 +241,11 @@ fn old_events_expire_with_an_error_each() {
     let mut h = Harness::new();
     h.conn.subscribe("private-room", h.now).unwrap();
     h.conn
-        .trigger("private-room", "client-a", json!(1), h.now)
+        .trigger("private-room", "client-a", json!(1).into(), h.now)
         .unwrap();
     h.advance(Duration::from_secs(10));
     h.conn
-        .trigger("private-room", "client-b", json!(2), h.now)
+        .trigger("private-room", "client-b", json!(2).into(), h.now)
         .unwrap();
     let out = h.advance(Duration::from_secs(20));
     assert_eq!(
@@ -234,10 +268,10 @@ fn unsubscribing_drops_that_channels_events_only() {
     h.conn.subscribe("private-a", h.now).unwrap();
     h.conn.subscribe("private-b", h.now).unwrap();
     h.conn
-        .trigger("private-a", "client-x", json!(1), h.now)
+        .trigger("private-a", "client-x", json!(1).into(), h.now)
         .unwrap();
     h.conn
-        .trigger("private-b", "client-x", json!(2), h.now)
+        .trigger("private-b", "client-x", json!(2).into(), h.now)
         .unwrap();
     h.conn.unsubscribe("private-a", h.now);
     assert_eq!(

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use rusher_protocol::channels::{SERVER_TO_USER_PREFIX, validate_name_server};
-use rusher_protocol::json::Value;
+use rusher_protocol::json::{Json, JsonText, Value};
 use rusher_protocol::sign;
 use rusher_protocol::wire::{PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
 use rusher_protocol::{Access, AuthError, ChannelKind};
@@ -81,7 +81,7 @@ struct SignedIn {
 struct Channel {
     subscribers: BTreeSet<SocketId>,
     /// Presence members: id → (info, how many of its connections are subscribed).
-    members: BTreeMap<String, (Value, usize)>,
+    members: BTreeMap<String, (JsonText, usize)>,
 }
 
 /// Why a subscription was refused: the payload of `pusher:subscription_error`.
@@ -262,7 +262,7 @@ impl Hub {
         kind: ChannelKind,
         auth: Option<&str>,
         channel_data: Option<&str>,
-    ) -> Result<Option<(String, Value)>, Refusal> {
+    ) -> Result<Option<(String, JsonText)>, Refusal> {
         let key = &self.app.key;
         let secret = &self.app.secret;
         let bad_signature = || refusal("AuthError", "Invalid signature", 401);
@@ -348,7 +348,7 @@ impl Hub {
     }
 
     /// Relays a client event to the channel's other subscribers, with `user_id` on presence.
-    pub fn client_event(&self, id: &str, channel: &str, event: &str, data: Value) {
+    pub fn client_event(&self, id: &str, channel: &str, event: &str, data: JsonText) {
         let user_id = self
             .conns
             .get(id)
@@ -371,7 +371,7 @@ impl Hub {
             let frame = ServerMessage::Event {
                 event: event.to_owned(),
                 channel: Some(channel.clone()),
-                data: Value::String(data.to_owned()),
+                data: JsonText::string(data),
                 user_id: None,
             }
             .to_json();
@@ -510,7 +510,7 @@ impl Hub {
         let mut data = PresenceData::default();
         for (id, (info, _)) in members.into_iter().flatten() {
             data.ids.push(id.clone());
-            data.hash.insert(id.clone(), info.clone());
+            data.hash.push((id.clone(), info.clone()));
         }
         data.count = data.ids.len() as u64;
         data
@@ -581,19 +581,21 @@ fn watchlist_frame(kind: WatchlistEventKind, ids: Vec<String>) -> String {
 }
 
 /// Reads presence `channel_data`: a user id (string or number) within Pusher's limits, and info.
-fn presence_member(channel_data: &str) -> Result<(String, Value), Refusal> {
+fn presence_member(channel_data: &str) -> Result<(String, JsonText), Refusal> {
     let invalid = |why: &str| refusal("AuthError", format!("invalid channel_data: {why}"), 400);
-    let data = Value::parse(channel_data).map_err(|_| invalid("not JSON"))?;
-    let user_id = match data.get("user_id") {
-        Some(Value::String(id)) if !id.is_empty() => id.clone(),
-        Some(Value::Number(id)) => id.to_string(),
+    let data = Json::parse(channel_data).map_err(|_| invalid("not JSON"))?;
+    let user_id = match data.get("user_id").and_then(Json::as_id) {
+        Some(id) if !id.is_empty() => id,
         _ => return Err(invalid("no user_id")),
     };
     if user_id.len() > MAX_USER_ID_LEN {
         return Err(invalid("user_id is longer than 128 characters"));
     }
-    let info = data.get("user_info").cloned().unwrap_or(Value::Null);
-    if info.to_string().len() > MAX_USER_INFO_BYTES {
+    let info = data
+        .get("user_info")
+        .map(JsonText::from)
+        .unwrap_or_default();
+    if info.as_str().len() > MAX_USER_INFO_BYTES {
         return Err(invalid("user_info is larger than 1 KB"));
     }
     Ok((user_id, info))

@@ -9,7 +9,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
-use rusher_protocol::json::Value;
 use rusher_protocol::wire::{ClientMessage, ServerMessage};
 use rusher_protocol::{ChannelKind, MAX_CLIENT_EVENT_BYTES};
 use tokio::time::{Instant, sleep_until, timeout};
@@ -196,7 +195,7 @@ fn handle(state: &AppState, id: &str, message: Message, limiter: &mut RateLimite
                 Some("client events are only allowed on private and presence channels")
             } else if !hub.is_subscribed(id, &channel) {
                 Some("client events need a subscription to the channel")
-            } else if json_len(&data) > MAX_CLIENT_EVENT_BYTES {
+            } else if data.as_str().len() > MAX_CLIENT_EVENT_BYTES {
                 Some("client event data is larger than 10 KB")
             } else {
                 None
@@ -223,10 +222,6 @@ fn error(state: &AppState, id: &str, code: Option<u16>, message: &str) -> Next {
     .to_json();
     state.hub().send_to(id, frame);
     Next::Continue
-}
-
-fn json_len(data: &Value) -> usize {
-    data.to_json().len()
 }
 
 fn close(code: u16, reason: &str) -> Message {

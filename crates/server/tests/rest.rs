@@ -226,10 +226,10 @@ async fn encrypted_triggers_arrive_as_a_secretbox_the_shared_secret_opens() {
     let ServerMessage::Event { data, .. } = a.next().await else {
         panic!()
     };
-    assert!(data.get("nonce").is_some() && data.get("ciphertext").is_some());
+    assert!(data.json().get("nonce").is_some() && data.json().get("ciphertext").is_some());
     let secret = sign::shared_secret(&MASTER_KEY, "private-encrypted-room");
     assert_eq!(
-        serde_json::Value::from(secret.decrypt(&data).unwrap()),
+        serde_json::Value::from(secret.decrypt(data.json()).unwrap()),
         json!({"message": "hello"})
     );
     // Never in the clear, and never with another channel.

@@ -110,7 +110,7 @@ async fn encrypted_triggers_decrypt_with_the_shared_secret() {
     };
     let secret = sign::shared_secret(&MASTER_KEY, "private-encrypted-sockudo");
     assert_eq!(
-        serde_json::Value::from(secret.decrypt(&data).unwrap()),
+        serde_json::Value::from(secret.decrypt(data.json()).unwrap()),
         json!({"message": "hello"})
     );
 }

@@ -192,7 +192,12 @@ async fn presence_members_join_and_leave_once_per_user() {
     };
     assert_eq!(members.ids, vec!["1", "2"]);
     assert_eq!(members.count, 2);
-    assert_eq!(members.hash.get("2"), Some(&json!({"name": "Bob"}).into()));
+    let info = members
+        .hash
+        .iter()
+        .find(|(id, _)| id == "2")
+        .map(|(_, info)| info);
+    assert_eq!(info, Some(&json!({"name": "Bob"}).into()));
     assert_eq!(
         ana.next().await,
         ServerMessage::MemberAdded {

@@ -362,14 +362,16 @@ impl Chat {
                 event,
                 data,
                 ..
-            } if channel.starts_with(USER_CHANNEL_PREFIX) => self.on_user_event(event, data),
+            } if channel.starts_with(USER_CHANNEL_PREFIX) => {
+                self.on_user_event(event, &data.value())
+            }
             Event::Message {
                 channel: Some(channel),
                 event,
                 data,
                 user_id,
             } if self.is_room(channel) => {
-                self.on_message(channel, event, data, user_id.as_deref());
+                self.on_message(channel, event, &data.value(), user_id.as_deref());
             }
             // The lobby's private twin carries its messages for a visitor it had no room for.
             Event::Message {
@@ -378,7 +380,7 @@ impl Chat {
                 data,
                 user_id,
             } if Some(channel) == overflow_twin(&lobby).as_ref() => {
-                self.on_message(&lobby, event, data, user_id.as_deref());
+                self.on_message(&lobby, event, &data.value(), user_id.as_deref());
             }
             Event::SubscriptionError { channel, error }
                 if *channel == lobby && error.kind == "LimitReached" =>
@@ -648,10 +650,10 @@ impl Chat {
                         .map(|(id, info)| User {
                             id: id.to_owned(),
                             name: info
+                                .json()
                                 .get("name")
-                                .and_then(Value::as_str)
-                                .unwrap_or(id)
-                                .to_owned(),
+                                .and_then(|name| name.to_string_value())
+                                .unwrap_or_else(|| id.to_owned()),
                         })
                         .collect();
                     users.sort_by_key(|u| u.name.to_lowercase());

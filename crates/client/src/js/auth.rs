@@ -7,8 +7,8 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use rusher_protocol::json::Value;
-use rusher_protocol::{AuthError, channel_auth_from_value, user_auth_from_value};
+use rusher_protocol::json::{Json, JsonText};
+use rusher_protocol::{AuthError, channel_auth_from_json, user_auth_from_json};
 use wasm_bindgen::JsValue;
 
 use super::sink::Sink;
@@ -21,7 +21,7 @@ pub fn channel_authorizer(sink: &Rc<Sink>, endpoint: Option<String>) -> ChannelA
         let sink = Rc::clone(sink);
         return ChannelAuthorizer::Handler(Rc::new(move |socket_id, channel, done| {
             let callback = answer(move |answer| {
-                done(answer.and_then(|v| channel_auth_from_value(&v)));
+                done(answer.and_then(|text| channel_auth_from_json(text.json())));
             });
             sink.authorize(&socket_id, &channel, &callback);
         }));
@@ -35,7 +35,7 @@ pub fn user_authenticator(sink: &Rc<Sink>, endpoint: Option<String>) -> UserAuth
         let sink = Rc::clone(sink);
         return UserAuthenticator::Handler(Rc::new(move |socket_id, done| {
             let callback = answer(move |answer| {
-                done(answer.and_then(|v| user_auth_from_value(&v)));
+                done(answer.and_then(|text| user_auth_from_json(text.json())));
             });
             sink.signin(&socket_id, &callback);
         }));
@@ -47,8 +47,10 @@ pub fn user_authenticator(sink: &Rc<Sink>, endpoint: Option<String>) -> UserAuth
 fn live_endpoint(sink: &Rc<Sink>, url: String, section: &'static str) -> Endpoint {
     let sink = Rc::clone(sink);
     let provider: ExtrasProvider = Rc::new(move || {
-        let extras = Value::parse(&sink.extras(section)).unwrap_or_default();
-        (pairs(extras.get("headers")), pairs(extras.get("params")))
+        let extras = sink.extras(section);
+        let extras = Json::parse(&extras).ok();
+        let section = |name: &str| extras.and_then(|extras| extras.get(name));
+        (pairs(section("headers")), pairs(section("params")))
     });
     Endpoint {
         url,
@@ -59,18 +61,19 @@ fn live_endpoint(sink: &Rc<Sink>, url: String, section: &'static str) -> Endpoin
 }
 
 /// The string fields of an object.
-fn pairs(object: Option<&Value>) -> Pairs {
-    let Some(Value::Object(map)) = object else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter_map(|(name, value)| Some((name.clone(), value.as_str()?.into())))
-        .collect()
+fn pairs(object: Option<Json<'_>>) -> Pairs {
+    let mut pairs = Vec::new();
+    for (name, value) in object.into_iter().flat_map(Json::entries) {
+        if let Some(value) = value.to_string_value() {
+            pairs.push((name.into_owned(), value));
+        }
+    }
+    pairs
 }
 
 /// The callback JavaScript calls once with a handler's answer: its JSON text when it
 /// succeeded, `"!"` and why when it failed (JSON never starts with `!`).
-fn answer(done: impl FnOnce(Result<Value, AuthError>) + 'static) -> JsValue {
+fn answer(done: impl FnOnce(Result<JsonText, AuthError>) + 'static) -> JsValue {
     once(move |text: JsValue| {
         let text = text.as_string().unwrap_or_default();
         let result = match text.strip_prefix('!') {
@@ -78,7 +81,7 @@ fn answer(done: impl FnOnce(Result<Value, AuthError>) + 'static) -> JsValue {
                 ["the auth handler failed: ", why].concat(),
                 None,
             )),
-            None => Value::parse(&text)
+            None => JsonText::parse(&text)
                 .map_err(|_| AuthError::new("the auth handler's answer is not JSON", None)),
         };
         done(result);

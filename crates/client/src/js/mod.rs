@@ -13,11 +13,10 @@ mod sink;
 
 use alloc::borrow::ToOwned;
 use alloc::rc::Rc;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use core::time::Duration;
 
-use rusher_protocol::json::Value;
-use rusher_protocol::object;
+use rusher_protocol::json::{Json, JsonText, ObjectWriter};
 use wasm_bindgen::prelude::*;
 
 use crate::{Options, Pusher};
@@ -38,11 +37,12 @@ impl Core {
     #[wasm_bindgen(constructor)]
     pub fn new(key: &str, options: &str, sink: Sink) -> Core {
         let sink = Rc::new(sink);
-        let given = Value::parse(options).unwrap_or_default();
-        let text = |name: &str| given.get(name).and_then(Value::as_str).map(str::to_owned);
-        let number = |name: &str| given.get(name).and_then(Value::as_u64);
+        let given = Json::parse(options).ok();
+        let field = |name: &str| given.and_then(|options| options.get(name));
+        let text = |name: &str| field(name).and_then(Json::to_string_value);
+        let number = |name: &str| field(name).and_then(Json::as_u64);
         let flag =
-            |name: &str, default: bool| given.get(name).and_then(Value::as_bool).unwrap_or(default);
+            |name: &str, default: bool| field(name).and_then(Json::as_bool).unwrap_or(default);
         let mut options = Options::new(key);
         options.cluster = text("cluster");
         options.ws_host = text("wsHost");
@@ -69,7 +69,7 @@ impl Core {
 
     /// Subscribes; an invalid name gives the reason instead.
     pub fn subscribe(&self, name: &str) -> Option<String> {
-        self.pusher.subscribe(name).err().map(|e| e.to_string())
+        self.pusher.subscribe(name).err().map(|e| e.message())
     }
 
     /// Unsubscribes.
@@ -82,10 +82,10 @@ impl Core {
         let Some(handle) = self.pusher.channel(channel) else {
             return Some(["not subscribed to ", channel].concat());
         };
-        let Ok(data) = Value::parse(data) else {
+        let Ok(data) = JsonText::parse(data) else {
             return Some("the data cannot be sent as JSON".to_owned());
         };
-        handle.trigger(event, data).err().map(|e| e.to_string())
+        handle.trigger(event, data).err().map(|e| e.message())
     }
 
     /// Connects (again).
@@ -117,22 +117,26 @@ impl Core {
     /// subscribed.
     pub fn status(&self, channel: &str) -> Option<String> {
         let status = self.pusher.channel(channel)?.status()?;
-        let count = status.subscription_count.map_or(Value::Null, Value::from);
-        let status = object! {
-            "subscribed": status.subscribed, "pending": status.pending, "count": count
-        };
-        Some(status.to_json())
+        let flag = |on: bool| if on { "true" } else { "false" };
+        let status = ObjectWriter::new()
+            .raw("subscribed", flag(status.subscribed))
+            .raw("pending", flag(status.pending))
+            .number_if("count", status.subscription_count);
+        Some(status.finish())
     }
 
     /// A presence channel's `{"members": {id: info}, "me": {id, info} | null}` as JSON text.
     pub fn members(&self, channel: &str) -> Option<String> {
         self.pusher.channel(channel)?.read_members(|members| {
-            let all = members
-                .iter()
-                .map(|(id, info)| (id.to_owned(), info.clone()))
-                .collect();
-            let me = members.me().as_ref().map_or(Value::Null, member);
-            object! {"members": Value::Object(all), "me": me}.to_json()
+            let mut all = ObjectWriter::new();
+            for (id, info) in members.iter() {
+                all = all.raw(id, info.as_str());
+            }
+            let me = members.me();
+            ObjectWriter::new()
+                .raw("members", &all.finish())
+                .raw("me", me.as_ref().map_or("null".to_owned(), member).as_str())
+                .finish()
         })
     }
 }

@@ -4,9 +4,8 @@
 
 use alloc::string::String;
 
-use rusher_protocol::json::Value;
-use rusher_protocol::object;
-use rusher_protocol::wire::WatchlistEventKind;
+use rusher_protocol::json::{ObjectWriter, string_array};
+use rusher_protocol::text::decimal;
 use rusher_protocol::{Error, Event, Member};
 use wasm_bindgen::prelude::*;
 
@@ -22,7 +21,7 @@ extern "C" {
         kind: u8,
         channel: Option<&str>,
         name: &str,
-        data: Option<String>,
+        data: Option<&str>,
         user_id: Option<&str>,
     );
 
@@ -60,8 +59,8 @@ enum Kind {
 }
 
 impl Sink {
-    fn emit(&self, kind: Kind, channel: Option<&str>, name: &str, data: Option<&Value>) {
-        self.event(kind as u8, channel, name, data.map(Value::to_json), None);
+    fn emit(&self, kind: Kind, channel: Option<&str>, name: &str, data: Option<&str>) {
+        self.event(kind as u8, channel, name, data, None);
     }
 
     /// Reports one of the core's events.
@@ -72,13 +71,13 @@ impl Sink {
             }
             Event::ConnectingIn(delay) => {
                 // Rounded to whole seconds, as pusher-js does.
-                let seconds = Value::from((delay.as_millis() as u64 + 500) / 1000);
+                let seconds = decimal((delay.as_millis() as u64 + 500) / 1000);
                 self.emit(Kind::Connection, None, "connecting_in", Some(&seconds));
             }
             Event::Error(error) => {
                 self.emit(Kind::Connection, None, "error", Some(&error_data(error)));
                 if let Error::Server { code, message } = error {
-                    let data = object! {"code": *code, "message": message};
+                    let data = code_and_message(*code, message);
                     self.emit(Kind::Global, None, "pusher:error", Some(&data));
                 }
             }
@@ -93,20 +92,20 @@ impl Sink {
                     Kind::Message as u8,
                     channel,
                     name,
-                    Some(data.to_json()),
+                    Some(data.as_str()),
                     user_id.as_deref(),
                 );
             }
             Event::SubscriptionSucceeded { channel } => {
-                let data = object! {};
-                self.channel(channel, "pusher:subscription_succeeded", Some(&data));
+                self.channel(channel, "pusher:subscription_succeeded", Some("{}"));
             }
             Event::SubscriptionError { channel, error } => {
-                let data = error.to_value();
-                self.channel(channel, "pusher:subscription_error", Some(&data));
+                self.channel(channel, "pusher:subscription_error", Some(&error.to_json()));
             }
             Event::SubscriptionCount { channel, count } => {
-                let data = object! { "subscription_count": *count };
+                let data = ObjectWriter::new()
+                    .number("subscription_count", *count)
+                    .finish();
                 self.channel(channel, "pusher:subscription_count", Some(&data));
             }
             Event::CacheMiss { channel } => self.channel(channel, "pusher:cache_miss", None),
@@ -117,52 +116,69 @@ impl Sink {
                 self.channel(channel, "pusher:member_removed", Some(&member(m)));
             }
             Event::SignedIn { user_data, .. } => {
-                let data = object! { "user_data": user_data.to_json() };
+                let data = ObjectWriter::new()
+                    .string("user_data", user_data.as_str())
+                    .finish();
                 self.emit(Kind::Global, None, "pusher:signin_success", Some(&data));
             }
             Event::SigninError(error) => {
-                let data = error.to_value();
-                self.emit(Kind::Global, None, "pusher:signin_error", Some(&data));
+                self.emit(
+                    Kind::Global,
+                    None,
+                    "pusher:signin_error",
+                    Some(&error.to_json()),
+                );
             }
             Event::Watchlist { kind, user_ids } => {
-                let name = match kind {
-                    WatchlistEventKind::Online => "online",
-                    WatchlistEventKind::Offline => "offline",
-                };
-                let data = object! {"name": name, "user_ids": user_ids.clone()};
+                let name = kind.as_str();
+                let data = ObjectWriter::new()
+                    .string("name", name)
+                    .raw("user_ids", &string_array(user_ids))
+                    .finish();
                 self.emit(Kind::Watchlist, None, name, Some(&data));
             }
         }
     }
 
-    fn channel(&self, channel: &str, name: &str, data: Option<&Value>) {
+    fn channel(&self, channel: &str, name: &str, data: Option<&str>) {
         self.emit(Kind::Channel, Some(channel), name, data);
     }
 }
 
 /// `{id, info}`, as pusher-js gives a member.
-pub fn member(member: &Member) -> Value {
-    object! {"id": &member.id, "info": member.info.clone()}
+pub fn member(member: &Member) -> String {
+    ObjectWriter::new()
+        .string("id", &member.id)
+        .raw("info", member.info.as_str())
+        .finish()
+}
+
+/// `{code, message}`, the data of a server's error or close.
+fn code_and_message(code: Option<u16>, message: &str) -> String {
+    let data = ObjectWriter::new();
+    let data = match code {
+        Some(code) => data.number("code", code.into()),
+        None => data.raw("code", "null"),
+    };
+    data.string("message", message).finish()
 }
 
 /// The argument of a connection `error` callback: `{type, error}`, plus pusher-js's
 /// `data: {code, message}` for errors the server sent, and the channel where there is one.
-fn error_data(error: &Error) -> Value {
-    let (kind, message) = (error_type(error), alloc::string::ToString::to_string(error));
+fn error_data(error: &Error) -> String {
+    let data = ObjectWriter::new()
+        .string("type", error_type(error))
+        .string("error", &error.message());
     match error {
-        Error::Server { code, message: m } => {
-            object! {"type": kind, "error": message, "data": object! {"code": *code, "message": m}}
-        }
-        Error::Closed { code, reason } => {
-            object! {"type": kind, "error": message, "data": object! {"code": *code, "message": reason}}
-        }
+        Error::Server { code, message } => data.raw("data", &code_and_message(*code, message)),
+        Error::Closed { code, reason } => data.raw("data", &code_and_message(Some(*code), reason)),
         Error::ClientEventDropped { channel, .. } | Error::Decryption { channel, .. } => {
-            object! {"type": kind, "error": message, "channel": channel}
+            data.string("channel", channel)
         }
-        _ => object! {"type": kind, "error": message},
+        _ => data,
     }
+    .finish()
 }
-
 /// The `type` of an error: pusher-js's `PusherError` for the server's, else Rusher's own name.
 fn error_type(error: &Error) -> &'static str {
     match error {

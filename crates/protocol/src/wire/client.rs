@@ -2,7 +2,7 @@
 
 use super::{Frame, encode, required_channel, str_field};
 use crate::Error;
-use crate::json::{Map, Value};
+use crate::json::{Json, JsonText, ObjectWriter};
 use crate::prelude::*;
 
 /// A frame the client sends, typed.
@@ -40,7 +40,7 @@ pub enum ClientMessage {
         /// The channel.
         channel: String,
         /// The payload.
-        data: Value,
+        data: JsonText,
     },
 }
 
@@ -51,28 +51,29 @@ impl ClientMessage {
     }
 
     /// Types a parsed frame from a client.
-    pub fn from_frame(frame: Frame) -> Result<ClientMessage, Error> {
-        let data = frame.decoded_data();
-        let optional = |field: &str| data.get(field).and_then(Value::as_str).map(str::to_owned);
+    pub fn from_frame(frame: Frame<'_>) -> Result<ClientMessage, Error> {
+        let decoded = frame.decoded_data();
+        let data = decoded.json();
+        let optional = |field: &str| data.get(field).and_then(Json::to_string_value);
         let message = match frame.event.as_str() {
             "pusher:subscribe" => ClientMessage::Subscribe {
-                channel: str_field(&data, "channel")?,
+                channel: str_field(data, "channel")?,
                 auth: optional("auth"),
                 channel_data: optional("channel_data"),
             },
             "pusher:unsubscribe" => ClientMessage::Unsubscribe {
-                channel: str_field(&data, "channel")?,
+                channel: str_field(data, "channel")?,
             },
             "pusher:ping" => ClientMessage::Ping,
             "pusher:pong" => ClientMessage::Pong,
             "pusher:signin" => ClientMessage::Signin {
-                auth: str_field(&data, "auth")?,
-                user_data: str_field(&data, "user_data")?,
+                auth: str_field(data, "auth")?,
+                user_data: str_field(data, "user_data")?,
             },
             event if event.starts_with("client-") => ClientMessage::ClientEvent {
                 channel: required_channel(&frame)?,
                 event: frame.event,
-                data,
+                data: decoded,
             },
             _ => {
                 return Err(Error::MalformedFrame(
@@ -85,44 +86,38 @@ impl ClientMessage {
 
     /// Writes the frame exactly as pusher-js does (`data` as an object).
     pub fn to_json(&self) -> String {
-        let text = |s: &str| Value::from(s);
-        match self {
+        let (event, data) = match self {
             ClientMessage::Subscribe {
                 channel,
                 auth,
                 channel_data,
-            } => {
-                let mut data = vec![("channel", text(channel))];
-                if let Some(auth) = auth {
-                    data.push(("auth", text(auth)));
-                }
-                if let Some(channel_data) = channel_data {
-                    data.push(("channel_data", text(channel_data)));
-                }
-                encode("pusher:subscribe", None, Some(Value::object(data)), None)
-            }
-            ClientMessage::Unsubscribe { channel } => encode(
-                "pusher:unsubscribe",
-                None,
-                Some(Value::fields(vec![("channel", text(channel))])),
-                None,
+            } => (
+                "pusher:subscribe",
+                ObjectWriter::new()
+                    .string("channel", channel)
+                    .string_if("auth", auth.as_deref())
+                    .string_if("channel_data", channel_data.as_deref())
+                    .finish(),
             ),
-            ClientMessage::Ping => encode("pusher:ping", None, Some(Map::new().into()), None),
-            ClientMessage::Pong => encode("pusher:pong", None, Some(Map::new().into()), None),
-            ClientMessage::Signin { auth, user_data } => encode(
+            ClientMessage::Unsubscribe { channel } => (
+                "pusher:unsubscribe",
+                ObjectWriter::new().string("channel", channel).finish(),
+            ),
+            ClientMessage::Ping => ("pusher:ping", "{}".to_owned()),
+            ClientMessage::Pong => ("pusher:pong", "{}".to_owned()),
+            ClientMessage::Signin { auth, user_data } => (
                 "pusher:signin",
-                None,
-                Some(Value::fields(vec![
-                    ("auth", text(auth)),
-                    ("user_data", text(user_data)),
-                ])),
-                None,
+                ObjectWriter::new()
+                    .string("auth", auth)
+                    .string("user_data", user_data)
+                    .finish(),
             ),
             ClientMessage::ClientEvent {
                 event,
                 channel,
                 data,
-            } => encode(event, Some(channel), Some(data.clone()), None),
-        }
+            } => return encode(event, Some(channel), Some(data.as_str()), None),
+        };
+        encode(event, None, Some(&data), None)
     }
 }

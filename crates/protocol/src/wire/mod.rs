@@ -13,56 +13,69 @@ pub use client::ClientMessage;
 pub use server::{PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
 
 use crate::Error;
-use crate::json::Value;
+use crate::json::{Json, JsonText, ObjectWriter};
 
 /// The largest frame the core parses. Pusher limits event data to 10 KB; presence
 /// `subscription_succeeded` with a large member list is the biggest legitimate frame.
 pub const MAX_FRAME_BYTES: usize = 1 << 20;
 
-/// The envelope of every frame: `{"event", "channel"?, "data"?, "user_id"?}`.
+/// The envelope of every frame: `{"event", "channel"?, "data"?, "user_id"?}`, read in place.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Frame {
+pub struct Frame<'a> {
     /// The event name, such as `pusher:ping` or `new-message`.
     pub event: String,
     /// The channel the event belongs to, if any.
     pub channel: Option<String>,
     /// The payload as sent: often a string holding JSON, sometimes an object, sometimes absent.
-    pub data: Option<Value>,
+    pub data: Option<Json<'a>>,
     /// The sender of a client event on a presence channel.
     pub user_id: Option<String>,
 }
 
-impl Frame {
+impl<'a> Frame<'a> {
     /// Parses a text frame. Anything that is not a JSON object with a string `event` is an
-    /// [`Error::MalformedFrame`].
-    pub fn parse(text: &str) -> Result<Frame, Error> {
+    /// [`Error::MalformedFrame`]. A repeated field reads as its last value, as in `JSON.parse`.
+    pub fn parse(text: &'a str) -> Result<Frame<'a>, Error> {
         if text.len() > MAX_FRAME_BYTES {
             return Err(malformed("the frame is over the 1 MiB limit"));
         }
-        let value = Value::parse(text).map_err(|e| malformed(e.reason))?;
-        let Value::Object(mut map) = value else {
-            return Err(malformed("the frame is not a JSON object"));
-        };
-        let mut text_field = |name: &str| match map.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(malformed("a frame field that must be a string is not")),
-        };
-        let event = text_field("event")?.ok_or_else(|| malformed("the frame has no `event`"))?;
-        let channel = text_field("channel")?;
-        let user_id = text_field("user_id")?;
-        Ok(Frame {
-            event,
-            channel,
-            data: map.remove("data"),
-            user_id,
+        let (mut event, mut channel, mut data, mut user_id) = (None, None, None, None);
+        // One pass over the text checks it and finds the fields: the payload, usually most of
+        // the frame, is stepped over once. A repeated field reads as its last value.
+        Json::parse_object(text, &mut |key, value| match &*key {
+            "event" => event = Some(value),
+            "channel" => channel = Some(value),
+            "data" => data = Some(value),
+            "user_id" => user_id = Some(value),
+            _ => {}
         })
+        .map_err(|e| malformed(e.reason))?;
+        let text_field = |value: Option<Json<'_>>| match value {
+            Some(value) if !value.is_null() => value
+                .to_string_value()
+                .map(Some)
+                .ok_or_else(|| malformed("a frame field that must be a string is not")),
+            _ => Ok(None),
+        };
+        let frame = Frame {
+            event: text_field(event)?.ok_or_else(|| malformed("the frame has no `event`"))?,
+            channel: text_field(channel)?,
+            data,
+            user_id: text_field(user_id)?,
+        };
+        Ok(frame)
     }
 
     /// The payload decoded like pusher-js: a string is parsed as JSON when it is JSON and kept as a
     /// string otherwise; an absent payload is `null`.
-    pub fn decoded_data(&self) -> Value {
-        decode_data(self.data.as_ref())
+    pub fn decoded_data(&self) -> JsonText {
+        match self.data {
+            None => JsonText::null(),
+            Some(data) => match data.to_string_value() {
+                Some(text) => JsonText::decode(text),
+                None => JsonText::from(data),
+            },
+        }
     }
 }
 
@@ -71,68 +84,41 @@ fn malformed(reason: &str) -> Error {
     Error::MalformedFrame(reason.to_owned())
 }
 
-/// Decodes a frame's `data` like pusher-js: JSON inside a string is parsed, anything else is kept.
-pub fn decode_data(data: Option<&Value>) -> Value {
-    match data {
-        None => Value::Null,
-        Some(Value::String(text)) => {
-            Value::parse(text).unwrap_or_else(|_| Value::String(text.clone()))
-        }
-        Some(other) => other.clone(),
-    }
-}
-
-/// Writes a frame with fields in protocol order. `data` is written as given: a string (already
-/// JSON-encoded, for server-to-client payloads) or an object.
-fn encode(
-    event: &str,
-    channel: Option<&str>,
-    data: Option<Value>,
-    user_id: Option<&str>,
-) -> String {
-    let mut fields = vec![("event", Value::from(event))];
-    if let Some(channel) = channel {
-        fields.push(("channel", channel.into()));
-    }
+/// Writes a frame with fields in protocol order. `data` is JSON text written as given: a string
+/// (already JSON-encoded, for server-to-client payloads) or an object.
+fn encode(event: &str, channel: Option<&str>, data: Option<&str>, user_id: Option<&str>) -> String {
+    let mut frame = ObjectWriter::new()
+        .string("event", event)
+        .string_if("channel", channel);
     if let Some(data) = data {
-        fields.push(("data", data));
+        frame = frame.raw("data", data);
     }
-    if let Some(user_id) = user_id {
-        fields.push(("user_id", user_id.into()));
-    }
-    Value::object(fields).to_json()
+    frame.string_if("user_id", user_id).finish()
 }
 
 /// Reads a field that must be a string.
-fn str_field(data: &Value, field: &str) -> Result<String, Error> {
+fn str_field(data: Json<'_>, field: &str) -> Result<String, Error> {
     data.get(field)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+        .and_then(Json::to_string_value)
         .ok_or_else(|| missing(field))
 }
 
 /// Reads a user id, which servers send as a string and occasionally as a number.
-fn user_id_field(data: &Value, field: &str) -> Result<String, Error> {
-    match data.get(field) {
-        Some(Value::String(id)) => Ok(id.clone()),
-        Some(Value::Number(id)) => Ok(id.as_str().to_owned()),
-        _ => Err(missing(field)),
-    }
+fn user_id_field(data: Json<'_>, field: &str) -> Result<String, Error> {
+    data.get(field)
+        .and_then(Json::as_id)
+        .ok_or_else(|| missing(field))
 }
 
 /// A [`Error::MalformedFrame`] naming a missing field.
 fn missing(field: &str) -> Error {
-    let mut reason = "missing field `".to_owned();
-    reason.push_str(field);
-    reason.push('`');
-    Error::MalformedFrame(reason)
+    Error::MalformedFrame(["missing field `", field, "`"].concat())
 }
 
 /// The channel a message must carry.
-fn required_channel(frame: &Frame) -> Result<String, Error> {
-    frame.channel.clone().ok_or_else(|| {
-        let mut reason = frame.event.clone();
-        reason.push_str(" without a channel");
-        Error::MalformedFrame(reason)
-    })
+fn required_channel(frame: &Frame<'_>) -> Result<String, Error> {
+    frame
+        .channel
+        .clone()
+        .ok_or_else(|| Error::MalformedFrame([frame.event.as_str(), " without a channel"].concat()))
 }

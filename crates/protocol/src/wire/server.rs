@@ -3,7 +3,7 @@
 use super::{Frame, encode, required_channel, str_field, user_id_field};
 use crate::Error;
 use crate::auth::AuthError;
-use crate::json::{Map, Value};
+use crate::json::{Json, JsonText, ObjectWriter, string_array};
 use crate::prelude::*;
 
 /// A frame the server sends, typed.
@@ -60,7 +60,7 @@ pub enum ServerMessage {
         /// The member's id.
         user_id: String,
         /// The member's info (`null` when none).
-        user_info: Value,
+        user_info: JsonText,
     },
     /// `pusher_internal:member_removed`.
     MemberRemoved {
@@ -84,7 +84,7 @@ pub enum ServerMessage {
         /// The channel, if any.
         channel: Option<String>,
         /// The payload, decoded (JSON in a string is parsed).
-        data: Value,
+        data: JsonText,
         /// The sender, for client events on presence channels.
         user_id: Option<String>,
     },
@@ -95,52 +95,48 @@ pub enum ServerMessage {
 pub struct PresenceData {
     /// Member ids, in the server's order.
     pub ids: Vec<String>,
-    /// Member id to info.
-    pub hash: Map,
+    /// Member id to info, in the server's order.
+    pub hash: Vec<(String, JsonText)>,
     /// The member count the server reports.
     pub count: u64,
 }
 
 impl PresenceData {
     /// Reads `{ids, hash, count}`; each may be missing. Ids may be strings or numbers.
-    pub fn from_value(value: &Value) -> Result<Self, Error> {
-        if value.as_object().is_none() {
+    pub fn from_json(json: Json<'_>) -> Result<Self, Error> {
+        if !json.is_object() {
             return Err(Error::MalformedFrame(
                 "presence data is not an object".to_owned(),
             ));
         }
-        let ids = value
-            .get("ids")
-            .and_then(Value::as_array)
-            .map(|ids| ids.iter().filter_map(id_text).collect())
-            .unwrap_or_default();
-        Ok(PresenceData {
-            ids,
-            hash: value
-                .get("hash")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
-            count: value.get("count").and_then(Value::as_u64).unwrap_or(0),
-        })
+        let mut data = PresenceData::default();
+        for (key, value) in json.entries() {
+            match &*key {
+                "ids" => data.ids = value.items().filter_map(Json::as_id).collect(),
+                "hash" => {
+                    data.hash.clear();
+                    for (id, info) in value.entries() {
+                        data.hash.push((id.into_owned(), JsonText::from(info)));
+                    }
+                }
+                "count" => data.count = value.as_u64().unwrap_or(0),
+                _ => {}
+            }
+        }
+        Ok(data)
     }
 
     /// `{"ids", "hash", "count"}`.
-    pub fn to_value(&self) -> Value {
-        Value::fields(vec![
-            ("ids", Value::from(self.ids.clone())),
-            ("hash", Value::Object(self.hash.clone())),
-            ("count", self.count.into()),
-        ])
-    }
-}
-
-/// A user id sent as a string or a number.
-fn id_text(id: &Value) -> Option<String> {
-    match id {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.as_str().to_owned()),
-        _ => None,
+    pub fn to_json(&self) -> String {
+        let mut hash = ObjectWriter::new();
+        for (id, info) in &self.hash {
+            hash = hash.raw(id, info.as_str());
+        }
+        ObjectWriter::new()
+            .raw("ids", &string_array(&self.ids))
+            .raw("hash", &hash.finish())
+            .number("count", self.count)
+            .finish()
     }
 }
 
@@ -179,29 +175,29 @@ impl ServerMessage {
     }
 
     /// Types a parsed frame.
-    pub fn from_frame(frame: Frame) -> Result<ServerMessage, Error> {
-        let data = frame.decoded_data();
+    pub fn from_frame(frame: Frame<'_>) -> Result<ServerMessage, Error> {
+        let decoded = frame.decoded_data();
+        let data = decoded.json();
         let message = match frame.event.as_str() {
             "pusher:connection_established" => ServerMessage::ConnectionEstablished {
-                socket_id: str_field(&data, "socket_id")?,
-                activity_timeout: data.get("activity_timeout").and_then(Value::as_u64),
+                socket_id: str_field(data, "socket_id")?,
+                activity_timeout: data.get("activity_timeout").and_then(Json::as_u64),
             },
             "pusher:error" => ServerMessage::Error {
                 code: data
                     .get("code")
-                    .and_then(Value::as_u64)
+                    .and_then(Json::as_u64)
                     .and_then(|c| u16::try_from(c).ok()),
                 message: data
                     .get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
+                    .and_then(Json::to_string_value)
+                    .unwrap_or_default(),
             },
             "pusher:ping" => ServerMessage::Ping,
             "pusher:pong" => ServerMessage::Pong,
             "pusher_internal:subscription_succeeded" => {
                 let presence = match data.get("presence") {
-                    Some(p) => Some(PresenceData::from_value(p)?),
+                    Some(p) => Some(PresenceData::from_json(p)?),
                     None => None,
                 };
                 ServerMessage::SubscriptionSucceeded {
@@ -211,13 +207,13 @@ impl ServerMessage {
             }
             "pusher:subscription_error" => ServerMessage::SubscriptionError {
                 channel: required_channel(&frame)?,
-                error: AuthError::from_value(&data),
+                error: AuthError::from_json(data),
             },
             "pusher_internal:subscription_count" => ServerMessage::SubscriptionCount {
                 channel: required_channel(&frame)?,
                 count: data
                     .get("subscription_count")
-                    .and_then(Value::as_u64)
+                    .and_then(Json::as_u64)
                     .ok_or_else(|| {
                         Error::MalformedFrame("missing `subscription_count`".to_owned())
                     })?,
@@ -227,21 +223,24 @@ impl ServerMessage {
             },
             "pusher_internal:member_added" => ServerMessage::MemberAdded {
                 channel: required_channel(&frame)?,
-                user_id: user_id_field(&data, "user_id")?,
-                user_info: data.get("user_info").cloned().unwrap_or(Value::Null),
+                user_id: user_id_field(data, "user_id")?,
+                user_info: data
+                    .get("user_info")
+                    .map(JsonText::from)
+                    .unwrap_or_default(),
             },
             "pusher_internal:member_removed" => ServerMessage::MemberRemoved {
                 channel: required_channel(&frame)?,
-                user_id: user_id_field(&data, "user_id")?,
+                user_id: user_id_field(data, "user_id")?,
             },
             "pusher:signin_success" => ServerMessage::SigninSuccess {
-                user_data: str_field(&data, "user_data")?,
+                user_data: str_field(data, "user_data")?,
             },
-            "pusher_internal:watchlist_events" => ServerMessage::Watchlist(parse_watchlist(&data)?),
+            "pusher_internal:watchlist_events" => ServerMessage::Watchlist(parse_watchlist(data)?),
             _ => ServerMessage::Event {
                 event: frame.event,
                 channel: frame.channel,
-                data,
+                data: decoded,
                 user_id: frame.user_id,
             },
         };
@@ -251,48 +250,62 @@ impl ServerMessage {
     /// Writes the frame as Pusher does: payloads of internal events as JSON strings, error payloads
     /// as objects, fields in the order PROTOCOL.md shows.
     pub fn to_json(&self) -> String {
-        let internal = |event: &str, channel: &str, data: Value| {
-            encode(event, Some(channel), Some(data.to_json().into()), None)
+        // The payload of an internal event: its JSON written into a string.
+        let internal = |event: &str, channel: &str, data: &str| {
+            encode(
+                event,
+                Some(channel),
+                Some(JsonText::string(data).as_str()),
+                None,
+            )
         };
         match self {
             ServerMessage::ConnectionEstablished {
                 socket_id,
                 activity_timeout,
             } => {
-                let data = Value::fields(vec![
-                    ("socket_id", Value::from(socket_id.as_str())),
-                    ("activity_timeout", (*activity_timeout).into()),
-                ]);
-                let data = Some(data.to_json().into());
-                encode("pusher:connection_established", None, data, None)
+                let data = ObjectWriter::new().string("socket_id", socket_id);
+                let data = match activity_timeout {
+                    Some(seconds) => data.number("activity_timeout", *seconds),
+                    None => data.raw("activity_timeout", "null"),
+                };
+                let data = JsonText::string(&data.finish());
+                encode(
+                    "pusher:connection_established",
+                    None,
+                    Some(data.as_str()),
+                    None,
+                )
             }
             ServerMessage::Error { code, message } => {
-                let data = Value::fields(vec![
-                    ("message", Value::from(message.as_str())),
-                    ("code", code.map(u64::from).into()),
-                ]);
-                encode("pusher:error", None, Some(data), None)
+                let data = ObjectWriter::new().string("message", message);
+                let data = match code {
+                    Some(code) => data.number("code", u64::from(*code)),
+                    None => data.raw("code", "null"),
+                };
+                encode("pusher:error", None, Some(&data.finish()), None)
             }
-            ServerMessage::Ping => encode("pusher:ping", None, Some(Map::new().into()), None),
-            ServerMessage::Pong => encode("pusher:pong", None, Some(Map::new().into()), None),
-            ServerMessage::SubscriptionSucceeded { channel, presence } => internal(
-                "pusher_internal:subscription_succeeded",
-                channel,
-                presence.as_ref().map_or_else(
-                    || Map::new().into(),
-                    |p| Value::fields(vec![("presence", p.to_value())]),
-                ),
-            ),
+            ServerMessage::Ping => encode("pusher:ping", None, Some("{}"), None),
+            ServerMessage::Pong => encode("pusher:pong", None, Some("{}"), None),
+            ServerMessage::SubscriptionSucceeded { channel, presence } => {
+                let data = match presence {
+                    Some(p) => ObjectWriter::new().raw("presence", &p.to_json()).finish(),
+                    None => "{}".to_owned(),
+                };
+                internal("pusher_internal:subscription_succeeded", channel, &data)
+            }
             ServerMessage::SubscriptionError { channel, error } => encode(
                 "pusher:subscription_error",
                 Some(channel),
-                Some(error.to_value()),
+                Some(&error.to_json()),
                 None,
             ),
             ServerMessage::SubscriptionCount { channel, count } => internal(
                 "pusher_internal:subscription_count",
                 channel,
-                Value::fields(vec![("subscription_count", (*count).into())]),
+                &ObjectWriter::new()
+                    .number("subscription_count", *count)
+                    .finish(),
             ),
             ServerMessage::CacheMiss { channel } => {
                 encode("pusher:cache_miss", Some(channel), None, None)
@@ -304,37 +317,37 @@ impl ServerMessage {
             } => internal(
                 "pusher_internal:member_added",
                 channel,
-                Value::fields(vec![
-                    ("user_id", Value::from(user_id.as_str())),
-                    ("user_info", user_info.clone()),
-                ]),
+                &ObjectWriter::new()
+                    .string("user_id", user_id)
+                    .raw("user_info", user_info.as_str())
+                    .finish(),
             ),
             ServerMessage::MemberRemoved { channel, user_id } => internal(
                 "pusher_internal:member_removed",
                 channel,
-                Value::fields(vec![("user_id", Value::from(user_id.as_str()))]),
+                &ObjectWriter::new().string("user_id", user_id).finish(),
             ),
             ServerMessage::SigninSuccess { user_data } => encode(
                 "pusher:signin_success",
                 None,
-                Some(Value::fields(vec![(
-                    "user_data",
-                    user_data.as_str().into(),
-                )])),
+                Some(&ObjectWriter::new().string("user_data", user_data).finish()),
                 None,
             ),
             ServerMessage::Watchlist(events) => {
-                let events: Vec<Value> = events
-                    .iter()
-                    .map(|e| {
-                        Value::fields(vec![
-                            ("name", Value::from(e.kind.as_str())),
-                            ("user_ids", Value::from(e.user_ids.clone())),
-                        ])
-                    })
-                    .collect();
-                let data = Value::fields(vec![("events", Value::Array(events))]);
-                encode("pusher_internal:watchlist_events", None, Some(data), None)
+                let mut list = String::from("[");
+                for event in events {
+                    if list.len() > 1 {
+                        list.push(',');
+                    }
+                    let entry = ObjectWriter::new()
+                        .string("name", event.kind.as_str())
+                        .raw("user_ids", &string_array(&event.user_ids))
+                        .finish();
+                    list.push_str(&entry);
+                }
+                list.push(']');
+                let data = ObjectWriter::new().raw("events", &list).finish();
+                encode("pusher_internal:watchlist_events", None, Some(&data), None)
             }
             ServerMessage::Event {
                 event,
@@ -342,38 +355,43 @@ impl ServerMessage {
                 data,
                 user_id,
             } => {
-                let data = match data {
-                    Value::Null => None,
-                    Value::String(text) => Some(text.as_str().into()),
-                    other => Some(other.to_json().into()),
+                let json = data.json();
+                let data = if json.is_null() {
+                    None
+                } else if json.is_string() {
+                    Some(data.clone())
+                } else {
+                    Some(JsonText::string(data.as_str()))
                 };
-                encode(event, channel.as_deref(), data, user_id.as_deref())
+                encode(
+                    event,
+                    channel.as_deref(),
+                    data.as_ref().map(JsonText::as_str),
+                    user_id.as_deref(),
+                )
             }
         }
     }
 }
 
-fn parse_watchlist(data: &Value) -> Result<Vec<WatchlistEvent>, Error> {
+fn parse_watchlist(data: Json<'_>) -> Result<Vec<WatchlistEvent>, Error> {
     let events = data
         .get("events")
-        .and_then(Value::as_array)
+        .filter(|events| events.as_text().starts_with('['))
         .ok_or_else(|| Error::MalformedFrame("watchlist event without `events`".to_owned()))?;
-    let mut parsed = Vec::with_capacity(events.len());
-    for event in events {
-        let kind = match event.get("name").and_then(Value::as_str) {
+    let mut parsed = Vec::new();
+    for event in events.items() {
+        let kind = match event.get("name").and_then(Json::as_str).as_deref() {
             Some("online") => WatchlistEventKind::Online,
             Some("offline") => WatchlistEventKind::Offline,
             _ => return Err(Error::MalformedFrame("unknown watchlist event".to_owned())),
         };
-        let mut user_ids = Vec::new();
-        for id in event
+        let user_ids = event
             .get("user_ids")
-            .and_then(Value::as_array)
             .into_iter()
-            .flatten()
-        {
-            user_ids.extend(id_text(id));
-        }
+            .flat_map(Json::items)
+            .filter_map(Json::as_id)
+            .collect();
         parsed.push(WatchlistEvent { kind, user_ids });
     }
     Ok(parsed)

@@ -1,14 +1,28 @@
-//! A small JSON value, parser and writer, built for code size: numbers stay as their text (no
-//! float parsing or printing), objects keep their order, and nothing is generic. A general JSON
-//! library costs a browser bundle more than the whole protocol does.
+//! Small JSON, built for code size and speed in a browser bundle: a general JSON library costs
+//! the bundle more than the whole protocol does.
 //!
-//! The API follows `serde_json::Value` (`get`, `as_str`, `as_u64`, …). Output is byte-for-byte
-//! what `serde_json::to_string` writes for the same value. With the `serde_json` feature, values
-//! convert to and from `serde_json::Value`.
+//! - [`Json`] reads a checked text in place: fields by key, items, strings unescaped on demand.
+//!   Frames, auth answers and options are read this way, without building a tree.
+//! - [`JsonText`] keeps a payload (event data, member info) as the JSON text it came in, for
+//!   JavaScript's own `JSON.parse` or [`JsonText::value`].
+//! - [`ObjectWriter`] and [`write_string`] write frames and payloads directly.
+//! - [`Value`] is a tree for Rust code that wants one (servers, tests, the Rust API's callbacks):
+//!   numbers stay as their text (no float parsing or printing), objects keep their order. The
+//!   API follows `serde_json::Value` (`get`, `as_str`, `as_u64`, …), and output is byte-for-byte
+//!   what `serde_json::to_string` writes. With the `serde_json` feature, values convert to and
+//!   from `serde_json::Value`.
 
 use crate::prelude::*;
 use crate::text::decimal;
 use core::fmt;
+
+mod scan;
+mod text;
+mod write;
+
+pub use scan::{Entries, Items, Json};
+pub use text::JsonText;
+pub use write::{ObjectWriter, string_array, write_string};
 
 /// How deeply arrays and objects may nest.
 pub const MAX_DEPTH: usize = 128;
@@ -190,17 +204,7 @@ impl PartialEq for Value {
 impl Value {
     /// Parses a JSON text (one value, surrounded by optional whitespace).
     pub fn parse(text: &str) -> Result<Value, ParseError> {
-        let mut parser = Parser {
-            text,
-            bytes: text.as_bytes(),
-            at: 0,
-        };
-        let value = parser.value(0)?;
-        parser.skip_whitespace();
-        if parser.at != parser.bytes.len() {
-            return Err(parser.error("trailing characters"));
-        }
-        Ok(value)
+        Json::parse(text).map(Value::from)
     }
 
     /// An object from key-value pairs.
@@ -362,6 +366,29 @@ impl<T: Into<Value>> From<Vec<T>> for Value {
     }
 }
 
+impl From<Json<'_>> for Value {
+    /// The tree of a checked text (its nesting is bounded by [`MAX_DEPTH`]).
+    fn from(json: Json<'_>) -> Self {
+        if let Some(b) = json.as_bool() {
+            Value::Bool(b)
+        } else if json.is_number() {
+            Value::Number(Number(json.as_text().to_owned()))
+        } else if let Some(s) = json.as_str() {
+            Value::String(s.into_owned())
+        } else if json.is_object() {
+            let mut map = Map::new();
+            for (key, value) in json.entries() {
+                map.0.push((key.into_owned(), Value::from(value)));
+            }
+            Value::Object(map)
+        } else if json.as_text().starts_with('[') {
+            Value::Array(json.items().map(Value::from).collect())
+        } else {
+            Value::Null
+        }
+    }
+}
+
 impl From<Map> for Value {
     fn from(map: Map) -> Self {
         Value::Object(map)
@@ -384,280 +411,22 @@ macro_rules! object {
     };
 }
 
-/// Appends `s` as a JSON string literal, escaping like `serde_json`.
-pub fn write_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(s.get(start..i).unwrap_or_default());
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(
-                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-            ));
-            out.push(char::from(
-                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
-            ));
-        } else {
-            out.push_str(escape);
-        }
-        start = i + 1;
-    }
-    out.push_str(s.get(start..).unwrap_or_default());
-    out.push('"');
-}
-
-/// A recursive-descent parser over the text's bytes.
-struct Parser<'a> {
-    text: &'a str,
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Parser<'_> {
-    fn error(&self, reason: &'static str) -> ParseError {
-        ParseError {
-            offset: self.at,
-            reason,
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
-    }
-
-    fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.at += 1;
-        }
-    }
-
-    fn expect(&mut self, byte: u8, reason: &'static str) -> Result<(), ParseError> {
-        self.skip_whitespace();
-        if self.peek() == Some(byte) {
-            self.at += 1;
-            Ok(())
-        } else {
-            Err(self.error(reason))
-        }
-    }
-
-    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
-        if depth > MAX_DEPTH {
-            return Err(self.error("nested too deeply"));
-        }
-        self.skip_whitespace();
-        match self.peek() {
-            Some(b'{') => self.object(depth),
-            Some(b'[') => self.array(depth),
-            Some(b'"') => self.string().map(Value::String),
-            Some(b't') => self.literal("true", Value::Bool(true)),
-            Some(b'f') => self.literal("false", Value::Bool(false)),
-            Some(b'n') => self.literal("null", Value::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(_) => Err(self.error("expected a value")),
-            None => Err(self.error("unexpected end")),
-        }
-    }
-
-    fn literal(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
-        if self.bytes.get(self.at..self.at + word.len()) == Some(word.as_bytes()) {
-            self.at += word.len();
-            Ok(value)
-        } else {
-            Err(self.error("expected a value"))
-        }
-    }
-
-    fn digits(&mut self) -> usize {
-        let start = self.at;
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.at += 1;
-        }
-        self.at - start
-    }
-
-    fn number(&mut self) -> Result<Value, ParseError> {
-        let start = self.at;
-        if self.peek() == Some(b'-') {
-            self.at += 1;
-        }
-        let leading_zero = self.peek() == Some(b'0');
-        match self.digits() {
-            0 => return Err(self.error("expected a digit")),
-            n if n > 1 && leading_zero => return Err(self.error("leading zero")),
-            _ => {}
-        }
-        if self.peek() == Some(b'.') {
-            self.at += 1;
-            if self.digits() == 0 {
-                return Err(self.error("expected a digit"));
-            }
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.at += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.at += 1;
-            }
-            if self.digits() == 0 {
-                return Err(self.error("expected a digit"));
-            }
-        }
-        let text = self.text.get(start..self.at).unwrap_or_default();
-        Ok(Value::Number(Number(text.to_owned())))
-    }
-
-    fn hex4(&mut self) -> Result<u32, ParseError> {
-        let mut n = 0;
-        for _ in 0..4 {
-            let digit = match self.peek() {
-                Some(b @ b'0'..=b'9') => b - b'0',
-                Some(b @ b'a'..=b'f') => b - b'a' + 10,
-                Some(b @ b'A'..=b'F') => b - b'A' + 10,
-                _ => return Err(self.error("invalid \\u escape")),
-            };
-            n = n * 16 + u32::from(digit);
-            self.at += 1;
-        }
-        Ok(n)
-    }
-
-    /// A string, starting at its opening quote.
-    fn string(&mut self) -> Result<String, ParseError> {
-        self.at += 1;
-        let mut out = String::new();
-        let mut run = self.at;
-        loop {
-            let Some(b) = self.peek() else {
-                return Err(self.error("unterminated string"));
-            };
-            match b {
-                b'"' => {
-                    out.push_str(self.text.get(run..self.at).unwrap_or_default());
-                    self.at += 1;
-                    return Ok(out);
-                }
-                b'\\' => {
-                    out.push_str(self.text.get(run..self.at).unwrap_or_default());
-                    self.at += 1;
-                    self.escape(&mut out)?;
-                    run = self.at;
-                }
-                0..=0x1f => return Err(self.error("control character in string")),
-                _ => self.at += 1,
-            }
-        }
-    }
-
-    /// One escape sequence after its backslash.
-    fn escape(&mut self, out: &mut String) -> Result<(), ParseError> {
-        let Some(b) = self.peek() else {
-            return Err(self.error("unterminated string"));
-        };
-        self.at += 1;
-        let c = match b {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let first = self.hex4()?;
-                let code = if (0xD800..0xDC00).contains(&first)
-                    && self.bytes.get(self.at..self.at + 2) == Some(b"\\u")
-                {
-                    let before = self.at;
-                    self.at += 2;
-                    let second = self.hex4()?;
-                    if (0xDC00..0xE000).contains(&second) {
-                        0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-                    } else {
-                        // Not a pair: the first is a lone surrogate; read the second on its own.
-                        self.at = before;
-                        first
-                    }
-                } else {
-                    first
-                };
-                // A lone surrogate cannot be held in a Rust string; JavaScript would keep it.
-                char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
-            }
-            _ => return Err(self.error("invalid escape")),
-        };
-        out.push(c);
-        Ok(())
-    }
-
-    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
-        self.at += 1;
-        let mut items = Vec::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.at += 1;
-            return Ok(Value::Array(items));
-        }
-        loop {
-            items.push(self.value(depth + 1)?);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b']') => {
-                    self.at += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => return Err(self.error("expected `,` or `]`")),
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
-        self.at += 1;
-        let mut entries = Vec::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b'}') {
-            self.at += 1;
-            return Ok(Value::Object(Map(entries)));
-        }
-        loop {
-            self.skip_whitespace();
-            if self.peek() != Some(b'"') {
-                return Err(self.error("expected a key"));
-            }
-            let key = self.string()?;
-            self.expect(b':', "expected `:`")?;
-            entries.push((key, self.value(depth + 1)?));
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {
-                    self.at += 1;
-                    return Ok(Value::Object(Map(entries)));
-                }
-                _ => return Err(self.error("expected `,` or `}`")),
-            }
-        }
-    }
-}
-
 #[cfg(feature = "serde_json")]
 mod serde_conversions {
-    use super::{Map, Number, Value};
+    use super::{JsonText, Map, Number, Value};
     use alloc::string::ToString;
+
+    impl From<serde_json::Value> for JsonText {
+        fn from(value: serde_json::Value) -> Self {
+            JsonText::from(Value::from(value))
+        }
+    }
+
+    impl From<JsonText> for serde_json::Value {
+        fn from(text: JsonText) -> Self {
+            serde_json::from_str(text.as_str()).unwrap_or(serde_json::Value::Null)
+        }
+    }
 
     impl From<serde_json::Value> for Value {
         fn from(value: serde_json::Value) -> Self {
