@@ -247,6 +247,37 @@ test('an auth failure is a subscription_error with its status', async () => {
   equal([error.type, error.status], ['AuthError', 403], `subscription error ${JSON.stringify(error)}`);
 });
 
+test('a socket that answers inside send() (a test double or a polyfill) works like any other', async () => {
+  const page = await visitor('Syd');
+  await page.evaluate(() => {
+    // Confirms a subscription and sends an event on it before send() returns.
+    class AnsweringSocket {
+      constructor() {
+        this.readyState = 0;
+        setTimeout(() => {
+          this.readyState = 1;
+          this.receive({ event: 'pusher:connection_established', data: JSON.stringify({ socket_id: '1.1', activity_timeout: 120 }) });
+        });
+      }
+      receive(message) { this.onmessage({ data: JSON.stringify(message) }); }
+      send(text) {
+        const { event, data } = JSON.parse(text);
+        if (event !== 'pusher:subscribe') return;
+        this.receive({ event: 'pusher_internal:subscription_succeeded', channel: data.channel, data: '{}' });
+        this.receive({ event: 'news', channel: data.channel, data: '{"n":1}' });
+      }
+      close() { this.readyState = 3; }
+    }
+    window.WebSocket = AnsweringSocket;
+    const channel = new R(KEY, opts()).subscribe('headlines');
+    channel.bind('pusher:subscription_succeeded', () => log.push(['subscribed']));
+    channel.bind('news', (data) => log.push(['news', data]));
+  });
+  await until(page, () => seen('news').length === 1);
+  equal(await page.evaluate(() => [seen('subscribed').length, seen('news')[0][1]]), [1, { n: 1 }], 'subscribed, then the event');
+  equal(page.warnings, [], 'no errors');
+});
+
 test('customHandler: channels and sign-in authorized by the page, answering later; a failing handler is a subscription_error', async () => {
   const page = await visitor('Cal');
   await page.evaluate(() => {

@@ -44,6 +44,7 @@ extern "C" {
     pub fn random() -> f64;
 
     /// A browser WebSocket.
+    #[derive(Clone)]
     pub type WebSocket;
 
     /// `new WebSocket(url)`; throws on a URL the browser refuses.

@@ -1,18 +1,21 @@
-//! JavaScript functions made from Rust closures, all of one type, `Closure<dyn FnMut(JsValue)>`,
+//! JavaScript functions made from Rust closures, all of one type, `Closure<dyn Fn(JsValue)>`,
 //! built from a boxed trait object: wasm-bindgen emits shims per closure type it is given, so
-//! every callback of the client goes through here and shares one set.
+//! every callback of the client goes through here and shares one set. `Fn`, not `FnMut`, so that
+//! a callback may be called again while it runs (a socket answering inside `send` calls its
+//! `onmessage` from within `onmessage`); wasm-bindgen refuses to re-enter an `FnMut`.
 
 use alloc::boxed::Box;
+use core::cell::Cell;
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
 /// A JavaScript function that calls `f`; it lives as long as the returned value.
-pub type Callback = Closure<dyn FnMut(JsValue)>;
+pub type Callback = Closure<dyn Fn(JsValue)>;
 
 /// A [`Callback`] calling `f` each time.
-pub fn callback(f: impl FnMut(JsValue) + 'static) -> Callback {
-    Closure::wrap(Box::new(f) as Box<dyn FnMut(JsValue)>)
+pub fn callback(f: impl Fn(JsValue) + 'static) -> Callback {
+    Closure::wrap(Box::new(f) as Box<dyn Fn(JsValue)>)
 }
 
 /// A JavaScript function that calls `f` the first time it is called and does nothing after.
@@ -24,7 +27,7 @@ pub fn once(f: impl FnOnce(JsValue) + 'static) -> JsValue {
 
 /// [`once`] for a boxed function, so that its code exists once rather than per caller.
 fn once_boxed(f: Box<dyn FnOnce(JsValue)>) -> JsValue {
-    let mut f = Some(f);
+    let f = Cell::new(Some(f));
     callback(move |value| {
         if let Some(f) = f.take() {
             f(value);

@@ -130,8 +130,10 @@ impl Driver {
             match output {
                 Output::Open { handle, url } => self.open(handle, &url),
                 Output::Send(text) => {
-                    if let Some(socket) = &self.state.borrow().socket {
-                        socket.send(&text);
+                    // Not sent under the borrow: the socket may call back inside `send`.
+                    let sender = self.state.borrow().socket.as_ref().map(Socket::sender);
+                    if let Some(sender) = sender {
+                        sender.send(&text);
                     }
                 }
                 Output::Close {

@@ -54,15 +54,26 @@ impl Socket {
         })
     }
 
-    /// Sends a text frame; a socket that is not open yet or already closing drops it (the core
-    /// only sends once the handshake arrived, so this happens only around a close).
-    pub fn send(&self, text: &str) {
-        let _ = self.ws.send(text);
+    /// What sends on this socket, held apart from the socket so that the driver's state is not
+    /// borrowed while sending: a socket may answer inside `send` (a test double, a polyfill).
+    pub fn sender(&self) -> Sender {
+        Sender(self.ws.clone())
     }
 
     /// Closes with a code and reason; the handlers go with `self`.
     pub fn close(self, code: u16, reason: &str) {
         let _ = self.ws.close(Some(code), Some(reason));
+    }
+}
+
+/// Sends text frames on one socket: see [`Socket::sender`].
+pub struct Sender(WebSocket);
+
+impl Sender {
+    /// Sends a text frame; a socket that is not open yet or already closing drops it (the core
+    /// only sends once the handshake arrived, so this happens only around a close).
+    pub fn send(&self, text: &str) {
+        let _ = self.0.send(text);
     }
 }
 
