@@ -223,7 +223,10 @@ impl Driver {
         if let (Some(at), Some(callbacks)) = (deadline, callbacks.as_ref()) {
             let delay = at.saturating_duration_since(clock::now());
             // Far below 2^53 milliseconds, so exact as f64.
-            let id = browser::set_timeout(callbacks.timer.as_ref(), delay.as_millis() as f64);
+            let id = browser::set_timeout(
+                callbacks.timer.as_ref(),
+                rusher_protocol::millis(delay) as f64,
+            );
             state.timer = Some((id, at));
         }
     }

@@ -56,7 +56,7 @@ impl Backoff {
     pub fn next_delay(&mut self, floor: Duration) -> Duration {
         let ceiling = self.ceiling();
         self.attempts = self.attempts.saturating_add(1);
-        let ceiling_ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
+        let ceiling_ms = crate::time::millis(ceiling);
         let jittered = self.next_random() % ceiling_ms.saturating_add(1);
         Duration::from_millis(jittered).max(floor)
     }

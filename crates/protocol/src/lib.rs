@@ -78,4 +78,4 @@ pub use error::{DropReason, Error};
 pub use event::{Event, Output, SocketHandle, State};
 pub use presence::{Member, Members};
 pub use subscriptions::ChannelStatus;
-pub use time::Instant;
+pub use time::{Instant, millis};

@@ -88,14 +88,14 @@ impl Outbox {
     pub(crate) fn expire(&mut self, now: Instant) -> Vec<Error> {
         let max_age = self.config.max_age;
         self.remove_where(
-            |q| now.saturating_duration_since(q.queued_at) >= max_age,
+            &|q| now.saturating_duration_since(q.queued_at) >= max_age,
             DropReason::Expired,
         )
     }
 
     /// Drops the events of a channel that was unsubscribed.
     pub(crate) fn drop_channel(&mut self, channel: &str) -> Vec<Error> {
-        self.remove_where(|q| q.channel == channel, DropReason::Unsubscribed)
+        self.remove_where(&|q| q.channel == channel, DropReason::Unsubscribed)
     }
 
     /// Takes the events that may go now, in order: those whose channel is `sendable`, as many as
@@ -144,7 +144,8 @@ impl Outbox {
             || sent_in_window < usize::try_from(self.config.per_second).unwrap_or(usize::MAX)
     }
 
-    fn remove_where(&mut self, doomed: impl Fn(&Queued) -> bool, reason: DropReason) -> Vec<Error> {
+    /// (`doomed` is a trait object: one copy of this code for every caller.)
+    fn remove_where(&mut self, doomed: &dyn Fn(&Queued) -> bool, reason: DropReason) -> Vec<Error> {
         let mut dropped = Vec::new();
         self.queue.retain(|q| {
             if doomed(q) {

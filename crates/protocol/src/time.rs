@@ -27,12 +27,20 @@ impl Instant {
     }
 }
 
+/// A duration in whole milliseconds, saturating. (Not `Duration::as_millis`, whose `u128`
+/// brings 128-bit multiplication and conversion code into a wasm bundle.)
+pub fn millis(duration: Duration) -> u64 {
+    duration
+        .as_secs()
+        .saturating_mul(1000)
+        .saturating_add(u64::from(duration.subsec_millis()))
+}
+
 impl Add<Duration> for Instant {
     type Output = Instant;
 
     fn add(self, rhs: Duration) -> Instant {
-        let millis = u64::try_from(rhs.as_millis()).unwrap_or(u64::MAX);
-        Instant(self.0.saturating_add(millis))
+        Instant(self.0.saturating_add(millis(rhs)))
     }
 }
 
@@ -40,7 +48,6 @@ impl Sub<Duration> for Instant {
     type Output = Instant;
 
     fn sub(self, rhs: Duration) -> Instant {
-        let millis = u64::try_from(rhs.as_millis()).unwrap_or(u64::MAX);
-        Instant(self.0.saturating_sub(millis))
+        Instant(self.0.saturating_sub(millis(rhs)))
     }
 }

@@ -71,7 +71,7 @@ impl Sink {
             }
             Event::ConnectingIn(delay) => {
                 // Rounded to whole seconds, as pusher-js does.
-                let seconds = decimal((delay.as_millis() as u64 + 500) / 1000);
+                let seconds = decimal(rusher_protocol::millis(*delay).saturating_add(500) / 1000);
                 self.emit(Kind::Connection, None, "connecting_in", Some(&seconds));
             }
             Event::Error(error) => {

@@ -444,5 +444,9 @@ fn unescape(inner: &str) -> String {
 
 /// Four hex digits at the start of `text`.
 fn hex4(text: &str) -> Option<u32> {
-    u32::from_str_radix(text.get(..4)?, 16).ok()
+    let mut n = 0;
+    for b in text.as_bytes().get(..4)? {
+        n = n * 16 + char::from(*b).to_digit(16)?;
+    }
+    Some(n)
 }
