@@ -34,6 +34,21 @@ async function join(page, name) {
   await online(page);
 }
 
+/** A new visitor on the drop-in embed page (`www/chat.html` with `query`): opens the chat and
+ * sends the join form as `name`. */
+async function embedVisitor(name, query = '') {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${base}/www/chat.html${query}`);
+  // The module finishes after `load` (its top-level await loads the WebAssembly).
+  await page.waitForFunction(() => window.rusherChat !== undefined);
+  await page.evaluate(() => window.rusherChat.open());
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join' }).click();
+  return page;
+}
+
 /** Waits for the status line to say Online (after a failed connect, the backoff with jitter
  * can wait several seconds). */
 async function online(page, timeout = 8000) {
@@ -205,15 +220,7 @@ test('themes: the widget follows the system in light and dark', async () => {
 test('the drop-in embed: mountChat in a plain page, its handle and its events', async () => {
   const ada = await visitor();
   await join(ada, 'Ada');
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${base}/www/chat.html`);
-  // The module finishes after `load` (its top-level await loads the WebAssembly).
-  await page.waitForFunction(() => window.rusherChat !== undefined);
-  await page.evaluate(() => window.rusherChat.open());
-  await page.getByLabel('Your name').fill('Embe');
-  await page.getByRole('button', { name: 'Join' }).click();
+  const page = await embedVisitor('Embe');
   await online(page);
   await shows(page.locator('#online'), 'online in the lobby', 'on("online")');
   await page.evaluate(() => window.rusherChat.close());
@@ -363,14 +370,7 @@ test('the last 50 messages load on join; older ones when the reader scrolls to t
       await fetch('/chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     }
   }, channel);
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  contexts.push(context);
-  const reader = await context.newPage();
-  await reader.goto(`${base}/www/chat.html?channel=${channel}`);
-  await reader.waitForFunction(() => window.rusherChat !== undefined);
-  await reader.evaluate(() => window.rusherChat.open());
-  await reader.getByLabel('Your name').fill('Reed');
-  await reader.getByRole('button', { name: 'Join' }).click();
+  const reader = await embedVisitor('Reed', `?channel=${channel}`);
   await shows(log(reader), 'line 60', 'the latest');
   const items = log(reader).locator('li');
   await reader.waitForFunction(() => document.getElementById('rusher-chat').shadowRoot.querySelectorAll('.log li').length === 50);
@@ -525,14 +525,7 @@ test('a full room: the visitor it refuses reads and writes anyway; everyone coun
   const room = `presence-crowd-${Date.now()}`;
   const pages = [];
   for (let i = 1; i <= 6; i += 1) {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${base}/www/chat.html?channel=${room}`);
-    await page.waitForFunction(() => window.rusherChat !== undefined);
-    await page.evaluate(() => window.rusherChat.open());
-    await page.getByLabel('Your name').fill(`Guest ${i}`);
-    await page.getByRole('button', { name: 'Join' }).click();
+    const page = await embedVisitor(`Guest ${i}`, `?channel=${room}`);
     await online(page);
     pages.push(page);
   }

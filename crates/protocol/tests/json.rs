@@ -241,10 +241,12 @@ fn the_object_writer_writes_fields_in_order() {
         .number("n", 42)
         .string_if("absent", None)
         .number_if("status", Some(403))
+        .number_or_null("code", None)
+        .number_or_null("count", Some(2))
         .finish();
     assert_eq!(
         text,
-        r#"{"event":"say \"hi\"\n","data":{},"n":42,"status":403}"#
+        r#"{"event":"say \"hi\"\n","data":{},"n":42,"status":403,"code":null,"count":2}"#
     );
     assert_eq!(ObjectWriter::new().finish(), "{}");
 }

@@ -155,12 +155,10 @@ pub fn member(member: &Member) -> String {
 
 /// `{code, message}`, the data of a server's error or close.
 fn code_and_message(code: Option<u16>, message: &str) -> String {
-    let data = ObjectWriter::new();
-    let data = match code {
-        Some(code) => data.number("code", code.into()),
-        None => data.raw("code", "null"),
-    };
-    data.string("message", message).finish()
+    ObjectWriter::new()
+        .number_or_null("code", code.map(u64::from))
+        .string("message", message)
+        .finish()
 }
 
 /// The argument of a connection `error` callback: `{type, error}`, plus pusher-js's

@@ -14,16 +14,7 @@ pub struct Json<'a>(&'a str);
 impl<'a> Json<'a> {
     /// Checks a JSON text (one value, surrounded by optional whitespace) and views its value.
     pub fn parse(text: &'a str) -> Result<Json<'a>, ParseError> {
-        let mut scanner = Scanner::new(text);
-        scanner.skip_whitespace();
-        let start = scanner.at;
-        scanner.value(0)?;
-        let end = scanner.at;
-        scanner.skip_whitespace();
-        if scanner.at != text.len() {
-            return Err(scanner.error("trailing characters"));
-        }
-        Ok(Json(text.get(start..end).unwrap_or_default()))
+        Scanner::whole(text, |scanner| scanner.value(0))
     }
 
     /// Checks a JSON text that must hold an object, handing each member (key, value) to `member`
@@ -34,22 +25,18 @@ impl<'a> Json<'a> {
         text: &'a str,
         member: &mut dyn FnMut(Cow<'a, str>, Json<'a>),
     ) -> Result<(), ParseError> {
-        let mut scanner = Scanner::new(text);
-        scanner.skip_whitespace();
-        if scanner.peek() != Some(b'{') {
-            return Err(scanner.error("expected an object"));
-        }
         let mut visit = |key: Json<'a>, value: Json<'a>| {
             if let Some(key) = key.as_str() {
                 member(key, value);
             }
         };
-        scanner.container(b'}', 0, Some(&mut visit))?;
-        scanner.skip_whitespace();
-        if scanner.at != text.len() {
-            return Err(scanner.error("trailing characters"));
-        }
-        Ok(())
+        Scanner::whole(text, |scanner| {
+            if scanner.peek() != Some(b'{') {
+                return Err(scanner.error("expected an object"));
+            }
+            scanner.container(b'}', 0, Some(&mut visit))
+        })
+        .map(|_| ())
     }
 
     /// A view of text known to be one valid JSON value without surrounding whitespace.
@@ -211,6 +198,24 @@ struct Scanner<'a> {
 impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Self {
         Self { text, at: 0 }
+    }
+
+    /// Reads a whole text: optional whitespace, the value `read` steps over, optional whitespace,
+    /// and nothing else. Gives the value's text.
+    fn whole(
+        text: &'a str,
+        read: impl FnOnce(&mut Self) -> Result<(), ParseError>,
+    ) -> Result<Json<'a>, ParseError> {
+        let mut scanner = Scanner::new(text);
+        scanner.skip_whitespace();
+        let start = scanner.at;
+        read(&mut scanner)?;
+        let end = scanner.at;
+        scanner.skip_whitespace();
+        if scanner.at != text.len() {
+            return Err(scanner.error("trailing characters"));
+        }
+        Ok(Json(text.get(start..end).unwrap_or_default()))
     }
 
     fn error(&self, reason: &'static str) -> ParseError {

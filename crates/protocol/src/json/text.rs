@@ -51,11 +51,6 @@ impl JsonText {
         &self.0
     }
 
-    /// The JSON text, owned.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
     /// Reads it in place.
     pub fn json(&self) -> Json<'_> {
         Json::trusted(&self.0)

@@ -92,6 +92,14 @@ impl ObjectWriter {
         self.raw(key, &decimal(value))
     }
 
+    /// Adds a number field, `null` when there is no value.
+    pub fn number_or_null(self, key: &str, value: Option<u64>) -> Self {
+        match value {
+            Some(value) => self.number(key, value),
+            None => self.raw(key, "null"),
+        }
+    }
+
     /// Adds a string field when there is a value.
     pub fn string_if(self, key: &str, value: Option<&str>) -> Self {
         match value {

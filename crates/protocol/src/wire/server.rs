@@ -264,12 +264,11 @@ impl ServerMessage {
                 socket_id,
                 activity_timeout,
             } => {
-                let data = ObjectWriter::new().string("socket_id", socket_id);
-                let data = match activity_timeout {
-                    Some(seconds) => data.number("activity_timeout", *seconds),
-                    None => data.raw("activity_timeout", "null"),
-                };
-                let data = JsonText::string(&data.finish());
+                let data = ObjectWriter::new()
+                    .string("socket_id", socket_id)
+                    .number_or_null("activity_timeout", *activity_timeout)
+                    .finish();
+                let data = JsonText::string(&data);
                 encode(
                     "pusher:connection_established",
                     None,
@@ -278,12 +277,11 @@ impl ServerMessage {
                 )
             }
             ServerMessage::Error { code, message } => {
-                let data = ObjectWriter::new().string("message", message);
-                let data = match code {
-                    Some(code) => data.number("code", u64::from(*code)),
-                    None => data.raw("code", "null"),
-                };
-                encode("pusher:error", None, Some(&data.finish()), None)
+                let data = ObjectWriter::new()
+                    .string("message", message)
+                    .number_or_null("code", code.map(u64::from))
+                    .finish();
+                encode("pusher:error", None, Some(&data), None)
             }
             ServerMessage::Ping => encode("pusher:ping", None, Some("{}"), None),
             ServerMessage::Pong => encode("pusher:pong", None, Some("{}"), None),
