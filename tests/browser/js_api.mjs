@@ -290,6 +290,11 @@ test('customHandler: channels and sign-in authorized by the page, answering late
         customHandler: ({ socketId, channelName }, callback) => {
           log.push(['asked', channelName]);
           if (channelName === 'private-refused') return callback(new Error('not you'), null);
+          if (channelName === 'private-cyclic') {
+            const cyclic = {};
+            cyclic.self = cyclic;
+            return callback(null, cyclic);
+          }
           post('/pusher/auth', { socket_id: socketId, channel_name: channelName }, callback);
         },
       },
@@ -299,14 +304,18 @@ test('customHandler: channels and sign-in authorized by the page, answering late
     }));
     pusher.subscribe('private-handled').bind('pusher:subscription_succeeded', () => log.push(['subscribed']));
     pusher.subscribe('private-refused').bind('pusher:subscription_error', (e) => log.push(['refused', e]));
+    pusher.subscribe('private-cyclic').bind('pusher:subscription_error', (e) => log.push(['unreadable', e]));
     pusher.bind('pusher:signin_success', () => log.push(['signed-in']));
     pusher.signin();
   });
-  await until(page, () => seen('subscribed').length === 1 && seen('refused').length === 1 && seen('signed-in').length === 1);
+  await until(page, () => seen('subscribed').length === 1 && seen('refused').length === 1
+    && seen('unreadable').length === 1 && seen('signed-in').length === 1);
   const refused = await page.evaluate(() => seen('refused')[0][1]);
   assert(refused.error.includes('not you'), `handler error: ${JSON.stringify(refused)}`);
+  const unreadable = await page.evaluate(() => seen('unreadable')[0][1]);
+  assert(unreadable.error.includes('cannot be read as JSON'), `cyclic answer: ${JSON.stringify(unreadable)}`);
   equal(await page.evaluate(() => pusher.user.user_data.id), page.user.id, 'signed in through the handler');
-  equal(await page.evaluate(() => seen('asked').map((e) => e[1]).sort()), ['private-handled', 'private-refused'], 'handler calls');
+  equal(await page.evaluate(() => seen('asked').map((e) => e[1]).sort()), ['private-cyclic', 'private-handled', 'private-refused'], 'handler calls');
 });
 
 test('subscription count reaches every subscriber', async () => {

@@ -184,8 +184,15 @@ function custom(section, params, done) {
   const answer = (error, data) => {
     if (answered) return;
     answered = true;
-    if (error == null) done(JSON.stringify(data ?? null));
-    else done(`!${error?.message ?? error}`);
+    if (error != null) return done(`!${error?.message ?? error}`);
+    let text;
+    try {
+      text = JSON.stringify(data ?? null);
+    } catch (thrown) {
+      // Cycles and BigInts: the subscription fails now rather than at its timeout.
+      return done(`!the answer cannot be read as JSON: ${thrown?.message ?? thrown}`);
+    }
+    done(text);
   };
   try {
     section.source.customHandler(params, answer);

@@ -64,14 +64,10 @@ impl Options {
     }
 
     fn config(&self) -> Config {
-        let host = self.ws_host.clone().unwrap_or_else(|| {
-            [
-                "ws-",
-                self.cluster.as_deref().unwrap_or("mt1"),
-                ".pusher.com",
-            ]
-            .concat()
-        });
+        let host = self
+            .ws_host
+            .clone()
+            .unwrap_or_else(|| Config::cluster_host(self.cluster.as_deref().unwrap_or("mt1")));
         let mut config = Config::for_host(
             &self.key,
             &host,

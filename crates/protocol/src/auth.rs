@@ -164,13 +164,17 @@ impl AuthRequest {
                 Some(status),
             ))
         };
+        // A batched answer's entries for this socket, found once for every channel.
+        let answers = match whole {
+            Ok(value) if self.batched => value.get(&self.socket_id),
+            _ => None,
+        };
         let answer_for = |channel: &str| {
             let value = *whole.as_ref().map_err(Clone::clone)?;
             if !self.batched {
                 return channel_auth_from_json(value);
             }
-            let entry = value
-                .get(&self.socket_id)
+            let entry = answers
                 .and_then(|answers| answers.get(channel))
                 .ok_or_else(|| {
                     AuthError::new(

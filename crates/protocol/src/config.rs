@@ -44,13 +44,12 @@ pub struct Config {
 impl Config {
     /// Options for a Pusher cluster (`ws-{cluster}.pusher.com`, TLS on).
     pub fn for_cluster(key: &str, cluster: &str) -> Self {
-        Self::for_host(
-            key,
-            &["ws-", cluster, ".pusher.com"].concat(),
-            80,
-            443,
-            true,
-        )
+        Self::for_host(key, &Self::cluster_host(cluster), 80, 443, true)
+    }
+
+    /// The WebSocket host of a Pusher cluster: `ws-{cluster}.pusher.com`.
+    pub fn cluster_host(cluster: &str) -> String {
+        ["ws-", cluster, ".pusher.com"].concat()
     }
 
     /// Options for a self-hosted server.

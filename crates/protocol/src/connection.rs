@@ -402,7 +402,7 @@ impl Connection {
     /// Arms the subscription timeout when channels wait for the server and none is armed.
     fn watch_subscriptions(&mut self, now: Instant) {
         if self.timers.subscriptions.is_none()
-            && let Some(generation) = self.subscriptions.newest_pending()
+            && let Some(generation) = self.subscriptions.newly_pending()
         {
             let at = now + self.config.subscription_timeout;
             self.timers.subscriptions = Some((at, generation));

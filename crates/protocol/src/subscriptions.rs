@@ -83,6 +83,8 @@ pub(crate) struct Subscriptions {
     auth_queue: Vec<String>,
     /// Counts the moves to `Pending`, to time each subscription out.
     generation: u64,
+    /// `generation` when [`newly_pending`](Self::newly_pending) last looked.
+    looked_at: u64,
 }
 
 impl Subscriptions {
@@ -143,14 +145,19 @@ impl Subscriptions {
                 auth,
                 channel_data: None,
             });
-            self.generation += 1;
-            channel.state = SubState::Pending;
-            channel.pending_since = self.generation;
+            wait_for_server(channel, &mut self.generation);
         }
     }
 
-    /// The newest generation of the subscriptions waiting for the server, if any waits.
-    pub(crate) fn newest_pending(&self) -> Option<u64> {
+    /// The newest generation of the subscriptions waiting for the server, if any waits and any
+    /// subscription started waiting since the last look. (Asked after every input: without a new
+    /// generation there is nothing to arm, so the channels are not scanned. Every subscription
+    /// still waiting from before was covered by the timeout armed then.)
+    pub(crate) fn newly_pending(&mut self) -> Option<u64> {
+        if self.looked_at == self.generation {
+            return None;
+        }
+        self.looked_at = self.generation;
         self.channels
             .iter()
             .filter(|(_, c)| c.state == SubState::Pending)
@@ -232,9 +239,7 @@ impl Subscriptions {
             match result.and_then(|auth| subscribe_message(name, channel.kind, auth)) {
                 Ok((message, my_id, secret)) => {
                     out.send(&message);
-                    self.generation += 1;
-                    channel.state = SubState::Pending;
-                    channel.pending_since = self.generation;
+                    wait_for_server(channel, &mut self.generation);
                     channel.my_id = my_id.or_else(|| signed_in_user.map(str::to_owned));
                     channel.secret = secret;
                 }
@@ -511,6 +516,13 @@ fn fail(name: &str, channel: &mut Channel, error: AuthError, out: &mut Outputs) 
         channel: name.to_owned(),
         error,
     });
+}
+
+/// The channel's subscribe request went out: it waits for the server, as of a new generation.
+fn wait_for_server(channel: &mut Channel, generation: &mut u64) {
+    *generation += 1;
+    channel.state = SubState::Pending;
+    channel.pending_since = *generation;
 }
 
 fn message(channel: &str, event: String, data: JsonText, user_id: Option<String>) -> Event {

@@ -800,3 +800,45 @@ fn a_subscription_the_server_never_answers_times_out_and_a_late_answer_still_cou
     h.receive(r#"{"event":"pusher_internal:subscription_succeeded","channel":"news","data":"{}"}"#);
     assert!(h.conn.channel("news").unwrap().subscribed);
 }
+
+#[test]
+fn a_subscription_started_while_another_waits_times_out_too() {
+    let mut h = Harness::connected();
+    let timed_out = |outputs: &[rusher_protocol::Output]| -> Vec<String> {
+        events(outputs)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::SubscriptionError { channel, error }
+                    if error.kind == "SubscriptionTimeout" =>
+                {
+                    Some(channel)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    h.conn.subscribe("first", h.now).unwrap();
+    h.drain();
+    assert!(timed_out(&h.advance(std::time::Duration::from_secs(20))).is_empty());
+    // A second subscription while the first one's timeout is armed.
+    h.conn.subscribe("second", h.now).unwrap();
+    h.drain();
+    assert_eq!(
+        timed_out(&h.advance(std::time::Duration::from_secs(11))),
+        vec!["first".to_owned()]
+    );
+    // The second waited 11 s so far; its timeout is armed when the first one fires, so it
+    // waits at least the timeout and at most twice that.
+    assert!(timed_out(&h.advance(std::time::Duration::from_secs(28))).is_empty());
+    assert_eq!(
+        timed_out(&h.advance(std::time::Duration::from_secs(2))),
+        vec!["second".to_owned()]
+    );
+    // A confirmed subscription never times out.
+    h.conn.subscribe("third", h.now).unwrap();
+    h.receive(
+        r#"{"event":"pusher_internal:subscription_succeeded","channel":"third","data":"{}"}"#,
+    );
+    assert!(timed_out(&h.advance(std::time::Duration::from_secs(60))).is_empty());
+    assert!(h.conn.channel("third").unwrap().subscribed);
+}

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
-        Some("test") => test::run(std::env::args().nth(2).as_deref()),
+        Some("test") => test::run(args.get(1).map(String::as_str)),
         Some("demo") => demo::run(),
         Some("package") => package::run(),
         Some("size") => size::run(),

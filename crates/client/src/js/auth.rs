@@ -7,7 +7,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use rusher_protocol::json::{Json, JsonText};
+use rusher_protocol::json::Json;
 use rusher_protocol::{AuthError, channel_auth_from_json, user_auth_from_json};
 use wasm_bindgen::JsValue;
 
@@ -20,9 +20,7 @@ pub fn channel_authorizer(sink: &Rc<Sink>, endpoint: Option<String>) -> ChannelA
     let Some(url) = endpoint else {
         let sink = Rc::clone(sink);
         return ChannelAuthorizer::Handler(Rc::new(move |socket_id, channel, done| {
-            let callback = answer(move |answer| {
-                done(answer.and_then(|text| channel_auth_from_json(text.json())));
-            });
+            let callback = answer(move |answer| done(answer.and_then(channel_auth_from_json)));
             sink.authorize(&socket_id, &channel, &callback);
         }));
     };
@@ -34,9 +32,7 @@ pub fn user_authenticator(sink: &Rc<Sink>, endpoint: Option<String>) -> UserAuth
     let Some(url) = endpoint else {
         let sink = Rc::clone(sink);
         return UserAuthenticator::Handler(Rc::new(move |socket_id, done| {
-            let callback = answer(move |answer| {
-                done(answer.and_then(|text| user_auth_from_json(text.json())));
-            });
+            let callback = answer(move |answer| done(answer.and_then(user_auth_from_json)));
             sink.signin(&socket_id, &callback);
         }));
     };
@@ -73,7 +69,7 @@ fn pairs(object: Option<Json<'_>>) -> Pairs {
 
 /// The callback JavaScript calls once with a handler's answer: its JSON text when it
 /// succeeded, `"!"` and why when it failed (JSON never starts with `!`).
-fn answer(done: impl FnOnce(Result<JsonText, AuthError>) + 'static) -> JsValue {
+fn answer(done: impl FnOnce(Result<Json<'_>, AuthError>) + 'static) -> JsValue {
     once(move |text: JsValue| {
         let text = text.as_string().unwrap_or_default();
         let result = match text.strip_prefix('!') {
@@ -81,7 +77,7 @@ fn answer(done: impl FnOnce(Result<JsonText, AuthError>) + 'static) -> JsValue {
                 ["the auth handler failed: ", why].concat(),
                 None,
             )),
-            None => JsonText::parse(&text)
+            None => Json::parse(&text)
                 .map_err(|_| AuthError::new("the auth handler's answer is not JSON", None)),
         };
         done(result);

@@ -16,6 +16,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use core::time::Duration;
 
+use rusher_protocol::Error;
 use rusher_protocol::json::{Json, JsonText, ObjectWriter};
 use wasm_bindgen::prelude::*;
 
@@ -80,7 +81,7 @@ impl Core {
     /// Sends a client event with `data` as JSON text; the reason when it is not sent.
     pub fn trigger(&self, channel: &str, event: &str, data: &str) -> Option<String> {
         let Some(handle) = self.pusher.channel(channel) else {
-            return Some(["not subscribed to ", channel].concat());
+            return Some(Error::UnknownChannel(channel.to_owned()).message());
         };
         let Ok(data) = JsonText::parse(data) else {
             return Some("the data cannot be sent as JSON".to_owned());

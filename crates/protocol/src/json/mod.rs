@@ -77,12 +77,7 @@ impl Number {
 
     /// The value when the number is a non-negative integer that fits.
     pub fn as_u64(&self) -> Option<u64> {
-        let mut n: u64 = 0;
-        for b in self.0.bytes() {
-            let digit = b.checked_sub(b'0').filter(|d| *d <= 9)?;
-            n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
-        }
-        Some(n)
+        Json::trusted(&self.0).as_u64()
     }
 }
 

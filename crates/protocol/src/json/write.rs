@@ -69,22 +69,27 @@ impl ObjectWriter {
         ObjectWriter(String::from("{"))
     }
 
-    /// Adds a field whose value is JSON text, written as given (it must be valid JSON).
-    pub fn raw(mut self, key: &str, json: &str) -> Self {
+    /// Writes `"key":`, after a comma unless it is the first field.
+    fn key(&mut self, key: &str) {
         if self.0.len() > 1 {
             self.0.push(',');
         }
         write_string(key, &mut self.0);
         self.0.push(':');
+    }
+
+    /// Adds a field whose value is JSON text, written as given (it must be valid JSON).
+    pub fn raw(mut self, key: &str, json: &str) -> Self {
+        self.key(key);
         self.0.push_str(json);
         self
     }
 
     /// Adds a string field.
-    pub fn string(self, key: &str, value: &str) -> Self {
-        let mut text = String::new();
-        write_string(value, &mut text);
-        self.raw(key, &text)
+    pub fn string(mut self, key: &str, value: &str) -> Self {
+        self.key(key);
+        write_string(value, &mut self.0);
+        self
     }
 
     /// Adds a number field.
