@@ -1,4 +1,4 @@
-// The chat widget on the demo page (Trunk's dist/, served by rusher-server), driven like people
+// The chat widget on the demo page (www/index.html, served by rusher-server at /), driven like people
 // use it: by role and label, in separate browser contexts for separate visitors. Screenshots go to
 // tests/artifacts/.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';

@@ -26,7 +26,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 
 pub use app::App;
 pub use state::{AppState, Shared};
@@ -37,9 +37,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// Where static files come from.
 #[derive(Debug, Clone, Default)]
 pub struct StaticDirs {
-    /// Trunk's `dist/`, served at `/`.
-    pub dist: Option<PathBuf>,
-    /// The repository's `www/`, served at `/www/`.
+    /// The repository's `www/`, served at `/www/`; its `index.html` (the demo page) also at `/`.
     pub www: Option<PathBuf>,
 }
 
@@ -72,10 +70,9 @@ pub fn router(state: AppState, dirs: &StaticDirs) -> Router {
         .merge(faults::routes(state.faults.enabled))
         .with_state(state);
     if let Some(www) = &dirs.www {
-        router = router.nest_service("/www", ServeDir::new(www));
-    }
-    if let Some(dist) = &dirs.dist {
-        router = router.fallback_service(ServeDir::new(dist));
+        router = router
+            .route_service("/", ServeFile::new(www.join("index.html")))
+            .nest_service("/www", ServeDir::new(www));
     }
     router
 }

@@ -58,10 +58,8 @@ struct ServeArgs {
     /// The port to listen on.
     #[arg(long, env = "RUSHER_PORT", default_value_t = 8080)]
     port: u16,
-    /// The built demo (Trunk's output), served at `/`.
-    #[arg(long, env = "RUSHER_DIST", default_value = "dist")]
-    dist: PathBuf,
-    /// Static files served at `/www/` (the embed example and the built package).
+    /// Static files served at `/www/` (the demo page, also at `/`, the embed examples and the
+    /// built packages).
     #[arg(long, env = "RUSHER_WWW", default_value = "www")]
     www: PathBuf,
     /// The most members of one presence channel.
@@ -201,16 +199,16 @@ async fn serve(
         args.faults,
         u64::from(u32::from_le_bytes(prefix)),
     );
+    let built = args.www.join("chat").join("rusher-chat.js").is_file();
     let dirs = StaticDirs {
-        dist: args.dist.is_dir().then_some(args.dist),
         www: args.www.is_dir().then_some(args.www),
     };
     println!(
         "rusher-server: http://{addr}/  (demo{})",
-        if dirs.dist.is_some() {
+        if built {
             ""
         } else {
-            " not built"
+            " not built: cargo xtask demo builds it"
         }
     );
     println!(

@@ -54,9 +54,8 @@ async fn the_auth_endpoint_gives_protocol_md_known_answers() {
 
 #[tokio::test]
 async fn serves_the_demo_at_root_and_www_files() {
-    let dist = tempfile::tempdir().unwrap();
     let www = tempfile::tempdir().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<h1>demo</h1>").unwrap();
+    std::fs::write(www.path().join("index.html"), "<h1>demo</h1>").unwrap();
     std::fs::write(www.path().join("embed.html"), "<p>embed</p>").unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -67,7 +66,6 @@ async fn serves_the_demo_at_root_and_www_files() {
         1,
     );
     let dirs = StaticDirs {
-        dist: Some(dist.path().to_owned()),
         www: Some(www.path().to_owned()),
     };
     tokio::spawn(async move {
@@ -84,7 +82,12 @@ async fn serves_the_demo_at_root_and_www_files() {
         get("/www/embed.html").await.unwrap().text().await.unwrap(),
         "<p>embed</p>"
     );
+    assert_eq!(
+        get("/www/").await.unwrap().text().await.unwrap(),
+        "<h1>demo</h1>"
+    );
     assert_eq!(get("/missing.js").await.unwrap().status(), 404);
+    assert_eq!(get("/www/missing.js").await.unwrap().status(), 404);
     assert_eq!(get("/up").await.unwrap().status(), 200);
 }
 

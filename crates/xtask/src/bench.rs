@@ -5,12 +5,12 @@
 use serde_json::Value;
 
 use crate::package;
-use crate::setup::{self, chromium_binary};
+use crate::setup::{self, Purpose, chromium_binary};
 use crate::shell::{Error, cmd, npm_dir};
 
 /// Builds the package, runs the scenarios and prints the table.
 pub fn run() -> Result<bool, Error> {
-    setup::ensure_all()?;
+    setup::ensure(Purpose::Bench)?;
     package::build()?;
     let output = cmd("node")
         .arg("bench/events.mjs")

@@ -1,17 +1,47 @@
-//! `cargo xtask demo`: sets up, builds the demo page with Trunk and serves it with rusher-server at
-//! http://127.0.0.1:8080 (the Pusher endpoint, auth, chat backend and page on one port), with the
-//! npm packages built into `www/pkg/` and `www/chat/` for the embed examples at `/www/embed.html`
-//! and `/www/chat.html`.
+//! `cargo xtask demo [--port N]`: installs what the demo needs (and nothing the tests alone
+//! need), builds the two npm packages (the chat widget, which the demo page `www/index.html`
+//! mounts, and the client, which `/www/embed.html` imports) and serves them with rusher-server at
+//! http://127.0.0.1:8080: the page, the Pusher endpoint, auth and the chat backend on one port.
 
-use crate::setup;
-use crate::shell::{Error, cmd, run_visible};
+use std::net::TcpListener;
+use std::time::Instant;
+
+use crate::package;
+use crate::setup::{self, Purpose};
+use crate::shell::{Error, cmd, run_quiet, run_visible, work_dir};
+
+/// The port the demo serves on unless `--port` says otherwise.
+const DEFAULT_PORT: u16 = 8080;
 
 /// Builds and serves until interrupted.
-pub fn run() -> Result<bool, Error> {
-    setup::ensure_all()?;
-    run_visible(cmd("trunk").args(["build", "--release"]))?;
-    crate::package::build()?;
-    crate::package::build_chat()?;
+pub fn run(args: &[String]) -> Result<bool, Error> {
+    let port = port_from(args)?;
+    // Said before anything slow, so that a taken port is not found out after minutes of building.
+    if TcpListener::bind(("127.0.0.1", port)).is_err() {
+        return Err(format!(
+            "port {port} on 127.0.0.1 is taken (another demo, or another server, is running). \
+             Stop it, or pick another port: cargo xtask demo --port {}",
+            port.saturating_add(1)
+        )
+        .into());
+    }
+    setup::ensure(Purpose::Demo)?;
+    step(
+        "the chat widget's package (www/chat/)",
+        "about 3 min",
+        || package::build_chat().map(drop),
+    )?;
+    step("the client's package (www/pkg/)", "about 2 min", || {
+        package::build().map(drop)
+    })?;
+    step("rusher-server", "about 2 min", || {
+        run_quiet(
+            cmd("cargo").args(["build", "--package", "rusher-server"]),
+            "cargo build --package rusher-server",
+            Some(&work_dir().join("logs").join("demo-server-build.log")),
+        )
+    })?;
+    let port = port.to_string();
     run_visible(cmd("cargo").args([
         "run",
         "--quiet",
@@ -21,11 +51,36 @@ pub fn run() -> Result<bool, Error> {
         "--host",
         "127.0.0.1",
         "--port",
-        "8080",
-        "--dist",
-        "dist",
+        &port,
         "--www",
         "www",
     ]))?;
     Ok(true)
+}
+
+/// `--port N`, else the default.
+fn port_from(args: &[String]) -> Result<u16, Error> {
+    match args {
+        [] => Ok(DEFAULT_PORT),
+        [flag, value] if flag == "--port" => value
+            .parse()
+            .map_err(|_| format!("--port takes a port number, not {value:?}").into()),
+        _ => Err("usage: cargo xtask demo [--port N]".into()),
+    }
+}
+
+/// Runs one build step on one line: what it builds, how long a first build takes on two cores,
+/// and how long it took.
+fn step(
+    what: &str,
+    first_time: &str,
+    build: impl FnOnce() -> Result<(), Error>,
+) -> Result<(), Error> {
+    use std::io::Write;
+    let started = Instant::now();
+    print!("demo: building {what} (a first build takes {first_time} on 2 cores)… ");
+    let _ = std::io::stdout().flush();
+    build()?;
+    println!("done in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
 }

@@ -1,9 +1,10 @@
 //! `cargo xtask <command>`: the project's automation, with no dependencies beyond std.
 //!
-//! - `setup`: installs what is missing (idempotent, versions checked).
+//! - `setup [--for COMMAND] [--check]`: installs what is missing (idempotent, versions checked),
+//!   for every command or only for one.
 //! - `test`: everything CI checks, ending with one line `N passed, N failed`; `test WORD` runs
 //!   only the suites whose name contains WORD (for working on one part).
-//! - `demo`: sets up, builds and serves the demo at http://127.0.0.1:8080.
+//! - `demo [--port N]`: sets up, builds and serves the demo at http://127.0.0.1:8080.
 //! - `package`: builds the npm package `rusher-client` and its tarball.
 //! - `size`: the client bundle's raw, gzip and brotli sizes next to pusher-js's.
 //! - `bench`: events per second through Rusher and pusher-js in one page, with ratios.
@@ -22,14 +23,16 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("setup") => setup::run(),
+        Some("setup") => setup::run(args.get(1..).unwrap_or_default()),
         Some("test") => test::run(args.get(1).map(String::as_str)),
-        Some("demo") => demo::run(),
+        Some("demo") => demo::run(args.get(1..).unwrap_or_default()),
         Some("package") => package::run(),
         Some("size") => size::run(),
         Some("bench") => bench::run(),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|demo|package|size|bench>");
+            eprintln!(
+                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size | bench>"
+            );
             return ExitCode::from(2);
         }
     };

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::setup::{self, BUNDLE_NIGHTLY};
+use crate::setup::{self, BUNDLE_NIGHTLY, Purpose};
 use crate::shell::{Error, cmd, root, run_quiet};
 
 /// The client package folder, served by rusher-server at `/www/pkg/`.
@@ -32,7 +32,7 @@ fn tarball_dir() -> PathBuf {
 
 /// Builds both packages and their tarballs; prints where they are.
 pub fn run() -> Result<bool, Error> {
-    setup::ensure_all()?;
+    setup::ensure(Purpose::Package)?;
     for (dir, tarball) in [(package_dir(), build()?), (chat_dir(), build_chat()?)] {
         println!("package: {}  tarball: {}", dir.display(), tarball.display());
     }
@@ -170,10 +170,11 @@ fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Er
     run_quiet(
         &mut command,
         &["wasm-pack ", krate, " --target ", target].concat(),
+        None,
     )
 }
 
-/// Minifies an ES module in place with terser (from the npm packages setup installs).
+/// Minifies an ES module in place with terser (from the npm build tools setup installs).
 fn minify(file: &Path) -> Result<(), Error> {
     run_quiet(
         cmd("terser")
@@ -182,6 +183,7 @@ fn minify(file: &Path) -> Result<(), Error> {
             .arg("--output")
             .arg(file),
         "terser",
+        None,
     )
 }
 
@@ -222,6 +224,7 @@ fn pack(dir: &Path, prefix: &str) -> Result<PathBuf, Error> {
             .arg(&dest)
             .current_dir(dir),
         "npm pack",
+        None,
     )?;
     fs::read_dir(&dest)?
         .filter_map(|e| e.ok().map(|e| e.path()))

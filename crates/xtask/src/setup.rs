@@ -1,72 +1,233 @@
-//! `cargo xtask setup`: installs whatever the build and the browser tests need, only when it is
-//! missing or at the wrong version, from the package registries alone (TOOLCHAIN.md).
+//! `cargo xtask setup`: installs what a command needs, only when it is missing or at the wrong
+//! version, from the package registries alone. Each tool belongs to a [`Group`]; each command
+//! ([`Purpose`]) names the groups it uses, so `cargo xtask demo` never installs what only the
+//! tests use. A first run prints one line per step with what it installs and how long that
+//! usually takes on two cores; a run that finds everything prints one line.
 
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::shell::{Error, cmd, first_line, npm_dir, root, run_visible};
+use crate::shell::{Error, build_npm_dir, cmd, first_line, npm_dir, root, run_quiet, work_dir};
 
-/// trunk 0.22 needs a newer rustc than the toolchain here.
-const TRUNK_VERSION: &str = "0.21.14";
 const WASM_PACK_VERSION: &str = "0.15.1";
-/// npm's binaryen (`tests/package.json`); Debian's wasm-opt 108 breaks wasm-bindgen 0.2.130 output.
+/// npm's binaryen (`crates/xtask/npm/package.json`); Debian's wasm-opt 108 breaks wasm-bindgen
+/// 0.2.130's output.
 const WASM_OPT_VERSION: &str = "132";
-/// sockudo, the third-party Pusher server the interop suite runs against (TOOLCHAIN.md).
+/// sockudo, the third-party Pusher server the interop suite runs against.
 const SOCKUDO_VERSION: &str = "5.2.0";
 /// The nightly that builds the client's npm bundle: `core` and `alloc` rebuilt with panics that
 /// abort on the spot (`-Cpanic=immediate-abort`), which leaves every panic message, location and
 /// their formatting out of the wasm (about 9% of it). Pinned, so that the bundle is reproducible.
 pub const BUNDLE_NIGHTLY: &str = "nightly-2026-05-20";
 
+/// What a command needs set up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// `cargo xtask demo`: build the npm packages and serve the demo.
+    Demo,
+    /// `cargo xtask package`: build the npm packages.
+    Package,
+    /// `cargo xtask size`: the packages and pusher-js to compare with.
+    Size,
+    /// `cargo xtask bench`: the packages, pusher-js and a browser.
+    Bench,
+    /// `cargo xtask test`: everything CI checks.
+    Test,
+}
+
+impl Purpose {
+    /// Every purpose, for `setup` without `--for`.
+    const ALL: [Purpose; 5] = [
+        Purpose::Demo,
+        Purpose::Package,
+        Purpose::Size,
+        Purpose::Bench,
+        Purpose::Test,
+    ];
+
+    /// The tool groups this purpose uses.
+    fn groups(self) -> &'static [Group] {
+        match self {
+            Purpose::Demo | Purpose::Package => &[Group::Build],
+            Purpose::Size => &[Group::Build, Group::TestPackages],
+            Purpose::Bench => &[Group::Build, Group::Browser, Group::TestPackages],
+            Purpose::Test => &[
+                Group::Build,
+                Group::Browser,
+                Group::TestPackages,
+                Group::Interop,
+            ],
+        }
+    }
+
+    /// The purpose named on the command line (`--for NAME`).
+    pub fn from_name(name: &str) -> Option<Purpose> {
+        Purpose::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The command's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Purpose::Demo => "demo",
+            Purpose::Package => "package",
+            Purpose::Size => "size",
+            Purpose::Bench => "bench",
+            Purpose::Test => "test",
+        }
+    }
+}
+
+/// A set of tools that is installed together or not at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Group {
+    /// Building the npm packages (and with them the demo): wasm32, the bundle's nightly,
+    /// wasm-bindgen, wasm-pack, binaryen and terser.
+    Build,
+    /// Headless Chromium and ChromeDriver.
+    Browser,
+    /// The npm packages the browser tests and benchmarks load: pusher-js, Laravel Echo, the
+    /// pusher server SDK, playwright-core.
+    TestPackages,
+    /// sockudo and what its build needs.
+    Interop,
+}
+
 /// One tool: how to read its version, what version is wanted, how to install it.
 struct Tool {
     name: &'static str,
+    group: Group,
     /// The version wanted; `None` accepts any.
     wanted: Option<String>,
     /// The installed version, if any.
     found: fn() -> Option<String>,
+    /// What installing it does, and how long that usually takes on two cores.
+    how: &'static str,
     install: fn(&Tool) -> Result<(), Error>,
 }
 
-/// Runs setup; prints one line when everything is present, else one line per tool.
-pub fn run() -> Result<bool, Error> {
-    ensure_all().map(|()| true)
+/// `cargo xtask setup [--for COMMAND] [--check]`: installs what COMMAND needs (everything
+/// without `--for`); with `--check`, only says what is present and what would be installed, and
+/// fails when something is missing.
+pub fn run(args: &[String]) -> Result<bool, Error> {
+    let mut purposes = Purpose::ALL.to_vec();
+    let mut check_only = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => check_only = true,
+            "--for" => {
+                let name = args.next().map(String::as_str).unwrap_or_default();
+                let purpose = Purpose::from_name(name).ok_or_else(|| {
+                    let names: Vec<&str> = Purpose::ALL.iter().map(|p| p.name()).collect();
+                    format!("--for takes one of {}", names.join(", "))
+                })?;
+                purposes = vec![purpose];
+            }
+            other => return Err(format!("setup: unknown argument {other}").into()),
+        }
+    }
+    let tools = needed(&purposes)?;
+    if check_only {
+        return Ok(check(&tools));
+    }
+    install_missing(&tools).map(|()| true)
 }
 
-/// Installs what is missing. Called first by `test` and `demo`.
-pub fn ensure_all() -> Result<(), Error> {
-    let started = Instant::now();
-    let tools = tools()?;
-    let mut lines = Vec::new();
-    let mut installed_any = false;
-    for tool in &tools {
-        let found = (tool.found)();
-        let ok = match (&found, &tool.wanted) {
-            (Some(version), Some(wanted)) => version == wanted,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        if ok {
-            let line = describe(tool, found.as_deref().unwrap_or_default());
-            if installed_any {
-                println!("setup: {line}: found");
+/// Installs what `purpose` needs and is missing. Called first by every command.
+pub fn ensure(purpose: Purpose) -> Result<(), Error> {
+    install_missing(&needed(&[purpose])?)
+}
+
+/// The tools the purposes use, in install order.
+fn needed(purposes: &[Purpose]) -> Result<Vec<Tool>, Error> {
+    let wanted = |group: &Group| purposes.iter().any(|p| p.groups().contains(group));
+    Ok(tools()?.into_iter().filter(|t| wanted(&t.group)).collect())
+}
+
+/// Whether the tool is present at the wanted version; the version found, if any.
+fn status(tool: &Tool) -> (bool, Option<String>) {
+    let found = (tool.found)();
+    let ok = match (&found, &tool.wanted) {
+        (Some(version), Some(wanted)) => version == wanted,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    (ok, found)
+}
+
+/// Prints each tool's state; true when nothing is missing.
+fn check(tools: &[Tool]) -> bool {
+    let mut complete = true;
+    for tool in tools {
+        match status(tool) {
+            (true, found) => println!(
+                "setup: {}: found",
+                describe(tool, found.as_deref().unwrap_or_default())
+            ),
+            (false, found) => {
+                complete = false;
+                println!(
+                    "setup: {}: {}, would install: {}",
+                    tool.name,
+                    found.map_or_else(|| "missing".to_owned(), |v| format!("found {v}")),
+                    tool.how
+                );
             }
-            lines.push(line);
+        }
+    }
+    complete
+}
+
+/// Installs every missing tool, one line per step; one line in all when nothing is missing.
+fn install_missing(tools: &[Tool]) -> Result<(), Error> {
+    let started = Instant::now();
+    let missing: Vec<(&Tool, Option<String>)> = tools
+        .iter()
+        .filter_map(|tool| match status(tool) {
+            (true, _) => None,
+            (false, found) => Some((tool, found)),
+        })
+        .collect();
+    if missing.is_empty() {
+        let lines: Vec<String> = tools
+            .iter()
+            .map(|t| describe(t, &(t.found)().unwrap_or_default()))
+            .collect();
+        println!(
+            "setup: everything present ({:.1} s): {}",
+            started.elapsed().as_secs_f64(),
+            lines.join(", ")
+        );
+        return Ok(());
+    }
+    println!(
+        "setup: {} of {} tools to install; the first run takes a while, later runs find them",
+        missing.len(),
+        tools.len()
+    );
+    for (step, (tool, found)) in missing.iter().enumerate() {
+        let tool_started = Instant::now();
+        if let (true, Some(now)) = status(tool) {
+            // Chromium's package brings ChromeDriver, for one.
+            println!(
+                "setup [{}/{}]: {}: came with an earlier step",
+                step + 1,
+                missing.len(),
+                describe(tool, &now)
+            );
             continue;
         }
-        if !installed_any {
-            for line in &lines {
-                println!("setup: {line}: found");
-            }
-        }
-        installed_any = true;
-        let tool_started = Instant::now();
         println!(
-            "setup: {}: {}, installing…",
+            "setup [{}/{}]: {} {}: {}…",
+            step + 1,
+            missing.len(),
             tool.name,
-            found.map_or_else(|| "missing".to_owned(), |v| format!("found {v}")),
+            found
+                .as_ref()
+                .map_or_else(|| "missing".to_owned(), |v| format!("is {v}")),
+            tool.how,
         );
         (tool.install)(tool)?;
         let now = (tool.found)()
@@ -74,38 +235,35 @@ pub fn ensure_all() -> Result<(), Error> {
         if tool.wanted.as_ref().is_some_and(|w| *w != now) {
             return Err(format!("{} installed, but it reports version {now}", tool.name).into());
         }
-        let line = describe(tool, &now);
         println!(
-            "setup: {line}: installed in {:.0} s",
+            "setup [{}/{}]: {} installed in {:.0} s",
+            step + 1,
+            missing.len(),
+            describe(tool, &now),
             tool_started.elapsed().as_secs_f64()
         );
-        lines.push(line);
     }
-    if installed_any {
-        println!("setup: done in {:.0} s", started.elapsed().as_secs_f64());
-    } else {
-        println!(
-            "setup: everything present ({:.1} s): {}",
-            started.elapsed().as_secs_f64(),
-            lines.join(", ")
-        );
-    }
+    println!("setup: done in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
 /// `name version` for a setup line; npm packages are named with their versions.
 fn describe(tool: &Tool, version: &str) -> String {
-    if tool.name == "npm packages" {
-        format!("npm packages ({})", npm_packages())
-    } else {
-        format!("{} {version}", tool.name)
+    match tool.name {
+        BUILD_PACKAGES => format!("{BUILD_PACKAGES} ({})", npm_packages(&build_npm_dir())),
+        TEST_PACKAGES => format!("{TEST_PACKAGES} ({})", npm_packages(&npm_dir())),
+        _ => format!("{} {version}", tool.name),
     }
 }
+
+const BUILD_PACKAGES: &str = "npm build tools";
+const TEST_PACKAGES: &str = "npm test packages";
 
 fn tools() -> Result<Vec<Tool>, Error> {
     Ok(vec![
         Tool {
             name: "rust target",
+            group: Group::Build,
             wanted: None,
             found: || {
                 let out = cmd("rustup")
@@ -117,12 +275,17 @@ fn tools() -> Result<Vec<Tool>, Error> {
                     .any(|l| l.trim() == "wasm32-unknown-unknown")
                     .then(|| "wasm32-unknown-unknown".to_owned())
             },
-            install: |_| {
-                run_visible(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+            how: "rustup target add wasm32-unknown-unknown (about 10 s)",
+            install: |tool| {
+                quiet(
+                    tool,
+                    cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+                )
             },
         },
         Tool {
             name: "rust for the npm bundle",
+            group: Group::Build,
             wanted: Some(BUNDLE_NIGHTLY.to_owned()),
             found: || {
                 let out = cmd("rustup")
@@ -140,90 +303,125 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 (has("rust-src") && has("rust-std-wasm32-unknown-unknown"))
                     .then(|| BUNDLE_NIGHTLY.to_owned())
             },
-            install: |_| {
-                run_visible(cmd("rustup").args([
-                    "toolchain",
-                    "install",
-                    BUNDLE_NIGHTLY,
-                    "--profile",
-                    "minimal",
-                    "--component",
-                    "rust-src",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                ]))
+            how: "rustup toolchain install with rust-src and wasm32 (about 1 min)",
+            install: |tool| {
+                quiet(
+                    tool,
+                    cmd("rustup").args([
+                        "toolchain",
+                        "install",
+                        BUNDLE_NIGHTLY,
+                        "--profile",
+                        "minimal",
+                        "--component",
+                        "rust-src",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                    ]),
+                )
             },
         },
         Tool {
             name: "wasm-bindgen",
+            group: Group::Build,
             wanted: Some(locked_version("wasm-bindgen")?),
             found: || version_word(&first_line("wasm-bindgen", &["--version"])?, 1),
+            how: "cargo install wasm-bindgen-cli, compiled from crates.io (about 2 min)",
             // No --locked: the CLI's lock file names a webpki-roots the registry lacks.
             install: |tool| {
                 let version = format!("={}", tool.wanted.as_deref().unwrap_or_default());
-                run_visible(cmd("cargo").args([
-                    "install",
-                    "wasm-bindgen-cli",
-                    "--version",
-                    &version,
-                ]))
+                quiet(
+                    tool,
+                    cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]),
+                )
             },
         },
         Tool {
-            name: "trunk",
-            wanted: Some(TRUNK_VERSION.to_owned()),
-            found: || version_word(&first_line("trunk", &["--version"])?, 1),
-            install: |_| cargo_install_locked("trunk", TRUNK_VERSION),
-        },
-        Tool {
             name: "wasm-pack",
+            group: Group::Build,
             wanted: Some(WASM_PACK_VERSION.to_owned()),
             found: || version_word(&first_line("wasm-pack", &["--version"])?, 1),
-            install: |_| cargo_install_locked("wasm-pack", WASM_PACK_VERSION),
+            how: "cargo install wasm-pack, compiled from crates.io (about 2 min)",
+            install: |tool| {
+                let version = format!("={WASM_PACK_VERSION}");
+                quiet(
+                    tool,
+                    cmd("cargo").args(["install", "wasm-pack", "--version", &version, "--locked"]),
+                )
+            },
+        },
+        Tool {
+            name: BUILD_PACKAGES,
+            group: Group::Build,
+            wanted: Some(lock_stamp(&build_npm_dir())?),
+            found: || installed_stamp(&build_npm_dir()),
+            how: "npm ci in crates/xtask/npm: binaryen's wasm-opt and terser (about 10 s)",
+            install: |tool| npm_ci(tool, &build_npm_dir()),
+        },
+        Tool {
+            name: "wasm-opt (npm binaryen)",
+            group: Group::Build,
+            wanted: Some(WASM_OPT_VERSION.to_owned()),
+            // "wasm-opt version 132 (version_132)"
+            found: || version_word(&first_line("wasm-opt", &["--version"])?, 2),
+            how: "comes with the npm build tools",
+            install: |_| {
+                Err(
+                    "wasm-opt comes from the npm package binaryen in crates/xtask/npm; \
+                     `npm ci` there did not provide it"
+                        .into(),
+                )
+            },
         },
         Tool {
             name: "chromium",
+            group: Group::Browser,
             wanted: None,
             found: || {
                 let binary = chromium_binary()?;
                 version_word(&first_line(&binary.to_string_lossy(), &["--version"])?, 1)
             },
-            install: |_| {
-                apt_install(
-                    &["chromium", "chromium-driver"],
-                    "Chromium and ChromeDriver",
-                )
-            },
+            how: "apt-get install chromium chromium-driver (about 1 min)",
+            install: |tool| apt_install(tool, &["chromium", "chromium-driver"]),
         },
         Tool {
             name: "chromedriver",
+            group: Group::Browser,
             wanted: None,
             found: || version_word(&first_line("chromedriver", &["--version"])?, 1),
-            install: |_| {
-                apt_install(
-                    &["chromium", "chromium-driver"],
-                    "Chromium and ChromeDriver",
-                )
-            },
+            how: "apt-get install chromium chromium-driver (about 1 min)",
+            install: |tool| apt_install(tool, &["chromium", "chromium-driver"]),
         },
         Tool {
-            name: "protoc (to build sockudo)",
+            name: TEST_PACKAGES,
+            group: Group::TestPackages,
+            wanted: Some(lock_stamp(&npm_dir())?),
+            found: || installed_stamp(&npm_dir()),
+            how: "npm ci in tests: pusher-js, laravel-echo, pusher, playwright-core (about 20 s)",
+            install: |tool| npm_ci(tool, &npm_dir()),
+        },
+        Tool {
+            name: "protoc with the well-known types (to build sockudo)",
+            group: Group::Interop,
             wanted: None,
-            // "libprotoc 3.21.12"
-            found: || version_word(&first_line("protoc", &["--version"])?, 1),
-            install: |_| apt_install(&["protobuf-compiler"], "protoc (protobuf-compiler)"),
+            found: protoc_with_well_known_types,
+            how: "apt-get install protobuf-compiler libprotobuf-dev (about 20 s)",
+            install: |tool| apt_install(tool, &["protobuf-compiler", "libprotobuf-dev"]),
         },
         Tool {
             name: "sockudo",
+            group: Group::Interop,
             wanted: Some(SOCKUDO_VERSION.to_owned()),
             found: || {
                 let line = first_line(&sockudo_binary().to_string_lossy(), &["--version"])?;
                 version_word(&line, 1)
             },
+            how: "cargo install sockudo (debug build) into target/tools (about 7 min)",
             // Debug build: it compiles in half the time, and tests need no speed from it.
-            install: |_| {
+            install: |tool| {
                 let version = format!("={SOCKUDO_VERSION}");
-                run_visible(
+                quiet(
+                    tool,
                     cmd("cargo")
                         .args(["install", "sockudo", "--version", &version, "--locked"])
                         .args(["--no-default-features", "--features", "local", "--debug"])
@@ -232,34 +430,15 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 )
             },
         },
-        Tool {
-            name: "npm packages",
-            wanted: Some(lock_stamp()?),
-            found: installed_stamp,
-            install: |tool| {
-                run_visible(
-                    cmd("npm")
-                        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-                        .current_dir(npm_dir()),
-                )?;
-                fs::write(stamp_path(), tool.wanted.as_deref().unwrap_or_default())?;
-                Ok(())
-            },
-        },
-        Tool {
-            name: "wasm-opt (npm binaryen)",
-            wanted: Some(WASM_OPT_VERSION.to_owned()),
-            // "wasm-opt version 132 (version_132)"
-            found: || version_word(&first_line("wasm-opt", &["--version"])?, 2),
-            install: |_| {
-                Err(
-                    "wasm-opt comes from the npm package binaryen in tests/package.json; \
-                     `npm ci` in tests/ did not provide it"
-                        .into(),
-                )
-            },
-        },
     ])
+}
+
+/// Runs an installer with its output in `target/xtask/logs/setup-NAME.log`, shown on failure.
+fn quiet(tool: &Tool, command: &mut std::process::Command) -> Result<(), Error> {
+    let log = work_dir()
+        .join("logs")
+        .join(format!("setup-{}.log", tool.name.replace(' ', "-")));
+    run_quiet(command, tool.name, Some(&log))
 }
 
 /// The version of a package in Cargo.lock.
@@ -284,28 +463,64 @@ fn version_word(line: &str, n: usize) -> Option<String> {
     line.split_whitespace().nth(n).map(str::to_owned)
 }
 
-fn cargo_install_locked(krate: &str, version: &str) -> Result<(), Error> {
-    let version = format!("={version}");
-    run_visible(cmd("cargo").args(["install", krate, "--version", &version, "--locked"]))
+/// protoc's version, when it can also compile a file that imports a well-known type, as
+/// sockudo's build does (Debian ships those `.proto` files in `libprotobuf-dev`, apart from
+/// `protoc`).
+fn protoc_with_well_known_types() -> Option<String> {
+    let version = version_word(&first_line("protoc", &["--version"])?, 1)?;
+    let dir = work_dir().join("protoc-check");
+    fs::create_dir_all(&dir).ok()?;
+    fs::write(
+        dir.join("check.proto"),
+        "syntax = \"proto3\";\nimport \"google/protobuf/timestamp.proto\";\n\
+         message Check { google.protobuf.Timestamp at = 1; }\n",
+    )
+    .ok()?;
+    let compiled = cmd("protoc")
+        .args([
+            "--proto_path=.",
+            "--descriptor_set_out=check.pb",
+            "check.proto",
+        ])
+        .current_dir(&dir)
+        .output()
+        .ok()?
+        .status
+        .success();
+    compiled.then_some(version)
 }
 
 /// Installs Debian packages when running as root with apt; otherwise says what to install.
-fn apt_install(packages: &[&str], what: &str) -> Result<(), Error> {
+fn apt_install(tool: &Tool, packages: &[&str]) -> Result<(), Error> {
     let root_user = first_line("id", &["-u"]).as_deref() == Some("0");
     if !root_user || first_line("apt-get", &["--version"]).is_none() {
         return Err(format!(
-            "please install {what} (Debian/Ubuntu: `sudo apt-get install {}`; macOS: Homebrew)",
+            "please install {} (Debian/Ubuntu: `sudo apt-get install {}`; macOS: Homebrew)",
+            tool.name,
             packages.join(" ")
         )
         .into());
     }
-    run_visible(cmd("apt-get").args(["update", "-qq"]))?;
-    run_visible(
+    quiet(tool, cmd("apt-get").args(["update", "-qq"]))?;
+    quiet(
+        tool,
         cmd("apt-get")
             .args(["install", "-y", "-qq", "--no-install-recommends"])
             .args(packages)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
+}
+
+/// `npm ci` in `dir`, then the stamp that says which lock file it installed.
+fn npm_ci(tool: &Tool, dir: &std::path::Path) -> Result<(), Error> {
+    quiet(
+        tool,
+        cmd("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(dir),
+    )?;
+    fs::write(stamp_path(dir), tool.wanted.as_deref().unwrap_or_default())?;
+    Ok(())
 }
 
 /// Where sockudo is installed: under `target/`, so `cargo clean` removes it too.
@@ -336,21 +551,21 @@ pub fn chromium_binary() -> Option<PathBuf> {
         })
 }
 
-fn stamp_path() -> PathBuf {
-    npm_dir().join("node_modules").join(".rusher-lock-stamp")
+fn stamp_path(dir: &std::path::Path) -> PathBuf {
+    dir.join("node_modules").join(".rusher-lock-stamp")
 }
 
-/// A fingerprint of `tests/package-lock.json`: `npm ci` runs again whenever it changes.
-fn lock_stamp() -> Result<String, Error> {
-    let lock = fs::read(npm_dir().join("package-lock.json"))?;
+/// A fingerprint of `dir/package-lock.json`: `npm ci` runs again whenever it changes.
+fn lock_stamp(dir: &std::path::Path) -> Result<String, Error> {
+    let lock = fs::read(dir.join("package-lock.json"))?;
     let mut hasher = DefaultHasher::new();
     lock.hash(&mut hasher);
     Ok(format!("{:016x}", hasher.finish()))
 }
 
-/// The direct npm dependencies, `name@version`, for the setup line.
-fn npm_packages() -> String {
-    let manifest = fs::read_to_string(npm_dir().join("package.json")).unwrap_or_default();
+/// The direct npm dependencies of `dir`, `name@version`, for the setup line.
+fn npm_packages(dir: &std::path::Path) -> String {
+    let manifest = fs::read_to_string(dir.join("package.json")).unwrap_or_default();
     let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap_or_default();
     manifest
         .get("devDependencies")
@@ -364,8 +579,8 @@ fn npm_packages() -> String {
         .unwrap_or_default()
 }
 
-fn installed_stamp() -> Option<String> {
-    fs::read_to_string(stamp_path())
+fn installed_stamp(dir: &std::path::Path) -> Option<String> {
+    fs::read_to_string(stamp_path(dir))
         .ok()
-        .filter(|_| Path::new(&npm_dir().join("node_modules").join(".package-lock.json")).exists())
+        .filter(|_| dir.join("node_modules").join(".package-lock.json").exists())
 }

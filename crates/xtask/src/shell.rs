@@ -20,15 +20,23 @@ pub fn npm_dir() -> PathBuf {
     root().join("tests")
 }
 
+/// Where the npm packages the build uses (binaryen's wasm-opt, terser) live.
+pub fn build_npm_dir() -> PathBuf {
+    root().join("crates").join("xtask").join("npm")
+}
+
 /// Where xtask keeps logs and generated files.
 pub fn work_dir() -> PathBuf {
     root().join("target").join("xtask")
 }
 
-/// The PATH for child processes: npm's `node_modules/.bin` (binaryen's wasm-opt) first, then
-/// cargo's bin directory, then the caller's PATH.
+/// The PATH for child processes: the npm build tools' `node_modules/.bin` (binaryen's wasm-opt)
+/// first, then the test packages', then cargo's bin directory, then the caller's PATH.
 pub fn child_path() -> String {
-    let mut parts = vec![npm_dir().join("node_modules").join(".bin")];
+    let mut parts = vec![
+        build_npm_dir().join("node_modules").join(".bin"),
+        npm_dir().join("node_modules").join(".bin"),
+    ];
     if let Some(home) = std::env::var_os("CARGO_HOME") {
         parts.push(PathBuf::from(home).join("bin"));
     } else if let Some(home) = std::env::var_os("HOME") {
@@ -75,20 +83,27 @@ pub fn run_visible(command: &mut Command) -> Result<(), Error> {
     }
 }
 
-/// Runs a command with its output captured; on failure shows the output's end and fails.
-pub fn run_quiet(command: &mut Command, what: &str) -> Result<(), Error> {
+/// Runs a command with its output captured (and written to `log`, when given); on failure shows
+/// the output's end and fails.
+pub fn run_quiet(command: &mut Command, what: &str, log: Option<&Path>) -> Result<(), Error> {
     let output = command
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("{what}: cannot start: {e}"))?;
-    if output.status.success() {
-        return Ok(());
-    }
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    if let Some(log) = log {
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(log, &text)?;
+    }
+    if output.status.success() {
+        return Ok(());
+    }
     let lines: Vec<&str> = text.lines().collect();
     for line in lines
         .get(lines.len().saturating_sub(40)..)

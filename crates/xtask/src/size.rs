@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::package::{self, package_dir};
-use crate::setup;
+use crate::setup::{self, Purpose};
 use crate::shell::{Error, cmd, npm_dir};
 
 /// Prints `raw gzip brotli` for each file given, one JSON array per line.
@@ -40,7 +40,7 @@ impl std::ops::Add for Sizes {
 
 /// Builds the package and prints the table.
 pub fn run() -> Result<bool, Error> {
-    setup::ensure_all()?;
+    setup::ensure(Purpose::Size)?;
     package::build()?;
     let pkg = package_dir();
     let ours = [

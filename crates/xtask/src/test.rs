@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::server::LocalServer;
-use crate::setup::{self, chromium_binary};
+use crate::setup::{self, Purpose, chromium_binary};
 use crate::shell::{Error, cmd, npm_dir, work_dir};
 
 /// The outcome of one suite.
@@ -28,7 +28,7 @@ struct Suite {
 
 /// Runs every suite, or those whose name contains `only`.
 pub fn run(only: Option<&str>) -> Result<bool, Error> {
-    setup::ensure_all()?;
+    setup::ensure(Purpose::Test)?;
     let started = Instant::now();
     fs::create_dir_all(work_dir().join("logs"))?;
     let webdriver = write_webdriver_json()?;
@@ -115,8 +115,6 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             .env("CHROMEDRIVER", "chromedriver");
         command
     };
-    let mut demo = cmd("trunk");
-    demo.args(["build", "--release"]);
     let mut sockudo = cmd("cargo");
     sockudo.args([
         "test",
@@ -127,6 +125,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         "--",
         "--ignored",
     ]);
+    // Also builds the demo page's assets: the demo page mounts the rusher-chat package.
     let mut package = cmd("cargo");
     package.args(["xtask", "package"]);
     let mut js_api = cmd("node");
@@ -165,7 +164,6 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             server: Some(|| LocalServer::start_sockudo(&setup::sockudo_binary())),
             ..tests("REST + raw clients vs sockudo", sockudo)
         },
-        check("demo build (trunk --release)", demo),
         Suite {
             // A small member limit, so that a test can fill a presence room.
             server: Some(|| LocalServer::start_with("widget", &["--member-limit", "5"])),
