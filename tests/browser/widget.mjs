@@ -2,9 +2,10 @@
 // use it: by role and label, in separate browser contexts for separate visitors. Screenshots go to
 // tests/artifacts/.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join as joinPath } from 'node:path';
+import { createServer } from 'node:http';
+import { extname, join as joinPath, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, base, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
+import { assert, base, env, equal, launch, port, run, sleep, test, withInstalledTarball } from './harness.mjs';
 
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
@@ -36,11 +37,11 @@ async function join(page, name) {
 
 /** A new visitor on the drop-in embed page (`www/chat.html` with `query`): opens the chat and
  * sends the join form as `name`. */
-async function embedVisitor(name, query = '') {
+async function embedVisitor(name, query = '', pageUrl = `${base}/www/chat.html`) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${base}/www/chat.html${query}`);
+  await page.goto(`${pageUrl}${query}`);
   // The module finishes after `load` (its top-level await loads the WebAssembly).
   await page.waitForFunction(() => window.rusherChat !== undefined);
   await page.evaluate(() => window.rusherChat.open());
@@ -540,6 +541,62 @@ test('a full room: the visitor it refuses reads and writes anyway; everyone coun
   await shows(log(last), 'to everyone', 'read through the twin');
   await say(last, 'from the overflow');
   await shows(log(first), 'from the overflow', 'written to the room');
+});
+
+/** Serves `www/` (the embed example and the built rusher-chat package) on 127.0.0.1:`pagePort`:
+ * a site of its own, like a shop page that embeds a chat whose backend is elsewhere. */
+function servePages(pagePort) {
+  const www = fileURLToPath(new URL('../../www/', import.meta.url));
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    try {
+      const body = readFileSync(joinPath(www, path));
+      response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404);
+      response.end();
+    }
+  });
+  return new Promise((resolve) => server.listen(pagePort, '127.0.0.1', () => resolve(server)));
+}
+
+test('a backend on another origin: from another site by token, from the same site by cookie; an origin it does not allow cannot join', async () => {
+  // The server allows exactly http://localhost:PORT and http://127.0.0.1:PAGE_PORT.
+  const pagePort = Number(env('RUSHER_PAGE_PORT'));
+  const pages = await servePages(pagePort);
+  try {
+    const query = `?channel=presence-elsewhere&backend=${encodeURIComponent(base)}`;
+    // Another site (localhost is not 127.0.0.1): the SameSite=Lax cookie stays behind, the
+    // session token goes as a header, to the chat endpoints and to the auth endpoints.
+    const cora = await embedVisitor('Cora', query, `http://localhost:${port}/www/chat.html`);
+    await online(cora);
+    const text = `from another site ${Date.now()}`;
+    await say(cora, text);
+    await shows(log(cora).locator('li.mine:not(.pending)'), text, 'confirmed across sites');
+    await cora.reload();
+    await cora.waitForFunction(() => window.rusherChat !== undefined);
+    await cora.evaluate(() => window.rusherChat.open());
+    await online(cora);
+    await shows(log(cora), text, 'history after a reload, still signed in');
+    equal(await cora.getByRole('textbox', { name: 'Your name' }).count(), 0, 'no join form after the reload');
+
+    // The same site on another origin (another port): the cookie serves.
+    const sam = await embedVisitor('Sam', query, `http://127.0.0.1:${pagePort}/chat.html`);
+    await online(sam);
+    await shows(log(sam), text, "Cora's message, in Sam's history");
+    await shows(heading(sam), '(2)', 'both online');
+    await say(sam, 'hello from the shop');
+    await shows(log(cora), 'hello from the shop', "Sam's message, live at Cora's");
+
+    // An origin the backend does not allow: the browser blocks the answer; nothing joins.
+    const eve = await embedVisitor('Eve', query, `http://localhost:${pagePort}/chat.html`);
+    await eve.getByRole('alert').waitFor({ timeout: 6000 });
+    equal(await eve.getByRole('textbox', { name: 'Your name' }).count(), 1, 'still at the join form');
+  } finally {
+    pages.close();
+  }
 });
 
 test('keyboard only: Tab to the launcher, open, join and send', async () => {

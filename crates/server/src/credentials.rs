@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
-use crate::session::random_hex;
+use rusher_backend::session::random_hex;
 
 /// The file in the data dir.
 const FILE: &str = "credentials.json";

@@ -1,11 +1,11 @@
-//! Fault injection for tests (`--faults`): switches the WebSocket and auth handlers read, and the
-//! admin endpoints under `/_faults/` that flip them. Off by default; refused from non-loopback
+//! Fault injection for tests (`--faults`): switches the WebSocket handlers read, and the admin
+//! endpoints under `/_faults/` that flip them (the auth endpoints' switch is the backend's). Off by default; refused from non-loopback
 //! peers.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -24,8 +24,6 @@ pub struct Faults {
     /// Whether `--faults` was given.
     pub enabled: bool,
     ignore_pings: AtomicBool,
-    auth_delay_ms: AtomicU64,
-    auth_fail_status: AtomicU16,
     websocket_down_until: Mutex<Option<Instant>>,
 }
 
@@ -46,26 +44,6 @@ impl Faults {
     /// Stops (or resumes) answering pings.
     pub fn set_ignore_pings(&self, on: bool) {
         self.ignore_pings.store(on, Ordering::Relaxed);
-    }
-
-    /// How long auth endpoints wait before answering.
-    pub fn auth_delay(&self) -> Duration {
-        Duration::from_millis(self.auth_delay_ms.load(Ordering::Relaxed))
-    }
-
-    /// The status auth endpoints answer with instead of signing, if any.
-    pub fn auth_fail_status(&self) -> Option<u16> {
-        match self.auth_fail_status.load(Ordering::Relaxed) {
-            0 => None,
-            status => Some(status),
-        }
-    }
-
-    /// Sets the auth delay and forced failure status (0: none).
-    pub fn set_auth(&self, delay: Duration, fail_status: u16) {
-        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-        self.auth_delay_ms.store(ms, Ordering::Relaxed);
-        self.auth_fail_status.store(fail_status, Ordering::Relaxed);
     }
 
     /// Whether new WebSocket connections are refused (a listener "restart" in progress).
@@ -96,7 +74,6 @@ pub fn routes(enabled: bool) -> Router<AppState> {
         .route("/_faults/close-all", post(close_all))
         .route("/_faults/ignore-pings", post(ignore_pings))
         .route("/_faults/raw", post(raw))
-        .route("/_faults/auth", post(auth))
         .route("/_faults/restart-websocket", post(restart_websocket))
         .layer(middleware::from_fn(loopback_only))
 }
@@ -153,15 +130,6 @@ async fn raw(State(state): State<AppState>, params: Params, body: String) -> Sta
         }
         None => StatusCode::BAD_REQUEST,
     }
-}
-
-/// `?delay_ms=N&status=S`: auth endpoints wait N ms, then fail with S (0: answer normally).
-async fn auth(State(state): State<AppState>, params: Params) -> StatusCode {
-    let delay = Duration::from_millis(number(&params, "delay_ms").unwrap_or(0));
-    state
-        .faults
-        .set_auth(delay, number(&params, "status").unwrap_or(0));
-    StatusCode::NO_CONTENT
 }
 
 /// `?down_ms=N`: drops every connection and refuses new ones for N ms, as a restart would.

@@ -1,21 +1,18 @@
 //! # rusher-server
 //!
-//! A local Pusher-compatible server: the Pusher protocol 7 over WebSocket, the signed REST API,
-//! and (for the demo) the auth endpoints and chat backend. It uses `rusher-protocol`'s frame types
-//! and signing, so the client and the server read the protocol the same way.
+//! A local Pusher-compatible server: the Pusher protocol 7 over WebSocket and the signed REST API.
+//! It uses `rusher-protocol`'s frame types and signing, so the client and the server read the
+//! protocol the same way. By default it also serves the chat backend (`rusher-backend`, which
+//! publishes through the hub in process: [`embedded`]) and the demo's static files on the same
+//! port.
 
 pub mod app;
-pub mod auth;
-pub mod chat;
 pub mod credentials;
+pub mod embedded;
 pub mod faults;
 pub mod hub;
-pub mod invitations;
 pub mod rest;
-pub mod rest_client;
-pub mod session;
 pub mod state;
-pub mod store;
 pub mod ws;
 
 use std::future::Future;
@@ -29,22 +26,28 @@ use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use app::App;
+use rusher_backend::BackendState;
 pub use state::{AppState, Shared};
 
 /// How long shutdown waits for sockets to receive their 4200 close.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
-/// Where static files come from.
+/// What one port serves: the realtime server, the chat backend and static files, each when
+/// given.
 #[derive(Debug, Clone, Default)]
-pub struct StaticDirs {
+pub struct Site {
+    /// The Pusher protocol server (WebSocket and REST API), unless the sockets run elsewhere.
+    pub realtime: Option<AppState>,
+    /// The chat backend and its auth endpoints.
+    pub backend: Option<BackendState>,
     /// The repository's `www/`, served at `/www/`; its `index.html` (the demo page) also at `/`.
     pub www: Option<PathBuf>,
 }
 
-/// Every route: the WebSocket endpoint, the REST API, the auth endpoints, the chat backend, the
-/// health check, the fault switches when enabled, and static files.
-pub fn router(state: AppState, dirs: &StaticDirs) -> Router {
-    let mut router = Router::new()
+/// The realtime server's routes: the WebSocket endpoint, the REST API and the fault switches
+/// when enabled.
+fn realtime_routes(state: AppState) -> Router {
+    Router::new()
         .route("/app/{key}", get(ws::upgrade))
         .route("/apps/{app_id}/events", post(rest::events))
         .route("/apps/{app_id}/batch_events", post(rest::batch_events))
@@ -55,21 +58,20 @@ pub fn router(state: AppState, dirs: &StaticDirs) -> Router {
             "/apps/{app_id}/users/{user_id}/terminate_connections",
             post(rest::terminate),
         )
-        .route("/pusher/auth", post(auth::channel_auth))
-        .route("/pusher/user-auth", post(auth::user_auth))
-        .route(
-            "/chat/session",
-            post(chat::sign_in).get(chat::whoami).delete(chat::sign_out),
-        )
-        .route("/chat/config", get(chat::config))
-        .route("/chat/messages", post(chat::post_message))
-        .route("/chat/invitations", post(invitations::invite))
-        .route("/chat/invitations/answer", post(invitations::answer))
-        .route("/chat/history", get(chat::history))
-        .route("/up", get(|| async { "OK" }))
         .merge(faults::routes(state.faults.enabled))
-        .with_state(state);
-    if let Some(www) = &dirs.www {
+        .with_state(state)
+}
+
+/// Every route of a site, and the health check `GET /up`.
+pub fn router(site: &Site) -> Router {
+    let mut router = Router::new().route("/up", get(|| async { "OK" }));
+    if let Some(state) = &site.realtime {
+        router = router.merge(realtime_routes(state.clone()));
+    }
+    if let Some(backend) = &site.backend {
+        router = router.merge(rusher_backend::router(backend.clone()));
+    }
+    if let Some(www) = &site.www {
         router = router
             .route_service("/", ServeFile::new(www.join("index.html")))
             .nest_service("/www", ServeDir::new(www));
@@ -80,20 +82,24 @@ pub fn router(state: AppState, dirs: &StaticDirs) -> Router {
 /// Serves until `stop` completes, then closes every socket with 4200 and returns.
 pub async fn serve(
     listener: TcpListener,
-    state: AppState,
-    dirs: &StaticDirs,
+    site: Site,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let signal = state.clone();
-    let app = router(state.clone(), dirs).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(&site).into_make_service_with_connect_info::<SocketAddr>();
+    let realtime = site.realtime;
+    let signal = realtime.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         stop.await;
-        signal.shutdown.send_replace(true);
+        if let Some(state) = signal {
+            state.shutdown.send_replace(true);
+        }
     });
     server.await?;
-    let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
-    while !state.hub().socket_ids().is_empty() && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    if let Some(state) = realtime {
+        let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+        while !state.hub().socket_ids().is_empty() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
     Ok(())
 }

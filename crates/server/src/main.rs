@@ -1,15 +1,19 @@
 //! `rusher-server`: serves the Pusher protocol, the REST API, the auth endpoints, the chat backend
-//! and the demo on one port; its subcommands call the REST API of this or any Pusher server.
+//! and the demo on one port; with `--upstream`, only the chat backend for an app on another
+//! Pusher-compatible server. Its subcommands call the REST API of this or any Pusher server.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
+use rusher_backend::rest_client::{RestClient, TriggerOptions};
+use rusher_backend::{
+    AppCredentials, AuthFaults, Backend, BackendState, RestPublisher, Store, WebSocketAddress,
+};
 use rusher_server::credentials::{Credentials, Given};
-use rusher_server::rest_client::{RestClient, TriggerOptions};
-use rusher_server::store::Store;
-use rusher_server::{App, Shared, StaticDirs};
+use rusher_server::{App, Shared, Site, embedded};
 use serde_json::json;
 use tokio::net::TcpListener;
 
@@ -71,6 +75,29 @@ struct ServeArgs {
     /// Enable the fault-injection endpoints under /_faults/ (tests only; loopback only).
     #[arg(long)]
     faults: bool,
+    /// The origin of a page on another origin that may call the chat backend with credentials
+    /// (CORS, no wildcard), such as `https://www.shop.example`; repeat the flag for several (the
+    /// variable takes a comma-separated list).
+    #[arg(
+        long = "allow-origin",
+        env = "RUSHER_ALLOW_ORIGINS",
+        value_delimiter = ','
+    )]
+    allow_origins: Vec<String>,
+    /// Serve only the chat backend and its auth endpoints, for an app on another
+    /// Pusher-compatible server (Pusher, sockudo, soketi): that app's REST API base URL, as in
+    /// `https://api-eu.pusher.com` or `http://127.0.0.1:6001`. The app credentials are then the
+    /// upstream app's; auth answers are signed with its secret and messages published through
+    /// its REST API.
+    #[arg(long, env = "RUSHER_UPSTREAM")]
+    upstream: Option<reqwest::Url>,
+    /// The upstream's WebSocket host for pages, when it is not the upstream URL's host (Pusher:
+    /// `ws-eu.pusher.com`).
+    #[arg(long, env = "RUSHER_UPSTREAM_WS_HOST", requires = "upstream")]
+    upstream_ws_host: Option<String>,
+    /// The upstream's WebSocket port for pages, when it is not the upstream URL's port.
+    #[arg(long, env = "RUSHER_UPSTREAM_WS_PORT", requires = "upstream")]
+    upstream_ws_port: Option<u16>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,14 +203,6 @@ async fn serve(
     data_dir: &std::path::Path,
 ) -> Result<(), String> {
     let master_key = credentials.master_key_bytes().map_err(|e| e.to_string())?;
-    let mut app = App::new(
-        &credentials.app_id,
-        &credentials.key,
-        &credentials.secret,
-        master_key,
-    );
-    app.member_limit = args.member_limit;
-    app.client_events_per_second = args.client_events_per_second;
     let store = Store::open(&data_dir.join("chat.sqlite3")).map_err(|e| e.to_string())?;
     let addr: SocketAddr = format!("{}:{}", args.host, args.port)
         .parse()
@@ -191,40 +210,102 @@ async fn serve(
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let mut prefix = [0u8; 4];
-    let _ = getrandom::fill(&mut prefix);
-    let state = Shared::new(
-        app,
-        store,
-        args.faults,
-        u64::from(u32::from_le_bytes(prefix)),
-    );
+    let www = args.www.is_dir().then(|| args.www.clone());
     let built = args.www.join("chat").join("rusher-chat.js").is_file();
-    let dirs = StaticDirs {
-        www: args.www.is_dir().then_some(args.www),
-    };
-    println!(
-        "rusher-server: http://{addr}/  (demo{})",
-        if built {
-            ""
-        } else {
-            " not built: cargo xtask demo builds it"
+    let site = match &args.upstream {
+        Some(upstream) => {
+            let backend = upstream_backend(&args, upstream, &credentials, master_key, store)?;
+            println!("rusher-server: chat backend at http://{addr}/ for the app on {upstream}");
+            Site {
+                realtime: None,
+                backend: Some(backend),
+                www,
+            }
         }
-    );
-    println!(
-        "  WebSocket  ws://{addr}/app/{}?protocol=7",
-        credentials.key
-    );
-    println!("  REST       http://{addr}/apps/{}/", credentials.app_id);
+        None => {
+            let mut app = App::new(
+                &credentials.app_id,
+                &credentials.key,
+                &credentials.secret,
+                master_key,
+            );
+            app.member_limit = args.member_limit;
+            app.client_events_per_second = args.client_events_per_second;
+            let mut prefix = [0u8; 4];
+            let _ = getrandom::fill(&mut prefix);
+            let state = Shared::new(app, args.faults, u64::from(u32::from_le_bytes(prefix)));
+            let backend = embedded::backend(&state, store, args.allow_origins.clone());
+            println!(
+                "rusher-server: http://{addr}/  (demo{})",
+                if built {
+                    ""
+                } else {
+                    " not built: cargo xtask demo builds it"
+                }
+            );
+            println!(
+                "  WebSocket  ws://{addr}/app/{}?protocol=7",
+                credentials.key
+            );
+            println!("  REST       http://{addr}/apps/{}/", credentials.app_id);
+            Site {
+                realtime: Some(state),
+                backend: Some(backend),
+                www,
+            }
+        }
+    };
     println!(
         "  app id {}, key {}; data in {}",
         credentials.app_id,
         credentials.key,
         data_dir.display()
     );
-    rusher_server::serve(listener, state, &dirs, shutdown_signal())
+    rusher_server::serve(listener, site, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// The chat backend for an app on another server: signed with its credentials, publishing
+/// through its REST API, telling pages where its WebSocket is.
+fn upstream_backend(
+    args: &ServeArgs,
+    upstream: &reqwest::Url,
+    credentials: &Credentials,
+    master_key: [u8; 32],
+    store: Store,
+) -> Result<BackendState, String> {
+    let tls = upstream.scheme() == "https";
+    let host = args
+        .upstream_ws_host
+        .clone()
+        .or_else(|| upstream.host_str().map(str::to_owned))
+        .ok_or_else(|| format!("--upstream {upstream} has no host"))?;
+    let port = args
+        .upstream_ws_port
+        .or_else(|| upstream.port_or_known_default())
+        .unwrap_or(if tls { 443 } else { 80 });
+    let client = RestClient::new(
+        upstream.as_str(),
+        &credentials.app_id,
+        &credentials.key,
+        &credentials.secret,
+    )
+    .with_master_key(master_key);
+    Ok(Arc::new(Backend {
+        app: AppCredentials {
+            app_id: credentials.app_id.clone(),
+            key: credentials.key.clone(),
+            secret: credentials.secret.clone(),
+            master_key,
+        },
+        store,
+        publisher: Arc::new(RestPublisher::new(client)),
+        member_limit: None,
+        websocket: Some(WebSocketAddress { host, port, tls }),
+        faults: AuthFaults::new(args.faults),
+        allowed_origins: args.allow_origins.clone(),
+    }))
 }
 
 /// Ctrl-C or SIGTERM.

@@ -8,7 +8,6 @@ use tokio::sync::watch;
 use crate::app::App;
 use crate::faults::Faults;
 use crate::hub::Hub;
-use crate::store::Store;
 
 /// Shared server state, cloned into every handler.
 pub type AppState = Arc<Shared>;
@@ -19,8 +18,6 @@ pub struct Shared {
     hub: Mutex<Hub>,
     /// Set to true once on shutdown: every connection closes with 4200.
     pub shutdown: watch::Sender<bool>,
-    /// Chat sessions and messages.
-    pub store: Store,
     /// Test-only fault injection (off unless `--faults`).
     pub faults: Faults,
     socket_prefix: u64,
@@ -29,10 +26,9 @@ pub struct Shared {
 
 impl Shared {
     /// State for an app; `socket_prefix` makes socket ids differ between server runs.
-    pub fn new(app: App, store: Store, faults_enabled: bool, socket_prefix: u64) -> AppState {
+    pub fn new(app: App, faults_enabled: bool, socket_prefix: u64) -> AppState {
         Arc::new(Self {
             hub: Mutex::new(Hub::new(app)),
-            store,
             shutdown: watch::Sender::new(false),
             faults: Faults::new(faults_enabled),
             socket_prefix,

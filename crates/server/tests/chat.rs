@@ -5,9 +5,10 @@
 mod common;
 
 use common::{Client, KEY, MASTER_KEY, SECRET, Server, Visitor};
+use rusher_backend::Store;
+use rusher_chat::User;
 use rusher_protocol::sign;
 use rusher_protocol::wire::ServerMessage;
-use rusher_server::store::{Store, User};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -30,6 +31,11 @@ async fn sign_in_with_a_valid_name_sets_an_http_only_cookie() {
     let user: Value = response.json().await.unwrap();
     assert_eq!(user["name"], "Ana");
     assert!(!user["id"].as_str().unwrap().is_empty());
+    let token = user["token"].as_str().unwrap();
+    assert!(
+        cookie.starts_with(&format!("rusher_session={token};")),
+        "the token is the cookie's, for pages on another site"
+    );
     for bad in ["", "   ", &"x".repeat(33), "tab\there"] {
         let response = visitor
             .post_json("/chat/session", &json!({ "name": bad }))
@@ -51,7 +57,16 @@ async fn config_gives_pages_the_app_key_and_nothing_secret() {
     let response = Visitor::anonymous(&server).get("/chat/config").await;
     assert_eq!(response.status(), 200);
     let config: Value = response.json().await.unwrap();
-    assert_eq!(config, json!({ "key": KEY, "memberLimit": 100 }));
+    assert_eq!(
+        config,
+        json!({
+            "key": KEY,
+            "memberLimit": 100,
+            "wsHost": "127.0.0.1",
+            "wsPort": server.addr.port(),
+        }),
+        "the sockets are where the page asked, even from a page on another origin"
+    );
 }
 
 #[tokio::test]
@@ -382,14 +397,14 @@ async fn messages_and_sessions_survive_a_restart() {
     };
     {
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(store.schema_version().unwrap(), 2);
         store.create_session("token", &user, 1).unwrap();
         store
             .add_message("presence-lobby", &user, "kept", "c1", 2)
             .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
     assert_eq!(store.session_user("token").unwrap(), Some(user.clone()));
     let history = store.history("presence-lobby", None, 50).unwrap();
     assert_eq!(history.len(), 1);

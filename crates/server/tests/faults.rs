@@ -6,8 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Client, Closed, KEY, Server, Visitor};
+use rusher_backend::Store;
 use rusher_protocol::wire::{ClientMessage, ServerMessage};
-use rusher_server::store::Store;
 
 async fn fault(server: &Server, path: &str) -> u16 {
     reqwest::Client::new()
@@ -24,6 +24,7 @@ async fn fault_endpoints_do_not_exist_unless_enabled() {
     let server = Server::start_full(|_| {}, Store::in_memory().unwrap(), false).await;
     let mut client = Client::connect(&server).await;
     assert_eq!(fault(&server, "drop-all").await, 404);
+    assert_eq!(fault(&server, "auth?delay_ms=0&status=500").await, 404);
     client.send_message(&ClientMessage::Ping).await;
     assert_eq!(client.next().await, ServerMessage::Pong);
 }

@@ -7,11 +7,11 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{APP_ID, Client, Closed, KEY, MASTER_KEY, SECRET, Server, event};
-use rusher_protocol::sign;
-use rusher_protocol::wire::ServerMessage;
-use rusher_server::rest_client::{
+use rusher_backend::rest_client::{
     BatchEvent, ChannelAttributes, ChannelState, RestClient, RestClientError, TriggerOptions,
 };
+use rusher_protocol::sign;
+use rusher_protocol::wire::ServerMessage;
 use serde_json::json;
 
 fn client(server: &Server) -> RestClient {

@@ -7,8 +7,7 @@ mod common;
 use std::process::Command;
 
 use common::{Client, Server, Visitor, event};
-use rusher_server::store::Store;
-use rusher_server::{App, Shared, StaticDirs};
+use rusher_server::{App, Shared, Site};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
@@ -59,17 +58,14 @@ async fn serves_the_demo_at_root_and_www_files() {
     std::fs::write(www.path().join("embed.html"), "<p>embed</p>").unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = Shared::new(
-        App::new("a", "k", "s", [0; 32]),
-        Store::in_memory().unwrap(),
-        false,
-        1,
-    );
-    let dirs = StaticDirs {
+    let state = Shared::new(App::new("a", "k", "s", [0; 32]), false, 1);
+    let site = Site {
+        realtime: Some(state),
+        backend: None,
         www: Some(www.path().to_owned()),
     };
     tokio::spawn(async move {
-        rusher_server::serve(listener, state, &dirs, std::future::pending())
+        rusher_server::serve(listener, site, std::future::pending())
             .await
             .unwrap();
     });

@@ -5,10 +5,10 @@
 
 mod common;
 
-use common::{APP_ID, Client, Closed, KEY, MASTER_KEY, SECRET, event};
+use common::{APP_ID, Client, Closed, KEY, MASTER_KEY, SECRET, UpstreamBackend, Visitor, event};
+use rusher_backend::rest_client::{BatchEvent, RestClient, RestClientError, TriggerOptions};
 use rusher_protocol::sign;
 use rusher_protocol::wire::{ClientMessage, ServerMessage};
-use rusher_server::rest_client::{BatchEvent, RestClient, RestClientError, TriggerOptions};
 use serde_json::json;
 
 fn address() -> String {
@@ -149,4 +149,115 @@ async fn a_wrong_secret_is_refused() {
         matches!(error, RestClientError::Status { status, .. } if (400..500).contains(&status)),
         "{error}"
     );
+}
+
+#[tokio::test]
+#[ignore = "needs a running sockudo; cargo xtask test runs it"]
+async fn the_backend_signs_and_publishes_for_an_app_on_sockudo() {
+    let backend = UpstreamBackend::start(&format!("http://{}", address())).await;
+    let ana = Visitor::join_at(&backend.base, "Ana").await;
+    let config: serde_json::Value = ana.get("/chat/config").await.json().await.unwrap();
+    assert_eq!(config["key"], KEY);
+    assert_eq!(
+        format!(
+            "{}:{}",
+            config["wsHost"].as_str().unwrap(),
+            config["wsPort"]
+        ),
+        address()
+    );
+
+    // Ana's socket on sockudo, authorized by the backend with the app's secret.
+    let mut socket = connect().await;
+    let form = format!("socket_id={}&channel_name=presence-lobby", socket.socket_id);
+    let auth: serde_json::Value = ana
+        .post_form("/pusher/auth", &form)
+        .await
+        .json()
+        .await
+        .unwrap();
+    socket
+        .send_message(&ClientMessage::Subscribe {
+            channel: "presence-lobby".into(),
+            auth: auth["auth"].as_str().map(str::to_owned),
+            channel_data: auth["channel_data"].as_str().map(str::to_owned),
+        })
+        .await;
+    loop {
+        match socket.next().await {
+            ServerMessage::SubscriptionSucceeded { channel, .. } => {
+                assert_eq!(channel, "presence-lobby");
+                break;
+            }
+            ServerMessage::SubscriptionError { .. } => panic!("sockudo refused the signature"),
+            _ => {}
+        }
+    }
+
+    // A message through the backend reaches the socket through sockudo's REST API.
+    let sent = ana
+        .post_json(
+            "/chat/messages",
+            &json!({ "channel": "presence-lobby", "text": "via sockudo", "client_id": "s1" }),
+        )
+        .await;
+    assert_eq!(sent.status(), 200);
+    let stored: rusher_chat::Message = sent.json().await.unwrap();
+    match next_event(&mut socket).await {
+        ServerMessage::Event {
+            event,
+            channel,
+            data,
+            ..
+        } => {
+            assert_eq!(event, "message");
+            assert_eq!(channel.as_deref(), Some("presence-lobby"));
+            let published: rusher_chat::Message = serde_json::from_str(data.as_str()).unwrap();
+            assert_eq!(published, stored);
+        }
+        other => panic!("expected the message, got {other:?}"),
+    }
+
+    // An invitation reaches a user signed in on sockudo, through its server-to-user channel.
+    let ben = Visitor::join_at(&backend.base, "Ben").await;
+    let mut ben_socket = connect().await;
+    let form = format!("socket_id={}", ben_socket.socket_id);
+    let signin: serde_json::Value = ben
+        .post_form("/pusher/user-auth", &form)
+        .await
+        .json()
+        .await
+        .unwrap();
+    ben_socket
+        .send_message(&ClientMessage::Signin {
+            auth: signin["auth"].as_str().unwrap().to_owned(),
+            user_data: signin["user_data"].as_str().unwrap().to_owned(),
+        })
+        .await;
+    loop {
+        if matches!(ben_socket.next().await, ServerMessage::SigninSuccess { .. }) {
+            break;
+        }
+    }
+    // As pusher-js does once signed in; the pong says sockudo has handled the subscribe.
+    ben_socket
+        .send_message(&ClientMessage::Subscribe {
+            channel: format!("#server-to-user-{}", ben.id),
+            auth: None,
+            channel_data: None,
+        })
+        .await;
+    ben_socket.send_message(&ClientMessage::Ping).await;
+    while ben_socket.next().await != ServerMessage::Pong {}
+    let invited = ana
+        .post_json("/chat/invitations", &json!({ "to": ben.id }))
+        .await;
+    assert_eq!(invited.status(), 200);
+    match next_event(&mut ben_socket).await {
+        ServerMessage::Event { event, channel, .. } => {
+            assert_eq!(event, "invitation");
+            assert_eq!(channel, Some(format!("#server-to-user-{}", ben.id)));
+        }
+        other => panic!("expected the invitation, got {other:?}"),
+    }
 }

@@ -1,12 +1,18 @@
-//! The chat backend (rusher-server's `/chat/*`): the session, sending and history. Requests carry
-//! the session cookie (same origin, or `credentials: include` for another origin).
+//! The chat backend (`/chat/*`, the contract in `rusher-chat-api`): the session, sending and
+//! history. Requests carry the session cookie (`credentials: include`); a backend on another
+//! origin also gets the session token as `Authorization: Bearer`, since browsers do not send its
+//! SameSite=Lax cookie from another site. That token is kept in `localStorage` per backend.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use rusher_chat::{
+    Answer, ErrorBody, History, Invite, Message, NewMessage, PageConfig, RoomAnswer, Session,
+    SignIn, User,
+};
 use serde::Deserialize;
-use serde_json::json;
 use web_sys::RequestCredentials;
-
-use crate::model::{StoredMessage, User};
 
 /// Why a backend call failed: the status (0 when there was no answer) and the backend's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,43 +23,26 @@ pub struct BackendError {
     pub message: String,
 }
 
-/// Where the backend is.
+/// Where the session token of a backend on another origin is kept between page loads (the key
+/// ends with the backend's base URL).
+const TOKEN_KEY_PREFIX: &str = "rusher-chat-token:";
+
+/// Where the backend is, and the session token when it is on another origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backend {
     base: String,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: String,
-}
-
-#[derive(Deserialize)]
-struct History {
-    messages: Vec<StoredMessage>,
-}
-
-#[derive(Deserialize)]
-struct RoomAnswer {
-    room: String,
-}
-
-/// What the backend publishes for its pages.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfig {
-    /// The app key.
-    pub key: String,
-    /// The most members of a presence room, when the server says.
-    #[serde(default)]
-    pub member_limit: Option<usize>,
+    /// Set when the backend is on another origin and the visitor signed in.
+    token: Rc<RefCell<Option<String>>>,
 }
 
 impl Backend {
     /// A backend at `base` (`""` for the page's own origin, or `https://chat.example.com`).
     pub fn new(base: &str) -> Self {
+        let base = base.trim_end_matches('/').to_owned();
+        let token = token_storage(&base).and_then(|(storage, key)| storage.get_item(&key).ok()?);
         Backend {
-            base: base.trim_end_matches('/').to_owned(),
+            base,
+            token: Rc::new(RefCell::new(token)),
         }
     }
 
@@ -61,31 +50,63 @@ impl Backend {
         [self.base.as_str(), path].concat()
     }
 
-    fn with_cookies(request: RequestBuilder) -> RequestBuilder {
-        request.credentials(RequestCredentials::Include)
+    /// The `Authorization` header for the session token, when there is one: the auth endpoints
+    /// need it too.
+    pub fn authorization(&self) -> Option<(String, String)> {
+        let token = self.token.borrow();
+        let token = token.as_deref()?;
+        Some(("Authorization".to_owned(), ["Bearer ", token].concat()))
+    }
+
+    fn with_cookies(&self, request: RequestBuilder) -> RequestBuilder {
+        let request = request.credentials(RequestCredentials::Include);
+        match self.authorization() {
+            Some((name, value)) => request.header(&name, &value),
+            None => request,
+        }
+    }
+
+    /// Keeps (or forgets) the session token, for a backend on another origin.
+    fn keep_token(&self, token: Option<String>) {
+        let Some((storage, key)) = token_storage(&self.base) else {
+            return;
+        };
+        let _ = match &token {
+            Some(token) => storage.set_item(&key, token),
+            None => storage.remove_item(&key),
+        };
+        *self.token.borrow_mut() = token;
     }
 
     /// The app key and member limit the server publishes for its pages.
-    pub async fn config(&self) -> Result<ServerConfig, BackendError> {
+    pub async fn config(&self) -> Result<PageConfig, BackendError> {
         read(Request::get(&self.url("/chat/config")).send().await).await
     }
 
     /// Who is signed in, if anyone.
     pub async fn whoami(&self) -> Result<Option<User>, BackendError> {
-        let request = Self::with_cookies(Request::get(&self.url("/chat/session")));
+        let request = self.with_cookies(Request::get(&self.url("/chat/session")));
         match read::<User>(request.send().await).await {
             Ok(user) => Ok(Some(user)),
-            Err(e) if e.status == 401 => Ok(None),
+            Err(e) if e.status == 401 => {
+                self.keep_token(None);
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
     }
 
     /// Signs in with a display name; the server assigns the id.
     pub async fn join(&self, name: &str) -> Result<User, BackendError> {
-        let request = Self::with_cookies(Request::post(&self.url("/chat/session")))
-            .json(&json!({ "name": name }))
+        let request = self
+            .with_cookies(Request::post(&self.url("/chat/session")))
+            .json(&SignIn {
+                name: name.to_owned(),
+            })
             .map_err(failed)?;
-        read(request.send().await).await
+        let session: Session = read(request.send().await).await?;
+        self.keep_token(Some(session.token));
+        Ok(session.user)
     }
 
     /// Sends a message; a repeated `client_id` returns the stored message without sending again.
@@ -95,11 +116,15 @@ impl Backend {
         text: &str,
         client_id: &str,
         socket_id: Option<&str>,
-    ) -> Result<StoredMessage, BackendError> {
-        let body = json!({
-            "channel": channel, "text": text, "client_id": client_id, "socket_id": socket_id,
-        });
-        let request = Self::with_cookies(Request::post(&self.url("/chat/messages")))
+    ) -> Result<Message, BackendError> {
+        let body = NewMessage {
+            channel: channel.to_owned(),
+            text: text.to_owned(),
+            client_id: client_id.to_owned(),
+            socket_id: socket_id.map(str::to_owned),
+        };
+        let request = self
+            .with_cookies(Request::post(&self.url("/chat/messages")))
             .json(&body)
             .map_err(failed)?;
         read(request.send().await).await
@@ -107,8 +132,9 @@ impl Backend {
 
     /// Invites a user to the private room of the two; returns the room.
     pub async fn invite(&self, to: &str) -> Result<String, BackendError> {
-        let request = Self::with_cookies(Request::post(&self.url("/chat/invitations")))
-            .json(&json!({ "to": to }))
+        let request = self
+            .with_cookies(Request::post(&self.url("/chat/invitations")))
+            .json(&Invite { to: to.to_owned() })
             .map_err(failed)?;
         let answer: RoomAnswer = read(request.send().await).await?;
         Ok(answer.room)
@@ -116,8 +142,12 @@ impl Backend {
 
     /// Accepts or declines an invitation from `from`; returns the room.
     pub async fn answer(&self, from: &str, accept: bool) -> Result<String, BackendError> {
-        let request = Self::with_cookies(Request::post(&self.url("/chat/invitations/answer")))
-            .json(&json!({ "from": from, "accept": accept }))
+        let request = self
+            .with_cookies(Request::post(&self.url("/chat/invitations/answer")))
+            .json(&Answer {
+                from: from.to_owned(),
+                accept,
+            })
             .map_err(failed)?;
         let answer: RoomAnswer = read(request.send().await).await?;
         Ok(answer.room)
@@ -128,18 +158,33 @@ impl Backend {
         &self,
         channel: &str,
         before: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<StoredMessage>, BackendError> {
+        limit: usize,
+    ) -> Result<Vec<Message>, BackendError> {
+        // The fields of rusher_chat::HistoryQuery.
         let limit = limit.to_string();
         let before = before.map(|b| b.to_string());
         let mut query = vec![("channel", channel), ("limit", limit.as_str())];
         if let Some(before) = &before {
             query.push(("before", before));
         }
-        let request = Self::with_cookies(Request::get(&self.url("/chat/history")).query(query));
+        let request = self.with_cookies(Request::get(&self.url("/chat/history")).query(query));
         let history: History = read(request.send().await).await?;
         Ok(history.messages)
     }
+}
+
+/// The page's storage and the token's key there, when the backend is on another origin than the
+/// page (a same-origin backend is reached with its HttpOnly cookie alone).
+fn token_storage(base: &str) -> Option<(web_sys::Storage, String)> {
+    let window = web_sys::window()?;
+    let origin = window.location().origin().ok()?;
+    let same_origin = base == origin || base.starts_with(&[origin.as_str(), "/"].concat());
+    let other_origin = base.contains("://") && !same_origin;
+    if !other_origin {
+        return None;
+    }
+    let storage = window.local_storage().ok()??;
+    Some((storage, [TOKEN_KEY_PREFIX, base].concat()))
 }
 
 /// A request that could not be made.

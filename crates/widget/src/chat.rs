@@ -4,15 +4,17 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use rusher_chat::{
+    ANSWER_EVENT, DEFAULT_HISTORY_PAGE, INVITATION_EVENT, Invitation, InvitationAnswer,
+    MAX_NAME_CHARS, MAX_TEXT_CHARS, Message, TYPING_EVENT, User, check_name, overflow_twin,
+};
 use rusher_client::{Channel, ChannelAuthorizer, Endpoint, Event, Options, Pusher, State};
 use rusher_client::{UserAuthenticator, Value};
 
 use crate::backend::Backend;
 use crate::config::{ChatConfig, SendMode};
 use crate::i18n::{Strings, strings};
-use crate::model::{
-    Delivery, Invitation, Line, MAX_TEXT_CHARS, Room, Status, StoredMessage, User, merge,
-};
+use crate::model::{Delivery, Line, Room, Status, merge};
 use crate::notify;
 use crate::outbox::{self, MAX_QUEUED, Queued};
 
@@ -21,16 +23,9 @@ const TYPING_SHOWS_MS: f64 = 3000.0;
 /// At most one typing event per this many milliseconds.
 const TYPING_EVERY_MS: f64 = 2000.0;
 /// Messages loaded on join and per page of older history.
-const HISTORY_PAGE: u32 = 50;
-/// The client event that carries typing.
-const TYPING_EVENT: &str = "client-typing";
+const HISTORY_PAGE: usize = DEFAULT_HISTORY_PAGE;
 /// The client event that carries messages in `send: "client-event"` mode.
-const MESSAGE_EVENT: &str = "client-message";
-
-/// The server-to-user event with an invitation.
-const INVITATION_EVENT: &str = "invitation";
-/// The server-to-user event with an answer to our invitation.
-const ANSWER_EVENT: &str = "invitation-answer";
+const CLIENT_MESSAGE_EVENT: &str = "client-message";
 /// The prefix of the signed-in user's own channel.
 const USER_CHANNEL_PREFIX: &str = "#server-to-user-";
 
@@ -101,13 +96,6 @@ pub struct Chat {
     /// subscription count of its private twin.
     pub full: RwSignal<bool>,
     services: StoredValue<Services, LocalStorage>,
-}
-
-/// The private twin of a presence room (`presence-lobby` -> `private-lobby`), where the backend
-/// also sends its messages (for visitors the full presence channel refused).
-fn overflow_twin(channel: &str) -> Option<String> {
-    let rest = channel.strip_prefix("presence-")?;
-    (!rest.starts_with("dm-")).then(|| ["private-", rest].concat())
 }
 
 /// Milliseconds on the page's monotonic clock.
@@ -215,13 +203,11 @@ impl Chat {
 
     /// Signs in with a display name.
     pub fn join(self, name: String) {
-        let name = name.trim().to_owned();
-        let length = name.chars().count();
-        if length == 0 || length > 32 {
+        let Ok(name) = check_name(&name).map(str::to_owned) else {
             self.join_error
                 .set(Some(self.strings.invalid_name.to_owned()));
             return;
-        }
+        };
         self.join_error.set(None);
         let backend = self.services.with_value(|s| s.backend.clone());
         spawn_local(async move {
@@ -243,7 +229,7 @@ impl Chat {
             .update(|lines| lines.extend(waiting.iter().map(Queued::line)));
         self.services.update_value(|s| s.outbox = waiting);
         self.me.set(Some(user));
-        let (config, backend) = self
+        let (mut config, backend) = self
             .services
             .with_value(|s| (s.config.clone(), s.backend.clone()));
         spawn_local(async move {
@@ -251,6 +237,15 @@ impl Chat {
             let server = backend.config().await.ok();
             let limit = server.as_ref().and_then(|c| c.member_limit);
             self.services.update_value(|s| s.member_limit = limit);
+            // The page's options first, then where the backend says the sockets are.
+            if let Some(server) = &server
+                && config.ws_host.is_none()
+                && server.ws_host.is_some()
+            {
+                config.ws_host.clone_from(&server.ws_host);
+                config.ws_port = config.ws_port.or(server.ws_port);
+                config.force_tls = config.force_tls.or(server.force_tls);
+            }
             let Some(key) = config.key.clone().or(server.map(|c| c.key)) else {
                 self.status.set(Status::Offline);
                 return;
@@ -277,6 +272,11 @@ impl Chat {
             .or_else(|| page(web_sys::Location::port).parse().ok())
             .unwrap_or(if tls { 443 } else { 80 });
         let base = config.backend();
+        let authorization = self
+            .services
+            .with_value(|s| s.backend.authorization())
+            .into_iter()
+            .collect::<Vec<_>>();
         let mut options = Options::new(key);
         options.ws_host = Some(
             config
@@ -288,11 +288,14 @@ impl Chat {
         options.ws_port = port;
         options.wss_port = port;
         let endpoint = |given: &Option<String>, path: &str| {
-            Endpoint::new(
+            let mut endpoint = Endpoint::new(
                 &given
                     .clone()
                     .unwrap_or_else(|| [base.as_str(), path].concat()),
-            )
+            );
+            // The session token, for a backend on another site.
+            endpoint.headers.clone_from(&authorization);
+            endpoint
         };
         options.channel_authorization =
             ChannelAuthorizer::Endpoint(endpoint(&config.auth_endpoint, "/pusher/auth"));
@@ -318,7 +321,7 @@ impl Chat {
             return;
         }
         if let Ok(messages) = backend.history(channel, before, HISTORY_PAGE).await {
-            if channel == lobby && messages.len() < HISTORY_PAGE as usize {
+            if channel == lobby && messages.len() < HISTORY_PAGE {
                 self.more_history.set(false);
             }
             self.lines.update(|lines| {
@@ -485,8 +488,8 @@ impl Chat {
 
     fn on_message(self, room: &str, event: &str, data: &Value, user_id: Option<&str>) {
         match event {
-            "message" | MESSAGE_EVENT => {
-                let Ok(message) = serde_json::from_str::<StoredMessage>(&data.to_json()) else {
+            rusher_chat::MESSAGE_EVENT | CLIENT_MESSAGE_EVENT => {
+                let Ok(message) = serde_json::from_str::<Message>(&data.to_json()) else {
                     return;
                 };
                 let from_others = self
@@ -516,7 +519,7 @@ impl Chat {
                 if name.is_empty() || user_id.is_none() {
                     return;
                 }
-                let name: String = name.chars().take(32).collect();
+                let name: String = name.chars().take(MAX_NAME_CHARS).collect();
                 let until = now() + TYPING_SHOWS_MS;
                 let room = room.to_owned();
                 self.typing.update(|typing| {
@@ -536,19 +539,24 @@ impl Chat {
 
     /// An invitation or an answer, as a server-to-user event.
     fn on_user_event(self, event: &str, data: &Value) {
-        let Ok(invitation) = serde_json::from_str::<Invitation>(&data.to_json()) else {
-            return;
-        };
         match event {
-            INVITATION_EVENT => self.invitations.update(|all| {
-                all.retain(|i| i.room != invitation.room);
-                all.push(invitation);
-            }),
+            INVITATION_EVENT => {
+                let Ok(invitation) = serde_json::from_str::<Invitation>(&data.to_json()) else {
+                    return;
+                };
+                self.invitations.update(|all| {
+                    all.retain(|i| i.room != invitation.room);
+                    all.push(invitation);
+                });
+            }
             ANSWER_EVENT => {
-                if data.get("accepted").and_then(Value::as_bool) == Some(true) {
-                    self.open_room(invitation.room, invitation.from.name);
+                let Ok(answer) = serde_json::from_str::<InvitationAnswer>(&data.to_json()) else {
+                    return;
+                };
+                if answer.accepted {
+                    self.open_room(answer.room, answer.from.name);
                 } else {
-                    let text = [invitation.from.name.as_str(), " ", self.strings.declined];
+                    let text = [answer.from.name.as_str(), " ", self.strings.declined];
                     self.notice.set(Some(text.concat()));
                 }
             }
@@ -731,7 +739,7 @@ impl Chat {
                 },
                 "text": &line.text, "client_id": &line.client_id, "time": line.time.max(0) as u64,
             };
-            let sent = channel.is_some_and(|c| c.trigger(MESSAGE_EVENT, message).is_ok());
+            let sent = channel.is_some_and(|c| c.trigger(CLIENT_MESSAGE_EVENT, message).is_ok());
             let delivery = if sent {
                 Delivery::Sent
             } else {

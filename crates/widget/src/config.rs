@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::model::User;
+use rusher_chat::User;
 
 /// How messages are sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]

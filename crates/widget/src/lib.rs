@@ -21,12 +21,13 @@ mod notify;
 mod outbox;
 mod view;
 
-pub use backend::{Backend, BackendError, ServerConfig};
+pub use backend::{Backend, BackendError};
 pub use chat::Chat;
 pub use config::{ChatConfig, SendMode, Theme};
 #[cfg(feature = "embed")]
 pub use embed::{ChatHandle, mount_chat};
 pub use i18n::{DE, EN, Strings, strings};
-pub use model::{Delivery, Line, Status, StoredMessage, User};
+pub use model::{Delivery, Line, Status};
 pub use mount::{Mounted, STYLE, mount};
+pub use rusher_chat::{Message, User};
 pub use view::{ChatRoot, ChatWidget};

@@ -1,39 +1,10 @@
 //! What the widget shows: users, messages with their delivery state, presence members and the
 //! connection status. Plain data; the views render it and `live` keeps it current.
 
-use serde::{Deserialize, Serialize};
+use rusher_chat::{Message, User};
 
 /// The most messages kept per room; older ones are dropped from the view (history can reload them).
 pub const MAX_MESSAGES: usize = 500;
-
-/// The longest message, in characters (the backend's limit).
-pub const MAX_TEXT_CHARS: usize = 2000;
-
-/// A chat user, as the backend assigns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct User {
-    /// The id the server assigned.
-    pub id: String,
-    /// The display name.
-    pub name: String,
-}
-
-/// A message as the backend stores and broadcasts it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredMessage {
-    /// The backend's id, increasing.
-    pub id: i64,
-    /// The room.
-    pub channel: String,
-    /// The sender.
-    pub user: User,
-    /// The text.
-    pub text: String,
-    /// The id the sender chose for it.
-    pub client_id: String,
-    /// When it was stored, in milliseconds since 1970.
-    pub time: i64,
-}
 
 /// How far a message of ours has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,7 +38,7 @@ pub struct Line {
 
 impl Line {
     /// A stored message as a line.
-    pub fn stored(message: StoredMessage) -> Self {
+    pub fn stored(message: Message) -> Self {
         Line {
             channel: message.channel,
             user: message.user,
@@ -88,7 +59,7 @@ impl Line {
 /// Adds a stored message to `lines` once (by client id): stored messages ordered by backend id,
 /// then the ones still pending. Drops the oldest past [`MAX_MESSAGES`]. Returns whether it was
 /// new (a pending one of ours being confirmed is not).
-pub fn merge(lines: &mut Vec<Line>, message: StoredMessage) -> bool {
+pub fn merge(lines: &mut Vec<Line>, message: Message) -> bool {
     let known = lines.iter().position(|l| l.client_id == message.client_id);
     if let Some(at) = known {
         lines.remove(at);
@@ -118,15 +89,6 @@ pub struct Room {
     pub title: String,
     /// Messages not seen yet.
     pub unread: u32,
-}
-
-/// An invitation to a private chat, waiting for an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Invitation {
-    /// Who invites.
-    pub from: User,
-    /// The private room.
-    pub room: String,
 }
 
 /// The connection as the reader sees it.
@@ -198,8 +160,8 @@ fn find_url(text: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn message(id: i64, client_id: &str) -> StoredMessage {
-        StoredMessage {
+    fn message(id: i64, client_id: &str) -> Message {
+        Message {
             id,
             channel: "presence-lobby".into(),
             user: User {

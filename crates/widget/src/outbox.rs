@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Delivery, Line, User};
+use crate::model::{Delivery, Line};
+use rusher_chat::User;
 
 /// The most messages kept waiting.
 pub const MAX_QUEUED: usize = 100;

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use crate::chat::Chat;
 use crate::config::{ChatConfig, Theme};
-use crate::model::{Delivery, Line, MAX_TEXT_CHARS, Status, linkify};
+use crate::model::{Delivery, Line, Status, linkify};
+use rusher_chat::MAX_TEXT_CHARS;
 
 /// Shows the remaining length when fewer characters than this are left.
 const SHOW_REMAINING_BELOW: usize = 200;

@@ -78,7 +78,7 @@ fn step(
 ) -> Result<(), Error> {
     use std::io::Write;
     let started = Instant::now();
-    print!("demo: building {what} (a first build takes {first_time} on 2 cores)… ");
+    print!("demo: building {what} (first build: {first_time} on 2 cores)… ");
     let _ = std::io::stdout().flush();
     build()?;
     println!("done in {:.0} s", started.elapsed().as_secs_f64());

@@ -55,6 +55,8 @@ pub struct LocalServer {
     child: Child,
     port: u16,
     kind: Kind,
+    /// A free port the suite may serve pages on, which the server allows as an origin.
+    page_port: Option<u16>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -69,10 +71,34 @@ impl LocalServer {
         Self::start_with(name, &[])
     }
 
-    /// [`start`](Self::start) with more server flags.
+    /// The chat widget suite's server: a small member limit, so that a test can fill a room,
+    /// and a chat backend that allows two page origins on other sites and ports
+    /// (`http://localhost:PORT` and `http://127.0.0.1:PAGE_PORT`, `RUSHER_PAGE_PORT`).
+    pub fn start_for_widget() -> Result<Self, Error> {
+        let page_port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let other_page = format!("http://127.0.0.1:{page_port}");
+        let flags = [
+            "--member-limit",
+            "5",
+            "--allow-origin",
+            "http://localhost:{port}",
+            "--allow-origin",
+            &other_page,
+        ];
+        let mut server = Self::start_with("widget", &flags)?;
+        server.page_port = Some(page_port);
+        Ok(server)
+    }
+
+    /// [`start`](Self::start) with more server flags, in which `{port}` stands for the port it
+    /// listens on.
     pub fn start_with(name: &str, flags: &[&str]) -> Result<Self, Error> {
         run_visible(cmd("cargo").args(["build", "--quiet", "--package", "rusher-server"]))?;
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let flags: Vec<String> = flags
+            .iter()
+            .map(|flag| flag.replace("{port}", &port.to_string()))
+            .collect();
         let data_dir = work_dir().join(format!("{name}-data"));
         let _ = fs::remove_dir_all(&data_dir);
         let mut command = Command::new(root().join("target").join("debug").join("rusher-server"));
@@ -132,7 +158,12 @@ impl LocalServer {
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()?;
-        let server = Self { child, port, kind };
+        let server = Self {
+            child,
+            port,
+            kind,
+            page_port: None,
+        };
         server.wait_until_up(up_path)?;
         Ok(server)
     }
@@ -156,6 +187,9 @@ impl LocalServer {
     /// Passes the server's address (and, for rusher-server, its credentials) to a command:
     /// `RUSHER_*` or `SOCKUDO_*` variables.
     pub fn configure(&self, command: &mut Command) {
+        if let Some(page_port) = self.page_port {
+            command.env("RUSHER_PAGE_PORT", page_port.to_string());
+        }
         match self.kind {
             Kind::Rusher => command
                 .env("RUSHER_HOST", "127.0.0.1")

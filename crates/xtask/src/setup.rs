@@ -303,7 +303,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 (has("rust-src") && has("rust-std-wasm32-unknown-unknown"))
                     .then(|| BUNDLE_NIGHTLY.to_owned())
             },
-            how: "rustup toolchain install with rust-src and wasm32 (about 1 min)",
+            how: "rustup toolchain install with rust-src and wasm32 (about 15 s)",
             install: |tool| {
                 quiet(
                     tool,
@@ -341,7 +341,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
             group: Group::Build,
             wanted: Some(WASM_PACK_VERSION.to_owned()),
             found: || version_word(&first_line("wasm-pack", &["--version"])?, 1),
-            how: "cargo install wasm-pack, compiled from crates.io (about 2 min)",
+            how: "cargo install wasm-pack, compiled from crates.io (about 1.5 min)",
             install: |tool| {
                 let version = format!("={WASM_PACK_VERSION}");
                 quiet(
@@ -355,7 +355,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
             group: Group::Build,
             wanted: Some(lock_stamp(&build_npm_dir())?),
             found: || installed_stamp(&build_npm_dir()),
-            how: "npm ci in crates/xtask/npm: binaryen's wasm-opt and terser (about 10 s)",
+            how: "npm ci in crates/xtask/npm: binaryen's wasm-opt and terser (about 5 s)",
             install: |tool| npm_ci(tool, &build_npm_dir()),
         },
         Tool {
@@ -381,7 +381,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 let binary = chromium_binary()?;
                 version_word(&first_line(&binary.to_string_lossy(), &["--version"])?, 1)
             },
-            how: "apt-get install chromium chromium-driver (about 1 min)",
+            how: "apt-get install chromium chromium-driver (about 30 s)",
             install: |tool| apt_install(tool, &["chromium", "chromium-driver"]),
         },
         Tool {
@@ -389,7 +389,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
             group: Group::Browser,
             wanted: None,
             found: || version_word(&first_line("chromedriver", &["--version"])?, 1),
-            how: "apt-get install chromium chromium-driver (about 1 min)",
+            how: "apt-get install chromium chromium-driver (about 30 s)",
             install: |tool| apt_install(tool, &["chromium", "chromium-driver"]),
         },
         Tool {
@@ -397,7 +397,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
             group: Group::TestPackages,
             wanted: Some(lock_stamp(&npm_dir())?),
             found: || installed_stamp(&npm_dir()),
-            how: "npm ci in tests: pusher-js, laravel-echo, pusher, playwright-core (about 20 s)",
+            how: "npm ci in tests: pusher-js, laravel-echo, pusher, playwright-core (about 5 s)",
             install: |tool| npm_ci(tool, &npm_dir()),
         },
         Tool {
@@ -416,7 +416,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 let line = first_line(&sockudo_binary().to_string_lossy(), &["--version"])?;
                 version_word(&line, 1)
             },
-            how: "cargo install sockudo (debug build) into target/tools (about 7 min)",
+            how: "cargo install sockudo (debug build) into target/tools (about 3 min)",
             // Debug build: it compiles in half the time, and tests need no speed from it.
             install: |tool| {
                 let version = format!("={SOCKUDO_VERSION}");

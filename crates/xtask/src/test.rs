@@ -151,7 +151,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             server: Some(|| LocalServer::start("client")),
             ..tests("client in headless Chromium", browser("rusher-client"))
         },
-        check("npm package (wasm-pack)", package),
+        check("npm packages (wasm-pack)", package),
         Suite {
             server: Some(|| LocalServer::start("js-api")),
             ..tests("JS API: Echo, pusher-js, package", js_api)
@@ -162,11 +162,10 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         },
         Suite {
             server: Some(|| LocalServer::start_sockudo(&setup::sockudo_binary())),
-            ..tests("REST + raw clients vs sockudo", sockudo)
+            ..tests("REST, raw clients, backend vs sockudo", sockudo)
         },
         Suite {
-            // A small member limit, so that a test can fill a presence room.
-            server: Some(|| LocalServer::start_with("widget", &["--member-limit", "5"])),
+            server: Some(LocalServer::start_for_widget),
             ..tests("chat widget in Chromium", widget)
         },
     ]

@@ -5,10 +5,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use rusher_backend::Store;
 use rusher_protocol::sign;
 use rusher_protocol::wire::{ClientMessage, ServerMessage};
-use rusher_server::store::Store;
-use rusher_server::{App, AppState, Shared, StaticDirs};
+use rusher_server::{App, AppState, Shared, Site, embedded};
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
@@ -43,12 +43,16 @@ impl Server {
         configure(&mut app);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = Shared::new(app, store, faults, 4242);
+        let state = Shared::new(app, faults, 4242);
+        let backend = embedded::backend(&state, store, Vec::new());
         let (stop, stopped) = oneshot::channel::<()>();
-        let serving_state = state.clone();
+        let site = Site {
+            realtime: Some(state.clone()),
+            backend: Some(backend),
+            www: None,
+        };
         let done = tokio::spawn(async move {
-            let dirs = StaticDirs::default();
-            rusher_server::serve(listener, serving_state, &dirs, async {
+            rusher_server::serve(listener, site, async {
                 let _ = stopped.await;
             })
             .await
@@ -254,9 +258,14 @@ pub struct Visitor {
 
 impl Visitor {
     pub fn anonymous(server: &Server) -> Self {
+        Self::anonymous_at(&server.http(""))
+    }
+
+    /// A visitor of the backend at `base` (`http://127.0.0.1:PORT`).
+    pub fn anonymous_at(base: &str) -> Self {
         Self {
             http: reqwest::Client::new(),
-            base: server.http(""),
+            base: base.to_owned(),
             cookie: None,
             id: String::new(),
         }
@@ -264,7 +273,12 @@ impl Visitor {
 
     /// Signs in with a display name.
     pub async fn join(server: &Server, name: &str) -> Self {
-        let mut visitor = Self::anonymous(server);
+        Self::join_at(&server.http(""), name).await
+    }
+
+    /// Signs in with a display name at the backend at `base`.
+    pub async fn join_at(base: &str, name: &str) -> Self {
+        let mut visitor = Self::anonymous_at(base);
         let response = visitor
             .post_json("/chat/session", &serde_json::json!({ "name": name }))
             .await;
@@ -315,5 +329,65 @@ impl Visitor {
             .send()
             .await
             .unwrap()
+    }
+}
+
+/// The `rusher-server` binary serving only the chat backend for an app on another server
+/// (`--upstream`), with this suite's app credentials and a fresh data dir; killed on drop.
+pub struct UpstreamBackend {
+    child: std::process::Child,
+    _data: tempfile::TempDir,
+    /// Its HTTP base URL.
+    pub base: String,
+}
+
+impl UpstreamBackend {
+    /// Starts it for the app at `upstream` (a REST base URL) and waits until it answers.
+    pub async fn start(upstream: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let data = tempfile::tempdir().unwrap();
+        let master_key =
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, MASTER_KEY);
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_rusher-server"))
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--upstream", upstream])
+            .args(["--app-id", APP_ID, "--app-key", KEY, "--app-secret", SECRET])
+            .args(["--master-key", &master_key])
+            .arg("--data-dir")
+            .arg(data.path())
+            .env_remove("RUSHER_UPSTREAM_WS_HOST")
+            .env_remove("RUSHER_UPSTREAM_WS_PORT")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let backend = Self {
+            child,
+            _data: data,
+            base,
+        };
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let up = reqwest::get(format!("{}/up", backend.base)).await;
+            if up.is_ok_and(|r| r.status() == 200) {
+                return backend;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the backend did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for UpstreamBackend {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -1,7 +1,7 @@
-//! The auth endpoints the client calls (PROTOCOL.md section 5): `POST /pusher/auth` (single and
-//! batched) and `POST /pusher/user-auth`. They answer only for a signed-in chat session: presence
-//! member data comes from the session, encrypted channels get their shared secret, and the app
-//! secret and master key never leave the server.
+//! The auth endpoints the client calls: `POST /pusher/auth` (single and batched) and
+//! `POST /pusher/user-auth`, signed with the app's secret. They answer only for a signed-in chat
+//! session: presence member data comes from the session, encrypted channels get their shared
+//! secret, and the app secret and master key never leave the backend.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -12,10 +12,10 @@ use rusher_protocol::channels::validate_name;
 use rusher_protocol::{Access, sign};
 use serde_json::{Map, Value, json};
 
-use crate::chat::may_access;
+use rusher_chat::{User, may_access};
+
+use crate::BackendState;
 use crate::session;
-use crate::state::AppState;
-use crate::store::User;
 
 /// The form fields of an auth request.
 struct AuthForm {
@@ -73,12 +73,12 @@ fn bad_request(message: &str) -> Response {
 }
 
 /// Waits and fails as the fault switches say (tests only).
-async fn apply_faults(state: &AppState) -> Option<Response> {
-    let delay = state.faults.auth_delay();
+async fn apply_faults(backend: &BackendState) -> Option<Response> {
+    let delay = backend.faults.delay();
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    state.faults.auth_fail_status().map(|status| {
+    backend.faults.fail_status().map(|status| {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, "auth failure injected").into_response()
     })
@@ -86,20 +86,19 @@ async fn apply_faults(state: &AppState) -> Option<Response> {
 
 /// Signs one channel for a user, or says why not (status and message).
 fn authorize_channel(
-    state: &AppState,
+    backend: &BackendState,
     user: &User,
     socket_id: &str,
     channel: &str,
 ) -> Result<Value, (StatusCode, String)> {
     let kind = validate_name(channel).map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
-    if !may_access(user, channel) {
+    if !may_access(&user.id, channel) {
         return Err((
             StatusCode::FORBIDDEN,
             "this private room is for its two members only".to_owned(),
         ));
     }
-    let hub = state.hub();
-    let app = hub.app();
+    let app = &backend.app;
     match kind.access {
         Access::Private => Ok(json!({
             "auth": sign::channel_auth(&app.key, &app.secret, socket_id, channel, None)
@@ -128,18 +127,18 @@ fn authorize_channel(
 
 /// `POST /pusher/auth`: one channel, or a batch (`channel_name[i]`) answered per channel.
 pub async fn channel_auth(
-    State(state): State<AppState>,
+    State(backend): State<BackendState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(failure) = apply_faults(&state).await {
+    if let Some(failure) = apply_faults(&backend).await {
         return failure;
     }
     let form = match parse_form(&body) {
         Ok(form) => form,
         Err(why) => return bad_request(why),
     };
-    let Some(user) = session::user(&state.store, &headers) else {
+    let Some(user) = session::user(&backend.store, &headers) else {
         return (StatusCode::FORBIDDEN, "sign in to the chat first").into_response();
     };
     if !form.batched {
@@ -148,7 +147,7 @@ pub async fn channel_auth(
             .first()
             .map(String::as_str)
             .unwrap_or_default();
-        return match authorize_channel(&state, &user, &form.socket_id, channel) {
+        return match authorize_channel(&backend, &user, &form.socket_id, channel) {
             Ok(data) => Json(data).into_response(),
             Err((status, message)) => (status, message).into_response(),
         };
@@ -157,7 +156,7 @@ pub async fn channel_auth(
         .channels
         .iter()
         .map(|channel| {
-            let answer = match authorize_channel(&state, &user, &form.socket_id, channel) {
+            let answer = match authorize_channel(&backend, &user, &form.socket_id, channel) {
                 Ok(data) => json!({ "status": 200, "data": data }),
                 Err((status, _)) => json!({ "status": status.as_u16() }),
             };
@@ -168,8 +167,12 @@ pub async fn channel_auth(
 }
 
 /// `POST /pusher/user-auth`: signs the session's user for `pusher:signin`.
-pub async fn user_auth(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(failure) = apply_faults(&state).await {
+pub async fn user_auth(
+    State(backend): State<BackendState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(failure) = apply_faults(&backend).await {
         return failure;
     }
     let socket_id = form_urlencoded::parse(&body)
@@ -179,12 +182,11 @@ pub async fn user_auth(State(state): State<AppState>, headers: HeaderMap, body: 
     let Some(socket_id) = socket_id else {
         return bad_request("socket_id is missing or invalid");
     };
-    let Some(user) = session::user(&state.store, &headers) else {
+    let Some(user) = session::user(&backend.store, &headers) else {
         return (StatusCode::FORBIDDEN, "sign in to the chat first").into_response();
     };
     let user_data = json!({ "id": user.id, "user_info": { "name": user.name } }).to_string();
-    let hub = state.hub();
-    let app = hub.app();
+    let app = &backend.app;
     Json(json!({
         "auth": sign::user_auth(&app.key, &app.secret, &socket_id, &user_data),
         "user_data": user_data,

@@ -1,11 +1,12 @@
 //! Chat storage in SQLite (a file under the data dir, WAL mode): sessions and messages, with
-//! versioned schema migrations. Nothing is lost across a restart.
+//! versioned schema migrations. Nothing is lost across a restart, and a message records whether
+//! it reached the realtime server, so a retry can publish what a failed try did not.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use rusher_chat::{Message, User};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -27,33 +28,9 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (user_id, client_id)
     );
     CREATE INDEX messages_by_channel ON messages (channel, id);",
+    // 2: whether each message reached the realtime server (those stored before had).
+    "ALTER TABLE messages ADD COLUMN published INTEGER NOT NULL DEFAULT 1;",
 ];
-
-/// A signed-in chat user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct User {
-    /// Assigned by the server.
-    pub id: String,
-    /// The display name the user chose.
-    pub name: String,
-}
-
-/// A stored chat message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StoredMessage {
-    /// Increasing id, for paging history.
-    pub id: i64,
-    /// The channel it was sent on.
-    pub channel: String,
-    /// The sender.
-    pub user: User,
-    /// The text, as written (rendered as text, never HTML).
-    pub text: String,
-    /// The sender's id for this message, which makes retries harmless.
-    pub client_id: String,
-    /// Milliseconds since the Unix epoch.
-    pub time: i64,
-}
 
 /// What storage can fail with.
 pub type StoreError = rusqlite::Error;
@@ -136,7 +113,7 @@ impl Store {
     }
 
     /// Stores a message unless this user already sent one with this `client_id`. Returns the
-    /// stored message and whether it is new.
+    /// stored message and whether it has been published (a new one has not).
     pub fn add_message(
         &self,
         channel: &str,
@@ -144,21 +121,30 @@ impl Store {
         text: &str,
         client_id: &str,
         now: i64,
-    ) -> Result<(StoredMessage, bool), StoreError> {
+    ) -> Result<(Message, bool), StoreError> {
         let db = self.lock();
-        let inserted = db.execute(
-            "INSERT INTO messages (channel, user_id, user_name, text, client_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        db.execute(
+            "INSERT INTO messages
+                (channel, user_id, user_name, text, client_id, created_at, published)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
              ON CONFLICT (user_id, client_id) DO NOTHING",
             params![channel, user.id, user.name, text, client_id, now],
         )?;
-        let message = db.query_row(
-            "SELECT id, channel, user_id, user_name, text, client_id, created_at
+        db.query_row(
+            "SELECT id, channel, user_id, user_name, text, client_id, created_at, published
              FROM messages WHERE user_id = ?1 AND client_id = ?2",
             params![user.id, client_id],
-            row_to_message,
+            |row| Ok((row_to_message(row)?, row.get::<_, bool>(7)?)),
+        )
+    }
+
+    /// Records that a message reached the realtime server.
+    pub fn mark_published(&self, id: i64) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE messages SET published = 1 WHERE id = ?1",
+            params![id],
         )?;
-        Ok((message, inserted == 1))
+        Ok(())
     }
 
     /// Up to `limit` messages of a channel before message id `before` (or the newest), oldest
@@ -168,7 +154,7 @@ impl Store {
         channel: &str,
         before: Option<i64>,
         limit: usize,
-    ) -> Result<Vec<StoredMessage>, StoreError> {
+    ) -> Result<Vec<Message>, StoreError> {
         let db = self.lock();
         let mut statement = db.prepare(
             "SELECT id, channel, user_id, user_name, text, client_id, created_at
@@ -186,8 +172,8 @@ impl Store {
     }
 }
 
-fn row_to_message(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
-    Ok(StoredMessage {
+fn row_to_message(row: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
+    Ok(Message {
         id: row.get(0)?,
         channel: row.get(1)?,
         user: User {

@@ -1,0 +1,202 @@
+//! The chat endpoints: sessions with a display name, messages that are validated, stored and
+//! then published, and history. A repeated `client_id` returns the stored message and publishes
+//! nothing again, unless the first try could not publish it: then the retry publishes it, so the
+//! widget's outbox can retry safely either way.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::header::{HOST, SET_COOKIE};
+use axum::http::uri::Authority;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use rusher_chat::{
+    History, HistoryQuery, MESSAGE_EVENT, Message, NewMessage, PageConfig, Refusal, Session,
+    SignIn, User, check_client_id, check_name, check_text, may_access, overflow_twin,
+};
+use rusher_protocol::Access;
+use rusher_protocol::channels::validate_name as validate_channel;
+
+use crate::BackendState;
+use crate::publisher::Publication;
+use crate::session;
+use crate::store::StoreError;
+
+/// A refusal as a response: its status and `{"error", "kind"}`.
+pub(crate) fn refuse(refusal: Refusal) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, Json(refusal.body())).into_response()
+}
+
+fn storage_failed(e: &StoreError) -> Response {
+    tracing::error!("storage: {e}");
+    refuse(Refusal::StorageFailed)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// `GET /chat/config`: what a page needs to connect: the app key (public, like in any Pusher
+/// page), the presence member limit when known, and where the sockets are: the upstream's
+/// address, or (inside rusher-server) the host and port this request came to, so that a page on
+/// another origin connects here too.
+pub async fn config(State(backend): State<BackendState>, headers: HeaderMap) -> Response {
+    let (ws_host, ws_port, force_tls) = match &backend.websocket {
+        Some(upstream) => (
+            Some(upstream.host.clone()),
+            Some(upstream.port),
+            Some(upstream.tls),
+        ),
+        None => {
+            let authority = headers
+                .get(HOST)
+                .and_then(|h| h.to_str().ok())
+                .and_then(|h| h.parse::<Authority>().ok());
+            (
+                authority.as_ref().map(|a| a.host().to_owned()),
+                authority.as_ref().and_then(Authority::port_u16),
+                None,
+            )
+        }
+    };
+    Json(PageConfig {
+        key: backend.app.key.clone(),
+        member_limit: backend.member_limit,
+        ws_host,
+        ws_port,
+        force_tls,
+    })
+    .into_response()
+}
+
+/// `POST /chat/session`: signs in with a display name; the backend assigns the user id.
+pub async fn sign_in(State(backend): State<BackendState>, Json(body): Json<SignIn>) -> Response {
+    let name = match check_name(&body.name) {
+        Ok(name) => name.to_owned(),
+        Err(refusal) => return refuse(refusal),
+    };
+    let user = User {
+        id: session::random_hex(8),
+        name,
+    };
+    let token = session::random_hex(32);
+    if let Err(e) = backend.store.create_session(&token, &user, now_ms()) {
+        return storage_failed(&e);
+    }
+    let cookie = session::cookie(&token);
+    ([(SET_COOKIE, cookie)], Json(Session { user, token })).into_response()
+}
+
+/// `GET /chat/session`: who is signed in.
+pub async fn whoami(State(backend): State<BackendState>, headers: HeaderMap) -> Response {
+    match session::user(&backend.store, &headers) {
+        Some(user) => Json(user).into_response(),
+        None => refuse(Refusal::NotSignedIn),
+    }
+}
+
+/// `DELETE /chat/session`: signs out.
+pub async fn sign_out(State(backend): State<BackendState>, headers: HeaderMap) -> Response {
+    if let Some(token) = session::token(&headers)
+        && let Err(e) = backend.store.delete_session(&token)
+    {
+        return storage_failed(&e);
+    }
+    (
+        StatusCode::NO_CONTENT,
+        [(SET_COOKIE, session::expired_cookie())],
+    )
+        .into_response()
+}
+
+/// Checks that a user may chat on a channel: a presence or private channel it may access.
+fn check_room(user: &User, channel: &str) -> Result<(), Refusal> {
+    let kind = validate_channel(channel).map_err(|_| Refusal::NotARoom)?;
+    if !matches!(kind.access, Access::Presence | Access::Private) || kind.cache {
+        return Err(Refusal::NotARoom);
+    }
+    if !may_access(&user.id, channel) {
+        return Err(Refusal::NotAMember);
+    }
+    Ok(())
+}
+
+/// `POST /chat/messages`: validates, stores, then publishes on the room and its private twin
+/// (once per `client_id`; again on a retry only if the first publish failed). When the realtime
+/// server does not take it, the message stays stored and the answer is `publish-failed`.
+pub async fn post_message(
+    State(backend): State<BackendState>,
+    headers: HeaderMap,
+    Json(body): Json<NewMessage>,
+) -> Response {
+    let Some(user) = session::user(&backend.store, &headers) else {
+        return refuse(Refusal::NotSignedIn);
+    };
+    let checked = check_room(&user, &body.channel)
+        .and_then(|()| check_client_id(&body.client_id))
+        .and_then(|()| check_text(&body.text));
+    let text = match checked {
+        Ok(text) => text,
+        Err(refusal) => return refuse(refusal),
+    };
+    let stored = backend
+        .store
+        .add_message(&body.channel, &user, text, &body.client_id, now_ms());
+    let (message, published) = match stored {
+        Ok(stored) => stored,
+        Err(e) => return storage_failed(&e),
+    };
+    if !published {
+        if let Err(refusal) = publish(&backend, &message, body.socket_id.as_deref()).await {
+            return refuse(refusal);
+        }
+        if let Err(e) = backend.store.mark_published(message.id) {
+            return storage_failed(&e);
+        }
+    }
+    Json(message).into_response()
+}
+
+/// Publishes a stored message on its room and the room's private twin, in one request.
+async fn publish(
+    backend: &BackendState,
+    message: &Message,
+    socket_id: Option<&str>,
+) -> Result<(), Refusal> {
+    let data = serde_json::to_string(message).map_err(|_| Refusal::StorageFailed)?;
+    let mut channels = vec![message.channel.clone()];
+    channels.extend(overflow_twin(&message.channel));
+    let publication = Publication {
+        channels: &channels,
+        event: MESSAGE_EVENT,
+        data: &data,
+        socket_id,
+    };
+    backend.publisher.publish(publication).await.map_err(|e| {
+        tracing::warn!("message {} stored but not published: {e}", message.id);
+        Refusal::PublishFailed
+    })
+}
+
+/// `GET /chat/history?channel=…&before=ID&limit=N`: the last messages, oldest first.
+pub async fn history(
+    State(backend): State<BackendState>,
+    headers: HeaderMap,
+    Query(query): Query<HistoryQuery>,
+) -> Response {
+    let Some(user) = session::user(&backend.store, &headers) else {
+        return refuse(Refusal::NotSignedIn);
+    };
+    if let Err(refusal) = check_room(&user, &query.channel) {
+        return refuse(refusal);
+    }
+    match backend
+        .store
+        .history(&query.channel, query.before, query.page_size())
+    {
+        Ok(messages) => Json(History { messages }).into_response(),
+        Err(e) => storage_failed(&e),
+    }
+}

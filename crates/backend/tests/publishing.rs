@@ -1,0 +1,82 @@
+//! The backend against a realtime server that fails: a message the publisher could not deliver
+//! is stored, refused as `publish-failed`, and published by the retry with the same `client_id`;
+//! a message already published is never published again. Invitations report the failure too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use common::{Recorder, sign_in, start};
+use rusher_chat::{ErrorBody, Message, Refusal};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_message_the_server_did_not_take_is_kept_and_published_by_the_retry() {
+    let recorder = Arc::new(Recorder::default());
+    let addr = start(recorder.clone(), &[]).await;
+    let (ana, _) = sign_in(addr, "Ana").await;
+    let send = || {
+        ana.post(format!("http://{addr}/chat/messages"))
+            .json(&json!({ "channel": "presence-lobby", "text": "hello", "client_id": "c1" }))
+            .send()
+    };
+
+    recorder.failing.store(true, Ordering::SeqCst);
+    let refused = send().await.unwrap();
+    assert_eq!(refused.status(), 502);
+    let body: ErrorBody = refused.json().await.unwrap();
+    assert_eq!(body.kind, Some(Refusal::PublishFailed));
+    let history: serde_json::Value = ana
+        .get(format!("http://{addr}/chat/history?channel=presence-lobby"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["messages"][0]["text"], "hello", "stored, not lost");
+    assert!(recorder.published.lock().unwrap().is_empty());
+
+    recorder.failing.store(false, Ordering::SeqCst);
+    let sent: Message = send().await.unwrap().json().await.unwrap();
+    let again: Message = send().await.unwrap().json().await.unwrap();
+    assert_eq!(sent, again, "a retry answers the same stored message");
+    let published = recorder.published.lock().unwrap().clone();
+    assert_eq!(published.len(), 1, "published once: {published:?}");
+    let (channels, event, data) = &published[0];
+    assert_eq!(channels, &["presence-lobby", "private-lobby"]);
+    assert_eq!(event, "message");
+    assert_eq!(serde_json::from_str::<Message>(data).unwrap(), sent);
+}
+
+#[tokio::test]
+async fn an_invitation_the_server_did_not_take_is_reported() {
+    let recorder = Arc::new(Recorder::default());
+    let addr = start(recorder.clone(), &[]).await;
+    let (ana, _) = sign_in(addr, "Ana").await;
+    let (_, ben) = sign_in(addr, "Ben").await;
+    recorder.failing.store(true, Ordering::SeqCst);
+    let refused = ana
+        .post(format!("http://{addr}/chat/invitations"))
+        .json(&json!({ "to": ben.id }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 502);
+    let body: ErrorBody = refused.json().await.unwrap();
+    assert_eq!(body.kind, Some(Refusal::PublishFailed));
+
+    recorder.failing.store(false, Ordering::SeqCst);
+    let sent = ana
+        .post(format!("http://{addr}/chat/invitations"))
+        .json(&json!({ "to": ben.id }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+    let published = recorder.published.lock().unwrap().clone();
+    assert_eq!(published[0].0, [format!("#server-to-user-{}", ben.id)]);
+    assert_eq!(published[0].1, "invitation");
+}

@@ -1,0 +1,13 @@
+//! The names of the events the chat publishes and listens to.
+
+/// A stored message, published by the backend on its room (and the room's private twin); the data
+/// is a [`Message`](crate::Message).
+pub const MESSAGE_EVENT: &str = "message";
+/// A server-to-user event to the invitee; the data is an [`Invitation`](crate::Invitation).
+pub const INVITATION_EVENT: &str = "invitation";
+/// A server-to-user event to the inviter; the data is an
+/// [`InvitationAnswer`](crate::InvitationAnswer).
+pub const ANSWER_EVENT: &str = "invitation-answer";
+/// The client event a visitor's widget sends while typing (`{"name": ...}`), on the room's
+/// presence channel; the server adds the sender's user id.
+pub const TYPING_EVENT: &str = "client-typing";

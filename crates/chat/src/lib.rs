@@ -1,0 +1,29 @@
+//! # rusher-chat-api
+//!
+//! The chat's contract: what the widget (`rusher-widget`) and the chat backend
+//! (`rusher-backend`) exchange, written once for both. Request and answer bodies, the stored
+//! message and the user, the limits both sides check, the events the backend publishes, the room
+//! rules (two-person rooms, the private twin of a full room) and the kinds of refusal with the
+//! HTTP status each is sent with. No I/O; it builds for wasm32 and natively.
+//!
+//! `docs/deploy.md` writes out the HTTP contract these types make up, for sites that implement
+//! the backend in their own stack.
+
+mod config;
+mod events;
+mod invitation;
+mod message;
+mod refusal;
+mod rooms;
+mod user;
+
+pub use config::PageConfig;
+pub use events::{ANSWER_EVENT, INVITATION_EVENT, MESSAGE_EVENT, TYPING_EVENT};
+pub use invitation::{Answer, Invitation, InvitationAnswer, Invite, RoomAnswer};
+pub use message::{
+    DEFAULT_HISTORY_PAGE, History, HistoryQuery, MAX_CLIENT_ID_LEN, MAX_HISTORY_PAGE,
+    MAX_TEXT_CHARS, Message, NewMessage, check_client_id, check_text,
+};
+pub use refusal::{ErrorBody, Refusal};
+pub use rooms::{DM_PREFIX, dm_room, is_user_id, may_access, overflow_twin};
+pub use user::{MAX_NAME_CHARS, Session, SignIn, User, check_name};

@@ -1,0 +1,50 @@
+//! The chat backend inside this server (the default the demo and the tests run on): it signs
+//! with this server's app and publishes through the hub, in process.
+
+use std::sync::Arc;
+
+use rusher_backend::Store;
+use rusher_backend::publisher::PublishFuture;
+use rusher_backend::{AppCredentials, AuthFaults, Backend, BackendState, Publication, Publisher};
+
+use crate::state::AppState;
+
+/// Publishes straight into the hub: nothing to fail but the hub itself.
+#[derive(Debug, Clone)]
+pub struct InProcessPublisher {
+    state: AppState,
+}
+
+impl Publisher for InProcessPublisher {
+    fn publish<'a>(&'a self, publication: Publication<'a>) -> PublishFuture<'a> {
+        self.state.hub().publish(
+            publication.channels,
+            publication.event,
+            publication.data,
+            publication.socket_id,
+        );
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// A backend for this server's app on `store`, publishing in process, open to pages from
+/// `allowed_origins` (CORS); its auth fault switch is enabled when the server's are.
+pub fn backend(state: &AppState, store: Store, allowed_origins: Vec<String>) -> BackendState {
+    let app = state.hub().app().clone();
+    Arc::new(Backend {
+        app: AppCredentials {
+            app_id: app.id,
+            key: app.key,
+            secret: app.secret,
+            master_key: app.master_key,
+        },
+        store,
+        publisher: Arc::new(InProcessPublisher {
+            state: state.clone(),
+        }),
+        member_limit: Some(app.member_limit),
+        websocket: None,
+        allowed_origins,
+        faults: AuthFaults::new(state.faults.enabled),
+    })
+}

@@ -1,0 +1,68 @@
+//! `rusher-server --upstream`: the chat backend alone, for an app on another Pusher-compatible
+//! server. Here the upstream is unreachable; `sockudo.rs` runs it against a real one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{KEY, UpstreamBackend, Visitor};
+use rusher_chat::{ErrorBody, Refusal};
+use serde_json::{Value, json};
+
+/// A loopback port nothing listens on.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn an_unreachable_upstream_loses_no_message_and_says_so() {
+    let port = closed_port();
+    let backend = UpstreamBackend::start(&format!("http://127.0.0.1:{port}")).await;
+    let ana = Visitor::join_at(&backend.base, "Ana").await;
+
+    let config: Value = ana.get("/chat/config").await.json().await.unwrap();
+    assert_eq!(
+        config,
+        json!({ "key": KEY, "wsHost": "127.0.0.1", "wsPort": port, "forceTLS": false }),
+        "pages are sent to the upstream's sockets"
+    );
+    assert_eq!(
+        ana.get("/app/app-key?protocol=7").await.status(),
+        404,
+        "no sockets here"
+    );
+
+    let message = json!({ "channel": "presence-lobby", "text": "hello", "client_id": "c1" });
+    let refused = ana.post_json("/chat/messages", &message).await;
+    assert_eq!(refused.status(), 502);
+    let body: ErrorBody = refused.json().await.unwrap();
+    assert_eq!(body.kind, Some(Refusal::PublishFailed));
+    let history: Value = ana
+        .get("/chat/history?channel=presence-lobby")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        history["messages"][0]["text"], "hello",
+        "kept for the retry"
+    );
+    assert_eq!(
+        ana.post_json("/chat/messages", &message).await.status(),
+        502,
+        "the retry tries again"
+    );
+
+    let invite = ana
+        .post_json("/chat/invitations", &json!({ "to": "b0b" }))
+        .await;
+    assert_eq!(invite.status(), 502);
+
+    let auth = ana
+        .post_form("/pusher/auth", "socket_id=1.2&channel_name=presence-lobby")
+        .await;
+    assert_eq!(auth.status(), 200, "signing needs no upstream");
+}
