@@ -138,7 +138,7 @@ pub async fn channel_auth(
         Ok(form) => form,
         Err(why) => return bad_request(why),
     };
-    let Some(user) = session::user(&backend.store, &headers) else {
+    let Some(user) = session::user(&backend.store, &headers).await else {
         return (StatusCode::FORBIDDEN, "sign in to the chat first").into_response();
     };
     if !form.batched {
@@ -182,7 +182,7 @@ pub async fn user_auth(
     let Some(socket_id) = socket_id else {
         return bad_request("socket_id is missing or invalid");
     };
-    let Some(user) = session::user(&backend.store, &headers) else {
+    let Some(user) = session::user(&backend.store, &headers).await else {
         return (StatusCode::FORBIDDEN, "sign in to the chat first").into_response();
     };
     let user_data = json!({ "id": user.id, "user_info": { "name": user.name } }).to_string();

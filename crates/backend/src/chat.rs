@@ -82,7 +82,7 @@ pub async fn sign_in(State(backend): State<BackendState>, Json(body): Json<SignI
         name,
     };
     let token = session::random_hex(32);
-    if let Err(e) = backend.store.create_session(&token, &user, now_ms()) {
+    if let Err(e) = backend.store.create_session(&token, &user, now_ms()).await {
         return storage_failed(&e);
     }
     let cookie = session::cookie(&token);
@@ -91,7 +91,7 @@ pub async fn sign_in(State(backend): State<BackendState>, Json(body): Json<SignI
 
 /// `GET /chat/session`: who is signed in.
 pub async fn whoami(State(backend): State<BackendState>, headers: HeaderMap) -> Response {
-    match session::user(&backend.store, &headers) {
+    match session::user(&backend.store, &headers).await {
         Some(user) => Json(user).into_response(),
         None => refuse(Refusal::NotSignedIn),
     }
@@ -100,7 +100,7 @@ pub async fn whoami(State(backend): State<BackendState>, headers: HeaderMap) -> 
 /// `DELETE /chat/session`: signs out.
 pub async fn sign_out(State(backend): State<BackendState>, headers: HeaderMap) -> Response {
     if let Some(token) = session::token(&headers)
-        && let Err(e) = backend.store.delete_session(&token)
+        && let Err(e) = backend.store.delete_session(&token).await
     {
         return storage_failed(&e);
     }
@@ -131,7 +131,7 @@ pub async fn post_message(
     headers: HeaderMap,
     Json(body): Json<NewMessage>,
 ) -> Response {
-    let Some(user) = session::user(&backend.store, &headers) else {
+    let Some(user) = session::user(&backend.store, &headers).await else {
         return refuse(Refusal::NotSignedIn);
     };
     let checked = check_room(&user, &body.channel)
@@ -143,7 +143,8 @@ pub async fn post_message(
     };
     let stored = backend
         .store
-        .add_message(&body.channel, &user, text, &body.client_id, now_ms());
+        .add_message(&body.channel, &user, text, &body.client_id, now_ms())
+        .await;
     let (message, published) = match stored {
         Ok(stored) => stored,
         Err(e) => return storage_failed(&e),
@@ -152,7 +153,7 @@ pub async fn post_message(
         if let Err(refusal) = publish(&backend, &message, body.socket_id.as_deref()).await {
             return refuse(refusal);
         }
-        if let Err(e) = backend.store.mark_published(message.id) {
+        if let Err(e) = backend.store.mark_published(message.id).await {
             return storage_failed(&e);
         }
     }
@@ -186,7 +187,7 @@ pub async fn history(
     headers: HeaderMap,
     Query(query): Query<HistoryQuery>,
 ) -> Response {
-    let Some(user) = session::user(&backend.store, &headers) else {
+    let Some(user) = session::user(&backend.store, &headers).await else {
         return refuse(Refusal::NotSignedIn);
     };
     if let Err(refusal) = check_room(&user, &query.channel) {
@@ -195,6 +196,7 @@ pub async fn history(
     match backend
         .store
         .history(&query.channel, query.before, query.page_size())
+        .await
     {
         Ok(messages) => Json(History { messages }).into_response(),
         Err(e) => storage_failed(&e),

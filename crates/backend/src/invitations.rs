@@ -41,8 +41,14 @@ async fn send_to_user(
 }
 
 /// Checks the session and the other user's id.
-fn parties(backend: &BackendState, headers: &HeaderMap, other: &str) -> Result<User, Refusal> {
-    let me = session::user(&backend.store, headers).ok_or(Refusal::NotSignedIn)?;
+async fn parties(
+    backend: &BackendState,
+    headers: &HeaderMap,
+    other: &str,
+) -> Result<User, Refusal> {
+    let me = session::user(&backend.store, headers)
+        .await
+        .ok_or(Refusal::NotSignedIn)?;
     if !is_user_id(other) || other == me.id {
         return Err(Refusal::NotAUser);
     }
@@ -55,7 +61,7 @@ pub async fn invite(
     headers: HeaderMap,
     Json(body): Json<Invite>,
 ) -> Response {
-    let me = match parties(&backend, &headers, &body.to) {
+    let me = match parties(&backend, &headers, &body.to).await {
         Ok(me) => me,
         Err(refusal) => return refuse(refusal),
     };
@@ -76,7 +82,7 @@ pub async fn answer(
     headers: HeaderMap,
     Json(body): Json<Answer>,
 ) -> Response {
-    let me = match parties(&backend, &headers, &body.from) {
+    let me = match parties(&backend, &headers, &body.from).await {
         Ok(me) => me,
         Err(refusal) => return refuse(refusal),
     };

@@ -54,7 +54,13 @@ pub fn token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The signed-in user of a request, if its session is known.
-pub fn user(store: &Store, headers: &HeaderMap) -> Option<User> {
+pub async fn user(store: &Store, headers: &HeaderMap) -> Option<User> {
     let token = token(headers)?;
-    store.session_user(&token).ok().flatten()
+    match store.session_user(&token).await {
+        Ok(user) => user,
+        Err(e) => {
+            tracing::error!("storage: {e}");
+            None
+        }
+    }
 }

@@ -75,6 +75,11 @@ struct ServeArgs {
     /// Enable the fault-injection endpoints under /_faults/ (tests only; loopback only).
     #[arg(long)]
     faults: bool,
+    /// Keep the chat in this PostgreSQL database (`postgres://user:password@host:port/db`)
+    /// instead of `DATA_DIR/chat.sqlite3`, so that several backend replicas share sessions,
+    /// history and idempotency keys.
+    #[arg(long, env = "RUSHER_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
     /// The origin of a page on another origin that may call the chat backend with credentials
     /// (CORS, no wildcard), such as `https://www.shop.example`; repeat the flag for several (the
     /// variable takes a comma-separated list).
@@ -203,7 +208,11 @@ async fn serve(
     data_dir: &std::path::Path,
 ) -> Result<(), String> {
     let master_key = credentials.master_key_bytes().map_err(|e| e.to_string())?;
-    let store = Store::open(&data_dir.join("chat.sqlite3")).map_err(|e| e.to_string())?;
+    let store = match &args.database_url {
+        Some(url) => Store::connect(url).await,
+        None => Store::open(&data_dir.join("chat.sqlite3")),
+    }
+    .map_err(|e| e.to_string())?;
     let addr: SocketAddr = format!("{}:{}", args.host, args.port)
         .parse()
         .map_err(|e| format!("bad address {}:{}: {e}", args.host, args.port))?;

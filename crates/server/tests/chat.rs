@@ -397,16 +397,20 @@ async fn messages_and_sessions_survive_a_restart() {
     };
     {
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 2);
-        store.create_session("token", &user, 1).unwrap();
+        assert_eq!(store.schema_version().await.unwrap(), 2);
+        store.create_session("token", &user, 1).await.unwrap();
         store
             .add_message("presence-lobby", &user, "kept", "c1", 2)
+            .await
             .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
-    assert_eq!(store.session_user("token").unwrap(), Some(user.clone()));
-    let history = store.history("presence-lobby", None, 50).unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 2);
+    assert_eq!(
+        store.session_user("token").await.unwrap(),
+        Some(user.clone())
+    );
+    let history = store.history("presence-lobby", None, 50).await.unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].text, "kept");
     // Through the HTTP API too: a server on the reopened store still knows the session.

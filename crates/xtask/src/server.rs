@@ -1,6 +1,6 @@
 //! Servers started for test suites, each on a free loopback port and stopped when dropped:
-//! rusher-server (built, fresh data dir, known credentials) and sockudo (the Pusher server nobody
-//! here wrote, from `cargo xtask setup`).
+//! rusher-server (built, fresh data dir, known credentials), sockudo (the Pusher server nobody
+//! here wrote, from `cargo xtask setup`) and a throwaway PostgreSQL cluster.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -8,7 +8,8 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::shell::{Error, cmd, root, run_visible, work_dir};
+use crate::setup::postgres_bin;
+use crate::shell::{Error, cmd, first_line, root, run_quiet, run_visible, work_dir};
 
 /// The credentials suites use (test-only values).
 const APP_ID: &str = "rusher-test";
@@ -63,6 +64,7 @@ pub struct LocalServer {
 enum Kind {
     Rusher,
     Sockudo,
+    Postgres,
 }
 
 impl LocalServer {
@@ -144,7 +146,66 @@ impl LocalServer {
         Self::launch(command, "sockudo-server", port, Kind::Sockudo, "/up/app-id")
     }
 
-    /// Spawns a server with its output in `logs/{log}.log` and waits until `up_path` answers 200.
+    /// Starts a throwaway PostgreSQL cluster in `target/xtask/postgres` on a loopback port (as the
+    /// `postgres` user when running as root: it refuses root), with user `rusher` and trust
+    /// authentication; waits until it accepts connections.
+    pub fn start_postgres() -> Result<Self, Error> {
+        let (Some(initdb), Some(postgres)) = (postgres_bin("initdb"), postgres_bin("postgres"))
+        else {
+            return Err("PostgreSQL is not installed (cargo xtask setup installs it)".into());
+        };
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let dir = work_dir().join("postgres");
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir)?;
+        let as_root = first_line("id", &["-u"]).as_deref() == Some("0");
+        if as_root {
+            run_quiet(
+                cmd("chown").args(["-R", "postgres"]).arg(&dir),
+                "chown postgres",
+                None,
+            )?;
+        }
+        let run_as = |program: &std::path::Path| {
+            let mut command = if as_root {
+                let mut command = Command::new("setpriv");
+                command
+                    .args([
+                        "--reuid=postgres",
+                        "--regid=postgres",
+                        "--init-groups",
+                        "--",
+                    ])
+                    .arg(program);
+                command
+            } else {
+                Command::new(program)
+            };
+            command.current_dir(&dir);
+            command
+        };
+        let data = dir.join("data");
+        run_quiet(
+            run_as(&initdb)
+                .arg("-D")
+                .arg(&data)
+                .args(["-A", "trust", "-U", "rusher", "--no-sync"]),
+            "initdb",
+            Some(&work_dir().join("logs").join("postgres-initdb.log")),
+        )?;
+        let mut command = run_as(&postgres);
+        command
+            .arg("-D")
+            .arg(&data)
+            .args(["-p", &port.to_string()])
+            .arg("-k")
+            .arg(&dir)
+            .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]);
+        Self::launch(command, "postgres", port, Kind::Postgres, "")
+    }
+
+    /// Spawns a server with its output in `logs/{log}.log` and waits until `up_path` answers 200
+    /// (PostgreSQL: until `pg_isready` says so).
     fn launch(
         mut command: Command,
         log: &str,
@@ -168,11 +229,20 @@ impl LocalServer {
         Ok(server)
     }
 
-    /// Waits (up to 20 s) until `GET path` answers 200.
+    /// Waits (up to 20 s) until `GET path` answers 200, or PostgreSQL accepts connections.
     fn wait_until_up(&self, path: &str) -> Result<(), Error> {
         let deadline = Instant::now() + Duration::from_secs(20);
+        let pg_isready = postgres_bin("pg_isready");
+        let port = self.port.to_string();
         loop {
-            if http_status(self.port, path).is_some_and(|status| status == 200) {
+            let up = match (self.kind, &pg_isready) {
+                (Kind::Postgres, Some(pg_isready)) => Command::new(pg_isready)
+                    .args(["-q", "-h", "127.0.0.1", "-p", &port])
+                    .status()
+                    .is_ok_and(|status| status.success()),
+                _ => http_status(self.port, path).is_some_and(|status| status == 200),
+            };
+            if up {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -201,6 +271,10 @@ impl LocalServer {
             Kind::Sockudo => command
                 .env("SOCKUDO_HOST", "127.0.0.1")
                 .env("SOCKUDO_PORT", self.port.to_string()),
+            Kind::Postgres => command.env(
+                "RUSHER_TEST_DATABASE_URL",
+                format!("postgres://rusher@127.0.0.1:{}/postgres", self.port),
+            ),
         };
     }
 }
@@ -217,6 +291,19 @@ fn http_status(port: u16, path: &str) -> Option<u16> {
 
 impl Drop for LocalServer {
     fn drop(&mut self) {
+        if self.kind == Kind::Postgres {
+            // A fast shutdown: the postmaster stops its backends and removes its files.
+            let _ = Command::new("kill")
+                .args(["-INT", &self.child.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if matches!(self.child.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -58,6 +58,7 @@ impl Purpose {
                 Group::Browser,
                 Group::TestPackages,
                 Group::Interop,
+                Group::Databases,
             ],
         }
     }
@@ -92,6 +93,8 @@ enum Group {
     TestPackages,
     /// sockudo and what its build needs.
     Interop,
+    /// The database servers the production-topology suites start: PostgreSQL.
+    Databases,
 }
 
 /// One tool: how to read its version, what version is wanted, how to install it.
@@ -430,7 +433,37 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 )
             },
         },
+        Tool {
+            name: "postgresql",
+            group: Group::Databases,
+            wanted: None,
+            // "initdb (PostgreSQL) 15.18"
+            found: || {
+                version_word(
+                    &first_line(&postgres_bin("initdb")?.to_string_lossy(), &["--version"])?,
+                    2,
+                )
+            },
+            how: "apt-get install postgresql (about 20 s)",
+            install: |tool| apt_install(tool, &["postgresql"]),
+        },
     ])
+}
+
+/// A PostgreSQL server program (`initdb`, `postgres`, `pg_isready`) of the newest version
+/// installed, where Debian puts them.
+pub fn postgres_bin(name: &str) -> Option<PathBuf> {
+    let mut versions: Vec<PathBuf> = fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| Some(entry.ok()?.path().join("bin").join(name)))
+        .filter(|path| path.is_file())
+        .collect();
+    versions.sort_by_key(|path| {
+        path.ancestors()
+            .nth(2)
+            .and_then(|v| v.file_name()?.to_str()?.parse::<u32>().ok())
+    });
+    versions.pop()
 }
 
 /// Runs an installer with its output in `target/xtask/logs/setup-NAME.log`, shown on failure.

@@ -115,6 +115,9 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             .env("CHROMEDRIVER", "chromedriver");
         command
     };
+    // The backend's own suite again, on PostgreSQL.
+    let mut postgres = cmd("cargo");
+    postgres.args(["test", "-p", "rusher-backend"]);
     let mut sockudo = cmd("cargo");
     sockudo.args([
         "test",
@@ -159,6 +162,10 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         Suite {
             server: Some(|| LocalServer::start("interop")),
             ..tests("pusher-js + pusher SDK interop", interop)
+        },
+        Suite {
+            server: Some(LocalServer::start_postgres),
+            ..tests("backend on PostgreSQL", postgres)
         },
         Suite {
             server: Some(|| LocalServer::start_sockudo(&setup::sockudo_binary())),

@@ -38,6 +38,45 @@ impl Publisher for Recorder {
     }
 }
 
+/// The engine the tests run on: PostgreSQL when `RUSHER_TEST_DATABASE_URL` names a server
+/// (`cargo xtask test` starts one and runs this suite again), else SQLite.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("RUSHER_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// A URL of a new, empty database on the test server (one per test, so tests running at once
+/// see only their own rows).
+pub async fn new_postgres_database(server_url: &str) -> String {
+    let (admin, connection) = tokio_postgres::connect(server_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    let name: String = ["rusher_test_".to_owned()]
+        .into_iter()
+        .chain(bytes.iter().map(|b| format!("{b:02x}")))
+        .collect();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (base, _) = server_url.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
+
+/// A new, empty store on the engine under test.
+pub async fn fresh_store() -> Store {
+    match postgres_url() {
+        Some(server) => Store::connect(&new_postgres_database(&server).await)
+            .await
+            .unwrap(),
+        None => Store::in_memory().unwrap(),
+    }
+}
+
 /// A backend on a free port with the recorder as its publisher, open to pages from
 /// `allowed_origins`; returns its address.
 pub async fn start(recorder: Arc<Recorder>, allowed_origins: &[&str]) -> SocketAddr {
@@ -48,7 +87,7 @@ pub async fn start(recorder: Arc<Recorder>, allowed_origins: &[&str]) -> SocketA
             secret: "app-secret".into(),
             master_key: [7; 32],
         },
-        store: Store::in_memory().unwrap(),
+        store: fresh_store().await,
         publisher: recorder,
         member_limit: None,
         websocket: None,

@@ -1,6 +1,5 @@
-//! Chat storage in SQLite (a file under the data dir, WAL mode): sessions and messages, with
-//! versioned schema migrations. Nothing is lost across a restart, and a message records whether
-//! it reached the realtime server, so a retry can publish what a failed try did not.
+//! The SQLite engine: one file under the data dir (WAL mode), `PRAGMA user_version` counting the
+//! migrations that ran. Calls are short and synchronous, under one lock.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -8,42 +7,20 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusher_chat::{Message, User};
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
-    // 1: sessions and messages.
-    "CREATE TABLE sessions (
-        token TEXT PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-    );
-    CREATE TABLE messages (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        channel TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        user_name TEXT NOT NULL,
-        text TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        UNIQUE (user_id, client_id)
-    );
-    CREATE INDEX messages_by_channel ON messages (channel, id);",
-    // 2: whether each message reached the realtime server (those stored before had).
-    "ALTER TABLE messages ADD COLUMN published INTEGER NOT NULL DEFAULT 1;",
-];
+use super::MIGRATIONS;
 
-/// What storage can fail with.
-pub type StoreError = rusqlite::Error;
-
-/// The database, shared by handlers.
+/// SQLite storage, shared by handlers.
 #[derive(Debug, Clone)]
-pub struct Store {
+pub struct SqliteStore {
     db: Arc<Mutex<Connection>>,
 }
 
-impl Store {
+/// What SQLite can fail with.
+pub type SqliteError = rusqlite::Error;
+
+impl SqliteStore {
     /// Opens (or creates) the database file and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
+    pub fn open(path: &Path) -> Result<Self, SqliteError> {
         let db = Connection::open(path)?;
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "NORMAL")?;
@@ -51,15 +28,15 @@ impl Store {
     }
 
     /// A database in memory, for tests.
-    pub fn in_memory() -> Result<Self, StoreError> {
+    pub fn in_memory() -> Result<Self, SqliteError> {
         Self::migrate(Connection::open_in_memory()?)
     }
 
-    fn migrate(mut db: Connection) -> Result<Self, StoreError> {
+    fn migrate(mut db: Connection) -> Result<Self, SqliteError> {
         let applied: usize = db.pragma_query_value(None, "user_version", |row| row.get(0))?;
         for (version, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
             let tx = db.transaction()?;
-            tx.execute_batch(migration)?;
+            tx.execute_batch(migration.sqlite)?;
             tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit()?;
         }
@@ -69,7 +46,7 @@ impl Store {
     }
 
     /// The schema version (how many migrations ran).
-    pub fn schema_version(&self) -> Result<usize, StoreError> {
+    pub fn schema_version(&self) -> Result<usize, SqliteError> {
         self.lock()
             .pragma_query_value(None, "user_version", |row| row.get(0))
     }
@@ -81,7 +58,7 @@ impl Store {
     }
 
     /// Records a session.
-    pub fn create_session(&self, token: &str, user: &User, now: i64) -> Result<(), StoreError> {
+    pub fn create_session(&self, token: &str, user: &User, now: i64) -> Result<(), SqliteError> {
         self.lock().execute(
             "INSERT INTO sessions (token, user_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![token, user.id, user.name, now],
@@ -90,7 +67,7 @@ impl Store {
     }
 
     /// The user of a session token.
-    pub fn session_user(&self, token: &str) -> Result<Option<User>, StoreError> {
+    pub fn session_user(&self, token: &str) -> Result<Option<User>, SqliteError> {
         self.lock()
             .query_row(
                 "SELECT user_id, name FROM sessions WHERE token = ?1",
@@ -106,7 +83,7 @@ impl Store {
     }
 
     /// Ends a session.
-    pub fn delete_session(&self, token: &str) -> Result<(), StoreError> {
+    pub fn delete_session(&self, token: &str) -> Result<(), SqliteError> {
         self.lock()
             .execute("DELETE FROM sessions WHERE token = ?1", params![token])?;
         Ok(())
@@ -121,7 +98,7 @@ impl Store {
         text: &str,
         client_id: &str,
         now: i64,
-    ) -> Result<(Message, bool), StoreError> {
+    ) -> Result<(Message, bool), SqliteError> {
         let db = self.lock();
         db.execute(
             "INSERT INTO messages
@@ -139,7 +116,7 @@ impl Store {
     }
 
     /// Records that a message reached the realtime server.
-    pub fn mark_published(&self, id: i64) -> Result<(), StoreError> {
+    pub fn mark_published(&self, id: i64) -> Result<(), SqliteError> {
         self.lock().execute(
             "UPDATE messages SET published = 1 WHERE id = ?1",
             params![id],
@@ -154,7 +131,7 @@ impl Store {
         channel: &str,
         before: Option<i64>,
         limit: usize,
-    ) -> Result<Vec<Message>, StoreError> {
+    ) -> Result<Vec<Message>, SqliteError> {
         let db = self.lock();
         let mut statement = db.prepare(
             "SELECT id, channel, user_id, user_name, text, client_id, created_at
