@@ -1,16 +1,12 @@
-// What the browser suites share: the server's address and credentials from the environment that
-// `cargo xtask test` sets, the official server SDK pointed at it, headless Chromium through
-// playwright-core, small assertions, and a runner that prints
-// `test result: ok. N passed; M failed` like the Rust test runners.
+// What the browser suites share: headless Chromium through playwright-core, small assertions,
+// the environment `cargo xtask test` sets, and a runner that prints
+// `test result: ok. N passed; M failed` like the Rust test runners. (The rusher-server most suites
+// run against is in server.mjs.)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const require = createRequire(import.meta.url);
-const PusherServer = require('pusher');
 
 /** A required environment variable. */
 export function env(name) {
@@ -18,19 +14,6 @@ export function env(name) {
   if (!value) throw new Error(`${name} is not set`);
   return value;
 }
-
-export const host = env('RUSHER_HOST');
-export const port = Number(env('RUSHER_PORT'));
-export const key = env('RUSHER_APP_KEY');
-export const base = `http://${host}:${port}`;
-
-/** The official `pusher` server SDK, pointed at the server under test (with its encryption
- * master key, for private-encrypted channels). */
-export const sdk = new PusherServer({
-  appId: env('RUSHER_APP_ID'), key, secret: env('RUSHER_APP_SECRET'),
-  host, port: String(port), useTLS: false,
-  encryptionMasterKeyBase64: env('RUSHER_MASTER_KEY'),
-});
 
 export { launch } from './chromium.mjs';
 

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, base, equal, key, launch, run, sdk, test, withInstalledTarball } from './harness.mjs';
+import { assert, equal, launch, run, test, withInstalledTarball } from './harness.mjs';
+import { base, key, sdk } from './server.mjs';
 
 const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
 // The test page is fulfilled by Playwright, so Chromium counts it as public and would refuse its

@@ -5,7 +5,9 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join as joinPath, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, base, env, equal, launch, port, run, sleep, test, withInstalledTarball } from './harness.mjs';
+import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
+import { base, port } from './server.mjs';
+import { heading, join, log, messageBox, online, openVisitor, say, shows } from './chat_steps.mjs';
 
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
@@ -14,34 +16,13 @@ const contexts = [];
 
 /** A new visitor on the demo page (its own cookies and storage). */
 async function visitor(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (error) => page.errors.push(error.message));
-  page.on('dialog', (dialog) => {
-    page.errors.push(`a dialog opened: ${dialog.message()}`);
-    dialog.dismiss();
-  });
-  await page.goto(`${base}/`);
-  return page;
-}
-
-/** Opens the chat and joins as `name`. */
-async function join(page, name) {
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await online(page);
+  return openVisitor(browser, contexts, `${base}/`, options);
 }
 
 /** A new visitor on the drop-in embed page (`www/chat.html` with `query`): opens the chat and
  * sends the join form as `name`. */
 async function embedVisitor(name, query = '', pageUrl = `${base}/www/chat.html`) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${pageUrl}${query}`);
+  const page = await openVisitor(browser, contexts, `${pageUrl}${query}`);
   // The module finishes after `load` (its top-level await loads the WebAssembly).
   await page.waitForFunction(() => window.rusherChat !== undefined);
   await page.evaluate(() => window.rusherChat.open());
@@ -50,32 +31,8 @@ async function embedVisitor(name, query = '', pageUrl = `${base}/www/chat.html`)
   return page;
 }
 
-/** Waits for the status line to say Online (after a failed connect, the backoff with jitter
- * can wait several seconds). */
-async function online(page, timeout = 8000) {
-  await page.getByRole('status').filter({ hasText: 'Online' }).waitFor({ timeout });
-}
-
-const heading = (page) => page.getByRole('heading', { name: /Who's online/ });
-const log = (page) => page.getByRole('log', { name: 'Messages' });
-const messageBox = (page) => page.getByRole('textbox', { name: 'Message', exact: true });
-
-async function say(page, text) {
-  await messageBox(page).fill(text);
-  await messageBox(page).press('Enter');
-}
-
 async function shot(page, name) {
   await page.screenshot({ path: `${artifacts}widget-${name}.png` });
-}
-
-/** Waits until `locator`'s text contains `text`. */
-async function shows(locator, text, what) {
-  try {
-    await locator.filter({ hasText: text }).first().waitFor({ timeout: 6000 });
-  } catch {
-    throw new Error(`${what}: ${JSON.stringify(text)} never showed; it shows ${JSON.stringify(await locator.first().textContent().catch(() => '?'))}`);
-  }
 }
 
 test('a visitor who has not joined sees the launcher and, opened, the join form', async () => {

@@ -2,7 +2,8 @@
 // against rusher-server, both unchanged, in Node. Run by `cargo xtask test`, which starts the server
 // and passes its address and credentials in the environment.
 import { createRequire } from 'node:module';
-import { assert, equal, host, key, port, run, sdk, test } from '../browser/harness.mjs';
+import { assert, equal, run, test } from '../browser/harness.mjs';
+import { host, key, port, sdk } from '../browser/server.mjs';
 
 const PusherClient = createRequire(import.meta.url)('pusher-js');
 

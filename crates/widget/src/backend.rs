@@ -8,19 +8,22 @@ use std::rc::Rc;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use rusher_chat::{
-    Answer, ErrorBody, History, Invite, Message, NewMessage, PageConfig, RoomAnswer, Session,
-    SignIn, User,
+    Answer, ErrorBody, History, Invite, Message, NewMessage, PageConfig, Refusal, RoomAnswer,
+    Session, SignIn, User,
 };
 use serde::Deserialize;
 use web_sys::RequestCredentials;
 
-/// Why a backend call failed: the status (0 when there was no answer) and the backend's message.
+/// Why a backend call failed: the status (0 when there was no answer), the backend's message and
+/// the kind of refusal, when it said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackendError {
     /// The HTTP status, or 0 when the request did not get an answer.
     pub status: u16,
     /// What the backend said, or why the request failed.
     pub message: String,
+    /// The refusal's kind, from backends that send it.
+    pub kind: Option<Refusal>,
 }
 
 /// Where the session token of a backend on another origin is kept between page loads (the key
@@ -192,6 +195,7 @@ fn failed(error: gloo_net::Error) -> BackendError {
     BackendError {
         status: 0,
         message: error.to_string(),
+        kind: None,
     }
 }
 
@@ -204,9 +208,13 @@ async fn read<T: for<'de> Deserialize<'de>>(
     if response.ok() {
         return response.json().await.map_err(failed);
     }
-    let message = match response.json::<ErrorBody>().await {
-        Ok(body) => body.error,
-        Err(_) => response.status_text(),
+    let (message, kind) = match response.json::<ErrorBody>().await {
+        Ok(body) => (body.error, body.kind),
+        Err(_) => (response.status_text(), None),
     };
-    Err(BackendError { status, message })
+    Err(BackendError {
+        status,
+        message,
+        kind,
+    })
 }

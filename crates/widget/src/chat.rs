@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rusher_chat::{
     ANSWER_EVENT, DEFAULT_HISTORY_PAGE, INVITATION_EVENT, Invitation, InvitationAnswer,
-    MAX_NAME_CHARS, MAX_TEXT_CHARS, Message, TYPING_EVENT, User, check_name, overflow_twin,
+    MAX_NAME_CHARS, MAX_TEXT_CHARS, Message, Refusal, TYPING_EVENT, User, check_name,
+    overflow_twin,
 };
 use rusher_client::{Channel, ChannelAuthorizer, Endpoint, Event, Options, Pusher, State};
 use rusher_client::{UserAuthenticator, Value};
@@ -24,6 +25,8 @@ const TYPING_SHOWS_MS: f64 = 3000.0;
 const TYPING_EVERY_MS: f64 = 2000.0;
 /// Messages loaded on join and per page of older history.
 const HISTORY_PAGE: usize = DEFAULT_HISTORY_PAGE;
+/// How often a message the realtime server did not take is offered again while it stays down.
+const PUBLISH_RETRY_MS: u32 = 5000;
 /// The client event that carries messages in `send: "client-event"` mode.
 const CLIENT_MESSAGE_EVENT: &str = "client-message";
 /// The prefix of the signed-in user's own channel.
@@ -767,7 +770,8 @@ impl Chat {
     }
 
     /// Sends the outbox to the backend, in order. A request that gets no answer (offline) stops
-    /// the flush until the next reconnect; a refusal marks that message failed and goes on.
+    /// the flush until the next reconnect, one the realtime server did not take until then or a
+    /// few seconds later; any other refusal marks that message failed and goes on.
     fn flush(self) {
         let start = self.services.try_update_value(|s| {
             let start = !s.flushing && !s.outbox.is_empty();
@@ -800,6 +804,15 @@ impl Chat {
                     .await;
                 match sent {
                     Err(e) if e.status == 0 => break,
+                    // Stored, but the realtime server did not take it: it stays queued (and
+                    // pending) for the next flush: on reconnecting, or after a while.
+                    Err(e) if e.kind == Some(Refusal::PublishFailed) => {
+                        spawn_local(async move {
+                            gloo_timers::future::TimeoutFuture::new(PUBLISH_RETRY_MS).await;
+                            self.flush();
+                        });
+                        break;
+                    }
                     Ok(stored) => self.lines.update(|lines| {
                         merge(lines, stored);
                     }),

@@ -10,6 +10,7 @@
 //! - `bench`: events per second through Rusher and pusher-js in one page, with ratios.
 
 mod bench;
+mod cluster;
 mod demo;
 mod package;
 mod server;

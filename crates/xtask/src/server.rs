@@ -5,16 +5,18 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::setup::postgres_bin;
 use crate::shell::{Error, cmd, first_line, root, run_quiet, run_visible, work_dir};
 
-/// The credentials suites use (test-only values).
-const APP_ID: &str = "rusher-test";
-const KEY: &str = "rusher-test-key";
-const SECRET: &str = "rusher-test-secret";
+/// The credentials suites use (test-only values): the same app as sockudo's config below, so
+/// that a chat backend in `--upstream` mode can sign for sockudo with them.
+const APP_ID: &str = "app-id";
+const KEY: &str = "app-key";
+const SECRET: &str = "app-secret";
 /// 32 bytes of 0x07, as in PROTOCOL.md's examples.
 const MASTER_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
@@ -65,6 +67,7 @@ enum Kind {
     Rusher,
     Sockudo,
     Postgres,
+    Redis,
 }
 
 impl LocalServer {
@@ -130,10 +133,36 @@ impl LocalServer {
     /// Starts sockudo with a minimal config on loopback (its defaults would listen on 0.0.0.0,
     /// rate-limit connects and expose metrics), in a clean environment so no stray variable
     /// applies; waits until its app answers `/up/app-id`.
-    pub fn start_sockudo(binary: &std::path::Path) -> Result<Self, Error> {
+    pub fn start_sockudo(binary: &Path) -> Result<Self, Error> {
+        Self::start_sockudo_node(binary, "sockudo", None).map(|(node, _)| node)
+    }
+
+    /// Starts a sockudo node named `name`; with `redis_port`, clustered with the other nodes on
+    /// that Redis (its adapter and cache there). Returns it and its config file (to start it
+    /// again on the same port).
+    pub fn start_sockudo_node(
+        binary: &Path,
+        name: &str,
+        redis_port: Option<u16>,
+    ) -> Result<(Self, PathBuf), Error> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let config = work_dir().join("sockudo.toml");
-        fs::write(&config, SOCKUDO_CONFIG.replace("PORT", &port.to_string()))?;
+        let mut config = SOCKUDO_CONFIG.replace("PORT", &port.to_string());
+        if let Some(redis_port) = redis_port {
+            config = config
+                .replace(
+                    "[adapter]\ndriver = \"local\"",
+                    "[adapter]\ndriver = \"redis\"",
+                )
+                .replace(
+                    "[cache]\ndriver = \"memory\"",
+                    "[cache]\ndriver = \"redis\"",
+                );
+            config.push_str(&format!(
+                "[database.redis]\nhost = \"127.0.0.1\"\nport = {redis_port}\n"
+            ));
+        }
+        let config_path = work_dir().join(format!("{name}.toml"));
+        fs::write(&config_path, config)?;
         let mut command = Command::new(binary);
         command
             .env_clear()
@@ -142,8 +171,35 @@ impl LocalServer {
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
             .arg("--config")
-            .arg(&config);
-        Self::launch(command, "sockudo-server", port, Kind::Sockudo, "/up/app-id")
+            .arg(&config_path);
+        let node = Self::launch(command, name, port, Kind::Sockudo, "/up/app-id")?;
+        Ok((node, config_path))
+    }
+
+    /// Starts a throwaway Redis on a loopback port, keeping nothing on disk.
+    pub fn start_redis() -> Result<Self, Error> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let mut command = Command::new("redis-server");
+        command
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .current_dir(work_dir());
+        Self::launch(command, "redis", port, Kind::Redis, "")
+    }
+
+    /// Starts `rusher-server --upstream` (the chat backend alone) for the app on the sockudo
+    /// node at `node_port`, on the PostgreSQL at `database_url`, serving `www/`.
+    pub fn start_replica(name: &str, node_port: u16, database_url: &str) -> Result<Self, Error> {
+        let upstream = format!("http://127.0.0.1:{node_port}");
+        Self::start_with(
+            name,
+            &["--upstream", &upstream, "--database-url", database_url],
+        )
+    }
+
+    /// The URL of the `postgres` database on this PostgreSQL server.
+    pub fn postgres_url(&self) -> String {
+        format!("postgres://rusher@127.0.0.1:{}/postgres", self.port)
     }
 
     /// Starts a throwaway PostgreSQL cluster in `target/xtask/postgres` on a loopback port (as the
@@ -240,6 +296,7 @@ impl LocalServer {
                     .args(["-q", "-h", "127.0.0.1", "-p", &port])
                     .status()
                     .is_ok_and(|status| status.success()),
+                (Kind::Redis, _) => redis_pong(self.port),
                 _ => http_status(self.port, path).is_some_and(|status| status == 200),
             };
             if up {
@@ -254,9 +311,31 @@ impl LocalServer {
         }
     }
 
-    /// Passes the server's address (and, for rusher-server, its credentials) to a command:
-    /// `RUSHER_*` or `SOCKUDO_*` variables.
-    pub fn configure(&self, command: &mut Command) {
+    /// Its port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// What a suite runs against: it tells the suite's command where it is.
+pub trait Service {
+    /// Passes the service's addresses (and credentials) to a command, in its environment.
+    fn configure(&self, command: &mut Command);
+}
+
+/// A started service, boxed for a suite.
+pub fn boxed<S: Service + 'static>(started: Result<S, Error>) -> Result<Box<dyn Service>, Error> {
+    started.map(|service| Box::new(service) as Box<dyn Service>)
+}
+
+impl Service for LocalServer {
+    /// `RUSHER_*`, `SOCKUDO_*` or `RUSHER_TEST_DATABASE_URL` variables.
+    fn configure(&self, command: &mut Command) {
         if let Some(page_port) = self.page_port {
             command.env("RUSHER_PAGE_PORT", page_port.to_string());
         }
@@ -271,12 +350,23 @@ impl LocalServer {
             Kind::Sockudo => command
                 .env("SOCKUDO_HOST", "127.0.0.1")
                 .env("SOCKUDO_PORT", self.port.to_string()),
-            Kind::Postgres => command.env(
-                "RUSHER_TEST_DATABASE_URL",
-                format!("postgres://rusher@127.0.0.1:{}/postgres", self.port),
-            ),
+            Kind::Postgres => command.env("RUSHER_TEST_DATABASE_URL", self.postgres_url()),
+            Kind::Redis => command.env("REDIS_PORT", self.port.to_string()),
         };
     }
+}
+
+/// Whether Redis on loopback answers `PING`.
+fn redis_pong(port: u16) -> bool {
+    let pong = || -> Option<bool> {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+        stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+        stream.write_all(b"PING\r\n").ok()?;
+        let mut answer = [0u8; 5];
+        stream.read_exact(&mut answer).ok()?;
+        Some(&answer == b"+PONG")
+    };
+    pong().unwrap_or(false)
 }
 
 /// The status of a plain HTTP/1.0 GET on loopback, if the server answers at all.

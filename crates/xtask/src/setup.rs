@@ -17,6 +17,8 @@ const WASM_PACK_VERSION: &str = "0.15.1";
 const WASM_OPT_VERSION: &str = "132";
 /// sockudo, the third-party Pusher server the interop suite runs against.
 const SOCKUDO_VERSION: &str = "5.2.0";
+/// Its features: one node on its own (`local`), and nodes clustered over Redis (`redis`).
+const SOCKUDO_FEATURES: &str = "local redis";
 /// The nightly that builds the client's npm bundle: `core` and `alloc` rebuilt with panics that
 /// abort on the spot (`-Cpanic=immediate-abort`), which leaves every panic message, location and
 /// their formatting out of the wasm (about 9% of it). Pinned, so that the bundle is reproducible.
@@ -93,7 +95,7 @@ enum Group {
     TestPackages,
     /// sockudo and what its build needs.
     Interop,
-    /// The database servers the production-topology suites start: PostgreSQL.
+    /// The database servers the production-topology suites start: PostgreSQL and Redis.
     Databases,
 }
 
@@ -419,7 +421,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 let line = first_line(&sockudo_binary().to_string_lossy(), &["--version"])?;
                 version_word(&line, 1)
             },
-            how: "cargo install sockudo (debug build) into target/tools (about 3 min)",
+            how: "cargo install sockudo (debug build, local and Redis adapters) into target/tools (about 6 min)",
             // Debug build: it compiles in half the time, and tests need no speed from it.
             install: |tool| {
                 let version = format!("={SOCKUDO_VERSION}");
@@ -427,7 +429,8 @@ fn tools() -> Result<Vec<Tool>, Error> {
                     tool,
                     cmd("cargo")
                         .args(["install", "sockudo", "--version", &version, "--locked"])
-                        .args(["--no-default-features", "--features", "local", "--debug"])
+                        .args(["--no-default-features", "--features", SOCKUDO_FEATURES])
+                        .arg("--debug")
                         .arg("--root")
                         .arg(sockudo_root()),
                 )
@@ -446,6 +449,20 @@ fn tools() -> Result<Vec<Tool>, Error> {
             },
             how: "apt-get install postgresql (about 20 s)",
             install: |tool| apt_install(tool, &["postgresql"]),
+        },
+        Tool {
+            name: "redis-server",
+            group: Group::Databases,
+            wanted: None,
+            // "Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=..."
+            found: || {
+                let line = first_line("redis-server", &["--version"])?;
+                version_word(&line, 2)?
+                    .strip_prefix("v=")
+                    .map(str::to_owned)
+            },
+            how: "apt-get install redis-server (about 10 s)",
+            install: |tool| apt_install(tool, &["redis-server"]),
         },
     ])
 }
@@ -556,9 +573,17 @@ fn npm_ci(tool: &Tool, dir: &std::path::Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Where sockudo is installed: under `target/`, so `cargo clean` removes it too.
+/// Where sockudo is installed: under `target/`, so `cargo clean` removes it too; the folder is
+/// named after its version and features, so that a build with other features is not taken for it.
 fn sockudo_root() -> PathBuf {
-    root().join("target").join("tools").join("sockudo")
+    let name = [
+        "sockudo-",
+        SOCKUDO_VERSION,
+        "-",
+        &SOCKUDO_FEATURES.replace(' ', "-"),
+    ]
+    .concat();
+    root().join("target").join("tools").join(name)
 }
 
 /// The sockudo binary.

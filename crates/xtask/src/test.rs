@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::server::LocalServer;
+use crate::cluster::Cluster;
+use crate::server::{LocalServer, Service, boxed};
 use crate::setup::{self, Purpose, chromium_binary};
 use crate::shell::{Error, cmd, npm_dir, work_dir};
 
@@ -16,6 +17,9 @@ struct Outcome {
     failed: u64,
 }
 
+/// Starts what a suite runs against.
+type StartService = fn() -> Result<Box<dyn Service>, Error>;
+
 /// One suite: a name, the command, and how its output is counted.
 struct Suite {
     name: &'static str,
@@ -23,7 +27,7 @@ struct Suite {
     /// Count `test result:` lines (test runners) rather than one check (fmt, clippy, builds).
     counts_tests: bool,
     /// Starts the server it runs against, whose address it gets in the environment.
-    server: Option<fn() -> Result<LocalServer, Error>>,
+    server: Option<StartService>,
 }
 
 /// Runs every suite, or those whose name contains `only`.
@@ -141,6 +145,11 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         .arg("browser/widget.mjs")
         .current_dir(npm_dir())
         .env("CHROMIUM", chromium_binary().unwrap_or_default());
+    let mut cluster = cmd("node");
+    cluster
+        .arg("browser/cluster.mjs")
+        .current_dir(npm_dir())
+        .env("CHROMIUM", chromium_binary().unwrap_or_default());
     let mut interop = cmd("node");
     interop.arg("interop/pusher_js.mjs").current_dir(npm_dir());
     vec![
@@ -151,29 +160,33 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         tests("native tests", native),
         tests("protocol in headless Chromium", browser("rusher-protocol")),
         Suite {
-            server: Some(|| LocalServer::start("client")),
+            server: Some(|| boxed(LocalServer::start("client"))),
             ..tests("client in headless Chromium", browser("rusher-client"))
         },
         check("npm packages (wasm-pack)", package),
         Suite {
-            server: Some(|| LocalServer::start("js-api")),
+            server: Some(|| boxed(LocalServer::start("js-api"))),
             ..tests("JS API: Echo, pusher-js, package", js_api)
         },
         Suite {
-            server: Some(|| LocalServer::start("interop")),
+            server: Some(|| boxed(LocalServer::start("interop"))),
             ..tests("pusher-js + pusher SDK interop", interop)
         },
         Suite {
-            server: Some(LocalServer::start_postgres),
+            server: Some(|| boxed(LocalServer::start_postgres())),
             ..tests("backend on PostgreSQL", postgres)
         },
         Suite {
-            server: Some(|| LocalServer::start_sockudo(&setup::sockudo_binary())),
-            ..tests("REST, raw clients, backend vs sockudo", sockudo)
+            server: Some(|| boxed(LocalServer::start_sockudo(&setup::sockudo_binary()))),
+            ..tests("sockudo: REST, sockets, backend", sockudo)
         },
         Suite {
-            server: Some(LocalServer::start_for_widget),
+            server: Some(|| boxed(LocalServer::start_for_widget())),
             ..tests("chat widget in Chromium", widget)
+        },
+        Suite {
+            server: Some(|| boxed(Cluster::start())),
+            ..tests("chat widget on a sockudo cluster", cluster)
         },
     ]
 }

@@ -1,0 +1,51 @@
+// What a visitor does in the chat widget, driven like people use it (by role and label), shared
+// by the widget suites (widget.mjs on rusher-server, cluster.mjs on a sockudo cluster).
+
+/** Opens `url` in a new browser context (its own cookies and storage), remembered in `contexts`
+ * for closing; page errors and dialogs are collected in `page.errors`. */
+export async function openVisitor(browser, contexts, url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('dialog', (dialog) => {
+    page.errors.push(`a dialog opened: ${dialog.message()}`);
+    dialog.dismiss();
+  });
+  await page.goto(url);
+  return page;
+}
+
+/** Opens the chat and joins as `name`. */
+export async function join(page, name) {
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await online(page);
+}
+
+/** Waits for the status line to say Online (after a failed connect, the backoff with jitter
+ * can wait several seconds). */
+export async function online(page, timeout = 8000) {
+  await page.getByRole('status').filter({ hasText: 'Online' }).waitFor({ timeout });
+}
+
+export const heading = (page) => page.getByRole('heading', { name: /Who's online/ });
+export const log = (page) => page.getByRole('log', { name: 'Messages' });
+export const messageBox = (page) => page.getByRole('textbox', { name: 'Message', exact: true });
+
+/** Types `text` and sends it with Enter. */
+export async function say(page, text) {
+  await messageBox(page).fill(text);
+  await messageBox(page).press('Enter');
+}
+
+/** Waits until `locator`'s text contains `text`. */
+export async function shows(locator, text, what, timeout = 6000) {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout });
+  } catch {
+    throw new Error(`${what}: ${JSON.stringify(text)} never showed; it shows ${JSON.stringify(await locator.first().textContent().catch(() => '?'))}`);
+  }
+}
