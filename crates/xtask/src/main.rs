@@ -10,7 +10,6 @@
 //! - `bench`: events per second through Rusher and pusher-js in one page, with ratios.
 
 mod bench;
-mod cluster;
 mod demo;
 mod package;
 mod server;
@@ -18,6 +17,7 @@ mod setup;
 mod shell;
 mod size;
 mod test;
+mod topology;
 
 use std::process::ExitCode;
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::setup::postgres_bin;
+use crate::setup::{self, postgres_bin};
 use crate::shell::{Error, cmd, first_line, root, run_quiet, run_visible, work_dir};
 
 /// The credentials suites use (test-only values): the same app as sockudo's config below, so
@@ -66,6 +66,7 @@ pub struct LocalServer {
 enum Kind {
     Rusher,
     Sockudo,
+    Soketi,
     Postgres,
     Redis,
 }
@@ -176,6 +177,41 @@ impl LocalServer {
         Ok((node, config_path))
     }
 
+    /// Starts soketi (from `cargo xtask setup`) on loopback with this suite's app; its cluster
+    /// discovery, which it always starts, pinned to loopback too. Waits until `/ready` answers.
+    pub fn start_soketi() -> Result<Self, Error> {
+        let free =
+            || -> Result<u16, Error> { Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()) };
+        let (port, cluster_port, metrics_port) = (free()?, free()?, free()?);
+        let config = serde_json::json!({
+            "host": "127.0.0.1",
+            "port": port,
+            "metrics.enabled": false,
+            "metrics.host": "127.0.0.1",
+            "metrics.port": metrics_port,
+            "cluster.hostname": "127.0.0.1",
+            "cluster.address": "127.0.0.1",
+            "cluster.broadcast": "127.0.0.1",
+            "cluster.port": cluster_port,
+            "cluster.unicast": format!("127.0.0.1:{cluster_port}"),
+            "appManager.array.apps": [{
+                "id": APP_ID, "key": KEY, "secret": SECRET, "enabled": true,
+                "enableClientMessages": true, "enableUserAuthentication": true,
+                "maxClientEventsPerSecond": -1,
+            }],
+        });
+        let config_path = work_dir().join("soketi.json");
+        fs::write(&config_path, serde_json::to_string_pretty(&config)?)?;
+        let mut command = Command::new("node");
+        command
+            .arg(setup::soketi_dir().join("node_modules/@soketi/soketi/bin/server.js"))
+            .arg("start")
+            .arg(format!("--config={}", config_path.display()))
+            .env_remove("PORT")
+            .env_remove("HOST");
+        Self::launch(command, "soketi", port, Kind::Soketi, "/ready")
+    }
+
     /// Starts a throwaway Redis on a loopback port, keeping nothing on disk.
     pub fn start_redis() -> Result<Self, Error> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
@@ -188,13 +224,18 @@ impl LocalServer {
     }
 
     /// Starts `rusher-server --upstream` (the chat backend alone) for the app on the sockudo
-    /// node at `node_port`, on the PostgreSQL at `database_url`, serving `www/`.
-    pub fn start_replica(name: &str, node_port: u16, database_url: &str) -> Result<Self, Error> {
+    /// node at `node_port`, on the PostgreSQL at `database_url` (else SQLite), serving `www/`.
+    pub fn start_replica(
+        name: &str,
+        node_port: u16,
+        database_url: Option<&str>,
+    ) -> Result<Self, Error> {
         let upstream = format!("http://127.0.0.1:{node_port}");
-        Self::start_with(
-            name,
-            &["--upstream", &upstream, "--database-url", database_url],
-        )
+        let mut flags = vec!["--upstream", &upstream];
+        if let Some(url) = database_url {
+            flags.extend(["--database-url", url]);
+        }
+        Self::start_with(name, &flags)
     }
 
     /// The URL of the `postgres` database on this PostgreSQL server.
@@ -350,6 +391,9 @@ impl Service for LocalServer {
             Kind::Sockudo => command
                 .env("SOCKUDO_HOST", "127.0.0.1")
                 .env("SOCKUDO_PORT", self.port.to_string()),
+            Kind::Soketi => command
+                .env("SOKETI_HOST", "127.0.0.1")
+                .env("SOKETI_PORT", self.port.to_string()),
             Kind::Postgres => command.env("RUSHER_TEST_DATABASE_URL", self.postgres_url()),
             Kind::Redis => command.env("REDIS_PORT", self.port.to_string()),
         };
@@ -369,11 +413,16 @@ fn redis_pong(port: u16) -> bool {
     pong().unwrap_or(false)
 }
 
-/// The status of a plain HTTP/1.0 GET on loopback, if the server answers at all.
+/// The status of a plain HTTP/1.1 GET on loopback, if the server answers at all (soketi answers
+/// no HTTP/1.0).
 fn http_status(port: u16, path: &str) -> Option<u16> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut head = [0u8; 12];
     stream.read_exact(&mut head).ok()?;
     std::str::from_utf8(head.get(9..12)?).ok()?.parse().ok()

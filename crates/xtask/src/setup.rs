@@ -257,11 +257,13 @@ fn describe(tool: &Tool, version: &str) -> String {
     match tool.name {
         BUILD_PACKAGES => format!("{BUILD_PACKAGES} ({})", npm_packages(&build_npm_dir())),
         TEST_PACKAGES => format!("{TEST_PACKAGES} ({})", npm_packages(&npm_dir())),
+        SOKETI => "soketi 1.6.1".to_owned(),
         _ => format!("{} {version}", tool.name),
     }
 }
 
 const BUILD_PACKAGES: &str = "npm build tools";
+const SOKETI: &str = "soketi";
 const TEST_PACKAGES: &str = "npm test packages";
 
 fn tools() -> Result<Vec<Tool>, Error> {
@@ -435,6 +437,14 @@ fn tools() -> Result<Vec<Tool>, Error> {
                         .arg(sockudo_root()),
                 )
             },
+        },
+        Tool {
+            name: SOKETI,
+            group: Group::Interop,
+            wanted: Some(lock_stamp(&soketi_dir())?),
+            found: || installed_stamp(&soketi_dir()),
+            how: "npm ci in tests/soketi: @soketi/soketi 1.6.1 with uWebSockets.js from npm (about 15 s)",
+            install: |tool| npm_ci(tool, &soketi_dir()),
         },
         Tool {
             name: "postgresql",
@@ -619,6 +629,11 @@ fn lock_stamp(dir: &std::path::Path) -> Result<String, Error> {
     let mut hasher = DefaultHasher::new();
     lock.hash(&mut hasher);
     Ok(format!("{:016x}", hasher.finish()))
+}
+
+/// Where soketi is installed (`tests/soketi/package.json`).
+pub fn soketi_dir() -> PathBuf {
+    npm_dir().join("soketi")
 }
 
 /// The direct npm dependencies of `dir`, `name@version`, for the setup line.

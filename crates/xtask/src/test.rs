@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::cluster::Cluster;
 use crate::server::{LocalServer, Service, boxed};
 use crate::setup::{self, Purpose, chromium_binary};
 use crate::shell::{Error, cmd, npm_dir, work_dir};
+use crate::topology::{Cluster, Upstream};
 
 /// The outcome of one suite.
 struct Outcome {
@@ -135,11 +135,14 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
     // Also builds the demo page's assets: the demo page mounts the rusher-chat package.
     let mut package = cmd("cargo");
     package.args(["xtask", "package"]);
-    let mut js_api = cmd("node");
-    js_api
-        .arg("browser/js_api.mjs")
-        .current_dir(npm_dir())
-        .env("CHROMIUM", chromium_binary().unwrap_or_default());
+    let js_api = || {
+        let mut command = cmd("node");
+        command
+            .arg("browser/js_api.mjs")
+            .current_dir(npm_dir())
+            .env("CHROMIUM", chromium_binary().unwrap_or_default());
+        command
+    };
     let mut widget = cmd("node");
     widget
         .arg("browser/widget.mjs")
@@ -166,7 +169,15 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         check("npm packages (wasm-pack)", package),
         Suite {
             server: Some(|| boxed(LocalServer::start("js-api"))),
-            ..tests("JS API: Echo, pusher-js, package", js_api)
+            ..tests("JS API: Echo, pusher-js, package", js_api())
+        },
+        Suite {
+            server: Some(|| boxed(Upstream::start_sockudo())),
+            ..tests("JS API on sockudo + backend", js_api())
+        },
+        Suite {
+            server: Some(|| boxed(Upstream::start_soketi())),
+            ..tests("JS API on soketi + backend", js_api())
         },
         Suite {
             server: Some(|| boxed(LocalServer::start("interop"))),
