@@ -135,6 +135,16 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
     // Also builds the demo page's assets: the demo page mounts the rusher-chat package.
     let mut package = cmd("cargo");
     package.args(["xtask", "package"]);
+    // On a server nobody here wrote, without the test that needs rusher-server's faults.
+    let client_elsewhere = || {
+        let mut command = browser("rusher-client");
+        command.args([
+            "--",
+            "--skip",
+            "reconnects_and_resubscribes_after_the_server_drops_everyone",
+        ]);
+        command
+    };
     let js_api = || {
         let mut command = cmd("node");
         command
@@ -165,6 +175,14 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         Suite {
             server: Some(|| boxed(LocalServer::start("client"))),
             ..tests("client in headless Chromium", browser("rusher-client"))
+        },
+        Suite {
+            server: Some(|| boxed(Upstream::start_sockudo())),
+            ..tests("client on sockudo", client_elsewhere())
+        },
+        Suite {
+            server: Some(|| boxed(Upstream::start_soketi())),
+            ..tests("client on soketi", client_elsewhere())
         },
         check("npm packages (wasm-pack)", package),
         Suite {
