@@ -1,14 +1,15 @@
-// The chat widget in the production topology: the sockets on a two-node sockudo cluster (over
-// Redis), the chat backend as two rusher-server replicas in --upstream mode on one PostgreSQL.
-// Ada's page comes from replica 1, which sends her to node 1; Ben's from replica 2, node 2.
-// `cargo xtask test` starts every service and passes, in the environment, each replica's URL,
-// node 1's pid, and how to start node 1 again (the sockudo binary and node 1's config file).
+// The chat widget in the production topology: the sockets on a two-node cluster (sockudo or
+// soketi, over Redis), the chat backend as two rusher-server replicas in --upstream mode on one
+// PostgreSQL. Ada's page comes from replica 1, which sends her to node 1; Ben's from replica 2,
+// node 2. `cargo xtask test` starts every service and passes, in the environment, each replica's
+// URL, the server's name, node 1's pid, and how node 1 was started (to start it again).
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { env, equal, launch, run, sleep, test } from './harness.mjs';
 import { heading, join, log, online, openVisitor, say, shows } from './chat_steps.mjs';
 
+const server = env('CLUSTER_SERVER_NAME');
 const replica1 = env('CLUSTER_REPLICA_1');
 const replica2 = env('CLUSTER_REPLICA_2');
 const browser = await launch();
@@ -75,9 +76,10 @@ test('node 1 is killed: its visitor recovers, and what she wrote meanwhile arriv
   equal(await log(ben).filter({ hasText: meanwhile }).count(), 0, 'not delivered while node 1 is down');
 
   // Node 1 comes back on the same port, as a supervisor would restart it.
-  const logFile = openSync(joinPath(env('CLUSTER_LOG_DIR'), 'cluster-node-1-restarted.log'), 'w');
-  const node1 = spawn(env('CLUSTER_SOCKUDO'), ['--config', env('CLUSTER_NODE_1_CONFIG')], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: env('CLUSTER_NODE_1_PORT') },
+  const launched = JSON.parse(env('CLUSTER_NODE_1_LAUNCH'));
+  const logFile = openSync(joinPath(env('CLUSTER_LOG_DIR'), `${server}-cluster-node-1-restarted.log`), 'w');
+  const node1 = spawn(launched.command[0], launched.command.slice(1), {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...launched.env },
     stdio: ['ignore', logFile, logFile],
   });
   try {
@@ -87,12 +89,12 @@ test('node 1 is killed: its visitor recovers, and what she wrote meanwhile arriv
     await sleep(1500);
     equal(await log(ben).locator('li').filter({ hasText: meanwhile }).count(), 1, 'exactly once');
     await shows(heading(ben), "Who's online (2)", 'Ben sees Ada, back');
-    // A departure of sockudo's, recorded rather than hidden: a node restarted into a cluster
-    // answers presence subscriptions before it has merged the cluster's presence state (a few
-    // seconds after it starts), and sends no member_added for the members it learns then.
+    // A departure (seen on sockudo), recorded rather than hidden: a node restarted into a
+    // cluster answers presence subscriptions before it has merged the cluster's presence state
+    // (a few seconds after it starts), and sends no member_added for the members it learns then.
     const adaSees = await heading(ada).textContent();
     if (!adaSees.includes('(2)')) {
-      console.log(`departure: sockudo cluster: after node 1 restarted, Ada's member list shows "${adaSees}" (Ben, on node 2, is missing until he rejoins)`);
+      console.log(`departure: ${server} cluster: after node 1 restarted, Ada's member list shows "${adaSees}" (Ben, on node 2, is missing until he rejoins)`);
     }
   } finally {
     node1.kill('SIGKILL');

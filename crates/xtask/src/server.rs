@@ -5,7 +5,7 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -60,6 +60,9 @@ pub struct LocalServer {
     kind: Kind,
     /// A free port the suite may serve pages on, which the server allows as an origin.
     page_port: Option<u16>,
+    /// How it was started (program and arguments, then the variables it was given), so that a
+    /// suite can start it again after killing it.
+    launched: serde_json::Value,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -135,17 +138,16 @@ impl LocalServer {
     /// rate-limit connects and expose metrics), in a clean environment so no stray variable
     /// applies; waits until its app answers `/up/app-id`.
     pub fn start_sockudo(binary: &Path) -> Result<Self, Error> {
-        Self::start_sockudo_node(binary, "sockudo", None).map(|(node, _)| node)
+        Self::start_sockudo_node(binary, "sockudo", None)
     }
 
     /// Starts a sockudo node named `name`; with `redis_port`, clustered with the other nodes on
-    /// that Redis (its adapter and cache there). Returns it and its config file (to start it
-    /// again on the same port).
+    /// that Redis (its adapter and cache there).
     pub fn start_sockudo_node(
         binary: &Path,
         name: &str,
         redis_port: Option<u16>,
-    ) -> Result<(Self, PathBuf), Error> {
+    ) -> Result<Self, Error> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut config = SOCKUDO_CONFIG.replace("PORT", &port.to_string());
         if let Some(redis_port) = redis_port {
@@ -173,17 +175,22 @@ impl LocalServer {
             .env("PORT", port.to_string())
             .arg("--config")
             .arg(&config_path);
-        let node = Self::launch(command, name, port, Kind::Sockudo, "/up/app-id")?;
-        Ok((node, config_path))
+        Self::launch(command, name, port, Kind::Sockudo, "/up/app-id")
     }
 
     /// Starts soketi (from `cargo xtask setup`) on loopback with this suite's app; its cluster
     /// discovery, which it always starts, pinned to loopback too. Waits until `/ready` answers.
     pub fn start_soketi() -> Result<Self, Error> {
+        Self::start_soketi_node("soketi", None)
+    }
+
+    /// Starts a soketi node named `name`; with `redis_port`, clustered with the other nodes on
+    /// that Redis (its adapter there).
+    pub fn start_soketi_node(name: &str, redis_port: Option<u16>) -> Result<Self, Error> {
         let free =
             || -> Result<u16, Error> { Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()) };
         let (port, cluster_port, metrics_port) = (free()?, free()?, free()?);
-        let config = serde_json::json!({
+        let mut config = serde_json::json!({
             "host": "127.0.0.1",
             "port": port,
             "metrics.enabled": false,
@@ -200,7 +207,12 @@ impl LocalServer {
                 "maxClientEventsPerSecond": -1,
             }],
         });
-        let config_path = work_dir().join("soketi.json");
+        if let (Some(redis_port), Some(fields)) = (redis_port, config.as_object_mut()) {
+            fields.insert("adapter.driver".into(), "redis".into());
+            fields.insert("database.redis.host".into(), "127.0.0.1".into());
+            fields.insert("database.redis.port".into(), redis_port.into());
+        }
+        let config_path = work_dir().join(format!("{name}.json"));
         fs::write(&config_path, serde_json::to_string_pretty(&config)?)?;
         let mut command = Command::new("node");
         command
@@ -209,7 +221,7 @@ impl LocalServer {
             .arg(format!("--config={}", config_path.display()))
             .env_remove("PORT")
             .env_remove("HOST");
-        Self::launch(command, "soketi", port, Kind::Soketi, "/ready")
+        Self::launch(command, name, port, Kind::Soketi, "/ready")
     }
 
     /// Starts a throwaway Redis on a loopback port, keeping nothing on disk.
@@ -310,6 +322,19 @@ impl LocalServer {
         kind: Kind,
         up_path: &str,
     ) -> Result<Self, Error> {
+        let launched = serde_json::json!({
+            "command": std::iter::once(command.get_program())
+                .chain(command.get_args())
+                .map(|part| part.to_string_lossy())
+                .collect::<Vec<_>>(),
+            "env": command
+                .get_envs()
+                .filter_map(|(name, value)| {
+                    let value = value?.to_string_lossy().into_owned();
+                    Some((name.to_string_lossy().into_owned(), value.into()))
+                })
+                .collect::<serde_json::Map<_, _>>(),
+        });
         let log = fs::File::create(work_dir().join("logs").join(format!("{log}.log")))?;
         let child = command
             .stdin(Stdio::null())
@@ -321,6 +346,7 @@ impl LocalServer {
             port,
             kind,
             page_port: None,
+            launched,
         };
         server.wait_until_up(up_path)?;
         Ok(server)
@@ -360,6 +386,11 @@ impl LocalServer {
     /// Its process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// How it was started: `{"command": [program, args…], "env": {name: value}}`.
+    pub fn launched(&self) -> &serde_json::Value {
+        &self.launched
     }
 }
 

@@ -158,11 +158,14 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         .arg("browser/widget.mjs")
         .current_dir(npm_dir())
         .env("CHROMIUM", chromium_binary().unwrap_or_default());
-    let mut cluster = cmd("node");
-    cluster
-        .arg("browser/cluster.mjs")
-        .current_dir(npm_dir())
-        .env("CHROMIUM", chromium_binary().unwrap_or_default());
+    let cluster = || {
+        let mut command = cmd("node");
+        command
+            .arg("browser/cluster.mjs")
+            .current_dir(npm_dir())
+            .env("CHROMIUM", chromium_binary().unwrap_or_default());
+        command
+    };
     let mut interop = cmd("node");
     interop.arg("interop/pusher_js.mjs").current_dir(npm_dir());
     vec![
@@ -214,8 +217,12 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             ..tests("chat widget in Chromium", widget)
         },
         Suite {
-            server: Some(|| boxed(Cluster::start())),
-            ..tests("chat widget on a sockudo cluster", cluster)
+            server: Some(|| boxed(Cluster::start_sockudo())),
+            ..tests("chat widget on a sockudo cluster", cluster())
+        },
+        Suite {
+            server: Some(|| boxed(Cluster::start_soketi())),
+            ..tests("chat widget on a soketi cluster", cluster())
         },
     ]
 }

@@ -1,11 +1,11 @@
-//! Topologies where the sockets run on a server nobody here wrote, and the chat backend is
-//! `rusher-server --upstream`: [`Upstream`] (one sockudo, one backend) for the JS API suite, and
-//! [`Cluster`] (Redis, PostgreSQL, two sockudo nodes clustered over that Redis, and two backend
-//! replicas on the one database, replica N publishing to node N) for the widget's cluster suite.
+//! Topologies where the sockets run on a server nobody here wrote (sockudo or soketi), and the
+//! chat backend is `rusher-server --upstream`: [`Upstream`] (one server, one backend) for the
+//! client and JS API suites, and [`Cluster`] (Redis, PostgreSQL, two nodes clustered over that
+//! Redis, and two backend replicas on the one database, replica N publishing to node N) for the
+//! widget's cluster suite.
 //! All on loopback ports, stopped when dropped (the replicas first, Redis last: sockudo nodes
 //! without their Redis do not stop promptly).
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use crate::server::{LocalServer, Service};
@@ -60,33 +60,52 @@ pub struct Cluster {
     replica_1: LocalServer,
     replica_2: LocalServer,
     node_1: LocalServer,
-    node_2: LocalServer,
-    node_1_config: PathBuf,
+    name: &'static str,
+    _node_2: LocalServer,
     _postgres: LocalServer,
     _redis: LocalServer,
 }
 
 impl Cluster {
-    /// Starts every service, each once the one it needs answers.
-    pub fn start() -> Result<Self, Error> {
+    /// Two sockudo nodes over Redis.
+    pub fn start_sockudo() -> Result<Self, Error> {
+        let sockudo = setup::sockudo_binary();
+        Self::start("sockudo", |name, redis| {
+            LocalServer::start_sockudo_node(&sockudo, name, Some(redis))
+        })
+    }
+
+    /// Two soketi nodes over Redis.
+    pub fn start_soketi() -> Result<Self, Error> {
+        Self::start("soketi", |name, redis| {
+            LocalServer::start_soketi_node(name, Some(redis))
+        })
+    }
+
+    /// Starts every service, each once the one it needs answers; `node(name, redis_port)`
+    /// starts one node of the server's cluster.
+    fn start(
+        name: &'static str,
+        node: impl Fn(&str, u16) -> Result<LocalServer, Error>,
+    ) -> Result<Self, Error> {
         let redis = LocalServer::start_redis()?;
         let postgres = LocalServer::start_postgres()?;
-        let sockudo = setup::sockudo_binary();
-        let (node_1, node_1_config) =
-            LocalServer::start_sockudo_node(&sockudo, "cluster-node-1", Some(redis.port()))?;
-        let (node_2, _) =
-            LocalServer::start_sockudo_node(&sockudo, "cluster-node-2", Some(redis.port()))?;
+        let node_1 = node(&format!("{name}-cluster-node-1"), redis.port())?;
+        let node_2 = node(&format!("{name}-cluster-node-2"), redis.port())?;
         let database = postgres.postgres_url();
-        let replica_1 =
-            LocalServer::start_replica("cluster-replica-1", node_1.port(), Some(&database))?;
-        let replica_2 =
-            LocalServer::start_replica("cluster-replica-2", node_2.port(), Some(&database))?;
+        let replica = |n: u16, node: &LocalServer| {
+            LocalServer::start_replica(
+                &format!("{name}-cluster-replica-{n}"),
+                node.port(),
+                Some(&database),
+            )
+        };
         Ok(Self {
-            replica_1,
-            replica_2,
+            replica_1: replica(1, &node_1)?,
+            replica_2: replica(2, &node_2)?,
             node_1,
-            node_2,
-            node_1_config,
+            name,
+            _node_2: node_2,
             _postgres: postgres,
             _redis: redis,
         })
@@ -94,18 +113,17 @@ impl Cluster {
 }
 
 impl Service for Cluster {
-    /// `CLUSTER_REPLICA_1` and `_2` (the replicas' URLs), and what the suite needs to kill and
-    /// restart node 1: its pid, port and config, the sockudo binary, and where logs go.
+    /// `CLUSTER_REPLICA_1` and `_2` (the replicas' URLs), `CLUSTER_SERVER_NAME`, and what the
+    /// suite needs to kill node 1 and start it again: its pid, how it was launched
+    /// (`CLUSTER_NODE_1_LAUNCH`, JSON), and where logs go.
     fn configure(&self, command: &mut Command) {
         let url = |server: &LocalServer| format!("http://127.0.0.1:{}", server.port());
         command
             .env("CLUSTER_REPLICA_1", url(&self.replica_1))
             .env("CLUSTER_REPLICA_2", url(&self.replica_2))
+            .env("CLUSTER_SERVER_NAME", self.name)
             .env("CLUSTER_NODE_1_PID", self.node_1.pid().to_string())
-            .env("CLUSTER_NODE_1_PORT", self.node_1.port().to_string())
-            .env("CLUSTER_NODE_1_CONFIG", &self.node_1_config)
-            .env("CLUSTER_NODE_2_PORT", self.node_2.port().to_string())
-            .env("CLUSTER_SOCKUDO", setup::sockudo_binary())
+            .env("CLUSTER_NODE_1_LAUNCH", self.node_1.launched().to_string())
             .env("CLUSTER_LOG_DIR", work_dir().join("logs"));
     }
 }
