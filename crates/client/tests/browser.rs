@@ -74,6 +74,13 @@ fn ours() -> bool {
     option_env!("RUSHER_SERVER_NAME").is_none_or(|name| name == "rusher-server")
 }
 
+/// Prints a departure of the server under test from the protocol, for `cargo xtask interop`
+/// (which runs this suite with `--nocapture`).
+fn departure(what: &str) {
+    let server = option_env!("RUSHER_SERVER_NAME").unwrap_or("rusher-server");
+    wasm_bindgen_test::console_log!("departure: {server}: {what}");
+}
+
 /// The host and port of the server with the sockets and the REST API.
 fn sockets() -> (&'static str, u16) {
     let host = option_env!("RUSHER_SOCKETS_HOST")
@@ -167,6 +174,8 @@ async fn presence_members_and_client_events_both_ways() {
     assert_eq!(data, json!({ "typing": true }));
     if ours() || user_id.is_some() {
         assert_eq!(user_id.as_deref(), Some("bob"));
+    } else {
+        departure("client events on presence channels carry no user_id");
     }
 
     let ana_events = record(&ana);
@@ -315,6 +324,9 @@ async fn an_unknown_app_key_stops_retrying() {
         });
         if !refused {
             assert_ne!(pusher.state(), State::Connected);
+            departure(
+                "an unknown app key drops the connection (1006) instead of closing it with 4001: the client retries with backoff",
+            );
             pusher.disconnect();
             return;
         }

@@ -8,9 +8,11 @@
 //! - `package`: builds the npm package `rusher-client` and its tarball.
 //! - `size`: the client bundle's raw, gzip and brotli sizes next to pusher-js's.
 //! - `bench`: events per second through Rusher and pusher-js in one page, with ratios.
+//! - `interop`: the interop suites on every server, as a matrix (also written into README.md).
 
 mod bench;
 mod demo;
+mod interop;
 mod package;
 mod server;
 mod setup;
@@ -30,9 +32,10 @@ fn main() -> ExitCode {
         Some("package") => package::run(),
         Some("size") => size::run(),
         Some("bench") => bench::run(),
+        Some("interop") => interop::run(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size | bench>"
+                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size | bench | interop>"
             );
             return ExitCode::from(2);
         }

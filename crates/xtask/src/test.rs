@@ -41,7 +41,7 @@ pub fn run(only: Option<&str>) -> Result<bool, Error> {
         .into_iter()
         .filter(|suite| only.is_none_or(|word| suite.name.contains(word)));
     for suite in chosen {
-        let outcome = run_suite(suite)?;
+        let (outcome, _) = run_suite(suite)?;
         passed += outcome.passed;
         failed += outcome.failed;
     }
@@ -140,6 +140,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         let mut command = browser("rusher-client");
         command.args([
             "--",
+            "--nocapture",
             "--skip",
             "reconnects_and_resubscribes_after_the_server_drops_everyone",
         ]);
@@ -227,8 +228,9 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
     ]
 }
 
-/// Runs a suite with its output in a log file; on failure, shows the log's end.
-fn run_suite(mut suite: Suite) -> Result<Outcome, Error> {
+/// Runs a suite with its output in a log file; on failure, shows the log's end. Returns its
+/// counts and its output.
+fn run_suite(mut suite: Suite) -> Result<(Outcome, String), Error> {
     let started = Instant::now();
     let server = match suite.server {
         Some(start) => {
@@ -291,7 +293,24 @@ fn run_suite(mut suite: Suite) -> Result<Outcome, Error> {
         }
         println!("    (whole log: {})", log_path.display());
     }
-    Ok(outcome)
+    Ok((outcome, text))
+}
+
+/// Runs the suites named `names` (after setup), each one line as in `test`; returns each one's
+/// output.
+pub fn run_named(names: &[&str]) -> Result<Vec<(&'static str, String)>, Error> {
+    setup::ensure(Purpose::Test)?;
+    fs::create_dir_all(work_dir().join("logs"))?;
+    let webdriver = write_webdriver_json()?;
+    let mut outputs = Vec::new();
+    for suite in suites(&webdriver) {
+        if names.contains(&suite.name) {
+            let name = suite.name;
+            let (_, text) = run_suite(suite)?;
+            outputs.push((name, text));
+        }
+    }
+    Ok(outputs)
 }
 
 /// Sums `test result: ok. N passed; M failed` lines (libtest and wasm-bindgen-test-runner).
