@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, equal, launch, run, test, withInstalledTarball } from './harness.mjs';
+import { assert, env, equal, launch, run, test, withInstalledTarball } from './harness.mjs';
 import { base, departure, key, recordDeparture, sdk, sockets } from './server.mjs';
 
 const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
@@ -59,9 +59,9 @@ async function visitor(name) {
 }
 
 /** Waits until `predicate` (run in the page) is true. */
-async function until(page, predicate, arg, what = predicate.toString()) {
+async function until(page, predicate, arg, what = predicate.toString(), timeout = 5000) {
   try {
-    await page.waitForFunction(predicate, arg, { timeout: 5000, polling: 20 });
+    await page.waitForFunction(predicate, arg, { timeout, polling: 20 });
   } catch (error) {
     const log = await page.evaluate(() => JSON.stringify(window.log)).catch(() => '?');
     throw new Error(`timed out waiting for ${what}; page log: ${log}; console: ${page.warnings}`);
@@ -365,6 +365,26 @@ test('sign-in, user data and a server-to-user event through pusher.user', async 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await until(page, () => seen('notice').length > 0);
+});
+
+test('after the server restarts, and after it is killed, Rusher reconnects, resubscribes and receives again', async () => {
+  const page = await visitor('Ron');
+  await page.evaluate(() => {
+    window.pusher = new R(KEY, opts());
+    window.kept = pusher.subscribe('private-restarts');
+    kept.bind('after', (data) => log.push(['after', data]));
+  });
+  await until(page, () => kept.subscribed);
+  for (const how of ['restart', 'kill']) {
+    const before = await page.evaluate(() => pusher.connection.socket_id);
+    // The suite's control endpoint stops the server (SIGTERM, or SIGKILL) and starts it again.
+    const answer = await fetch(`${env('RUSHER_CONTROL_URL')}/${how}`, { method: 'POST' });
+    equal(answer.status, 204, `the server came back after ${how}`);
+    await until(page, (id) => pusher.connection.state === 'connected'
+      && pusher.connection.socket_id !== id && kept.subscribed, before, `a new connection after ${how}`, 20000);
+    await sdk.trigger('private-restarts', 'after', { how });
+    await until(page, (expected) => seen('after').some((e) => e[1].how === expected), how, `an event after ${how}`);
+  }
 });
 
 test('the embed example in www/ connects and shows an event as text', async () => {

@@ -289,8 +289,64 @@ async fn trigger(channel: &str, event: &str, data: &str) {
     }
 }
 
+/// Asks the suite's control endpoint (`RUSHER_CONTROL_URL`, from `cargo xtask test`) to stop the
+/// server, as a deploy (`restart`) or a crash (`kill`) would, and start it again; returns once it
+/// is back.
+async fn restart_server(how: &str) {
+    let base = setting(option_env!("RUSHER_CONTROL_URL"), "RUSHER_CONTROL_URL");
+    let answer = gloo_net::http::Request::post(&format!("{base}/{how}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 204, "the server did not come back");
+}
+
+/// Waits up to `seconds` for `condition` (a reconnect waits out the backoff).
+async fn until_within(seconds: u32, what: &str, condition: impl Fn() -> bool) {
+    for _ in 0..seconds * 50 {
+        if condition() {
+            return;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[wasm_bindgen_test]
+async fn reconnects_and_resubscribes_after_the_server_restarts_and_after_it_is_killed() {
+    let pusher = Pusher::new(options("ana"));
+    let channel = pusher.subscribe("private-browser-restarts").unwrap();
+    let received: Rc<RefCell<Vec<Value>>> = Rc::default();
+    let sink = Rc::clone(&received);
+    channel.bind("after", move |data, _| sink.borrow_mut().push(data.clone()));
+    until("subscribed", || channel.subscribed()).await;
+    for how in ["restart", "kill"] {
+        let before = pusher.socket_id().unwrap();
+        restart_server(how).await;
+        until_within(20, &format!("a new connection after {how}"), || {
+            pusher.socket_id().is_some_and(|id| id != before) && channel.subscribed()
+        })
+        .await;
+        assert_eq!(pusher.state(), State::Connected);
+        trigger(
+            "private-browser-restarts",
+            "after",
+            &format!(r#"{{"how":"{how}"}}"#),
+        )
+        .await;
+        until(&format!("an event after {how}"), || {
+            received
+                .borrow()
+                .iter()
+                .any(|v| *v == json!({ "how": how }))
+        })
+        .await;
+    }
+    pusher.disconnect();
+}
+
 /// Needs rusher-server's fault injection: `cargo xtask test` skips it on other servers (the
-/// widget's cluster suite kills and restarts a sockudo node instead).
+/// test above stops the whole server instead).
 #[wasm_bindgen_test]
 async fn reconnects_and_resubscribes_after_the_server_drops_everyone() {
     let pusher = Pusher::new(options("ana"));

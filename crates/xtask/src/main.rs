@@ -11,6 +11,7 @@
 //! - `interop`: the interop suites on every server, as a matrix (also written into README.md).
 
 mod bench;
+mod control;
 mod demo;
 mod interop;
 mod package;

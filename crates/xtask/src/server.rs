@@ -2,6 +2,7 @@
 //! rusher-server (built, fresh data dir, known credentials), sockudo (the Pusher server nobody
 //! here wrote, from `cargo xtask setup`) and a throwaway PostgreSQL cluster.
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -60,9 +61,27 @@ pub struct LocalServer {
     kind: Kind,
     /// A free port the suite may serve pages on, which the server allows as an origin.
     page_port: Option<u16>,
-    /// How it was started (program and arguments, then the variables it was given), so that a
-    /// suite can start it again after killing it.
-    launched: serde_json::Value,
+    /// How it was started, to start it again after stopping it.
+    launch: Launch,
+}
+
+/// How a server is started: the program, its arguments, the variables set (or removed) for it,
+/// its log's name and the path that answers 200 once it is up.
+struct Launch {
+    program: OsString,
+    args: Vec<OsString>,
+    env: Vec<(OsString, Option<OsString>)>,
+    log: String,
+    up_path: String,
+}
+
+/// How a server is stopped before it is started again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// SIGTERM, as a deploy would: the server closes its sockets (with 4200) and exits.
+    Graceful,
+    /// SIGKILL, as a crash would: connections end without a close frame.
+    Kill,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -322,19 +341,16 @@ impl LocalServer {
         kind: Kind,
         up_path: &str,
     ) -> Result<Self, Error> {
-        let launched = serde_json::json!({
-            "command": std::iter::once(command.get_program())
-                .chain(command.get_args())
-                .map(|part| part.to_string_lossy())
-                .collect::<Vec<_>>(),
-            "env": command
+        let launch = Launch {
+            program: command.get_program().to_owned(),
+            args: command.get_args().map(ToOwned::to_owned).collect(),
+            env: command
                 .get_envs()
-                .filter_map(|(name, value)| {
-                    let value = value?.to_string_lossy().into_owned();
-                    Some((name.to_string_lossy().into_owned(), value.into()))
-                })
-                .collect::<serde_json::Map<_, _>>(),
-        });
+                .map(|(name, value)| (name.to_owned(), value.map(ToOwned::to_owned)))
+                .collect(),
+            log: log.to_owned(),
+            up_path: up_path.to_owned(),
+        };
         let log = fs::File::create(work_dir().join("logs").join(format!("{log}.log")))?;
         let child = command
             .stdin(Stdio::null())
@@ -346,10 +362,45 @@ impl LocalServer {
             port,
             kind,
             page_port: None,
-            launched,
+            launch,
         };
         server.wait_until_up(up_path)?;
         Ok(server)
+    }
+
+    /// Stops the server and starts it again on the same port (its output appended to its log);
+    /// returns once it answers again.
+    pub fn restart(&mut self, stop: Stop) -> Result<(), Error> {
+        if stop == Stop::Graceful {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let launch = &self.launch;
+        let log = fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(work_dir().join("logs").join(format!("{}.log", launch.log)))?;
+        let mut command = Command::new(&launch.program);
+        command.args(&launch.args);
+        for (name, value) in &launch.env {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        self.child = command
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()?;
+        self.wait_until_up(&self.launch.up_path)
     }
 
     /// Waits (up to 20 s) until `GET path` answers 200, or PostgreSQL accepts connections.
@@ -388,9 +439,22 @@ impl LocalServer {
         self.child.id()
     }
 
-    /// How it was started: `{"command": [program, args…], "env": {name: value}}`.
-    pub fn launched(&self) -> &serde_json::Value {
-        &self.launched
+    /// How it was started: `{"command": [program, args…], "env": {name: value}}` (the variables
+    /// set for it).
+    pub fn launched(&self) -> serde_json::Value {
+        let text = |part: &OsString| part.to_string_lossy().into_owned();
+        serde_json::json!({
+            "command": std::iter::once(&self.launch.program)
+                .chain(&self.launch.args)
+                .map(text)
+                .collect::<Vec<_>>(),
+            "env": self
+                .launch
+                .env
+                .iter()
+                .filter_map(|(name, value)| Some((text(name), text(value.as_ref()?).into())))
+                .collect::<serde_json::Map<_, _>>(),
+        })
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::control::Restartable;
 use crate::server::{LocalServer, Service, boxed};
 use crate::setup::{self, Purpose, chromium_binary};
 use crate::shell::{Error, cmd, npm_dir, work_dir};
@@ -177,7 +178,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         tests("native tests", native),
         tests("protocol in headless Chromium", browser("rusher-protocol")),
         Suite {
-            server: Some(|| boxed(LocalServer::start("client"))),
+            server: Some(|| boxed(LocalServer::start("client").and_then(Restartable::new))),
             ..tests("client in headless Chromium", browser("rusher-client"))
         },
         Suite {
@@ -190,7 +191,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         },
         check("npm packages (wasm-pack)", package),
         Suite {
-            server: Some(|| boxed(LocalServer::start("js-api"))),
+            server: Some(|| boxed(LocalServer::start("js-api").and_then(Restartable::new))),
             ..tests("JS API: Echo, pusher-js, package", js_api())
         },
         Suite {

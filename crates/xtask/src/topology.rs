@@ -8,6 +8,7 @@
 
 use std::process::Command;
 
+use crate::control::Restartable;
 use crate::server::{LocalServer, Service};
 use crate::setup;
 use crate::shell::{Error, work_dir};
@@ -16,7 +17,7 @@ use crate::shell::{Error, work_dir};
 /// its app.
 pub struct Upstream {
     backend: LocalServer,
-    sockets: LocalServer,
+    sockets: Restartable,
     name: &'static str,
 }
 
@@ -37,20 +38,22 @@ impl Upstream {
             LocalServer::start_replica(&format!("upstream-{name}"), sockets.port(), None)?;
         Ok(Self {
             backend,
-            sockets,
+            sockets: Restartable::new(sockets)?,
             name,
         })
     }
 }
 
 impl Service for Upstream {
-    /// The backend's `RUSHER_*` variables, and `RUSHER_SOCKETS_HOST`, `RUSHER_SOCKETS_PORT` and
-    /// `RUSHER_SERVER_NAME` for the sockets.
+    /// The backend's `RUSHER_*` variables; `RUSHER_SOCKETS_HOST`, `RUSHER_SOCKETS_PORT` and
+    /// `RUSHER_SERVER_NAME` for the sockets, and `RUSHER_CONTROL_URL` to restart them.
     fn configure(&self, command: &mut Command) {
+        self.sockets.configure(command);
         self.backend.configure(command);
+        let port = self.sockets.with(LocalServer::port);
         command
             .env("RUSHER_SOCKETS_HOST", "127.0.0.1")
-            .env("RUSHER_SOCKETS_PORT", self.sockets.port().to_string())
+            .env("RUSHER_SOCKETS_PORT", port.to_string())
             .env("RUSHER_SERVER_NAME", self.name);
     }
 }
