@@ -2,7 +2,8 @@
 //! names at compile time: rusher-server (`RUSHER_HOST`, `RUSHER_PORT`, `RUSHER_APP_KEY`,
 //! `RUSHER_APP_SECRET`), or a Pusher-compatible server nobody here wrote (`RUSHER_SERVER_NAME`,
 //! with its sockets and REST API at `RUSHER_SOCKETS_HOST` and `RUSHER_SOCKETS_PORT`). Auth is
-//! signed by a test handler with the test app's secret. Where another server departs from the
+//! authorized by the chat backend (`rusher-server`, or `rusher-server --upstream` beside the
+//! other server), signed in with a session token. Where another server departs from the
 //! protocol, the test checks that the client still behaves sensibly (docs/interop.md lists the
 //! departures); rusher-server is held to the protocol.
 #![cfg(target_arch = "wasm32")]
@@ -18,8 +19,9 @@ use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use rusher_client::Value;
-use rusher_client::auth_http::{ChannelHandler, Done};
-use rusher_client::{AuthError, ChannelAuth, ChannelAuthorizer, Event, Options, Pusher, State};
+use rusher_client::{
+    AuthError, ChannelAuthorizer, Endpoint, Event, Options, Pusher, State, UserAuthenticator,
+};
 use rusher_protocol::sign;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -46,29 +48,6 @@ fn secret() -> &'static str {
     setting(option_env!("RUSHER_APP_SECRET"), "RUSHER_APP_SECRET")
 }
 
-/// Signs channels like an auth endpoint would; presence members are `user`.
-fn signer(user: &'static str) -> ChannelHandler {
-    Rc::new(
-        move |socket_id: String, channel: String, done: Done<Result<ChannelAuth, AuthError>>| {
-            let channel_data = channel
-                .starts_with("presence-")
-                .then(|| json!({ "user_id": user, "user_info": { "name": user } }).to_string());
-            let auth = sign::channel_auth(
-                key(),
-                secret(),
-                &socket_id,
-                &channel,
-                channel_data.as_deref(),
-            );
-            done(Ok(ChannelAuth {
-                auth,
-                channel_data,
-                shared_secret: None,
-            }));
-        },
-    )
-}
-
 /// Whether the server under test is rusher-server (held to the protocol in every detail).
 fn ours() -> bool {
     option_env!("RUSHER_SERVER_NAME").is_none_or(|name| name == "rusher-server")
@@ -90,14 +69,53 @@ fn sockets() -> (&'static str, u16) {
     (host, port.parse().unwrap())
 }
 
-fn options(user: &'static str) -> Options {
+/// The chat backend (rusher-server itself, or `rusher-server --upstream` beside another
+/// server), whose auth endpoints sign for these tests; it allows this page's origin.
+fn backend_url(path: &str) -> String {
+    format!(
+        "http://{}:{}{path}",
+        setting(option_env!("RUSHER_HOST"), "RUSHER_HOST"),
+        setting(option_env!("RUSHER_PORT"), "RUSHER_PORT")
+    )
+}
+
+/// Signs in to the chat backend as `name` and returns the options of a client that connects to
+/// the server under test and is authorized by the backend (with the session token, as a page on
+/// another site would be), and the user id the backend assigned.
+async fn signed_in(name: &str) -> (Options, String) {
+    let answer = gloo_net::http::Request::post(&backend_url("/chat/session"))
+        .header("Content-Type", "application/json")
+        .body(json!({ "name": name }).to_string())
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "sign-in at the backend");
+    let session = Value::parse(&answer.text().await.unwrap()).unwrap();
+    let id = session
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_owned();
+    let token = session.get("token").and_then(Value::as_str).unwrap();
+    let endpoint = |path: &str| {
+        let mut endpoint = Endpoint::new(&backend_url(path));
+        endpoint.headers = vec![("Authorization".to_owned(), ["Bearer ", token].concat())];
+        endpoint
+    };
     let mut options = Options::new(key());
     let (host, port) = sockets();
     options.ws_host = Some(host.to_owned());
     options.ws_port = port;
     options.force_tls = false;
-    options.channel_authorization = ChannelAuthorizer::Handler(signer(user));
-    options
+    options.channel_authorization = ChannelAuthorizer::Endpoint(endpoint("/pusher/auth"));
+    options.user_authentication = UserAuthenticator::Endpoint(endpoint("/pusher/user-auth"));
+    (options, id)
+}
+
+/// [`signed_in`]'s options alone.
+async fn options(name: &str) -> Options {
+    signed_in(name).await.0
 }
 
 /// Waits up to 5 s for `condition`.
@@ -121,7 +139,7 @@ fn record(pusher: &Pusher) -> Rc<RefCell<Vec<Event>>> {
 
 #[wasm_bindgen_test]
 async fn connects_and_gets_a_socket_id() {
-    let pusher = Pusher::new(options("ana"));
+    let pusher = Pusher::new(options("ana").await);
     until("connected", || pusher.state() == State::Connected).await;
     let id = pusher.socket_id().unwrap();
     let (a, b) = id.split_once('.').unwrap();
@@ -131,7 +149,7 @@ async fn connects_and_gets_a_socket_id() {
 
 #[wasm_bindgen_test]
 async fn subscribes_before_connecting_and_after() {
-    let pusher = Pusher::new(options("ana"));
+    let pusher = Pusher::new(options("ana").await);
     let early = pusher.subscribe("browser-early").unwrap();
     until("early subscription", || early.subscribed()).await;
     let late = pusher.subscribe("browser-late").unwrap();
@@ -142,8 +160,10 @@ async fn subscribes_before_connecting_and_after() {
 
 #[wasm_bindgen_test]
 async fn presence_members_and_client_events_both_ways() {
-    let ana = Pusher::new(options("ana"));
-    let bob = Pusher::new(options("bob"));
+    let (ana_options, ana_id) = signed_in("ana").await;
+    let (bob_options, bob_id) = signed_in("bob").await;
+    let ana = Pusher::new(ana_options);
+    let bob = Pusher::new(bob_options);
     let at_ana = ana.subscribe("presence-browser").unwrap();
     until("ana subscribed", || at_ana.subscribed()).await;
     let at_bob = bob.subscribe("presence-browser").unwrap();
@@ -153,9 +173,9 @@ async fn presence_members_and_client_events_both_ways() {
     })
     .await;
     let members = at_bob.members().unwrap();
-    assert_eq!(members.me().unwrap().id, "bob");
+    assert_eq!(members.me().unwrap().id, bob_id);
     assert_eq!(
-        members.get("ana").unwrap().info.value(),
+        members.get(&ana_id).unwrap().info.value(),
         json!({ "name": "ana" })
     );
 
@@ -173,7 +193,7 @@ async fn presence_members_and_client_events_both_ways() {
     let (data, user_id) = received.borrow()[0].clone();
     assert_eq!(data, json!({ "typing": true }));
     if ours() || user_id.is_some() {
-        assert_eq!(user_id.as_deref(), Some("bob"));
+        assert_eq!(user_id.as_deref(), Some(bob_id.as_str()));
     } else {
         departure("client events on presence channels carry no user_id");
     }
@@ -186,14 +206,14 @@ async fn presence_members_and_client_events_both_ways() {
     .await;
     assert!(ana_events.borrow().iter().any(|e| matches!(
         e,
-        Event::MemberRemoved { member, .. } if member.id == "bob"
+        Event::MemberRemoved { member, .. } if member.id == bob_id
     )));
     ana.disconnect();
 }
 
 #[wasm_bindgen_test]
 async fn an_auth_failure_is_a_subscription_error_with_its_status() {
-    let mut refusing = options("ana");
+    let mut refusing = options("ana").await;
     // The handler answers later, as one that makes its own request would.
     refusing.channel_authorization = ChannelAuthorizer::Handler(Rc::new(|_, _, done| {
         gloo_timers::callback::Timeout::new(10, move || {
@@ -221,7 +241,7 @@ async fn an_auth_failure_is_a_subscription_error_with_its_status() {
 
 #[wasm_bindgen_test]
 async fn disconnect_releases_the_socket_listeners() {
-    let pusher = Pusher::new(options("ana"));
+    let pusher = Pusher::new(options("ana").await);
     until("connected", || pusher.state() == State::Connected).await;
     let connected = pusher.live_listeners();
     pusher.disconnect();
@@ -314,7 +334,7 @@ async fn until_within(seconds: u32, what: &str, condition: impl Fn() -> bool) {
 
 #[wasm_bindgen_test]
 async fn reconnects_and_resubscribes_after_the_server_restarts_and_after_it_is_killed() {
-    let pusher = Pusher::new(options("ana"));
+    let pusher = Pusher::new(options("ana").await);
     let channel = pusher.subscribe("private-browser-restarts").unwrap();
     let received: Rc<RefCell<Vec<Value>>> = Rc::default();
     let sink = Rc::clone(&received);
@@ -349,7 +369,7 @@ async fn reconnects_and_resubscribes_after_the_server_restarts_and_after_it_is_k
 /// test above stops the whole server instead).
 #[wasm_bindgen_test]
 async fn reconnects_and_resubscribes_after_the_server_drops_everyone() {
-    let pusher = Pusher::new(options("ana"));
+    let pusher = Pusher::new(options("ana").await);
     let channel = pusher.subscribe("private-browser-reconnect").unwrap();
     until("subscribed", || channel.subscribed()).await;
     let first = pusher.socket_id().unwrap();
@@ -364,7 +384,7 @@ async fn reconnects_and_resubscribes_after_the_server_drops_everyone() {
 
 #[wasm_bindgen_test]
 async fn an_unknown_app_key_stops_retrying() {
-    let mut wrong = options("ana");
+    let mut wrong = options("ana").await;
     wrong.key = "no-such-key".to_owned();
     let pusher = Pusher::new(wrong);
     let events = record(&pusher);
@@ -414,18 +434,8 @@ async fn encrypted_events_arrive_decrypted() {
         .unwrap()
         .try_into()
         .unwrap();
-    let mut encrypted = options("ana");
-    encrypted.channel_authorization =
-        ChannelAuthorizer::Handler(Rc::new(move |socket_id, channel, done| {
-            let auth = sign::channel_auth(key(), secret(), &socket_id, &channel, None);
-            let shared_secret = Some(sign::shared_secret(&master, &channel).to_base64());
-            done(Ok(ChannelAuth {
-                auth,
-                channel_data: None,
-                shared_secret,
-            }));
-        }));
-    let pusher = Pusher::new(encrypted);
+    // The backend answers the channel's shared secret, derived from the master key.
+    let pusher = Pusher::new(options("ana").await);
     let channel = pusher.subscribe("private-encrypted-browser").unwrap();
     until("subscribed", || channel.subscribed()).await;
     let received: Rc<RefCell<Vec<Value>>> = Rc::default();
@@ -444,7 +454,7 @@ async fn encrypted_events_arrive_decrypted() {
 
 #[wasm_bindgen_test]
 async fn offline_stops_the_connection_and_online_brings_it_back() {
-    let pusher = Pusher::new(options("ana"));
+    let pusher = Pusher::new(options("ana").await);
     let channel = pusher.subscribe("browser-network").unwrap();
     until("subscribed", || channel.subscribed()).await;
     let window = web_sys::window().unwrap();
@@ -496,7 +506,7 @@ async fn first_of<T>(
 
 #[wasm_bindgen_test]
 async fn streams_deliver_states_and_channel_events_in_order() {
-    let pusher = Pusher::new(options("ana"));
+    let pusher = Pusher::new(options("ana").await);
     let mut states = pusher.states();
     assert_eq!(next_within(&mut states).await, State::Connected);
     let channel = pusher.subscribe("browser-stream").unwrap();
@@ -528,7 +538,7 @@ async fn streams_deliver_states_and_channel_events_in_order() {
 async fn cache_channels_miss_then_replay_the_last_event() {
     // A fresh name: the server keeps the last event of a cache channel for 30 minutes.
     let name = format!("cache-browser-{}", (js_sys::Math::random() * 1e9) as u64);
-    let first = Pusher::new(options("ana"));
+    let first = Pusher::new(options("ana").await);
     let mut events = first.events();
     first.subscribe(&name).unwrap();
     let mut missed = false;
@@ -539,7 +549,7 @@ async fn cache_channels_miss_then_replay_the_last_event() {
             };
     }
     trigger(&name, "latest", r#"{"v":2}"#).await;
-    let second = Pusher::new(options("bob"));
+    let second = Pusher::new(options("bob").await);
     let seen = record(&second);
     second.subscribe(&name).unwrap();
     until("the cached event", || {

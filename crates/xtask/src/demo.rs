@@ -27,14 +27,14 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
     }
     setup::ensure(Purpose::Demo)?;
     step(
-        "the chat widget's package (www/chat/)",
-        "about 3 min",
+        "the chat widget's package into www/chat/",
+        "about 1 min",
         || package::build_chat().map(drop),
     )?;
-    step("the client's package (www/pkg/)", "about 2 min", || {
+    step("the client's package into www/pkg/", "about 20 s", || {
         package::build().map(drop)
     })?;
-    step("rusher-server", "about 2 min", || {
+    step("rusher-server", "about 45 s", || {
         run_quiet(
             cmd("cargo").args(["build", "--package", "rusher-server"]),
             "cargo build --package rusher-server",

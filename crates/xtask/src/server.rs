@@ -100,29 +100,25 @@ impl LocalServer {
     }
 
     /// The chat widget suite's server: a small member limit, so that a test can fill a room,
-    /// and a chat backend that allows two page origins on other sites and ports
-    /// (`http://localhost:PORT` and `http://127.0.0.1:PAGE_PORT`, `RUSHER_PAGE_PORT`).
+    /// and a chat backend that also allows pages from `http://localhost:PORT` (another site).
     pub fn start_for_widget() -> Result<Self, Error> {
-        let page_port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let other_page = format!("http://127.0.0.1:{page_port}");
         let flags = [
             "--member-limit",
             "5",
             "--allow-origin",
             "http://localhost:{port}",
-            "--allow-origin",
-            &other_page,
         ];
-        let mut server = Self::start_with("widget", &flags)?;
-        server.page_port = Some(page_port);
-        Ok(server)
+        Self::start_with("widget", &flags)
     }
 
     /// [`start`](Self::start) with more server flags, in which `{port}` stands for the port it
-    /// listens on.
+    /// listens on. Its chat backend allows pages from `http://127.0.0.1:PAGE_PORT`, a free port
+    /// the suite may serve pages on (the browser test runner, a test's own pages).
     pub fn start_with(name: &str, flags: &[&str]) -> Result<Self, Error> {
         run_visible(cmd("cargo").args(["build", "--quiet", "--package", "rusher-server"]))?;
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let page_port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let page_origin = format!("http://127.0.0.1:{page_port}");
         let flags: Vec<String> = flags
             .iter()
             .map(|flag| flag.replace("{port}", &port.to_string()))
@@ -143,14 +139,17 @@ impl LocalServer {
             .arg(&data_dir)
             .args(["--app-id", APP_ID, "--app-key", KEY, "--app-secret", SECRET])
             .args(["--master-key", MASTER_KEY])
+            .args(["--allow-origin", &page_origin])
             .args(flags);
-        Self::launch(
+        let mut server = Self::launch(
             command,
             &format!("{name}-server"),
             port,
             Kind::Rusher,
             "/up",
-        )
+        )?;
+        server.page_port = Some(page_port);
+        Ok(server)
     }
 
     /// Starts sockudo with a minimal config on loopback (its defaults would listen on 0.0.0.0,
@@ -473,7 +472,11 @@ impl Service for LocalServer {
     /// `RUSHER_*`, `SOCKUDO_*` or `RUSHER_TEST_DATABASE_URL` variables.
     fn configure(&self, command: &mut Command) {
         if let Some(page_port) = self.page_port {
-            command.env("RUSHER_PAGE_PORT", page_port.to_string());
+            // wasm-bindgen-test-runner serves its test page there.
+            command.env("RUSHER_PAGE_PORT", page_port.to_string()).env(
+                "WASM_BINDGEN_TEST_ADDRESS",
+                format!("127.0.0.1:{page_port}"),
+            );
         }
         match self.kind {
             Kind::Rusher => command

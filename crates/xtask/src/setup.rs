@@ -333,7 +333,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
             group: Group::Build,
             wanted: Some(locked_version("wasm-bindgen")?),
             found: || version_word(&first_line("wasm-bindgen", &["--version"])?, 1),
-            how: "cargo install wasm-bindgen-cli, compiled from crates.io (about 2 min)",
+            how: "cargo install wasm-bindgen-cli, compiled from crates.io (about 1.5 min)",
             // No --locked: the CLI's lock file names a webpki-roots the registry lacks.
             install: |tool| {
                 let version = format!("={}", tool.wanted.as_deref().unwrap_or_default());
@@ -423,7 +423,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 let line = first_line(&sockudo_binary().to_string_lossy(), &["--version"])?;
                 version_word(&line, 1)
             },
-            how: "cargo install sockudo (debug build, local and Redis adapters) into target/tools (about 6 min)",
+            how: "cargo install sockudo (debug build, local and Redis adapters) into target/tools (about 3 min)",
             // Debug build: it compiles in half the time, and tests need no speed from it.
             install: |tool| {
                 let version = format!("={SOCKUDO_VERSION}");
