@@ -519,7 +519,7 @@ function servePages(pagePort) {
   return new Promise((resolve) => server.listen(pagePort, '127.0.0.1', () => resolve(server)));
 }
 
-test('a backend on another origin: from another site by token, from the same site by cookie; an origin it does not allow cannot join', async () => {
+test('a backend on another origin: from another site and from the same site on another port; an origin it does not allow cannot join', async () => {
   // The server allows exactly http://localhost:PORT and http://127.0.0.1:PAGE_PORT.
   const pagePort = Number(env('RUSHER_PAGE_PORT'));
   const pages = await servePages(pagePort);
@@ -539,7 +539,7 @@ test('a backend on another origin: from another site by token, from the same sit
     await shows(log(cora), text, 'history after a reload, still signed in');
     equal(await cora.getByRole('textbox', { name: 'Your name' }).count(), 0, 'no join form after the reload');
 
-    // The same site on another origin (another port): the cookie serves.
+    // The same site on another origin (another port).
     const sam = await embedVisitor('Sam', query, `http://127.0.0.1:${pagePort}/chat.html`);
     await online(sam);
     await shows(log(sam), text, "Cora's message, in Sam's history");

@@ -62,7 +62,8 @@ fn parse_form(body: &[u8]) -> Result<AuthForm, &'static str> {
     })
 }
 
-fn is_socket_id(id: &str) -> bool {
+/// Whether `id` has a socket id's shape (`^\\d+\\.\\d+$`).
+pub(crate) fn is_socket_id(id: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     id.split_once('.')
         .is_some_and(|(a, b)| digits(a) && digits(b))

@@ -1,11 +1,13 @@
 //! The chat endpoints: sessions with a display name, messages that are validated, stored and
 //! then published, and history. A repeated `client_id` returns the stored message and publishes
 //! nothing again, unless the first try could not publish it: then the retry publishes it, so the
-//! widget's outbox can retry safely either way.
+//! widget's outbox can retry safely either way. Delivery is at least once: two tries racing
+//! before either has published both publish, and the widget shows a message once per
+//! `client_id`.
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::header::{HOST, SET_COOKIE};
+use axum::http::header::{HOST, ORIGIN, SET_COOKIE};
 use axum::http::uri::Authority;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +19,7 @@ use rusher_protocol::Access;
 use rusher_protocol::channels::validate_name as validate_channel;
 
 use crate::BackendState;
+use crate::auth::is_socket_id;
 use crate::publisher::Publication;
 use crate::session;
 use crate::store::StoreError;
@@ -71,8 +74,13 @@ pub async fn config(State(backend): State<BackendState>, headers: HeaderMap) -> 
     .into_response()
 }
 
-/// `POST /chat/session`: signs in with a display name; the backend assigns the user id.
-pub async fn sign_in(State(backend): State<BackendState>, Json(body): Json<SignIn>) -> Response {
+/// `POST /chat/session`: signs in with a display name; the backend assigns the user id. The
+/// session is an HttpOnly cookie; a page on an allowed other origin also gets its token.
+pub async fn sign_in(
+    State(backend): State<BackendState>,
+    headers: HeaderMap,
+    Json(body): Json<SignIn>,
+) -> Response {
     let name = match check_name(&body.name) {
         Ok(name) => name.to_owned(),
         Err(refusal) => return refuse(refusal),
@@ -86,6 +94,11 @@ pub async fn sign_in(State(backend): State<BackendState>, Json(body): Json<SignI
         return storage_failed(&e);
     }
     let cookie = session::cookie(&token);
+    let allowed_page = headers
+        .get(ORIGIN)
+        .and_then(|origin| origin.to_str().ok())
+        .is_some_and(|origin| backend.allowed_origins.iter().any(|o| o == origin));
+    let token = allowed_page.then_some(token);
     ([(SET_COOKIE, cookie)], Json(Session { user, token })).into_response()
 }
 
@@ -150,11 +163,15 @@ pub async fn post_message(
         Err(e) => return storage_failed(&e),
     };
     if !published {
-        if let Err(refusal) = publish(&backend, &message, body.socket_id.as_deref()).await {
+        // Only an exclusion hint: one the server would refuse is left out, not the message.
+        let socket_id = body.socket_id.as_deref().filter(|id| is_socket_id(id));
+        if let Err(refusal) = publish(&backend, &message, socket_id).await {
             return refuse(refusal);
         }
         if let Err(e) = backend.store.mark_published(message.id).await {
-            return storage_failed(&e);
+            // Delivered all the same; a retry would publish it again, which the widget, keying
+            // messages by client_id, shows once.
+            tracing::error!("message {} published but not marked so: {e}", message.id);
         }
     }
     Json(message).into_response()
@@ -177,7 +194,7 @@ async fn publish(
     };
     backend.publisher.publish(publication).await.map_err(|e| {
         tracing::warn!("message {} stored but not published: {e}", message.id);
-        Refusal::PublishFailed
+        e.refusal()
     })
 }
 

@@ -36,7 +36,7 @@ async fn send_to_user(
     };
     backend.publisher.publish(publication).await.map_err(|e| {
         tracing::warn!("{event} to {user_id} not published: {e}");
-        Refusal::PublishFailed
+        e.refusal()
     })
 }
 

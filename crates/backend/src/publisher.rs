@@ -7,6 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use rusher_chat::Refusal;
 use thiserror::Error;
 
 use crate::rest_client::{RestClient, RestClientError, TriggerOptions};
@@ -45,6 +46,23 @@ pub enum PublishError {
         /// What it said.
         body: String,
     },
+}
+
+impl PublishError {
+    /// How the refusal reads to the widget: a refusal the server would repeat (a 4xx but 429)
+    /// is `publish-rejected`; anything else is worth a retry.
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            PublishError::Refused { status, .. }
+                if (400..500).contains(status) && *status != 429 =>
+            {
+                Refusal::PublishRejected
+            }
+            PublishError::Unreachable(_)
+            | PublishError::TimedOut
+            | PublishError::Refused { .. } => Refusal::PublishFailed,
+        }
+    }
 }
 
 /// What publishing returns.

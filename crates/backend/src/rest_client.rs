@@ -273,7 +273,16 @@ impl RestClient {
                 body: text,
             });
         }
-        serde_json::from_str(&text).map_err(|e| RestClientError::Answer(e.to_string()))
+        let answer: Value =
+            serde_json::from_str(&text).map_err(|e| RestClientError::Answer(e.to_string()))?;
+        // soketi answers some refusals with 200 and `{"error": …}`.
+        if answer.get("error").is_some() {
+            return Err(RestClientError::Status {
+                status: status.as_u16(),
+                body: text,
+            });
+        }
+        Ok(answer)
     }
 }
 

@@ -63,18 +63,29 @@ async fn the_session_token_serves_where_the_cookie_is_not_sent() {
     let addr = start(Arc::new(Recorder::default()), &[SHOP]).await;
     // No cookie store: like a page on another site, whose SameSite=Lax cookie stays behind.
     let http = reqwest::Client::new();
-    let session = sign_in_with(&http, addr, "Ada").await;
+    let same_origin = sign_in_with(&http, addr, "Sam", None).await;
+    assert_eq!(
+        same_origin.token, None,
+        "a same-origin page gets the HttpOnly cookie alone"
+    );
+    let other_site = sign_in_with(&http, addr, "Eve", Some("https://evil.example")).await;
+    assert_eq!(
+        other_site.token, None,
+        "an origin the backend does not allow gets no token"
+    );
+    let session = sign_in_with(&http, addr, "Ada", Some(SHOP)).await;
+    let token = session.token.clone().unwrap();
     let whoami = |token: &str| {
         http.get(format!("http://{addr}/chat/session"))
             .header("authorization", format!("Bearer {token}"))
             .send()
     };
-    let me: User = whoami(&session.token).await.unwrap().json().await.unwrap();
+    let me: User = whoami(&token).await.unwrap().json().await.unwrap();
     assert_eq!(me, session.user);
     assert_eq!(whoami("not-a-session").await.unwrap().status(), 401);
     let sent = http
         .post(format!("http://{addr}/chat/messages"))
-        .header("authorization", format!("Bearer {}", session.token))
+        .header("authorization", format!("Bearer {token}"))
         .json(&json!({ "channel": "presence-lobby", "text": "hi", "client_id": "c1" }))
         .send()
         .await
@@ -82,7 +93,7 @@ async fn the_session_token_serves_where_the_cookie_is_not_sent() {
     assert_eq!(sent.status(), 200);
     let auth = http
         .post(format!("http://{addr}/pusher/auth"))
-        .header("authorization", format!("Bearer {}", session.token))
+        .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body("socket_id=1.2&channel_name=presence-lobby")
         .send()

@@ -23,7 +23,7 @@ async fn a_message_the_server_did_not_take_is_kept_and_published_by_the_retry() 
             .send()
     };
 
-    recorder.failing.store(true, Ordering::SeqCst);
+    recorder.failing.store(503, Ordering::SeqCst);
     let refused = send().await.unwrap();
     assert_eq!(refused.status(), 502);
     let body: ErrorBody = refused.json().await.unwrap();
@@ -39,7 +39,7 @@ async fn a_message_the_server_did_not_take_is_kept_and_published_by_the_retry() 
     assert_eq!(history["messages"][0]["text"], "hello", "stored, not lost");
     assert!(recorder.published.lock().unwrap().is_empty());
 
-    recorder.failing.store(false, Ordering::SeqCst);
+    recorder.failing.store(0, Ordering::SeqCst);
     let sent: Message = send().await.unwrap().json().await.unwrap();
     let again: Message = send().await.unwrap().json().await.unwrap();
     assert_eq!(sent, again, "a retry answers the same stored message");
@@ -52,12 +52,43 @@ async fn a_message_the_server_did_not_take_is_kept_and_published_by_the_retry() 
 }
 
 #[tokio::test]
+async fn a_message_the_server_refuses_for_good_is_kept_and_rejected() {
+    let recorder = Arc::new(Recorder::default());
+    let addr = start(recorder.clone(), &[]).await;
+    let (ana, _) = sign_in(addr, "Ana").await;
+    recorder.failing.store(413, Ordering::SeqCst);
+    let refused = ana
+        .post(format!("http://{addr}/chat/messages"))
+        .json(&json!({ "channel": "presence-lobby", "text": "too big", "client_id": "c1" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 502);
+    let body: ErrorBody = refused.json().await.unwrap();
+    assert_eq!(
+        body.kind,
+        Some(Refusal::PublishRejected),
+        "not worth retrying"
+    );
+    // A rate limit is worth a retry.
+    recorder.failing.store(429, Ordering::SeqCst);
+    let limited = ana
+        .post(format!("http://{addr}/chat/messages"))
+        .json(&json!({ "channel": "presence-lobby", "text": "later", "client_id": "c2" }))
+        .send()
+        .await
+        .unwrap();
+    let body: ErrorBody = limited.json().await.unwrap();
+    assert_eq!(body.kind, Some(Refusal::PublishFailed));
+}
+
+#[tokio::test]
 async fn an_invitation_the_server_did_not_take_is_reported() {
     let recorder = Arc::new(Recorder::default());
     let addr = start(recorder.clone(), &[]).await;
     let (ana, _) = sign_in(addr, "Ana").await;
     let (_, ben) = sign_in(addr, "Ben").await;
-    recorder.failing.store(true, Ordering::SeqCst);
+    recorder.failing.store(503, Ordering::SeqCst);
     let refused = ana
         .post(format!("http://{addr}/chat/invitations"))
         .json(&json!({ "to": ben.id }))
@@ -68,7 +99,7 @@ async fn an_invitation_the_server_did_not_take_is_reported() {
     let body: ErrorBody = refused.json().await.unwrap();
     assert_eq!(body.kind, Some(Refusal::PublishFailed));
 
-    recorder.failing.store(false, Ordering::SeqCst);
+    recorder.failing.store(0, Ordering::SeqCst);
     let sent = ana
         .post(format!("http://{addr}/chat/invitations"))
         .json(&json!({ "to": ben.id }))

@@ -78,11 +78,13 @@ pub struct History {
     pub messages: Vec<Message>,
 }
 
-/// Checks a message's text: not empty once trimmed, at most [`MAX_TEXT_CHARS`] characters.
-/// Returns the trimmed text.
+/// Checks a message's text: not empty once trimmed, no control characters but line breaks and
+/// tabs (each would take six bytes as JSON), at most [`MAX_TEXT_CHARS`] characters. Returns the
+/// trimmed text.
 pub fn check_text(text: &str) -> Result<&str, Refusal> {
     let text = text.trim();
-    if text.is_empty() {
+    let control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if text.is_empty() || text.chars().any(control) {
         return Err(Refusal::EmptyMessage);
     }
     if text.chars().count() > MAX_TEXT_CHARS {
@@ -107,6 +109,11 @@ mod tests {
     fn text_is_trimmed_and_bounded_in_characters() {
         assert_eq!(check_text(" hi \n"), Ok("hi"));
         assert_eq!(check_text(" \n\t"), Err(Refusal::EmptyMessage));
+        assert_eq!(check_text("a\u{1}b"), Err(Refusal::EmptyMessage));
+        assert_eq!(
+            check_text("two\nlines\tand a tab"),
+            Ok("two\nlines\tand a tab")
+        );
         assert!(check_text(&"é".repeat(MAX_TEXT_CHARS)).is_ok());
         assert_eq!(
             check_text(&"x".repeat(MAX_TEXT_CHARS + 1)),

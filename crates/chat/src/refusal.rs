@@ -12,7 +12,8 @@ pub enum Refusal {
     NotSignedIn,
     /// A display name that is empty, too long or has control characters.
     BadName,
-    /// A message that is empty once trimmed.
+    /// A message that is empty once trimmed, or has control characters other than line breaks
+    /// and tabs.
     EmptyMessage,
     /// A message over [`MAX_TEXT_CHARS`](crate::MAX_TEXT_CHARS).
     MessageTooLong,
@@ -26,9 +27,12 @@ pub enum Refusal {
     NotAUser,
     /// The backend's storage failed; nothing was stored.
     StorageFailed,
-    /// The message is stored, but the realtime server did not take it: the widget shows it as
-    /// failed and a retry (same `client_id`) publishes it.
+    /// The message is stored, but the realtime server could not be reached, failed or did not
+    /// answer in time: the widget keeps it queued and a retry (same `client_id`) publishes it.
     PublishFailed,
+    /// The message is stored, but the realtime server refused it (a 4xx other than 429: too
+    /// large for it, say) and would refuse it again: the widget shows it as failed.
+    PublishRejected,
 }
 
 impl Refusal {
@@ -44,7 +48,7 @@ impl Refusal {
             | Refusal::NotARoom
             | Refusal::NotAUser => 400,
             Refusal::StorageFailed => 500,
-            Refusal::PublishFailed => 502,
+            Refusal::PublishFailed | Refusal::PublishRejected => 502,
         }
     }
 
@@ -61,6 +65,7 @@ impl Refusal {
             Refusal::NotAUser => "not a user to chat with",
             Refusal::StorageFailed => "storage failed",
             Refusal::PublishFailed => "the realtime server did not take the message; retry",
+            Refusal::PublishRejected => "the realtime server refused the message",
         }
     }
 

@@ -24,16 +24,18 @@ pub struct SignIn {
     pub name: String,
 }
 
-/// The answer of `POST /chat/session`: the user, and the session's token. The backend also sets
-/// the token as an HttpOnly cookie; a page whose backend is on another site (where browsers do
-/// not send that cookie) keeps the token and sends it as `Authorization: Bearer TOKEN`.
+/// The answer of `POST /chat/session`: the user and, for a page on another origin the backend
+/// allows, the session's token. The backend sets the token as an HttpOnly cookie too; a page on
+/// another site (whose requests browsers send without that cookie) keeps the token and sends it
+/// as `Authorization: Bearer TOKEN`. Same-origin pages get the cookie alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     /// Who signed in.
     #[serde(flatten)]
     pub user: User,
-    /// The session token.
-    pub token: String,
+    /// The session token, for an allowed page on another origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// Checks a display name: trimmed, 1 to [`MAX_NAME_CHARS`] characters, no control characters.

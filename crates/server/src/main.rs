@@ -186,6 +186,22 @@ async fn main() -> ExitCode {
         secret: cli.credentials.app_secret,
         master_key: cli.credentials.master_key,
     };
+    // Credentials made up here would sign for an app the upstream does not know.
+    let missing = [
+        ("--app-id", given.app_id.is_none()),
+        ("--app-key", given.key.is_none()),
+        ("--app-secret", given.secret.is_none()),
+    ];
+    if cli.command.is_none() && cli.serve.upstream.is_some() {
+        let missing: Vec<&str> = missing.iter().filter(|m| m.1).map(|m| m.0).collect();
+        if !missing.is_empty() {
+            eprintln!(
+                "rusher-server: --upstream needs the upstream app's credentials: {} (or RUSHER_APP_ID, RUSHER_APP_KEY, RUSHER_APP_SECRET)",
+                missing.join(", ")
+            );
+            return ExitCode::FAILURE;
+        }
+    }
     let result = match Credentials::load(&cli.credentials.data_dir, &given) {
         Ok(credentials) => match cli.command {
             None => serve(cli.serve, credentials, &cli.credentials.data_dir).await,

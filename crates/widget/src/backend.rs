@@ -69,15 +69,15 @@ impl Backend {
         }
     }
 
-    /// Keeps (or forgets) the session token, for a backend on another origin.
+    /// Keeps (or forgets) the session token, for a backend on another origin: for this page's
+    /// life, and in `localStorage` when the page has it.
     fn keep_token(&self, token: Option<String>) {
-        let Some((storage, key)) = token_storage(&self.base) else {
-            return;
-        };
-        let _ = match &token {
-            Some(token) => storage.set_item(&key, token),
-            None => storage.remove_item(&key),
-        };
+        if let Some((storage, key)) = token_storage(&self.base) {
+            let _ = match &token {
+                Some(token) => storage.set_item(&key, token),
+                None => storage.remove_item(&key),
+            };
+        }
         *self.token.borrow_mut() = token;
     }
 
@@ -108,7 +108,10 @@ impl Backend {
             })
             .map_err(failed)?;
         let session: Session = read(request.send().await).await?;
-        self.keep_token(Some(session.token));
+        // Only a backend on another origin answers a token (the cookie serves the rest).
+        if session.token.is_some() {
+            self.keep_token(session.token);
+        }
         Ok(session.user)
     }
 

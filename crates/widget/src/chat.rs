@@ -43,6 +43,8 @@ struct Services {
     outbox: Vec<Queued>,
     /// Whether a flush of the outbox is running.
     flushing: bool,
+    /// Whether a flush waits to offer a message the realtime server did not take again.
+    retry_waiting: bool,
     /// The server's presence member limit, when it says.
     member_limit: Option<usize>,
     /// Whether the lobby's private twin is subscribed (the room is full: it gives the count).
@@ -169,6 +171,7 @@ impl Chat {
                 last_typing_sent: f64::NEG_INFINITY,
                 outbox: Vec::new(),
                 flushing: false,
+                retry_waiting: false,
                 member_limit: None,
                 counting: false,
             }),
@@ -807,10 +810,7 @@ impl Chat {
                     // Stored, but the realtime server did not take it: it stays queued (and
                     // pending) for the next flush: on reconnecting, or after a while.
                     Err(e) if e.kind == Some(Refusal::PublishFailed) => {
-                        spawn_local(async move {
-                            gloo_timers::future::TimeoutFuture::new(PUBLISH_RETRY_MS).await;
-                            self.flush();
-                        });
+                        self.retry_later();
                         break;
                     }
                     Ok(stored) => self.lines.update(|lines| {
@@ -824,6 +824,21 @@ impl Chat {
                 });
             }
             self.services.update_value(|s| s.flushing = false);
+        });
+    }
+
+    /// Flushes the outbox again in [`PUBLISH_RETRY_MS`], unless a retry is already waiting.
+    fn retry_later(self) {
+        let first = self
+            .services
+            .try_update_value(|s| !std::mem::replace(&mut s.retry_waiting, true));
+        if first != Some(true) {
+            return;
+        }
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(PUBLISH_RETRY_MS).await;
+            self.services.update_value(|s| s.retry_waiting = false);
+            self.flush();
         });
     }
 

@@ -53,8 +53,9 @@ impl Control {
     }
 }
 
-/// Reads one request and does what it asks.
+/// Reads one request and does what it asks; a peer that sends nothing is given up on.
 fn answer(mut stream: TcpStream, server: &Mutex<LocalServer>) {
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {

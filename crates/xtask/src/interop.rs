@@ -58,10 +58,10 @@ pub fn run() -> Result<bool, Error> {
         .iter()
         .flat_map(|c| c.suites.iter().map(|(_, suite)| *suite))
         .collect();
-    let outputs: BTreeMap<&str, String> = test::run_named(&names)?.into_iter().collect();
+    let (outputs, mut all_passed) = test::run_named(&names)?;
+    let outputs: BTreeMap<&str, String> = outputs.into_iter().collect();
     // (group, test) -> server -> cell
     let mut rows: BTreeMap<(&str, String), BTreeMap<&str, String>> = BTreeMap::new();
-    let mut all_passed = true;
     for column in &COLUMNS {
         for (group, suite) in column.suites {
             let output = outputs.get(suite).map(String::as_str).unwrap_or_default();

@@ -65,11 +65,12 @@ pub struct LocalServer {
     launch: Launch,
 }
 
-/// How a server is started: the program, its arguments, the variables set (or removed) for it,
-/// its log's name and the path that answers 200 once it is up.
+/// How a server is started: the program, its arguments, its folder, the variables set (or
+/// removed) for it, its log's name and the path that answers 200 once it is up.
 struct Launch {
     program: OsString,
     args: Vec<OsString>,
+    dir: Option<std::path::PathBuf>,
     env: Vec<(OsString, Option<OsString>)>,
     log: String,
     up_path: String,
@@ -343,6 +344,7 @@ impl LocalServer {
         let launch = Launch {
             program: command.get_program().to_owned(),
             args: command.get_args().map(ToOwned::to_owned).collect(),
+            dir: command.get_current_dir().map(Path::to_path_buf),
             env: command
                 .get_envs()
                 .map(|(name, value)| (name.to_owned(), value.map(ToOwned::to_owned)))
@@ -386,8 +388,17 @@ impl LocalServer {
             .append(true)
             .create(true)
             .open(work_dir().join("logs").join(format!("{}.log", launch.log)))?;
+        // Started again with the variables it was given, PATH and HOME, and nothing else.
         let mut command = Command::new(&launch.program);
-        command.args(&launch.args);
+        command.args(&launch.args).env_clear();
+        for name in ["PATH", "HOME"] {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
+        if let Some(dir) = &launch.dir {
+            command.current_dir(dir);
+        }
         for (name, value) in &launch.env {
             match value {
                 Some(value) => command.env(name, value),

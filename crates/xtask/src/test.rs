@@ -297,21 +297,26 @@ fn run_suite(mut suite: Suite) -> Result<(Outcome, String), Error> {
     Ok((outcome, text))
 }
 
+/// Each suite's name and output.
+pub type Outputs = Vec<(&'static str, String)>;
+
 /// Runs the suites named `names` (after setup), each one line as in `test`; returns each one's
-/// output.
-pub fn run_named(names: &[&str]) -> Result<Vec<(&'static str, String)>, Error> {
+/// output, and whether every one passed.
+pub fn run_named(names: &[&str]) -> Result<(Outputs, bool), Error> {
     setup::ensure(Purpose::Test)?;
     fs::create_dir_all(work_dir().join("logs"))?;
     let webdriver = write_webdriver_json()?;
     let mut outputs = Vec::new();
+    let mut all_passed = true;
     for suite in suites(&webdriver) {
         if names.contains(&suite.name) {
             let name = suite.name;
-            let (_, text) = run_suite(suite)?;
+            let (outcome, text) = run_suite(suite)?;
+            all_passed &= outcome.failed == 0;
             outputs.push((name, text));
         }
     }
-    Ok(outputs)
+    Ok((outputs, all_passed))
 }
 
 /// Sums `test result: ok. N passed; M failed` lines (libtest and wasm-bindgen-test-runner).

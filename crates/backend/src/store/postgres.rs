@@ -78,7 +78,8 @@ impl PostgresStore {
         for migration in MIGRATIONS.iter().skip(applied) {
             tx.batch_execute(migration.postgres).await?;
         }
-        let version = i32::try_from(MIGRATIONS.len()).unwrap_or(i32::MAX);
+        // A replica of an older release never lowers what a newer one recorded.
+        let version = i32::try_from(MIGRATIONS.len().max(applied)).unwrap_or(i32::MAX);
         tx.execute("DELETE FROM rusher_schema", &[]).await?;
         tx.execute(
             "INSERT INTO rusher_schema (version) VALUES ($1)",

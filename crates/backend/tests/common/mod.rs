@@ -2,7 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rusher_backend::publisher::PublishFuture;
@@ -12,19 +12,21 @@ use rusher_backend::{
 use rusher_chat::{Session, User};
 use serde_json::json;
 
-/// A publisher that records what it publishes, or fails while `failing` is set.
+/// A publisher that records what it publishes, or refuses with the status `failing` holds
+/// (0: it publishes).
 #[derive(Debug, Default)]
 pub struct Recorder {
-    pub failing: AtomicBool,
+    pub failing: AtomicU16,
     pub published: Mutex<Vec<(Vec<String>, String, String)>>,
 }
 
 impl Publisher for Recorder {
     fn publish<'a>(&'a self, publication: Publication<'a>) -> PublishFuture<'a> {
-        let result = if self.failing.load(Ordering::SeqCst) {
+        let status = self.failing.load(Ordering::SeqCst);
+        let result = if status != 0 {
             Err(PublishError::Refused {
-                status: 503,
-                body: "down for maintenance".into(),
+                status,
+                body: "refused by the test".into(),
             })
         } else {
             self.published.lock().unwrap().push((
@@ -101,10 +103,18 @@ pub async fn start(recorder: Arc<Recorder>, allowed_origins: &[&str]) -> SocketA
     addr
 }
 
-/// Signs in as `name` with `client`; returns the session (the user and its token).
-pub async fn sign_in_with(client: &reqwest::Client, addr: SocketAddr, name: &str) -> Session {
-    client
-        .post(format!("http://{addr}/chat/session"))
+/// Signs in as `name` with `client`, from a page on `origin` when given; returns the session.
+pub async fn sign_in_with(
+    client: &reqwest::Client,
+    addr: SocketAddr,
+    name: &str,
+    origin: Option<&str>,
+) -> Session {
+    let mut request = client.post(format!("http://{addr}/chat/session"));
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    request
         .json(&json!({ "name": name }))
         .send()
         .await
@@ -120,6 +130,6 @@ pub async fn sign_in(addr: SocketAddr, name: &str) -> (reqwest::Client, User) {
         .cookie_store(true)
         .build()
         .unwrap();
-    let session = sign_in_with(&client, addr, name).await;
+    let session = sign_in_with(&client, addr, name, None).await;
     (client, session.user)
 }
