@@ -98,6 +98,20 @@ test('the typing indicator appears and clears', async () => {
   }, null, { timeout: 8000 });
 });
 
+test('a member who leaves leaves the typing line with the member list', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const ben = await visitor();
+  await join(ben, 'Ben');
+  await shows(heading(ada), "Who's online (2)", 'both online');
+  await messageBox(ben).pressSequentially('still typing', { delay: 20 });
+  await shows(ada.locator('p.typing'), 'Ben is typing…', 'indicator');
+  // Ben closes his tab while "typing" still has seconds to show.
+  await ben.context().close();
+  await shows(heading(ada), "Who's online (1)", 'Ben left');
+  equal(await ada.locator('p.typing').textContent(), '', 'no one typing once Ben has left');
+});
+
 test('script tags, event handlers, javascript: URLs and SVG in names and messages stay text', async () => {
   const evil = await visitor();
   await join(evil, '<img src=x onerror=alert(1)>');

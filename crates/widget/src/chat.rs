@@ -57,6 +57,19 @@ impl Services {
     }
 }
 
+/// Someone typing in a room.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typist {
+    /// The room.
+    pub room: String,
+    /// Their user id, when the server said (sockudo does not on client events).
+    pub user_id: Option<String>,
+    /// Their name, as their typing event gave it.
+    pub name: String,
+    /// Until when it shows, in `performance.now()` milliseconds.
+    pub until: f64,
+}
+
 /// The widget's state. Cheap to copy into every view closure.
 ///
 /// The Rusher client may report events synchronously while it is called, so it is never called
@@ -79,8 +92,8 @@ pub struct Chat {
     pub online: RwSignal<usize>,
     /// The connection as shown.
     pub status: RwSignal<Status>,
-    /// Who is typing where: `(room, name, until)`, until in `performance.now()` milliseconds.
-    pub typing: RwSignal<Vec<(String, String, f64)>>,
+    /// Who is typing where.
+    pub typing: RwSignal<Vec<Typist>>,
     /// Messages from others not seen yet.
     pub unread: RwSignal<u32>,
     /// Whether the panel is open.
@@ -364,6 +377,9 @@ impl Chat {
         let Some(lobby) = self.services.try_with_value(|s| s.config.channel()) else {
             return;
         };
+        if let Event::MemberRemoved { channel, member } = event {
+            self.stopped_typing(channel, member);
+        }
         match event {
             Event::StateChange { current, .. } => self.on_state(*current),
             Event::Message {
@@ -522,21 +538,24 @@ impl Chat {
             }
             TYPING_EVENT => {
                 let name = data.get("name").and_then(Value::as_str).unwrap_or_default();
-                if name.is_empty() || user_id.is_none() {
+                if name.is_empty() {
                     return;
                 }
-                let name: String = name.chars().take(MAX_NAME_CHARS).collect();
-                let until = now() + TYPING_SHOWS_MS;
-                let room = room.to_owned();
+                let typist = Typist {
+                    room: room.to_owned(),
+                    user_id: user_id.map(str::to_owned),
+                    name: name.chars().take(MAX_NAME_CHARS).collect(),
+                    until: now() + TYPING_SHOWS_MS,
+                };
                 self.typing.update(|typing| {
-                    typing.retain(|(r, n, _)| *r != room || *n != name);
-                    typing.push((room, name, until));
+                    typing.retain(|t| t.room != typist.room || t.name != typist.name);
+                    typing.push(typist);
                 });
                 let typing = self.typing;
                 spawn_local(async move {
                     gloo_timers::future::TimeoutFuture::new(TYPING_SHOWS_MS as u32 + 50).await;
                     let now = now();
-                    typing.update(|t| t.retain(|(_, _, until)| *until > now));
+                    typing.update(|t| t.retain(|typist| typist.until > now));
                 });
             }
             _ => {}
@@ -824,6 +843,24 @@ impl Chat {
                 });
             }
             self.services.update_value(|s| s.flushing = false);
+        });
+    }
+
+    /// A member who leaves a room leaves its typing line at once.
+    fn stopped_typing(self, room: &str, member: &rusher_client::Member) {
+        let name = member
+            .info
+            .json()
+            .get("name")
+            .and_then(|name| name.to_string_value());
+        self.typing.update(|typing| {
+            typing.retain(|t| {
+                let theirs = match &t.user_id {
+                    Some(id) => *id == member.id,
+                    None => name.as_deref() == Some(t.name.as_str()),
+                };
+                t.room != room || !theirs
+            });
         });
     }
 

@@ -417,8 +417,8 @@ fn Typing(chat: Chat) -> impl IntoView {
         chat.typing.with(|typing| {
             let names: Vec<&str> = typing
                 .iter()
-                .filter(|(r, _, _)| *r == room)
-                .map(|(_, n, _)| n.as_str())
+                .filter(|t| t.room == room)
+                .map(|t| t.name.as_str())
                 .collect();
             if names.is_empty() {
                 String::new()
