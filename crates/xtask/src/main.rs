@@ -6,7 +6,8 @@
 //!   only the suites whose name contains WORD (for working on one part).
 //! - `demo [--port N]`: sets up, builds and serves the demo at http://127.0.0.1:8080.
 //! - `package`: builds the npm package `rusher-client` and its tarball.
-//! - `size`: the client bundle's raw, gzip and brotli sizes next to pusher-js's.
+//! - `size [--budget]`: the client bundle's raw, gzip and brotli sizes next to pusher-js's;
+//!   with `--budget`, fails when it is over its budget.
 //! - `bench`: events per second through Rusher and pusher-js in one page, with ratios.
 //! - `interop`: the interop suites on every server, as a matrix (also written into README.md).
 
@@ -31,12 +32,12 @@ fn main() -> ExitCode {
         Some("test") => test::run(args.get(1).map(String::as_str)),
         Some("demo") => demo::run(args.get(1..).unwrap_or_default()),
         Some("package") => package::run(),
-        Some("size") => size::run(),
+        Some("size") => size::run(args.get(1..).unwrap_or_default()),
         Some("bench") => bench::run(),
         Some("interop") => interop::run(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size | bench | interop>"
+                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop>"
             );
             return ExitCode::from(2);
         }

@@ -147,6 +147,8 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         ]);
         command
     };
+    let mut budget = cmd("cargo");
+    budget.args(["xtask", "size", "--budget"]);
     let js_api = || {
         let mut command = cmd("node");
         command
@@ -190,6 +192,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             ..tests("client on soketi", client_elsewhere())
         },
         check("npm packages (wasm-pack)", package),
+        check("client bundle budget (gzip)", budget),
         Suite {
             server: Some(|| boxed(LocalServer::start("js-api").and_then(Restartable::new))),
             ..tests("JS API: Echo, pusher-js, package", js_api())
