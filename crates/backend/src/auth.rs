@@ -126,6 +126,13 @@ fn authorize_channel(
     }
 }
 
+/// The session's user; without one, the 403 pusher-js reports as an auth error.
+async fn session_user(backend: &BackendState, headers: &HeaderMap) -> Result<User, Response> {
+    session::user(&backend.store, headers)
+        .await
+        .ok_or_else(|| (StatusCode::FORBIDDEN, "sign in to the chat first").into_response())
+}
+
 /// `POST /pusher/auth`: one channel, or a batch (`channel_name[i]`) answered per channel.
 pub async fn channel_auth(
     State(backend): State<BackendState>,
@@ -139,8 +146,9 @@ pub async fn channel_auth(
         Ok(form) => form,
         Err(why) => return bad_request(why),
     };
-    let Some(user) = session::user(&backend.store, &headers).await else {
-        return (StatusCode::FORBIDDEN, "sign in to the chat first").into_response();
+    let user = match session_user(&backend, &headers).await {
+        Ok(user) => user,
+        Err(refused) => return refused,
     };
     if !form.batched {
         let channel = form
@@ -183,8 +191,9 @@ pub async fn user_auth(
     let Some(socket_id) = socket_id else {
         return bad_request("socket_id is missing or invalid");
     };
-    let Some(user) = session::user(&backend.store, &headers).await else {
-        return (StatusCode::FORBIDDEN, "sign in to the chat first").into_response();
+    let user = match session_user(&backend, &headers).await {
+        Ok(user) => user,
+        Err(refused) => return refused,
     };
     let user_data = json!({ "id": user.id, "user_info": { "name": user.name } }).to_string();
     let app = &backend.app;

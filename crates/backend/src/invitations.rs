@@ -40,19 +40,27 @@ async fn send_to_user(
     })
 }
 
-/// Checks the session and the other user's id.
-async fn parties(
+/// Checks the session and the other user's id, then sends the other user `event` with the data
+/// `make(me, room)` builds for the room of the two; answers `{room}`.
+async fn tell<T: Serialize>(
     backend: &BackendState,
     headers: &HeaderMap,
     other: &str,
-) -> Result<User, Refusal> {
-    let me = session::user(&backend.store, headers)
-        .await
-        .ok_or(Refusal::NotSignedIn)?;
+    event: &str,
+    make: impl FnOnce(User, String) -> T,
+) -> Response {
+    let Some(me) = session::user(&backend.store, headers).await else {
+        return refuse(Refusal::NotSignedIn);
+    };
     if !is_user_id(other) || other == me.id {
-        return Err(Refusal::NotAUser);
+        return refuse(Refusal::NotAUser);
     }
-    Ok(me)
+    let room = dm_room(&me.id, other);
+    let data = make(me, room.clone());
+    match send_to_user(backend, other, event, &data).await {
+        Ok(()) => Json(RoomAnswer { room }).into_response(),
+        Err(refusal) => refuse(refusal),
+    }
 }
 
 /// `POST /chat/invitations`: invites a user to the private room of the two; answers `{room}`.
@@ -61,19 +69,14 @@ pub async fn invite(
     headers: HeaderMap,
     Json(body): Json<Invite>,
 ) -> Response {
-    let me = match parties(&backend, &headers, &body.to).await {
-        Ok(me) => me,
-        Err(refusal) => return refuse(refusal),
-    };
-    let room = dm_room(&me.id, &body.to);
-    let invitation = Invitation {
-        from: me,
-        room: room.clone(),
-    };
-    match send_to_user(&backend, &body.to, INVITATION_EVENT, &invitation).await {
-        Ok(()) => Json(RoomAnswer { room }).into_response(),
-        Err(refusal) => refuse(refusal),
-    }
+    tell(
+        &backend,
+        &headers,
+        &body.to,
+        INVITATION_EVENT,
+        |from, room| Invitation { from, room },
+    )
+    .await
 }
 
 /// `POST /chat/invitations/answer`: tells the inviter whether the invitation is accepted.
@@ -82,18 +85,16 @@ pub async fn answer(
     headers: HeaderMap,
     Json(body): Json<Answer>,
 ) -> Response {
-    let me = match parties(&backend, &headers, &body.from).await {
-        Ok(me) => me,
-        Err(refusal) => return refuse(refusal),
-    };
-    let room = dm_room(&me.id, &body.from);
-    let answer = InvitationAnswer {
-        from: me,
-        room: room.clone(),
-        accepted: body.accept,
-    };
-    match send_to_user(&backend, &body.from, ANSWER_EVENT, &answer).await {
-        Ok(()) => Json(RoomAnswer { room }).into_response(),
-        Err(refusal) => refuse(refusal),
-    }
+    tell(
+        &backend,
+        &headers,
+        &body.from,
+        ANSWER_EVENT,
+        |from, room| InvitationAnswer {
+            from,
+            room,
+            accepted: body.accept,
+        },
+    )
+    .await
 }

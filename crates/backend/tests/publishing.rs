@@ -1,6 +1,8 @@
 //! The backend against a realtime server that fails: a message the publisher could not deliver
 //! is stored, refused as `publish-failed`, and published by the retry with the same `client_id`;
-//! a message already published is never published again. Invitations report the failure too.
+//! a message already published is never published again; a refusal the server would repeat is
+//! not retried; a server that never answers fails after the timeout. Invitations report the
+//! failure too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -9,6 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use common::{Recorder, sign_in, start};
+use rusher_backend::rest_client::RestClient;
+use rusher_backend::{Publication, PublishError, Publisher, RestPublisher};
 use rusher_chat::{ErrorBody, Message, Refusal};
 use serde_json::json;
 
@@ -110,4 +114,30 @@ async fn an_invitation_the_server_did_not_take_is_reported() {
     let published = recorder.published.lock().unwrap().clone();
     assert_eq!(published[0].0, [format!("#server-to-user-{}", ben.id)]);
     assert_eq!(published[0].1, "invitation");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_is_a_publish_failure_after_the_timeout() {
+    // Accepts the connection and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = silent.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (held, _) = silent.accept().await.unwrap();
+        std::future::pending::<()>().await;
+        drop(held);
+    });
+    let client = RestClient::new(&format!("http://{addr}"), "app-id", "app-key", "app-secret");
+    let channels = ["presence-lobby".to_owned()];
+    let publication = Publication {
+        channels: &channels,
+        event: "message",
+        data: "{}",
+        socket_id: None,
+    };
+    let error = RestPublisher::new(client)
+        .publish(publication)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, PublishError::TimedOut), "{error}");
+    assert_eq!(error.refusal(), Refusal::PublishFailed, "worth a retry");
 }

@@ -66,3 +66,46 @@ async fn an_unreachable_upstream_loses_no_message_and_says_so() {
         .await;
     assert_eq!(auth.status(), 200, "signing needs no upstream");
 }
+
+#[tokio::test]
+async fn pages_are_sent_where_the_flags_say_the_sockets_are() {
+    // Pusher's shape: the REST API and the WebSocket on different hosts, over TLS.
+    let backend = UpstreamBackend::start_with(
+        "https://api-eu.pusher.example",
+        &["--upstream-ws-host", "ws-eu.pusher.example"],
+    )
+    .await;
+    let config: Value = Visitor::anonymous_at(&backend.base)
+        .get("/chat/config")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        config,
+        json!({ "key": KEY, "wsHost": "ws-eu.pusher.example", "wsPort": 443, "forceTLS": true })
+    );
+}
+
+#[test]
+fn upstream_mode_needs_the_upstream_apps_credentials() {
+    let data = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rusher-server"))
+        .args(["--upstream", "http://127.0.0.1:9", "--app-key", "app-key"])
+        .arg("--data-dir")
+        .arg(data.path())
+        .env_remove("RUSHER_APP_ID")
+        .env_remove("RUSHER_APP_KEY")
+        .env_remove("RUSHER_APP_SECRET")
+        .output()
+        .unwrap();
+    assert!(
+        !output.status.success(),
+        "made-up credentials would sign for nobody"
+    );
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("--app-id") && said.contains("--app-secret") && !said.contains("--app-key,"),
+        "names what is missing: {said}"
+    );
+}

@@ -117,8 +117,8 @@ impl LocalServer {
     /// the suite may serve pages on (the browser test runner, a test's own pages).
     pub fn start_with(name: &str, flags: &[&str]) -> Result<Self, Error> {
         run_visible(cmd("cargo").args(["build", "--quiet", "--package", "rusher-server"]))?;
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let page_port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = free_port()?;
+        let page_port = free_port()?;
         let page_origin = format!("http://127.0.0.1:{page_port}");
         let flags: Vec<String> = flags
             .iter()
@@ -167,7 +167,7 @@ impl LocalServer {
         name: &str,
         redis_port: Option<u16>,
     ) -> Result<Self, Error> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = free_port()?;
         let mut config = SOCKUDO_CONFIG.replace("PORT", &port.to_string());
         if let Some(redis_port) = redis_port {
             config = config
@@ -206,9 +206,7 @@ impl LocalServer {
     /// Starts a soketi node named `name`; with `redis_port`, clustered with the other nodes on
     /// that Redis (its adapter there).
     pub fn start_soketi_node(name: &str, redis_port: Option<u16>) -> Result<Self, Error> {
-        let free =
-            || -> Result<u16, Error> { Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port()) };
-        let (port, cluster_port, metrics_port) = (free()?, free()?, free()?);
+        let (port, cluster_port, metrics_port) = (free_port()?, free_port()?, free_port()?);
         let mut config = serde_json::json!({
             "host": "127.0.0.1",
             "port": port,
@@ -245,7 +243,7 @@ impl LocalServer {
 
     /// Starts a throwaway Redis on a loopback port, keeping nothing on disk.
     pub fn start_redis() -> Result<Self, Error> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = free_port()?;
         let mut command = Command::new("redis-server");
         command
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
@@ -282,7 +280,7 @@ impl LocalServer {
         else {
             return Err("PostgreSQL is not installed (cargo xtask setup installs it)".into());
         };
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = free_port()?;
         let dir = work_dir().join("postgres");
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir)?;
@@ -500,13 +498,16 @@ impl Service for LocalServer {
             Kind::Sockudo => command
                 .env("SOCKUDO_HOST", "127.0.0.1")
                 .env("SOCKUDO_PORT", self.port.to_string()),
-            Kind::Soketi => command
-                .env("SOKETI_HOST", "127.0.0.1")
-                .env("SOKETI_PORT", self.port.to_string()),
             Kind::Postgres => command.env("RUSHER_TEST_DATABASE_URL", self.postgres_url()),
-            Kind::Redis => command.env("REDIS_PORT", self.port.to_string()),
+            // Reached through the topologies that start them, which say where they are.
+            Kind::Soketi | Kind::Redis => command,
         };
     }
+}
+
+/// A loopback port nothing listens on now.
+fn free_port() -> Result<u16, Error> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// Whether Redis on loopback answers `PING`.

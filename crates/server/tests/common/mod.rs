@@ -344,6 +344,11 @@ pub struct UpstreamBackend {
 impl UpstreamBackend {
     /// Starts it for the app at `upstream` (a REST base URL) and waits until it answers.
     pub async fn start(upstream: &str) -> Self {
+        Self::start_with(upstream, &[]).await
+    }
+
+    /// [`start`](Self::start) with more flags.
+    pub async fn start_with(upstream: &str, flags: &[&str]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -357,6 +362,7 @@ impl UpstreamBackend {
             .args(["--upstream", upstream])
             .args(["--app-id", APP_ID, "--app-key", KEY, "--app-secret", SECRET])
             .args(["--master-key", &master_key])
+            .args(flags)
             .arg("--data-dir")
             .arg(data.path())
             .env_remove("RUSHER_UPSTREAM_WS_HOST")
