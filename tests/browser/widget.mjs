@@ -244,6 +244,34 @@ test('an invitation is sent and accepted; a private message reaches only the inv
   equal(status, 403, 'a third visitor cannot subscribe to the private room');
 });
 
+test("a message sent before the invitee's subscription is confirmed still reaches him", async () => {
+  // On a cluster a publish can overtake a subscription on another node; here the auth endpoint
+  // holds both visitors' subscriptions of the new room for 2 s while Ada writes. Had the
+  // widget read the room's history on opening it, the message would be in neither the history
+  // (read before it) nor the live stream (not subscribed yet).
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const ben = await visitor();
+  await join(ben, 'Ben');
+  await shows(heading(ada), "Who's online (2)", 'both online');
+  await sleep(300); // Ben's sign-in (for server-to-user events) follows his connection.
+  await ada.getByRole('button', { name: 'Invite to private chat: Ben' }).click();
+  const invitation = ben.getByRole('alert').filter({ hasText: 'Ada invites you to a private chat' });
+  await invitation.waitFor({ timeout: 6000 });
+  const setAuthDelay = (ms) => ben.evaluate((ms) => fetch(`/_faults/auth?delay_ms=${ms}`, { method: 'POST' }), ms);
+  await setAuthDelay(2000);
+  try {
+    await invitation.getByRole('button', { name: 'Accept' }).click();
+    await ada.getByRole('tab', { name: 'Ben', selected: true }).waitFor({ timeout: 6000 });
+    const early = `before the subscription ${Date.now()}`;
+    await say(ada, early);
+    await shows(log(ada).locator('li.mine:not(.pending)'), early, 'stored by the backend');
+    await shows(log(ben), early, 'read from the history once his subscription is confirmed');
+  } finally {
+    await setAuthDelay(0);
+  }
+});
+
 test('messages written offline wait in the outbox, survive a reload, and go out once, in order', async () => {
   const ada = await visitor();
   await join(ada, 'Ada');

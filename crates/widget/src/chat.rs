@@ -237,8 +237,8 @@ impl Chat {
         });
     }
 
-    /// Connects as `user`, subscribes to the room and loads its recent history; messages this tab
-    /// still had waiting go out.
+    /// Connects as `user` and subscribes to the room (its recent history loads once the
+    /// subscription is confirmed); messages this tab still had waiting go out.
     fn joined(self, user: User) {
         let waiting: Vec<Queued> = outbox::load()
             .into_iter()
@@ -270,7 +270,6 @@ impl Chat {
                 return;
             };
             self.connect(&config, &key);
-            self.load_history(&config.channel(), None).await;
             self.flush();
         });
     }
@@ -412,9 +411,15 @@ impl Chat {
             {
                 self.overflow(&lobby);
             }
+            Event::SubscriptionSucceeded { channel } if self.is_room(channel) => {
+                self.subscribed(channel, &lobby);
+            }
             Event::SubscriptionSucceeded { channel }
-            | Event::MemberAdded { channel, .. }
-            | Event::MemberRemoved { channel, .. }
+                if self.full.get_untracked() && Some(channel) == overflow_twin(&lobby).as_ref() =>
+            {
+                self.subscribed(&lobby, &lobby);
+            }
+            Event::MemberAdded { channel, .. } | Event::MemberRemoved { channel, .. }
                 if *channel == lobby =>
             {
                 self.refresh_members();
@@ -450,17 +455,10 @@ impl Chat {
         self.status.set(status);
         if status == Status::Online {
             self.refresh_members();
-            // Messages sent while we were away were broadcast without us: fetch them.
+            // What was broadcast while we were away comes back as each room's subscription is
+            // confirmed again (its history reloads then).
             if matches!(before, Status::Reconnecting | Status::Offline) {
                 self.flush();
-                let rooms: Vec<String> = self
-                    .rooms
-                    .with_untracked(|rooms| rooms.iter().map(|r| r.channel.clone()).collect());
-                spawn_local(async move {
-                    for room in rooms {
-                        self.load_history(&room, None).await;
-                    }
-                });
             }
         }
     }
@@ -615,7 +613,20 @@ impl Chat {
         });
     }
 
-    /// Opens (or shows) a private room: subscribes, adds its tab and loads its history.
+    /// A room's subscription is confirmed (first, or again after a reconnection): what was
+    /// published before it is in the history, what comes after arrives live, so its history is
+    /// read now. Read earlier, a message published in between (on a cluster, a publish can
+    /// overtake a subscription on another node) would be in neither.
+    fn subscribed(self, room: &str, lobby: &str) {
+        if room == lobby {
+            self.refresh_members();
+        }
+        let room = room.to_owned();
+        spawn_local(async move { self.load_history(&room, None).await });
+    }
+
+    /// Opens (or shows) a private room: subscribes and adds its tab; its history loads once the
+    /// subscription is confirmed.
     fn open_room(self, channel: String, title: String) {
         if !self.is_room(&channel) {
             let pusher = self.services.with_value(|s| s.pusher.clone());
@@ -631,8 +642,6 @@ impl Chat {
                     unread: 0,
                 });
             });
-            let room = channel.clone();
-            spawn_local(async move { self.load_history(&room, None).await });
         }
         self.select_room(channel);
     }
