@@ -484,6 +484,19 @@ test('Shift+Enter is a new line; a refused message offers Retry; scrolling up sh
   await retry.click();
   await shows(log(bob), 'refused once', 'sent on retry');
   equal(await log(ada).getByRole('button', { name: 'Retry' }).count(), 0, 'no Retry once sent');
+  // Over the backend's rate limit (429): the message waits, pending, and goes out by itself.
+  let limited = 0;
+  await ada.context().route('**/chat/messages', (route) => {
+    limited += 1;
+    return route.fulfill({ status: 429, headers: { 'retry-after': '1' }, contentType: 'application/json', body: '{"error":"too many requests","kind":"rate-limited"}' });
+  });
+  await say(ada, 'slowed down');
+  await shows(log(ada).locator('li.pending'), 'slowed down', 'pending while limited');
+  await sleep(500);
+  await ada.context().unroute('**/chat/messages');
+  await shows(log(bob), 'slowed down', 'sent once the limit allows', 12000);
+  equal(limited >= 1, true, 'the backend was asked and said 429');
+  equal(await log(ada).getByRole('button', { name: 'Retry' }).count(), 0, 'never marked failed');
   // Bob reads older messages; a new one does not pull him down but offers a button.
   for (let i = 0; i < 12; i += 1) await say(ada, `filler ${i}`);
   await shows(log(bob), 'filler 11', 'fillers');

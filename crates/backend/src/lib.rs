@@ -12,6 +12,8 @@ pub mod auth;
 pub mod chat;
 pub mod faults;
 pub mod invitations;
+pub mod limits;
+pub mod origins;
 pub mod publisher;
 pub mod rest_client;
 pub mod session;
@@ -20,12 +22,12 @@ pub mod store;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderValue, Method};
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use faults::AuthFaults;
+pub use limits::{Action, RateLimits, Rates};
 pub use publisher::{Publication, PublishError, Publisher, RestPublisher};
 pub use store::Store;
 
@@ -73,7 +75,14 @@ pub struct Backend {
     /// The origins of pages on other origins that may call the backend with credentials
     /// (CORS, no wildcard), such as `https://www.shop.example`.
     pub allowed_origins: Vec<String>,
+    /// The rate limits on sign-ins, messages and invitations.
+    pub limits: RateLimits,
 }
+
+/// The largest request body the backend reads: a message of
+/// [`MAX_TEXT_CHARS`](rusher_chat::MAX_TEXT_CHARS) characters of up to 4 bytes each, escaped,
+/// or an auth request for a few dozen channels, fits with room to spare.
+pub const MAX_BODY_BYTES: usize = 32 * 1024;
 
 /// The shared backend, cloned into every handler.
 pub type BackendState = Arc<Backend>;
@@ -82,39 +91,35 @@ pub type BackendState = Arc<Backend>;
 /// are enabled) `/_faults/auth`.
 pub fn router(backend: BackendState) -> Router {
     let faults_enabled = backend.faults.enabled;
-    let cors = cors(&backend.allowed_origins);
+    let cors = origins::cors(&backend.allowed_origins);
+    let limited = |action| from_fn_with_state((backend.clone(), action), limits::limit);
     let router = Router::new()
         .route("/pusher/auth", post(auth::channel_auth))
         .route("/pusher/user-auth", post(auth::user_auth))
         .route(
             "/chat/session",
-            post(chat::sign_in).get(chat::whoami).delete(chat::sign_out),
+            post(chat::sign_in)
+                .layer(limited(Action::SignIn))
+                .get(chat::whoami)
+                .delete(chat::sign_out),
         )
         .route("/chat/config", get(chat::config))
-        .route("/chat/messages", post(chat::post_message))
-        .route("/chat/invitations", post(invitations::invite))
+        .route(
+            "/chat/messages",
+            post(chat::post_message).layer(limited(Action::Message)),
+        )
+        .route(
+            "/chat/invitations",
+            post(invitations::invite).layer(limited(Action::Invitation)),
+        )
         .route("/chat/invitations/answer", post(invitations::answer))
         .route("/chat/history", get(chat::history))
         .merge(faults::routes(faults_enabled))
+        .layer(from_fn_with_state(backend.clone(), origins::guard))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(backend);
     match cors {
         Some(cors) => router.layer(cors),
         None => router,
     }
-}
-
-/// CORS for the allowed origins, with credentials (the session cookie) and the
-/// `Authorization` header (the session token); none when no origin is allowed.
-fn cors(origins: &[String]) -> Option<CorsLayer> {
-    let origins: Vec<HeaderValue> = origins
-        .iter()
-        .filter_map(|origin| HeaderValue::from_str(origin).ok())
-        .collect();
-    (!origins.is_empty()).then(|| {
-        CorsLayer::new()
-            .allow_origin(AllowOrigin::list(origins))
-            .allow_credentials(true)
-            .allow_methods([Method::GET, Method::POST, Method::DELETE])
-            .allow_headers([CONTENT_TYPE, AUTHORIZATION])
-    })
 }

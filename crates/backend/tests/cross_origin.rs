@@ -68,11 +68,19 @@ async fn the_session_token_serves_where_the_cookie_is_not_sent() {
         same_origin.token, None,
         "a same-origin page gets the HttpOnly cookie alone"
     );
-    let other_site = sign_in_with(&http, addr, "Eve", Some("https://evil.example")).await;
+    let other_site = http
+        .post(format!("http://{addr}/chat/session"))
+        .header("origin", "https://evil.example")
+        .json(&json!({ "name": "Eve" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
-        other_site.token, None,
-        "an origin the backend does not allow gets no token"
+        other_site.status(),
+        403,
+        "an origin the backend does not allow gets no session"
     );
+    assert!(other_site.headers().get("set-cookie").is_none());
     let session = sign_in_with(&http, addr, "Ada", Some(SHOP)).await;
     let token = session.token.clone().unwrap();
     let whoami = |token: &str| {

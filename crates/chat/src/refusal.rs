@@ -33,6 +33,12 @@ pub enum Refusal {
     /// The message is stored, but the realtime server refused it (a 4xx other than 429: too
     /// large for it, say) and would refuse it again: the widget shows it as failed.
     PublishRejected,
+    /// Too many requests of this kind from this session or address: the answer's `Retry-After`
+    /// says how many seconds to wait.
+    RateLimited,
+    /// A request that changes something, from a page on an origin the backend neither is nor
+    /// allows (a cross-site request forgery, or a page left off `--allow-origin`).
+    ForeignOrigin,
 }
 
 impl Refusal {
@@ -40,7 +46,8 @@ impl Refusal {
     pub fn status(self) -> u16 {
         match self {
             Refusal::NotSignedIn => 401,
-            Refusal::NotAMember => 403,
+            Refusal::NotAMember | Refusal::ForeignOrigin => 403,
+            Refusal::RateLimited => 429,
             Refusal::MessageTooLong => 413,
             Refusal::BadName
             | Refusal::EmptyMessage
@@ -66,6 +73,8 @@ impl Refusal {
             Refusal::StorageFailed => "storage failed",
             Refusal::PublishFailed => "the realtime server did not take the message; retry",
             Refusal::PublishRejected => "the realtime server refused the message",
+            Refusal::RateLimited => "too many requests; wait as long as Retry-After says",
+            Refusal::ForeignOrigin => "this backend does not take requests from this page's origin",
         }
     }
 

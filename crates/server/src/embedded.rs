@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use rusher_backend::Store;
 use rusher_backend::publisher::PublishFuture;
-use rusher_backend::{AppCredentials, AuthFaults, Backend, BackendState, Publication, Publisher};
+use rusher_backend::{
+    AppCredentials, AuthFaults, Backend, BackendState, Publication, Publisher, RateLimits,
+};
 
 use crate::state::AppState;
 
@@ -46,5 +48,6 @@ pub fn backend(state: &AppState, store: Store, allowed_origins: Vec<String>) -> 
         websocket: None,
         allowed_origins,
         faults: AuthFaults::new(state.faults.enabled),
+        limits: RateLimits::default(),
     })
 }

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use rusher_backend::rest_client::{RestClient, TriggerOptions};
 use rusher_backend::{
-    AppCredentials, AuthFaults, Backend, BackendState, RestPublisher, Store, WebSocketAddress,
+    AppCredentials, AuthFaults, Backend, BackendState, RateLimits, RestPublisher, Store,
+    WebSocketAddress,
 };
 use rusher_server::credentials::{Credentials, Given};
 use rusher_server::{App, Shared, Site, embedded};
@@ -330,6 +331,7 @@ fn upstream_backend(
         websocket: Some(WebSocketAddress { host, port, tls }),
         faults: AuthFaults::new(args.faults),
         allowed_origins: args.allow_origins.clone(),
+        limits: RateLimits::default(),
     }))
 }
 

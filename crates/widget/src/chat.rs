@@ -801,8 +801,9 @@ impl Chat {
     }
 
     /// Sends the outbox to the backend, in order. A request that gets no answer (offline) stops
-    /// the flush until the next reconnect, one the realtime server did not take until then or a
-    /// few seconds later; any other refusal marks that message failed and goes on.
+    /// the flush until the next reconnect; one the realtime server did not take (or one over the
+    /// backend's rate limit) until then or a few seconds later; any other refusal marks that
+    /// message failed and goes on.
     fn flush(self) {
         let start = self.services.try_update_value(|s| {
             let start = !s.flushing && !s.outbox.is_empty();
@@ -835,9 +836,15 @@ impl Chat {
                     .await;
                 match sent {
                     Err(e) if e.status == 0 => break,
-                    // Stored, but the realtime server did not take it: it stays queued (and
-                    // pending) for the next flush: on reconnecting, or after a while.
-                    Err(e) if e.kind == Some(Refusal::PublishFailed) => {
+                    // Stored, but the realtime server did not take it; or the backend asks
+                    // to slow down: it stays queued (and pending) for the next flush: on
+                    // reconnecting, or after a while.
+                    Err(e)
+                        if matches!(
+                            e.kind,
+                            Some(Refusal::PublishFailed | Refusal::RateLimited)
+                        ) =>
+                    {
                         self.retry_later();
                         break;
                     }

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use rusher_backend::publisher::PublishFuture;
 use rusher_backend::{
-    AppCredentials, AuthFaults, Backend, Publication, PublishError, Publisher, Store,
+    AppCredentials, AuthFaults, Backend, Publication, PublishError, Publisher, RateLimits, Rates,
+    Store,
 };
 use rusher_chat::{Session, User};
 use serde_json::json;
@@ -82,6 +83,15 @@ pub async fn fresh_store() -> Store {
 /// A backend on a free port with the recorder as its publisher, open to pages from
 /// `allowed_origins`; returns its address.
 pub async fn start(recorder: Arc<Recorder>, allowed_origins: &[&str]) -> SocketAddr {
+    start_with_rates(recorder, allowed_origins, Rates::default()).await
+}
+
+/// [`start`] with its own rate limits.
+pub async fn start_with_rates(
+    recorder: Arc<Recorder>,
+    allowed_origins: &[&str],
+    rates: Rates,
+) -> SocketAddr {
     let backend = Arc::new(Backend {
         app: AppCredentials {
             app_id: "app-id".into(),
@@ -95,6 +105,7 @@ pub async fn start(recorder: Arc<Recorder>, allowed_origins: &[&str]) -> SocketA
         websocket: None,
         faults: AuthFaults::new(false),
         allowed_origins: allowed_origins.iter().map(|o| (*o).to_owned()).collect(),
+        limits: RateLimits::new(rates),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
