@@ -10,6 +10,7 @@ pub mod app;
 pub mod credentials;
 pub mod embedded;
 pub mod faults;
+pub mod files;
 pub mod hub;
 pub mod rest;
 pub mod state;
@@ -23,7 +24,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
-use tower_http::services::{ServeDir, ServeFile};
 
 pub use app::App;
 use rusher_backend::BackendState;
@@ -72,9 +72,7 @@ pub fn router(site: &Site) -> Router {
         router = router.merge(rusher_backend::router(backend.clone()));
     }
     if let Some(www) = &site.www {
-        router = router
-            .route_service("/", ServeFile::new(www.join("index.html")))
-            .nest_service("/www", ServeDir::new(www));
+        router = router.merge(files::routes(www));
     }
     router
 }

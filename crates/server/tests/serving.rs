@@ -87,6 +87,74 @@ async fn serves_the_demo_at_root_and_www_files() {
     assert_eq!(get("/up").await.unwrap().status(), 200);
 }
 
+/// The status line and body of a raw `GET target` (sent as written: no client normalizes it).
+async fn raw_get(addr: std::net::SocketAddr, target: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn the_file_routes_serve_nothing_outside_their_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOP SECRET").unwrap();
+    std::fs::create_dir(outside.path().join("www")).unwrap();
+    let www = outside.path().join("www");
+    std::fs::write(www.join("index.html"), "<h1>demo</h1>").unwrap();
+    std::fs::create_dir(www.join("inner")).unwrap();
+    std::fs::write(www.join("inner").join("ok.txt"), "inside").unwrap();
+    // A link to a file outside, a link to the folder outside, and a link that stays inside.
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), www.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), www.join("up")).unwrap();
+    std::os::unix::fs::symlink(www.join("inner"), www.join("alias")).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let site = Site {
+        realtime: None,
+        backend: None,
+        www: Some(www.clone()),
+    };
+    tokio::spawn(async move {
+        rusher_server::serve(listener, site, std::future::pending())
+            .await
+            .unwrap();
+    });
+    for target in [
+        "/www/../secret.txt",
+        "/www/%2e%2e/secret.txt",
+        "/www/%2E%2E%2Fsecret.txt",
+        "/www/..%2fsecret.txt",
+        "/www/..%5csecret.txt",
+        "/www/inner/../../secret.txt",
+        "/www/%252e%252e/secret.txt",
+        "/www//../secret.txt",
+        "/www/leak.txt",
+        "/www/up/secret.txt",
+        "/www/up/",
+        "/www/%2fetc%2fpasswd",
+        "/www/..\\secret.txt",
+        "/../secret.txt",
+    ] {
+        let answer = raw_get(addr, target).await;
+        assert!(!answer.contains("TOP SECRET"), "{target} leaked: {answer}");
+        assert!(!answer.contains("root:"), "{target} leaked: {answer}");
+        let status = answer.split(' ').nth(1).unwrap_or_default();
+        assert!(
+            ["400", "403", "404"].contains(&status),
+            "{target}: {status}"
+        );
+    }
+    assert!(raw_get(addr, "/www/inner/ok.txt").await.ends_with("inside"));
+    assert!(
+        raw_get(addr, "/www/alias/ok.txt").await.ends_with("inside"),
+        "a link that stays inside the folder is served"
+    );
+}
+
 /// Runs the binary with REST subcommand `args` against `url` (on a blocking thread, since the
 /// server under test runs on this runtime); returns stdout and whether it succeeded.
 async fn cli(url: String, args: &[&str]) -> (String, bool) {
