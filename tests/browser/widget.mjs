@@ -3,6 +3,7 @@
 // tests/artifacts/.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { extname, join as joinPath, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
@@ -270,6 +271,49 @@ test("a message sent before the invitee's subscription is confirmed still reache
   } finally {
     await setAuthDelay(0);
   }
+});
+
+test('the app secret and the master key reach no browser: not in any built file, not in any answer', async () => {
+  const masterKey = Buffer.from(env('RUSHER_MASTER_KEY'), 'base64');
+  const needles = [
+    ['the app secret', Buffer.from(env('RUSHER_APP_SECRET'))],
+    ['the master key (base64)', Buffer.from(env('RUSHER_MASTER_KEY'))],
+    ['the master key (hex)', Buffer.from(masterKey.toString('hex'))],
+    ['the master key (bytes)', masterKey],
+  ];
+  const leaks = (what, bytes) => needles.filter(([, needle]) => bytes.includes(needle)).map(([name]) => `${name} in ${what}`);
+  // Every file under www/ (the demo, both packages) and both tarballs, unpacked.
+  const found = [];
+  const www = fileURLToPath(new URL('../../www/', import.meta.url));
+  const files = readdirSync(www, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  for (const file of files) found.push(...leaks(file.name, readFileSync(joinPath(file.parentPath, file.name))));
+  const packages = fileURLToPath(new URL('../../target/package/', import.meta.url));
+  const tarballs = readdirSync(packages).filter((name) => name.endsWith('.tgz'));
+  for (const tarball of tarballs) found.push(...leaks(tarball, gunzipSync(readFileSync(joinPath(packages, tarball)))));
+  equal(files.length > 10 && tarballs.length >= 2, true, `searched ${files.length} files and ${tarballs.length} tarballs`);
+  // Every answer two visitors' browsers get while they join, chat, and open a private room.
+  const answers = [];
+  const record = (page) => page.on('response', async (response) => {
+    answers.push(response.body().then((body) => leaks(response.url(), body)).catch(() => []));
+  });
+  const ada = await visitor();
+  record(ada);
+  const ben = await visitor();
+  record(ben);
+  await join(ada, 'Ada');
+  await join(ben, 'Ben');
+  await shows(heading(ada), "Who's online (2)", 'both online');
+  await sleep(300);
+  await ada.getByRole('button', { name: 'Invite to private chat: Ben' }).click();
+  const invitation = ben.getByRole('alert').filter({ hasText: 'Ada invites you to a private chat' });
+  await invitation.waitFor({ timeout: 6000 });
+  await invitation.getByRole('button', { name: 'Accept' }).click();
+  await ada.getByRole('tab', { name: 'Ben', selected: true }).waitFor({ timeout: 6000 });
+  await say(ada, 'between us');
+  await shows(log(ben), 'between us', 'the private room works');
+  for (const leak of await Promise.all(answers)) found.push(...leak);
+  equal(answers.length > 10, true, `read ${answers.length} answers`);
+  equal(found, [], 'no secret anywhere a browser reads');
 });
 
 test('messages written offline wait in the outbox, survive a reload, and go out once, in order', async () => {
