@@ -113,30 +113,124 @@ test('a member who leaves leaves the typing line with the member list', async ()
   equal(await ada.locator('p.typing').textContent(), '', 'no one typing once Ben has left');
 });
 
-test('script tags, event handlers, javascript: URLs and SVG in names and messages stay text', async () => {
-  const evil = await visitor();
-  await join(evil, '<img src=x onerror=alert(1)>');
-  const reader = await visitor();
+/** Text that would run script if the widget rendered it as HTML (or as a URL, a template, a
+ * style), each meant to stay text wherever it is shown. */
+const XSS_PAYLOADS = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '<svg onload=alert(1)><circle r=9 /></svg>',
+  '<svg><script>alert(1)</script></svg>',
+  '<iframe src="javascript:alert(1)"></iframe>',
+  '<body onload=alert(1)>',
+  '<details open ontoggle=alert(1)>',
+  '<input autofocus onfocus=alert(1)>',
+  '<video><source onerror=alert(1)></video>',
+  '<audio src=x onerror=alert(1)>',
+  '<marquee onstart=alert(1)>go</marquee>',
+  '<object data="javascript:alert(1)"></object>',
+  '<embed src="javascript:alert(1)">',
+  '<a href="javascript:alert(1)">click</a>',
+  'javascript:alert(1)',
+  '"><script>alert(1)</script>',
+  "'><img src=x onerror=alert(1)>",
+  '</textarea><script>alert(1)</script>',
+  '</style><script>alert(1)</script>',
+  '<style>@import "javascript:alert(1)";</style>',
+  '<math><mtext><mglyph><svg><mtext><style><img src=x onerror=alert(1)>',
+  '<template><script>alert(1)</script></template>',
+  '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+  '&lt;script&gt;alert(1)&lt;/script&gt;',
+  '<base href="javascript:alert(1)//">',
+  '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+  '<form action="javascript:alert(1)"><button>go</button></form>',
+  '<link rel=stylesheet href="javascript:alert(1)">',
+  'https://example.com/"onmouseover="alert(1)',
+  'http://example.com/<script>alert(1)</script>',
+  '[click](javascript:alert(1))',
+  '{{constructor.constructor("alert(1)")()}}',
+  '${alert(1)}',
+  '<img src=x onerror="&#97;&#108;&#101;&#114;&#116;(1)">',
+  '\u202e<script>alert(1)</script>',
+  '<div style="background:url(javascript:alert(1))">styled</div>',
+];
+/** Display names (at most 32 characters) with the same intent. */
+const XSS_NAMES = ['<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>'];
+
+test(`XSS: ${XSS_PAYLOADS.length} payloads through names, messages, history, typing, invitations, room tabs and notifications stay text`, async () => {
+  // The reader's page records alerts and notifications instead of showing them.
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  contexts.push(context);
+  await context.addInitScript(() => {
+    window.alerted = [];
+    window.alert = (what) => window.alerted.push(String(what));
+    window.shown = [];
+    window.Notification = class {
+      constructor(title, options) { window.shown.push({ title, body: options.body }); }
+      static get permission() { return window.permission || 'default'; }
+      static requestPermission() { window.permission = 'granted'; return Promise.resolve('granted'); }
+    };
+    Object.defineProperty(document, 'hidden', { get: () => Boolean(window.hideTab) });
+  });
+  const reader = await context.newPage();
+  reader.errors = [];
+  reader.on('pageerror', (error) => reader.errors.push(error.message));
+  reader.on('dialog', (dialog) => { reader.errors.push(`a dialog opened: ${dialog.message()}`); dialog.dismiss(); });
+  await reader.goto(`${base}/`);
   await join(reader, 'Reader');
-  const payloads = [
-    '<script>alert(2)</script>',
-    '<img src=x onerror="alert(3)">',
-    'javascript:alert(4)',
-    '<svg onload=alert(5)><circle r=9 /></svg>',
-    '<a href="javascript:alert(6)">click</a>',
-  ];
-  for (const payload of payloads) await say(evil, payload);
-  for (const payload of payloads) await shows(log(reader), payload, 'payload as text');
+  const evil = await visitor();
+  await join(evil, XSS_NAMES[0]);
+  const evil2 = await visitor();
+  await join(evil2, XSS_NAMES[1]);
+  const region = reader.getByRole('region', { name: "Who's online" });
+  for (const name of XSS_NAMES) await shows(region, name, 'a member name as text');
+
+  // Messages, live.
+  for (const payload of XSS_PAYLOADS) await say(evil, payload);
+  for (const payload of XSS_PAYLOADS) await shows(log(reader), payload, 'a message as text');
+  await shows(log(reader), XSS_NAMES[0], 'the author as text');
+  // The typing line.
+  await messageBox(evil2).pressSequentially('hm', { delay: 20 });
+  await shows(reader.locator('p.typing'), `${XSS_NAMES[1]} is typing…`, 'a typist as text');
+  // An invitation, then the private room's tab, then a notification from it.
+  await sleep(300);
+  await evil.getByRole('button', { name: 'Invite to private chat: Reader' }).click();
+  const invitation = reader.getByRole('alert').filter({ hasText: `${XSS_NAMES[0]} invites you to a private chat` });
+  await invitation.waitFor({ timeout: 6000 });
+  await invitation.getByRole('button', { name: 'Accept' }).click();
+  await reader.getByRole('tab', { name: XSS_NAMES[0], selected: true }).waitFor({ timeout: 6000 });
+  await reader.getByRole('button', { name: 'Notify me of new messages' }).click();
+  await reader.waitForFunction(() => window.permission === 'granted');
+  await reader.evaluate(() => { window.hideTab = true; document.dispatchEvent(new Event('visibilitychange')); });
+  await evil.getByRole('tab', { name: 'Reader', selected: true }).waitFor({ timeout: 6000 });
+  await say(evil, XSS_PAYLOADS[1]);
+  await reader.waitForFunction(() => window.shown.length === 1, null, { timeout: 6000 });
+  equal(await reader.evaluate(() => window.shown), [{ title: XSS_NAMES[0], body: XSS_PAYLOADS[1] }], 'the notification, as text');
+  equal(/^\(1\) /.test(await reader.title()), true, 'the title counts; it takes no text of theirs');
+  await reader.evaluate(() => { window.hideTab = false; document.dispatchEvent(new Event('visibilitychange')); });
+
+  // History: the reader reloads and reads it all again.
+  await reader.reload();
+  await online(reader);
+  await reader.getByRole('tab', { name: 'Lobby' }).click().catch(() => {});
+  for (const payload of XSS_PAYLOADS) await shows(log(reader), payload, 'a message from the history as text');
+
   const injected = await reader.evaluate(() => {
     const root = document.getElementById('rusher-chat').shadowRoot;
+    const texts = [...root.querySelectorAll('.log li .text *')];
     return {
-      elements: root.querySelectorAll('.log script, .log img, .log svg, .online-list img').length,
-      links: [...root.querySelectorAll('.log a')].filter((a) => !/^https?:/.test(a.getAttribute('href'))).length,
+      // In message texts, only links the widget makes: http(s), nothing else on them.
+      strangers: texts.filter((el) => el.tagName !== 'A').map((el) => el.tagName),
+      badLinks: texts.filter((el) => el.tagName === 'A')
+        .filter((a) => !/^https?:\/\//.test(a.getAttribute('href')) || [...a.attributes].some((at) => !['href', 'rel', 'target'].includes(at.name)))
+        .map((a) => a.outerHTML),
+      // Anywhere in the widget: only its own composer form.
+      anywhere: [...root.querySelectorAll('script, iframe, object, embed, svg:not([aria-hidden="true"]), img, base, meta, form, video, audio, details, marquee, math, template, noscript')].map((el) => el.tagName),
+      handlers: [document, root].map((r) => r.querySelectorAll('[onerror], [onload], [onfocus], [ontoggle], [onstart], [onmouseover]').length),
     };
   });
-  equal(injected, { elements: 0, links: 0 }, 'nothing injected');
-  await shows(reader.getByRole('region', { name: "Who's online" }), '<img src=x onerror=alert(1)>', 'name as text');
-  equal([...evil.errors, ...reader.errors], [], 'no script ran');
+  equal(injected, { strangers: [], badLinks: [], anywhere: ['FORM'], handlers: [0, 0] }, 'nothing injected');
+  equal(await reader.evaluate(() => window.alerted), [], 'no alert ran');
+  equal([...reader.errors, ...evil.errors, ...evil2.errors], [], 'no script ran, no dialog opened');
 });
 
 test('http(s) links become safe links', async () => {
