@@ -271,6 +271,33 @@ test('the server restarts mid-chat: Reconnecting…, then Online; a message sent
   equal(copies, 1, 'delivered exactly once');
 });
 
+test("the demo page's strict Content-Security-Policy (no inline styles or scripts) runs the widget, styled, without a violation", async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  contexts.push(context);
+  await context.addInitScript(() => {
+    window.violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('console', (message) => { if (/Content Security Policy/.test(message.text())) page.errors.push(message.text()); });
+  const response = await page.goto(`${base}/`);
+  equal(response.headers()['content-security-policy'], "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'", 'the policy');
+  await join(page, 'Strict');
+  const other = await visitor();
+  await join(other, 'Open');
+  await shows(heading(page), "Who's online (2)", 'presence over the WebSocket');
+  await say(other, 'hello strict page');
+  await shows(log(page), 'hello strict page', 'live messages');
+  await say(page, 'and back');
+  await shows(log(other), 'and back', 'sent from the strict page');
+  const position = await page.evaluate(() => getComputedStyle(document.getElementById('rusher-chat').shadowRoot.querySelector('.rusher-chat')).position);
+  equal(position, 'fixed', 'the widget is styled (its stylesheet applies)');
+  equal(await page.evaluate(() => window.violations), [], 'no CSP violation');
+  equal(page.errors, [], 'no error, no CSP message');
+});
+
 test('themes: the widget follows the system in light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const page = await visitor({ colorScheme });
@@ -665,7 +692,8 @@ test('the rusher-chat tarball installs into a scratch folder with its files and 
 });
 
 test("a host page's custom properties theme the widget", async () => {
-  const page = await visitor();
+  // An inline style tag: on an example page (the demo page's policy allows styles from files only).
+  const page = await openVisitor(browser, contexts, `${base}/www/chat.html`);
   await page.addStyleTag({ content: '#rusher-chat { --rusher-accent: rgb(0, 100, 0); }' });
   const background = await page.locator('button.launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
   equal(background, 'rgb(0, 100, 0)', 'the accent color');

@@ -1,5 +1,5 @@
-//! The static file routes: the `www` folder at `/www/`, its `index.html` (the demo page) at `/`.
-//! `ServeDir` refuses `..` and its encoded forms; a symbolic link inside the folder is served
+//! The static file routes: the `www` folder at `/www/`, its `index.html` (the demo page) at `/`,
+//! sent with [`DEMO_PAGE_CSP`]. `ServeDir` refuses `..` and its encoded forms; a symbolic link inside the folder is served
 //! only when it resolves inside the folder too, so a link (or a folder link) to elsewhere on the
 //! disk serves nothing.
 
@@ -8,17 +8,33 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_SECURITY_POLICY;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeader;
+
+/// The Content-Security-Policy of the demo page: the strictest a page with the widget can have
+/// when the chat backend and the sockets are on the page's own origin (scripts and styles only
+/// from files of this origin, WebAssembly compiled from them, connections only to this origin).
+/// The browser tests run the widget under it. The example pages under `/www/` go without, since
+/// they take a backend on another origin from their address (`?backend=URL`).
+pub const DEMO_PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
 /// `/` and `/www/…` from `www`.
 pub fn routes(www: &Path) -> Router {
     let root = Arc::new(std::fs::canonicalize(www).unwrap_or_else(|_| www.to_owned()));
     Router::new()
-        .route_service("/", ServeFile::new(www.join("index.html")))
+        .route_service(
+            "/",
+            SetResponseHeader::overriding(
+                ServeFile::new(www.join("index.html")),
+                CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(DEMO_PAGE_CSP),
+            ),
+        )
         .nest_service("/www", ServeDir::new(www))
         .layer(from_fn_with_state(root, stays_inside))
 }

@@ -38,6 +38,21 @@ impl Mounted {
     }
 }
 
+/// Gives the shadow root the widget's styles as a constructed stylesheet, which a page with a
+/// strict Content-Security-Policy (no `'unsafe-inline'` styles) allows; as a `<style>` element
+/// in a browser without constructed stylesheets.
+fn add_styles(document: &web_sys::Document, shadow: &web_sys::ShadowRoot) -> Result<(), JsValue> {
+    if let Ok(sheet) = web_sys::CssStyleSheet::new() {
+        sheet.replace_sync(STYLE)?;
+        shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        return Ok(());
+    }
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(STYLE));
+    shadow.append_child(&style)?;
+    Ok(())
+}
+
 /// Mounts the widget at the end of `<body>`.
 pub fn mount(config: ChatConfig) -> Result<Mounted, JsValue> {
     let document = web_sys::window()
@@ -48,9 +63,7 @@ pub fn mount(config: ChatConfig) -> Result<Mounted, JsValue> {
     host.set_id("rusher-chat");
     body.append_child(&host)?;
     let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(STYLE));
-    shadow.append_child(&style)?;
+    add_styles(&document, &shadow)?;
     let root: HtmlElement = document.create_element("div")?.unchecked_into();
     shadow.append_child(&root)?;
     let theme = config.theme;
