@@ -10,6 +10,8 @@ use md5::{Digest as _, Md5};
 use sha2::Sha256;
 use thiserror::Error;
 
+use crate::auth::ChannelAuth;
+use crate::channels::{Access, ChannelKind};
 use crate::crypto::{KEY_LEN, SharedSecret};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -98,6 +100,23 @@ pub fn shared_secret(master_key: &[u8; KEY_LEN], channel: &str) -> SharedSecret 
     sha2::Digest::update(&mut hasher, channel.as_bytes());
     sha2::Digest::update(&mut hasher, master_key);
     SharedSecret::from_bytes(hasher.finalize().into())
+}
+
+/// What an auth endpoint answers for `channel`: the signature (over `channel_data` on a presence
+/// channel) and, on an encrypted channel, its shared secret.
+pub fn channel_auth_answer(
+    app: (&str, &str, &[u8; KEY_LEN]),
+    socket_id: &str,
+    channel: &str,
+    channel_data: Option<String>,
+) -> ChannelAuth {
+    let (key, secret, master_key) = app;
+    ChannelAuth {
+        auth: channel_auth(key, secret, socket_id, channel, channel_data.as_deref()),
+        channel_data,
+        shared_secret: (ChannelKind::of(channel).access == Access::Encrypted)
+            .then(|| shared_secret(master_key, channel).to_base64()),
+    }
 }
 
 /// Hex MD5 of a REST request body.

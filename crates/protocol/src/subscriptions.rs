@@ -510,8 +510,11 @@ impl Subscriptions {
     }
 }
 
+/// The channel is not subscribed (its auth or the server refused it): it keeps no members, even
+/// when a server sends the refusal after a success.
 fn fail(name: &str, channel: &mut Channel, error: AuthError, out: &mut Outputs) {
     channel.state = SubState::Failed;
+    channel.members = None;
     out.event(Event::SubscriptionError {
         channel: name.to_owned(),
         error,

@@ -435,6 +435,19 @@ const PRESENCE_SUCCEEDED: &str =
     r#"{"presence":{"ids":["10","11"],"hash":{"10":{"name":"Mr. Channels"},"11":null},"count":2}}"#;
 
 #[test]
+fn a_refusal_after_a_success_leaves_no_members() {
+    // Found by the connection fuzz target: a server that sends subscription_error for a channel
+    // it confirmed. The channel is refused, and its member list goes with it.
+    let mut h = Harness::connected();
+    h.subscribe_confirmed("presence-foobar", PRESENCE_SUCCEEDED);
+    assert!(h.conn.members("presence-foobar").is_some());
+    h.receive(r#"{"event":"pusher:subscription_error","channel":"presence-foobar","data":{"type":"AuthError","error":"no","status":403}}"#);
+    let status = h.conn.channel("presence-foobar").unwrap();
+    assert!(!status.subscribed && !status.pending);
+    assert!(h.conn.members("presence-foobar").is_none());
+}
+
+#[test]
 fn presence_members_me_count_added_and_removed() {
     let mut h = Harness::connected();
     let sent = h.subscribe_confirmed("presence-foobar", PRESENCE_SUCCEEDED);

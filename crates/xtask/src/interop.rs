@@ -5,9 +5,8 @@
 //! run on that topology. The matrix also replaces the one in README.md.
 
 use std::collections::BTreeMap;
-use std::fs;
 
-use crate::shell::{Error, root};
+use crate::shell::{Error, root, write_section};
 use crate::test;
 
 /// One column: the server, and the suites run on it (each with the name its rows get).
@@ -75,19 +74,7 @@ pub fn run() -> Result<bool, Error> {
     }
     let matrix = table(&rows);
     println!("{matrix}");
-    let readme_path = root().join("README.md");
-    let readme = fs::read_to_string(&readme_path)?;
-    let (Some(start), Some(end)) = (readme.find(BEGIN), readme.find(END)) else {
-        return Err(format!("README.md has no {BEGIN} … {END} section").into());
-    };
-    let updated = [
-        readme.get(..start + BEGIN.len()).unwrap_or_default(),
-        "\n",
-        &matrix,
-        readme.get(end..).unwrap_or_default(),
-    ]
-    .concat();
-    fs::write(&readme_path, updated)?;
+    write_section(&root().join("README.md"), BEGIN, END, &matrix)?;
     println!("(written into README.md)");
     Ok(all_passed)
 }

@@ -10,10 +10,13 @@
 //!   with `--budget`, fails when it is over its budget.
 //! - `bench`: events per second through Rusher and pusher-js in one page, with ratios.
 //! - `interop`: the interop suites on every server, as a matrix (also written into README.md).
+//! - `fuzz [--seconds N] [TARGET…]`: libFuzzer on the protocol core's targets (figures written
+//!   into RELIABILITY.md); crashes become regression inputs that `test` replays.
 
 mod bench;
 mod control;
 mod demo;
+mod fuzz;
 mod interop;
 mod package;
 mod server;
@@ -35,9 +38,10 @@ fn main() -> ExitCode {
         Some("size") => size::run(args.get(1..).unwrap_or_default()),
         Some("bench") => bench::run(),
         Some("interop") => interop::run(),
+        Some("fuzz") => fuzz::run(args.get(1..).unwrap_or_default()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop>"
+                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop | fuzz [--seconds N] [TARGET…]>"
             );
             return ExitCode::from(2);
         }

@@ -23,6 +23,8 @@ const SOCKUDO_FEATURES: &str = "local redis";
 /// abort on the spot (`-Cpanic=immediate-abort`), which leaves every panic message, location and
 /// their formatting out of the wasm (about 9% of it). Pinned, so that the bundle is reproducible.
 pub const BUNDLE_NIGHTLY: &str = "nightly-2026-05-20";
+/// The cargo-fuzz that `cargo xtask fuzz` drives libFuzzer with (on [`BUNDLE_NIGHTLY`]).
+const CARGO_FUZZ_VERSION: &str = "0.13.1";
 
 /// What a command needs set up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,16 +39,19 @@ pub enum Purpose {
     Bench,
     /// `cargo xtask test`: everything CI checks.
     Test,
+    /// `cargo xtask fuzz`: libFuzzer on the protocol core's targets.
+    Fuzz,
 }
 
 impl Purpose {
     /// Every purpose, for `setup` without `--for`.
-    const ALL: [Purpose; 5] = [
+    const ALL: [Purpose; 6] = [
         Purpose::Demo,
         Purpose::Package,
         Purpose::Size,
         Purpose::Bench,
         Purpose::Test,
+        Purpose::Fuzz,
     ];
 
     /// The tool groups this purpose uses.
@@ -62,6 +67,7 @@ impl Purpose {
                 Group::Interop,
                 Group::Databases,
             ],
+            Purpose::Fuzz => &[Group::Fuzz],
         }
     }
 
@@ -78,6 +84,7 @@ impl Purpose {
             Purpose::Size => "size",
             Purpose::Bench => "bench",
             Purpose::Test => "test",
+            Purpose::Fuzz => "fuzz",
         }
     }
 }
@@ -97,12 +104,15 @@ enum Group {
     Interop,
     /// The database servers the production-topology suites start: PostgreSQL and Redis.
     Databases,
+    /// cargo-fuzz, the pinned nightly and a C++ compiler (libFuzzer is C++).
+    Fuzz,
 }
 
 /// One tool: how to read its version, what version is wanted, how to install it.
 struct Tool {
     name: &'static str,
-    group: Group,
+    /// The groups that use it.
+    groups: &'static [Group],
     /// The version wanted; `None` accepts any.
     wanted: Option<String>,
     /// The installed version, if any.
@@ -148,7 +158,10 @@ pub fn ensure(purpose: Purpose) -> Result<(), Error> {
 /// The tools the purposes use, in install order.
 fn needed(purposes: &[Purpose]) -> Result<Vec<Tool>, Error> {
     let wanted = |group: &Group| purposes.iter().any(|p| p.groups().contains(group));
-    Ok(tools()?.into_iter().filter(|t| wanted(&t.group)).collect())
+    Ok(tools()?
+        .into_iter()
+        .filter(|t| t.groups.iter().any(wanted))
+        .collect())
 }
 
 /// Whether the tool is present at the wanted version; the version found, if any.
@@ -270,7 +283,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
     Ok(vec![
         Tool {
             name: "rust target",
-            group: Group::Build,
+            groups: &[Group::Build],
             wanted: None,
             found: || {
                 let out = cmd("rustup")
@@ -292,7 +305,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "rust for the npm bundle",
-            group: Group::Build,
+            groups: &[Group::Build, Group::Fuzz],
             wanted: Some(BUNDLE_NIGHTLY.to_owned()),
             found: || {
                 let out = cmd("rustup")
@@ -330,7 +343,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "wasm-bindgen",
-            group: Group::Build,
+            groups: &[Group::Build],
             wanted: Some(locked_version("wasm-bindgen")?),
             found: || version_word(&first_line("wasm-bindgen", &["--version"])?, 1),
             how: "cargo install wasm-bindgen-cli, compiled from crates.io (about 1.5 min)",
@@ -345,7 +358,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "wasm-pack",
-            group: Group::Build,
+            groups: &[Group::Build],
             wanted: Some(WASM_PACK_VERSION.to_owned()),
             found: || version_word(&first_line("wasm-pack", &["--version"])?, 1),
             how: "cargo install wasm-pack, compiled from crates.io (about 1.5 min)",
@@ -359,7 +372,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: BUILD_PACKAGES,
-            group: Group::Build,
+            groups: &[Group::Build],
             wanted: Some(lock_stamp(&build_npm_dir())?),
             found: || installed_stamp(&build_npm_dir()),
             how: "npm ci in crates/xtask/npm: binaryen's wasm-opt and terser (about 5 s)",
@@ -367,7 +380,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "wasm-opt (npm binaryen)",
-            group: Group::Build,
+            groups: &[Group::Build],
             wanted: Some(WASM_OPT_VERSION.to_owned()),
             // "wasm-opt version 132 (version_132)"
             found: || version_word(&first_line("wasm-opt", &["--version"])?, 2),
@@ -382,7 +395,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "chromium",
-            group: Group::Browser,
+            groups: &[Group::Browser],
             wanted: None,
             found: || {
                 let binary = chromium_binary()?;
@@ -393,7 +406,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "chromedriver",
-            group: Group::Browser,
+            groups: &[Group::Browser],
             wanted: None,
             found: || version_word(&first_line("chromedriver", &["--version"])?, 1),
             how: "apt-get install chromium chromium-driver (about 30 s)",
@@ -401,7 +414,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: TEST_PACKAGES,
-            group: Group::TestPackages,
+            groups: &[Group::TestPackages],
             wanted: Some(lock_stamp(&npm_dir())?),
             found: || installed_stamp(&npm_dir()),
             how: "npm ci in tests: pusher-js, laravel-echo, pusher, playwright-core (about 5 s)",
@@ -409,7 +422,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "protoc with the well-known types (to build sockudo)",
-            group: Group::Interop,
+            groups: &[Group::Interop],
             wanted: None,
             found: protoc_with_well_known_types,
             how: "apt-get install protobuf-compiler libprotobuf-dev (about 20 s)",
@@ -417,7 +430,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "sockudo",
-            group: Group::Interop,
+            groups: &[Group::Interop],
             wanted: Some(SOCKUDO_VERSION.to_owned()),
             found: || {
                 let line = first_line(&sockudo_binary().to_string_lossy(), &["--version"])?;
@@ -440,7 +453,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: SOKETI,
-            group: Group::Interop,
+            groups: &[Group::Interop],
             wanted: Some(lock_stamp(&soketi_dir())?),
             found: || installed_stamp(&soketi_dir()),
             how: "npm ci in tests/soketi: @soketi/soketi 1.6.1 with uWebSockets.js from npm (about 15 s)",
@@ -448,7 +461,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "postgresql",
-            group: Group::Databases,
+            groups: &[Group::Databases],
             wanted: None,
             // "initdb (PostgreSQL) 15.18"
             found: || {
@@ -462,7 +475,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "redis-server",
-            group: Group::Databases,
+            groups: &[Group::Databases],
             wanted: None,
             // "Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=..."
             found: || {
@@ -473,6 +486,30 @@ fn tools() -> Result<Vec<Tool>, Error> {
             },
             how: "apt-get install redis-server (about 10 s)",
             install: |tool| apt_install(tool, &["redis-server"]),
+        },
+        Tool {
+            name: "c++ compiler",
+            groups: &[Group::Fuzz],
+            wanted: None,
+            // "c++ (Debian 12.2.0-14) 12.2.0"
+            found: || first_line("c++", &["--version"]).map(|line| line.replace("c++ ", "")),
+            how: "apt-get install g++ (about 30 s)",
+            install: |tool| apt_install(tool, &["g++"]),
+        },
+        Tool {
+            name: "cargo-fuzz",
+            groups: &[Group::Fuzz],
+            wanted: Some(CARGO_FUZZ_VERSION.to_owned()),
+            // "cargo-fuzz 0.13.1"
+            found: || version_word(&first_line("cargo", &["fuzz", "--version"])?, 1),
+            how: "cargo install cargo-fuzz, compiled from crates.io (about 1.5 min)",
+            install: |tool| {
+                let version = format!("={CARGO_FUZZ_VERSION}");
+                quiet(
+                    tool,
+                    cmd("cargo").args(["install", "cargo-fuzz", "--version", &version, "--locked"]),
+                )
+            },
         },
     ])
 }

@@ -113,3 +113,21 @@ pub fn run_quiet(command: &mut Command, what: &str, log: Option<&Path>) -> Resul
     }
     Err(format!("{what} failed with {}", output.status).into())
 }
+
+/// Replaces what a generated document holds between the lines `begin` and `end` with
+/// `content` (a README's interop matrix, RELIABILITY.md's tables).
+pub fn write_section(path: &Path, begin: &str, end: &str, content: &str) -> Result<(), Error> {
+    let text = std::fs::read_to_string(path)?;
+    let (Some(start), Some(stop)) = (text.find(begin), text.find(end)) else {
+        return Err(format!("{} has no {begin} … {end} section", path.display()).into());
+    };
+    let updated = [
+        text.get(..start + begin.len()).unwrap_or_default(),
+        "\n",
+        content,
+        text.get(stop..).unwrap_or_default(),
+    ]
+    .concat();
+    std::fs::write(path, updated)?;
+    Ok(())
+}

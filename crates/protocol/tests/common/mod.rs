@@ -160,17 +160,15 @@ impl Harness {
 
 /// A valid auth answer, as the local server would give it (presence user 10).
 pub fn sign_channel(socket_id: &str, channel: &str) -> ChannelAuth {
-    use rusher_protocol::sign;
     let channel_data = channel
         .starts_with("presence-")
         .then(|| r#"{"user_id":"10","user_info":{"name":"Mr. Channels"}}"#.to_owned());
-    ChannelAuth {
-        auth: sign::channel_auth(KEY, SECRET, socket_id, channel, channel_data.as_deref()),
+    rusher_protocol::sign::channel_auth_answer(
+        (KEY, SECRET, &MASTER_KEY),
+        socket_id,
+        channel,
         channel_data,
-        shared_secret: channel
-            .starts_with("private-encrypted-")
-            .then(|| sign::shared_secret(&MASTER_KEY, channel).to_base64()),
-    }
+    )
 }
 
 pub fn frames(outputs: &[Output]) -> Vec<String> {

@@ -1,0 +1,32 @@
+//! Frames from a server: any text parses or is refused without a panic, and a frame that parses
+//! as a server message is written to text that parses again, to a message that writes and reads
+//! back unchanged from then on.
+//!
+//! One cycle may change an event's `data`, as in pusher-js: a string whose content is JSON
+//! reads as that JSON (`"data":"\"42\""` is the string `"42"`; written, it is `"data":"42"`,
+//! the number 42), since the protocol's encoding of `data` cannot tell the two apart.
+
+use rusher_protocol::wire::{Frame, ServerMessage};
+
+/// Runs one input.
+pub fn run(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(frame) = Frame::parse(text) {
+        let _ = frame.decoded_data();
+    }
+    if let Ok(message) = ServerMessage::parse(text) {
+        let once = read_back(text, &message);
+        assert_eq!(read_back(text, &once), once, "{text:?} does not settle");
+    }
+}
+
+/// The message `message` writes, read back.
+fn read_back(text: &str, message: &ServerMessage) -> ServerMessage {
+    let written = message.to_json();
+    match ServerMessage::parse(&written) {
+        Ok(again) => again,
+        Err(e) => panic!("{text:?} wrote {written:?}, which does not read back: {e:?}"),
+    }
+}
