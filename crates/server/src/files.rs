@@ -1,5 +1,5 @@
 //! The static file routes: the `www` folder at `/www/`, its `index.html` (the demo page) at `/`,
-//! sent with [`DEMO_PAGE_CSP`]. `ServeDir` refuses `..` and its encoded forms; a symbolic link inside the folder is served
+//! sent with the policy of [`demo_page_csp`]. `ServeDir` refuses `..` and its encoded forms; a symbolic link inside the folder is served
 //! only when it resolves inside the folder too, so a link (or a folder link) to elsewhere on the
 //! disk serves nothing.
 
@@ -13,18 +13,31 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
+use rusher_backend::WebSocketAddress;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 
 /// The Content-Security-Policy of the demo page: the strictest a page with the widget can have
-/// when the chat backend and the sockets are on the page's own origin (scripts and styles only
-/// from files of this origin, WebAssembly compiled from them, connections only to this origin).
-/// The browser tests run the widget under it. The example pages under `/www/` go without, since
-/// they take a backend on another origin from their address (`?backend=URL`).
-pub const DEMO_PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+/// (scripts and styles only from files of this origin, WebAssembly compiled from them,
+/// connections only to this origin, and to the sockets' server when they run elsewhere). The
+/// browser tests run the widget under it. The example pages under `/www/` go without, since they
+/// take a backend on another origin from their address (`?backend=URL`).
+pub fn demo_page_csp(sockets: Option<&WebSocketAddress>) -> String {
+    let base = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+    match sockets {
+        None => base.to_owned(),
+        Some(sockets) => {
+            let scheme = if sockets.tls { "wss" } else { "ws" };
+            format!(
+                "{base}; connect-src 'self' {scheme}://{}:{}",
+                sockets.host, sockets.port
+            )
+        }
+    }
+}
 
-/// `/` and `/www/…` from `www`.
-pub fn routes(www: &Path) -> Router {
+/// `/` and `/www/…` from `www`, the demo page with the policy `csp`.
+pub fn routes(www: &Path, csp: &str) -> Router {
     let root = Arc::new(std::fs::canonicalize(www).unwrap_or_else(|_| www.to_owned()));
     Router::new()
         .route_service(
@@ -32,7 +45,8 @@ pub fn routes(www: &Path) -> Router {
             SetResponseHeader::overriding(
                 ServeFile::new(www.join("index.html")),
                 CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(DEMO_PAGE_CSP),
+                HeaderValue::from_str(csp)
+                    .unwrap_or(HeaderValue::from_static("default-src 'self'")),
             ),
         )
         .nest_service("/www", ServeDir::new(www))
@@ -72,5 +86,20 @@ mod tests {
         assert_eq!(relative("/www/"), "index.html");
         assert_eq!(relative("/www/chat/x.js"), "chat/x.js");
         assert_eq!(relative("/www/%2e%2e/secret"), "../secret");
+    }
+
+    #[test]
+    fn the_demo_page_may_connect_to_sockets_elsewhere() {
+        let strict = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+        assert_eq!(demo_page_csp(None), strict);
+        let sockets = WebSocketAddress {
+            host: "ws.shop.example".into(),
+            port: 443,
+            tls: true,
+        };
+        assert_eq!(
+            demo_page_csp(Some(&sockets)),
+            format!("{strict}; connect-src 'self' wss://ws.shop.example:443")
+        );
     }
 }

@@ -72,7 +72,8 @@ pub fn router(site: &Site) -> Router {
         router = router.merge(rusher_backend::router(backend.clone()));
     }
     if let Some(www) = &site.www {
-        router = router.merge(files::routes(www));
+        let sockets = site.backend.as_ref().and_then(|b| b.websocket.as_ref());
+        router = router.merge(files::routes(www, &files::demo_page_csp(sockets)));
     }
     router
 }
