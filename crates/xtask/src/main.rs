@@ -12,6 +12,8 @@
 //! - `interop`: the interop suites on every server, as a matrix (also written into README.md).
 //! - `fuzz [--seconds N] [TARGET…]`: libFuzzer on the protocol core's targets (figures written
 //!   into RELIABILITY.md); crashes become regression inputs that `test` replays.
+//! - `soak [--minutes N] [--visitors N]`: visitors in one room while the server flaps; what was
+//!   lost or doubled, and the server's memory (written into RELIABILITY.md).
 
 mod bench;
 mod control;
@@ -23,6 +25,7 @@ mod server;
 mod setup;
 mod shell;
 mod size;
+mod soak;
 mod test;
 mod topology;
 
@@ -39,9 +42,10 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(),
         Some("interop") => interop::run(),
         Some("fuzz") => fuzz::run(args.get(1..).unwrap_or_default()),
+        Some("soak") => soak::run(args.get(1..).unwrap_or_default()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop | fuzz [--seconds N] [TARGET…]>"
+                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N]>"
             );
             return ExitCode::from(2);
         }

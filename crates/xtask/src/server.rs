@@ -489,6 +489,7 @@ impl Service for LocalServer {
         }
         match self.kind {
             Kind::Rusher => command
+                .env("RUSHER_SERVER_PID", self.child.id().to_string())
                 .env("RUSHER_HOST", "127.0.0.1")
                 .env("RUSHER_PORT", self.port.to_string())
                 .env("RUSHER_APP_ID", APP_ID)

@@ -147,6 +147,11 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         ]);
         command
     };
+    // The short soak: what `cargo xtask soak` does for minutes, in 40 s.
+    let mut soak = cmd("cargo");
+    soak.args(["run", "--quiet", "--package", "rusher-soak", "--"])
+        .args(["--visitors", "20", "--seconds", "40"])
+        .args(["--flap-every", "15", "--down-ms", "1500"]);
     let mut budget = cmd("cargo");
     budget.args(["xtask", "size", "--budget"]);
     let js_api = || {
@@ -228,6 +233,10 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         Suite {
             server: Some(|| boxed(Cluster::start_soketi())),
             ..tests("chat widget on a soketi cluster", cluster())
+        },
+        Suite {
+            server: Some(|| boxed(LocalServer::start("soak"))),
+            ..check("soak: 20 visitors, 2 outages", soak)
         },
     ]
 }
