@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assert, env, equal, launch, run, test, withInstalledTarball } from './harness.mjs';
-import { base, departure, key, recordDeparture, sdk, sockets } from './server.mjs';
+import { base, departure, key, recordDeparture, sdk, serverName, sockets } from './server.mjs';
 
 const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
 // The test page is fulfilled by Playwright, so Chromium counts it as public and would refuse its
@@ -386,6 +386,89 @@ test('after the server restarts, and after it is killed, Rusher reconnects, resu
     await until(page, (expected) => seen('after').some((e) => e[1].how === expected), how, `an event after ${how}`);
   }
 });
+
+// Faults, through rusher-server's fault switches (on the other servers the suite runs without).
+if (serverName === 'rusher-server') {
+  /** Flips one of rusher-server's `/_faults/` switches. */
+  const fault = async (pathAndQuery, body = '') => {
+    const answer = await fetch(`http://${sockets.host}:${sockets.port}/_faults/${pathAndQuery}`, { method: 'POST', body });
+    equal(answer.status, 204, `the switch ${pathAndQuery}`);
+  };
+
+  test('faults: each close-code range, as the protocol says (4009 stays down; 4100, 4200, 4301 come back subscribed)', async () => {
+    const page = await visitor('Cody');
+    await page.evaluate(() => {
+      window.pusher = new R(KEY, opts());
+      window.kept = pusher.subscribe('private-close-codes');
+      pusher.connection.bind('error', (e) => log.push(['error', e.data && e.data.code]));
+    });
+    await until(page, () => kept.subscribed);
+    await fault('close-all?code=4009');
+    await until(page, () => pusher.connection.state === 'disconnected' && seen('error').some((e) => e[1] === 4009));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    equal(await page.evaluate(() => pusher.connection.state), 'disconnected', 'no retry after 4009');
+    await page.evaluate(() => pusher.connect());
+    await until(page, () => pusher.connection.state === 'connected' && kept.subscribed);
+    for (const code of [4100, 4200, 4301]) {
+      const before = await page.evaluate(() => pusher.connection.socket_id);
+      await fault(`close-all?code=${code}`);
+      await until(page, (id) => pusher.connection.state === 'connected' && pusher.connection.socket_id !== id && kept.subscribed,
+        before, `back after ${code}`, 10000);
+      equal(await page.evaluate((c) => seen('error').some((e) => e[1] === c), code), true, `an error event with ${code}`);
+    }
+  });
+
+  test('faults: the auth endpoint answering 403 or 500 is a subscription_error with that status; later ones work', async () => {
+    const page = await visitor('Aud');
+    await page.evaluate(() => { window.pusher = new R(KEY, opts()); });
+    await until(page, () => pusher.connection.state === 'connected');
+    try {
+      for (const status of [403, 500]) {
+        const answer = await fetch(`${base}/_faults/auth?status=${status}`, { method: 'POST' });
+        equal(answer.status, 204, 'the auth switch');
+        await page.evaluate((s) => pusher.subscribe(`private-auth-${s}`)
+          .bind('pusher:subscription_error', (e) => log.push(['refused', e.status])), status);
+        await until(page, (s) => seen('refused').some((e) => e[1] === s), status, `the error for ${status}`);
+      }
+    } finally {
+      await fetch(`${base}/_faults/auth?status=0`, { method: 'POST' });
+    }
+    await page.evaluate(() => { window.healthy = pusher.subscribe('private-auth-healthy'); });
+    await until(page, () => healthy.subscribed && pusher.connection.state === 'connected');
+  });
+
+  test('faults: malformed and oversized frames are error events; the connection lives and later events arrive', async () => {
+    const page = await visitor('Mal');
+    await page.evaluate(() => {
+      window.pusher = new R(KEY, opts());
+      window.kept = pusher.subscribe('hostile-frames');
+      kept.bind('after', (data) => log.push(['after', data]));
+      pusher.connection.bind('error', (e) => log.push(['error', e.type]));
+    });
+    await until(page, () => kept.subscribed);
+    const id = await page.evaluate(() => pusher.connection.socket_id);
+    const frames = ['not json', '{"event":', '[1,2,3]', `{"event":"x","data":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      `{"event":"x","channel":"hostile-frames","data":"${'a'.repeat(1_100_000)}"}`];
+    for (const frame of frames) await fault(`raw?socket_id=${id}`, frame);
+    await until(page, () => seen('error').length >= 5, undefined, 'an error event per frame');
+    equal(await page.evaluate(() => [pusher.connection.state, pusher.connection.socket_id]), ['connected', id], 'the same connection');
+    await sdk.trigger('hostile-frames', 'after', { ok: true });
+    await until(page, () => seen('after').length === 1);
+  });
+
+  test('faults: the browser going offline and online: unavailable, then connected and subscribed again', async () => {
+    const page = await visitor('Net');
+    await page.evaluate(() => {
+      window.pusher = new R(KEY, opts());
+      window.kept = pusher.subscribe('private-network');
+    });
+    await until(page, () => kept.subscribed);
+    await page.context().setOffline(true);
+    await until(page, () => pusher.connection.state === 'unavailable', undefined, 'unavailable while offline');
+    await page.context().setOffline(false);
+    await until(page, () => pusher.connection.state === 'connected' && kept.subscribed, undefined, 'back online', 15000);
+  });
+}
 
 test('the embed example in www/ connects and shows an event as text', async () => {
   const context = await browser.newContext();

@@ -423,17 +423,22 @@ async fn an_unknown_app_key_stops_retrying() {
     );
 }
 
-#[wasm_bindgen_test]
-async fn encrypted_events_arrive_decrypted() {
+/// The server's encryption master key (the backend derives channels' shared secrets from it).
+fn master_key() -> [u8; 32] {
     use base64::Engine;
-    let master: [u8; 32] = base64::engine::general_purpose::STANDARD
+    base64::engine::general_purpose::STANDARD
         .decode(setting(
             option_env!("RUSHER_MASTER_KEY"),
             "RUSHER_MASTER_KEY",
         ))
         .unwrap()
         .try_into()
-        .unwrap();
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn encrypted_events_arrive_decrypted() {
+    let master = master_key();
     // The backend answers the channel's shared secret, derived from the master key.
     let pusher = Pusher::new(options("ana").await);
     let channel = pusher.subscribe("private-encrypted-browser").unwrap();
@@ -568,4 +573,282 @@ async fn cache_channels_miss_then_replay_the_last_event() {
     );
     first.disconnect();
     second.disconnect();
+}
+
+// ----- Faults (rusher-server's fault switches; `cargo xtask test` skips `faults_` elsewhere) ---
+
+/// A POST to one of rusher-server's `/_faults/` switches.
+async fn fault(path_and_query: &str, body: &str) {
+    simple_post(&server_url(&format!("/_faults/{path_and_query}")), body).await;
+}
+
+/// Whether `events` has a `Closed` error with `code`.
+fn closed_with(events: &Rc<RefCell<Vec<Event>>>, code: u16) -> bool {
+    events.borrow().iter().any(
+        |e| matches!(e, Event::Error(rusher_client::Error::Closed { code: c, .. }) if *c == code),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn faults_each_close_code_range_is_handled_as_the_protocol_says() {
+    let pusher = Pusher::new(options("ana").await);
+    let events = record(&pusher);
+    let channel = pusher.subscribe("private-browser-close-codes").unwrap();
+    until("subscribed", || channel.subscribed()).await;
+    // 4001-4099: do not reconnect.
+    fault("close-all?code=4009", "").await;
+    until("refused", || closed_with(&events, 4009)).await;
+    until("disconnected", || pusher.state() == State::Disconnected).await;
+    TimeoutFuture::new(1200).await;
+    assert_eq!(pusher.state(), State::Disconnected, "no retry after 4009");
+    pusher.connect();
+    until("connected again by hand", || channel.subscribed()).await;
+    // 4100-4199: reconnect after a second; 4200-4299: at once; 4300-4399 and 1xxx: with backoff.
+    for (code, at_least_ms) in [(4100u16, 900.0), (4200, 0.0), (4301, 0.0), (1001, 0.0)] {
+        let before = pusher.socket_id().unwrap();
+        let started = js_sys::Date::now();
+        fault(&format!("close-all?code={code}"), "").await;
+        until_within(10, &format!("back after {code}"), || {
+            pusher.socket_id().is_some_and(|id| id != before) && channel.subscribed()
+        })
+        .await;
+        let took = js_sys::Date::now() - started;
+        assert!(took >= at_least_ms, "{code}: back after {took} ms");
+        assert_eq!(
+            closed_with(&events, code),
+            code >= 4000,
+            "{code}: an error event for 4000-4999 only"
+        );
+    }
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn faults_twenty_outages_in_a_row_leave_presence_and_subscriptions_right() {
+    let ana = Pusher::new(options("ana").await);
+    let bob = Pusher::new(options("bob").await);
+    let ana_events = record(&ana);
+    let at_ana = ana.subscribe("presence-browser-outages").unwrap();
+    let at_bob = bob.subscribe("presence-browser-outages").unwrap();
+    let both = || {
+        [&at_ana, &at_bob]
+            .iter()
+            .all(|c| c.subscribed() && c.members().is_some_and(|m| m.count() == 2))
+    };
+    until("both in the room", both).await;
+    let before = (ana.socket_id().unwrap(), bob.socket_id().unwrap());
+    // A server in a crash loop: down for 300 ms every 1.3 s, twenty times. No connection lives
+    // long enough to reset the backoff, so the clients wait longer each time (never giving up).
+    for _ in 0..20 {
+        fault("restart-websocket?down_ms=300", "").await;
+        TimeoutFuture::new(1000).await;
+    }
+    // Once it stays up, both come back within the backoff's ceiling (30 s), in the room again.
+    until_within(45, "both back, each listing the other", || {
+        ana.socket_id().is_some_and(|id| id != before.0)
+            && bob.socket_id().is_some_and(|id| id != before.1)
+            && both()
+    })
+    .await;
+    assert!(
+        !ana_events.borrow().iter().any(|e| matches!(
+            e,
+            Event::StateChange {
+                current: State::Disconnected | State::Failed,
+                ..
+            }
+        )),
+        "it never gave up"
+    );
+    assert_eq!(ana.all_channels().len(), 1);
+    ana.disconnect();
+    bob.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn faults_an_auth_endpoint_refusing_or_failing_is_a_subscription_error_and_later_ones_work() {
+    let pusher = Pusher::new(options("ana").await);
+    let events = record(&pusher);
+    until("connected", || pusher.state() == State::Connected).await;
+    let auth_fault = |status: u16| {
+        let url = backend_url(&format!("/_faults/auth?status={status}"));
+        async move { simple_post(&url, "").await }
+    };
+    for status in [403u16, 500] {
+        auth_fault(status).await;
+        let name = format!("private-browser-auth-{status}");
+        pusher.subscribe(&name).unwrap();
+        until(&format!("the error for {status}"), || {
+            events.borrow().iter().any(|e| {
+                matches!(e, Event::SubscriptionError { channel, error } if *channel == name && error.status == Some(status))
+            })
+        })
+        .await;
+    }
+    auth_fault(0).await;
+    let healthy = pusher.subscribe("private-browser-auth-healthy").unwrap();
+    until("a later subscription", || healthy.subscribed()).await;
+    assert_eq!(pusher.state(), State::Connected);
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn faults_an_auth_answer_with_a_wrong_signature_or_garbage_is_an_error_not_a_crash() {
+    let mut forging = options("ana").await;
+    forging.channel_authorization = ChannelAuthorizer::Handler(Rc::new(|_, channel, done| {
+        let answer = if channel.ends_with("forged") {
+            // Signed with another secret: the server refuses the subscription.
+            Ok(rusher_client::ChannelAuth {
+                auth: format!("{}:{}", key(), "0".repeat(64)),
+                channel_data: None,
+                shared_secret: None,
+            })
+        } else {
+            Err(AuthError::new(
+                "the answer cannot be read as JSON",
+                Some(200),
+            ))
+        };
+        done(answer);
+    }));
+    let pusher = Pusher::new(forging);
+    let events = record(&pusher);
+    pusher.subscribe("private-browser-forged").unwrap();
+    pusher.subscribe("private-browser-garbage").unwrap();
+    until("both refused", || {
+        let errors = events
+            .borrow()
+            .iter()
+            .filter(|e| matches!(e, Event::SubscriptionError { .. }))
+            .count();
+        errors == 2
+    })
+    .await;
+    assert_eq!(pusher.state(), State::Connected, "the connection lives on");
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn faults_malformed_oversized_and_deep_frames_are_errors_and_the_connection_lives() {
+    let pusher = Pusher::new(options("ana").await);
+    let events = record(&pusher);
+    let channel = pusher.subscribe("browser-hostile-frames").unwrap();
+    let received: Rc<RefCell<Vec<Value>>> = Rc::default();
+    let sink = Rc::clone(&received);
+    channel.bind("after", move |data, _| sink.borrow_mut().push(data.clone()));
+    until("subscribed", || channel.subscribed()).await;
+    let id = pusher.socket_id().unwrap();
+    let deep = format!(
+        r#"{{"event":"x","channel":"browser-hostile-frames","data":{}{}}}"#,
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let huge = format!(
+        r#"{{"event":"x","channel":"browser-hostile-frames","data":"{}"}}"#,
+        "a".repeat(1_100_000)
+    );
+    for frame in [
+        "not json",
+        "{\"event\":",
+        "[1,2,3]",
+        deep.as_str(),
+        huge.as_str(),
+    ] {
+        fault(&format!("raw?socket_id={id}"), frame).await;
+    }
+    until("an error for each", || {
+        events
+            .borrow()
+            .iter()
+            .filter(|e| matches!(e, Event::Error(rusher_client::Error::MalformedFrame(_))))
+            .count()
+            >= 5
+    })
+    .await;
+    assert_eq!(
+        pusher.socket_id().as_deref(),
+        Some(id.as_str()),
+        "the same connection"
+    );
+    trigger("browser-hostile-frames", "after", r#"{"ok":true}"#).await;
+    until("a later event", || !received.borrow().is_empty()).await;
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn faults_a_half_open_link_is_found_within_the_activity_and_pong_timeouts() {
+    let mut quick = options("ana").await;
+    quick.activity_timeout = std::time::Duration::from_millis(1000);
+    quick.pong_timeout = std::time::Duration::from_millis(1000);
+    let pusher = Pusher::new(quick);
+    let channel = pusher.subscribe("browser-half-open").unwrap();
+    until("subscribed", || channel.subscribed()).await;
+    let before = pusher.socket_id().unwrap();
+    fault("ignore-pings?on=true", "").await;
+    let started = js_sys::Date::now();
+    until_within(10, "a new connection", || {
+        pusher.socket_id().is_some_and(|id| id != before)
+    })
+    .await;
+    let took = js_sys::Date::now() - started;
+    fault("ignore-pings?on=false", "").await;
+    // Silence for the activity timeout, a ping, no pong for the pong timeout: about 2 s.
+    assert!(took < 4000.0, "found after {took} ms");
+    until("subscribed again", || channel.subscribed()).await;
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn faults_a_tampered_encrypted_event_is_an_error_and_the_next_one_arrives() {
+    let master = master_key();
+    let pusher = Pusher::new(options("ana").await);
+    let events = record(&pusher);
+    let channel = pusher
+        .subscribe("private-encrypted-browser-tampered")
+        .unwrap();
+    until("subscribed", || channel.subscribed()).await;
+    let received: Rc<RefCell<Vec<Value>>> = Rc::default();
+    let sink = Rc::clone(&received);
+    channel.bind("secret", move |data, _| {
+        sink.borrow_mut().push(data.clone())
+    });
+    let key = sign::shared_secret(&master, "private-encrypted-browser-tampered");
+    let sealed = key.encrypt(&[3; 24], br#"{"n":1}"#);
+    let mut tampered = sealed.clone();
+    if let Value::Object(fields) = &mut tampered {
+        let ciphertext = fields.get("ciphertext").and_then(Value::as_str).unwrap();
+        let flipped = if ciphertext.starts_with('A') {
+            "B"
+        } else {
+            "A"
+        };
+        let changed = [flipped, &ciphertext[1..]].concat();
+        fields.insert("ciphertext".into(), Value::from(changed));
+    }
+    trigger(
+        "private-encrypted-browser-tampered",
+        "secret",
+        &tampered.to_string(),
+    )
+    .await;
+    until("a decryption error", || {
+        events
+            .borrow()
+            .iter()
+            .any(|e| matches!(e, Event::Error(rusher_client::Error::Decryption { .. })))
+    })
+    .await;
+    assert!(
+        received.borrow().is_empty(),
+        "nothing delivered from the tampered one"
+    );
+    trigger(
+        "private-encrypted-browser-tampered",
+        "secret",
+        &sealed.to_string(),
+    )
+    .await;
+    until("the next one", || !received.borrow().is_empty()).await;
+    assert_eq!(received.borrow()[0], json!({ "n": 1 }));
+    pusher.disconnect();
 }
