@@ -545,6 +545,41 @@ test('the last 50 messages load on join; older ones when the reader scrolls to t
   equal(await items.first().locator('.text').textContent(), 'line 1', 'after scrolling up');
 });
 
+test('after an outage in a busy room, every message written meanwhile shows (more than a page of history)', async () => {
+  const channel = `presence-busy-${Date.now()}`;
+  const reader = await embedVisitor('Reed', `?channel=${channel}`);
+  await online(reader);
+  const writers = [];
+  for (const name of ['Wren', 'Wade', 'Wynn']) {
+    const writer = await embedVisitor(name, `?channel=${channel}`);
+    await online(writer);
+    writers.push(writer);
+  }
+  await say(writers[0], 'before the outage');
+  await shows(log(reader), 'before the outage', 'what the reader had');
+  await reader.context().setOffline(true);
+  await shows(reader.getByRole('status'), 'Offline', 'the reader is offline');
+  // 120 messages (more than two pages of 50) while the reader is away, 40 from each writer.
+  await Promise.all(writers.map((writer, w) => writer.evaluate(async ([room, w]) => {
+    for (let i = 1; i <= 40; i += 1) {
+      const n = w * 40 + i;
+      const body = JSON.stringify({ channel: room, text: `gap ${n}`, client_id: `gap-${n}` });
+      const answer = await fetch('/chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if (!answer.ok) throw new Error(`message ${n}: ${answer.status}`);
+    }
+  }, [channel, w])));
+  await reader.context().setOffline(false);
+  await online(reader, 30000);
+  await reader.waitForFunction(() => {
+    const texts = [...document.getElementById('rusher-chat').shadowRoot.querySelectorAll('.log li .text')].map((t) => t.textContent);
+    return texts.filter((t) => /^gap \d+$/.test(t)).length === 120;
+  }, null, { timeout: 10000 }).catch(() => {});
+  const texts = await log(reader).locator('li .text').allTextContents();
+  const gap = texts.filter((t) => /^gap \d+$/.test(t));
+  equal(gap.length, 120, 'all 120, none twice');
+  equal(gap.includes('gap 1') && gap.includes('gap 120'), true, 'the oldest and the newest');
+});
+
 test('a declined invitation tells the inviter; private rooms count their unread messages', async () => {
   const ada = await visitor();
   await join(ada, 'Ada');

@@ -25,6 +25,9 @@ const TYPING_SHOWS_MS: f64 = 3000.0;
 const TYPING_EVERY_MS: f64 = 2000.0;
 /// Messages loaded on join and per page of older history.
 const HISTORY_PAGE: usize = DEFAULT_HISTORY_PAGE;
+/// The most history pages a room reads after a reconnection, to fill what an outage in a busy
+/// room left out (5 pages: 250 messages, half of what a room keeps).
+const CATCH_UP_PAGES: usize = 5;
 /// How often a message the realtime server did not take is offered again while it stays down.
 const PUBLISH_RETRY_MS: u32 = 5000;
 /// The client event that carries messages in `send: "client-event"` mode.
@@ -329,24 +332,53 @@ impl Chat {
         });
     }
 
-    /// Loads a page of a room's history before `before` (or the latest).
-    async fn load_history(self, channel: &str, before: Option<i64>) {
+    /// Loads a page of a room's history before `before` (or the latest); the page's size and its
+    /// oldest message's id, when it came.
+    async fn load_history(
+        self,
+        channel: &str,
+        before: Option<i64>,
+    ) -> Option<(usize, Option<i64>)> {
         let (backend, lobby, mode) = self
             .services
             .with_value(|s| (s.backend.clone(), s.config.channel(), s.config.send));
         if mode == SendMode::ClientEvent {
             self.more_history.set(false);
-            return;
+            return None;
         }
-        if let Ok(messages) = backend.history(channel, before, HISTORY_PAGE).await {
-            if channel == lobby && messages.len() < HISTORY_PAGE {
-                self.more_history.set(false);
+        let messages = backend.history(channel, before, HISTORY_PAGE).await.ok()?;
+        let page = (messages.len(), messages.first().map(|m| m.id));
+        if channel == lobby && messages.len() < HISTORY_PAGE {
+            self.more_history.set(false);
+        }
+        self.lines.update(|lines| {
+            for message in messages {
+                merge(lines, message);
             }
-            self.lines.update(|lines| {
-                for message in messages {
-                    merge(lines, message);
-                }
-            });
+        });
+        Some(page)
+    }
+
+    /// Reads what a room missed: its latest page, then older pages until one reaches the newest
+    /// message the room already had (after an outage in a busy room), at most
+    /// [`CATCH_UP_PAGES`].
+    async fn catch_up(self, room: &str) {
+        let known = self.lines.with_untracked(|lines| {
+            lines
+                .iter()
+                .filter(|l| l.channel == room)
+                .filter_map(|l| l.id)
+                .max()
+        });
+        let mut before = None;
+        for _ in 0..CATCH_UP_PAGES {
+            let Some((count, Some(oldest))) = self.load_history(room, before).await else {
+                return;
+            };
+            match known {
+                Some(known) if count == HISTORY_PAGE && oldest > known => before = Some(oldest),
+                _ => return,
+            }
         }
     }
 
@@ -363,7 +395,9 @@ impl Chat {
                 .filter(|l| l.channel == room)
                 .find_map(|l| l.id)
         });
-        spawn_local(async move { self.load_history(&room, first).await });
+        spawn_local(async move {
+            self.load_history(&room, first).await;
+        });
     }
 
     /// Whether a channel is one of the open rooms.
@@ -622,7 +656,7 @@ impl Chat {
             self.refresh_members();
         }
         let room = room.to_owned();
-        spawn_local(async move { self.load_history(&room, None).await });
+        spawn_local(async move { self.catch_up(&room).await });
     }
 
     /// Opens (or shows) a private room: subscribes and adds its tab; its history loads once the
