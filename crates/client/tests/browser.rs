@@ -852,3 +852,41 @@ async fn faults_a_tampered_encrypted_event_is_an_error_and_the_next_one_arrives(
     assert_eq!(received.borrow()[0], json!({ "n": 1 }));
     pusher.disconnect();
 }
+
+#[wasm_bindgen_test]
+async fn faults_a_huge_member_list_is_capped_and_said() {
+    use rusher_protocol::presence::MAX_MEMBERS;
+    let pusher = Pusher::new(options("ana").await);
+    let events = record(&pusher);
+    until("connected", || pusher.state() == State::Connected).await;
+    // The auth endpoint takes 2 s, so the channel waits; meanwhile a hostile server confirms it
+    // with 20,000 members.
+    simple_post(&backend_url("/_faults/auth?delay_ms=2000"), "").await;
+    let channel = pusher.subscribe("presence-browser-huge").unwrap();
+    let id = pusher.socket_id().unwrap();
+    let ids: Vec<String> = (0..20_000).map(|i| format!("\"u{i}\"")).collect();
+    let hash: Vec<String> = (0..20_000).map(|i| format!("\"u{i}\":{{}}")).collect();
+    let presence = format!(
+        r#"{{"presence":{{"ids":[{}],"hash":{{{}}},"count":20000}}}}"#,
+        ids.join(","),
+        hash.join(",")
+    );
+    let frame = json!({
+        "event": "pusher_internal:subscription_succeeded",
+        "channel": "presence-browser-huge",
+        "data": presence,
+    })
+    .to_string();
+    fault(&format!("raw?socket_id={id}"), &frame).await;
+    until("the cap, said", || {
+        events
+            .borrow()
+            .iter()
+            .any(|e| matches!(e, Event::Error(rusher_client::Error::TooManyMembers(_))))
+    })
+    .await;
+    assert_eq!(channel.read_members(|m| m.count()), Some(MAX_MEMBERS));
+    assert_eq!(pusher.state(), State::Connected);
+    simple_post(&backend_url("/_faults/auth?delay_ms=0"), "").await;
+    pusher.disconnect();
+}
