@@ -165,11 +165,13 @@ impl RateLimits {
         address: IpAddr,
     ) -> Result<(), Duration> {
         let limits = self.of(action);
-        let session_wait = match (&limits.per_session, session) {
+        // The address first: a flood of made-up session tokens from one address stops there,
+        // before each token becomes a key.
+        check(&limits.per_address, &address)?;
+        match (&limits.per_session, session) {
             (Some(limiter), Some(token)) => check(limiter, &token.to_owned()),
             _ => Ok(()),
-        };
-        session_wait.and_then(|()| check(&limits.per_address, &address))
+        }
     }
 }
 
@@ -199,18 +201,20 @@ where
 /// The address a request counts against: the peer's, or behind a reverse proxy on this host,
 /// the last in `X-Forwarded-For`.
 pub fn client_address(peer: Option<SocketAddr>, headers: &HeaderMap) -> IpAddr {
-    let peer = peer.map_or(IpAddr::from([0, 0, 0, 0]), |peer| peer.ip());
+    // `::ffff:127.0.0.1` (a dual-stack listener) is the loopback address it stands for.
+    let peer = peer.map_or(IpAddr::from([0, 0, 0, 0]), |peer| peer.ip().to_canonical());
     if !peer.is_loopback() {
         return peer;
     }
+    // Only the last hop, the one the proxy wrote: the ones before it came from the client.
     headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
-        .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
         .next_back()
-        .unwrap_or(peer)
+        .and_then(|hop| hop.trim().parse::<IpAddr>().ok())
+        .map_or(peer, |address| address.to_canonical())
 }
 
 /// The peer a request came from, when the server records it.
@@ -311,5 +315,17 @@ mod tests {
             local.ip(),
             "a loopback peer without the header is itself"
         );
+        let mut forged = HeaderMap::new();
+        forged.insert(
+            "x-forwarded-for",
+            "203.0.113.7, not-an-address".parse().unwrap(),
+        );
+        assert_eq!(
+            client_address(Some(local), &forged),
+            local.ip(),
+            "an unreadable last hop is not skipped for the client's own"
+        );
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
+        assert_eq!(client_address(Some(mapped), &headers), ADA);
     }
 }

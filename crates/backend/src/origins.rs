@@ -7,7 +7,7 @@
 //! A browser names the page's origin in `Origin` on every such request; a request without it
 //! comes from outside a browser (a server, a script) and carries no visitor's cookie by accident.
 //! The backend's own origin is its `Host`, or behind a reverse proxy on this host the
-//! `X-Forwarded-Host` the proxy sets.
+//! `X-Forwarded-Host` the proxy sets (its last entry).
 
 use std::net::SocketAddr;
 
@@ -64,7 +64,7 @@ fn own_authority(peer: Option<SocketAddr>, headers: &HeaderMap) -> Option<&str> 
         .is_some_and(|peer| peer.ip().is_loopback())
         .then(|| header("x-forwarded-host"))
         .flatten()
-        .and_then(|hosts| hosts.split(',').next())
+        .and_then(|hosts| hosts.split(',').next_back())
         .map(str::trim);
     forwarded.or_else(|| header(HOST.as_str()))
 }

@@ -48,11 +48,25 @@ pub fn run(data: &[u8]) {
 /// Whether `text` has a `\u` escape of a UTF-16 surrogate (`\uD800` to `\uDFFF`), which
 /// `serde_json` refuses when it stands alone.
 fn has_surrogate_escape(text: &str) -> bool {
-    text.as_bytes().windows(4).any(|w| {
+    let bytes = text.as_bytes();
+    bytes.windows(4).enumerate().any(|(at, w)| {
         w[0] == b'u'
             && matches!(w[1], b'd' | b'D')
             && matches!(w[2], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+            && escaped(bytes, at)
     })
+}
+
+/// Whether the byte at `at` follows an odd number of backslashes (it is escaped).
+fn escaped(bytes: &[u8], at: usize) -> bool {
+    let backslashes = bytes
+        .get(..at)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .take_while(|b| **b == b'\\')
+        .count();
+    backslashes % 2 == 1
 }
 
 /// Whether `serde_json`'s error is one of the other departures the module documents.

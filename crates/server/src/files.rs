@@ -66,6 +66,11 @@ fn relative(path: &str) -> String {
 /// Middleware: 404 for a path that resolves (through links) outside the folder.
 async fn stays_inside(State(root): State<Arc<PathBuf>>, request: Request, next: Next) -> Response {
     let wanted = root.join(relative(request.uri().path()));
+    // A folder is served as its index.html, which may itself be a link.
+    let wanted = match tokio::fs::metadata(&wanted).await {
+        Ok(meta) if meta.is_dir() => wanted.join("index.html"),
+        _ => wanted,
+    };
     match tokio::fs::canonicalize(&wanted).await {
         Ok(real) if !real.starts_with(root.as_path()) => {
             tracing::info!("refused {}: it leads outside the www folder", request.uri());

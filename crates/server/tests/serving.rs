@@ -111,6 +111,13 @@ async fn the_file_routes_serve_nothing_outside_their_folder() {
     std::os::unix::fs::symlink(outside.path().join("secret.txt"), www.join("leak.txt")).unwrap();
     std::os::unix::fs::symlink(outside.path(), www.join("up")).unwrap();
     std::os::unix::fs::symlink(www.join("inner"), www.join("alias")).unwrap();
+    // A folder whose index.html is a link to outside.
+    std::fs::create_dir(www.join("sub")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        www.join("sub").join("index.html"),
+    )
+    .unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let site = Site {
@@ -135,6 +142,8 @@ async fn the_file_routes_serve_nothing_outside_their_folder() {
         "/www/leak.txt",
         "/www/up/secret.txt",
         "/www/up/",
+        "/www/sub/",
+        "/www/sub",
         "/www/%2fetc%2fpasswd",
         "/www/..\\secret.txt",
         "/../secret.txt",

@@ -237,6 +237,8 @@ async fn soak() -> Result<bool, String> {
         "duplicates": duplicates,
         "recovered_from_history": recovered,
         "member_lists_short": short_lists,
+        "messages_sent": reports.iter().map(|r| r.sent).sum::<u64>(),
+        "subscriptions_confirmed": reports.iter().map(|r| r.subscriptions).sum::<u64>(),
         "worst_recovery_ms": worst_recovery,
         "recoveries_ms": recoveries,
         "server_rss_kib_start": rss_start,

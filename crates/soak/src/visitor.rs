@@ -203,12 +203,23 @@ async fn send_messages(shared: Arc<Shared>, http: reqwest::Client, index: usize)
                 Ok(response) if response.status().is_success() => {
                     response.json::<Message>().await.ok()
                 }
+                // Refused for good (not a 429): the run counts it as never stored.
+                Ok(response) if response.status().is_client_error() && response.status() != 429 => {
+                    eprintln!(
+                        "visitor {index}: {client_id} refused: {}",
+                        response.status()
+                    );
+                    break;
+                }
                 _ => None,
             };
             if let Some(message) = stored {
                 if let Ok(mut ids) = shared.stored.lock() {
                     ids.push(message.id);
                 }
+                break;
+            }
+            if shared.stop_sending.load(Ordering::SeqCst) {
                 break;
             }
             tokio::time::sleep(SEND_RETRY).await;

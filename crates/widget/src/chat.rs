@@ -273,6 +273,9 @@ impl Chat {
                 return;
             };
             self.connect(&config, &key);
+            // Read once now too, so that a visitor whose socket cannot connect still sees the
+            // room; the read on the confirmed subscription fills what came in between.
+            self.load_history(&config.channel(), None).await;
             self.flush();
         });
     }
@@ -360,13 +363,15 @@ impl Chat {
     }
 
     /// Reads what a room missed: its latest page, then older pages until one reaches the newest
-    /// message the room already had (after an outage in a busy room), at most
-    /// [`CATCH_UP_PAGES`].
+    /// message of others the room already had (after an outage in a busy room), at most
+    /// [`CATCH_UP_PAGES`]. The visitor's own messages do not count: the outbox may have stored
+    /// them, with new ids, before the subscription was confirmed again.
     async fn catch_up(self, room: &str) {
+        let me = self.me.get_untracked().map(|user| user.id);
         let known = self.lines.with_untracked(|lines| {
             lines
                 .iter()
-                .filter(|l| l.channel == room)
+                .filter(|l| l.channel == room && Some(&l.user.id) != me.as_ref())
                 .filter_map(|l| l.id)
                 .max()
         });
