@@ -1,7 +1,7 @@
 //! The static file routes: the `www` folder at `/www/`, its `index.html` (the demo page) at `/`,
-//! sent with the policy of [`demo_page_csp`]. `ServeDir` refuses `..` and its encoded forms; a symbolic link inside the folder is served
-//! only when it resolves inside the folder too, so a link (or a folder link) to elsewhere on the
-//! disk serves nothing.
+//! sent (at every address it has) with the policy of [`demo_page_csp`]. `ServeDir` refuses `..`
+//! and its encoded forms; a symbolic link inside the folder is served only when it resolves
+//! inside the folder too, so a link (or a folder link) to elsewhere on the disk serves nothing.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 use rusher_backend::WebSocketAddress;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeader;
 
 /// The Content-Security-Policy of the demo page: the strictest a page with the widget can have
 /// (scripts and styles only from files of this origin, WebAssembly compiled from them,
@@ -36,21 +35,27 @@ pub fn demo_page_csp(sockets: Option<&WebSocketAddress>) -> String {
     }
 }
 
+/// The folder the routes serve, and the demo page's policy.
+struct Folder {
+    root: PathBuf,
+    csp: HeaderValue,
+}
+
 /// `/` and `/www/…` from `www`, the demo page with the policy `csp`.
 pub fn routes(www: &Path, csp: &str) -> Router {
-    let root = Arc::new(std::fs::canonicalize(www).unwrap_or_else(|_| www.to_owned()));
+    let folder = Arc::new(Folder {
+        root: std::fs::canonicalize(www).unwrap_or_else(|_| www.to_owned()),
+        csp: HeaderValue::from_str(csp).unwrap_or_else(|_| {
+            tracing::error!(
+                "the demo page's policy {csp:?} is not a header value; sending the strict one"
+            );
+            HeaderValue::from_static("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'")
+        }),
+    });
     Router::new()
-        .route_service(
-            "/",
-            SetResponseHeader::overriding(
-                ServeFile::new(www.join("index.html")),
-                CONTENT_SECURITY_POLICY,
-                HeaderValue::from_str(csp)
-                    .unwrap_or(HeaderValue::from_static("default-src 'self'")),
-            ),
-        )
+        .route_service("/", ServeFile::new(www.join("index.html")))
         .nest_service("/www", ServeDir::new(www))
-        .layer(from_fn_with_state(root, stays_inside))
+        .layer(from_fn_with_state(folder, stays_inside))
 }
 
 /// The file a request names, relative to the folder (`/` is `index.html`).
@@ -63,21 +68,31 @@ fn relative(path: &str) -> String {
     }
 }
 
-/// Middleware: 404 for a path that resolves (through links) outside the folder.
-async fn stays_inside(State(root): State<Arc<PathBuf>>, request: Request, next: Next) -> Response {
-    let wanted = root.join(relative(request.uri().path()));
+/// Middleware: 404 for a path that resolves (through links) outside the folder; the demo page's
+/// policy on the demo page (`/`, `/www/`, `/www/index.html`).
+async fn stays_inside(State(folder): State<Arc<Folder>>, request: Request, next: Next) -> Response {
+    let name = relative(request.uri().path());
+    let wanted = folder.root.join(&name);
     // A folder is served as its index.html, which may itself be a link.
     let wanted = match tokio::fs::metadata(&wanted).await {
         Ok(meta) if meta.is_dir() => wanted.join("index.html"),
         _ => wanted,
     };
     match tokio::fs::canonicalize(&wanted).await {
-        Ok(real) if !real.starts_with(root.as_path()) => {
+        Ok(real) if !real.starts_with(folder.root.as_path()) => {
             tracing::info!("refused {}: it leads outside the www folder", request.uri());
             StatusCode::NOT_FOUND.into_response()
         }
         // Inside, or missing (ServeDir answers 404 and refuses traversal itself).
-        _ => next.run(request).await,
+        _ => {
+            let mut response = next.run(request).await;
+            if name == "index.html" {
+                response
+                    .headers_mut()
+                    .insert(CONTENT_SECURITY_POLICY, folder.csp.clone());
+            }
+            response
+        }
     }
 }
 

@@ -82,6 +82,18 @@ async fn serves_the_demo_at_root_and_www_files() {
         get("/www/").await.unwrap().text().await.unwrap(),
         "<h1>demo</h1>"
     );
+    // The demo page carries its policy at each of its addresses; other pages do not.
+    for path in ["/", "/www/", "/www/index.html"] {
+        let answer = get(path).await.unwrap();
+        let policy = answer.headers().get("content-security-policy");
+        assert_eq!(
+            policy.map(|p| p.to_str().unwrap().to_owned()),
+            Some(rusher_server::files::demo_page_csp(None)),
+            "{path}"
+        );
+    }
+    let embed = get("/www/embed.html").await.unwrap();
+    assert!(embed.headers().get("content-security-policy").is_none());
     assert_eq!(get("/missing.js").await.unwrap().status(), 404);
     assert_eq!(get("/www/missing.js").await.unwrap().status(), 404);
     assert_eq!(get("/up").await.unwrap().status(), 200);
