@@ -49,3 +49,20 @@ export async function shows(locator, text, what, timeout = 6000) {
     throw new Error(`${what}: ${JSON.stringify(text)} never showed; it shows ${JSON.stringify(await locator.first().textContent().catch(() => '?'))}`);
   }
 }
+
+/** `inviter` (named `inviterName`) invites the visitor named `inviteeName` to a private chat;
+ * returns the invitation as `invitee` sees it. */
+export async function invite(inviter, inviterName, invitee, inviteeName) {
+  // The invitee's sign-in (for server-to-user events) follows the connection.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await inviter.getByRole('button', { name: `Invite to private chat: ${inviteeName}` }).click();
+  const invitation = invitee.getByRole('alert').filter({ hasText: `${inviterName} invites you to a private chat` });
+  await invitation.waitFor({ timeout: 6000 });
+  return invitation;
+}
+
+/** The invitee accepts `invitation`; waits until `inviter` shows the room of `inviteeName`. */
+export async function accept(invitation, inviter, inviteeName) {
+  await invitation.getByRole('button', { name: 'Accept' }).click();
+  await inviter.getByRole('tab', { name: inviteeName, selected: true }).waitFor({ timeout: 6000 });
+}

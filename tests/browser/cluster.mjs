@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { env, equal, launch, run, sleep, test } from './harness.mjs';
-import { heading, join, log, online, openVisitor, say, shows } from './chat_steps.mjs';
+import { accept, heading, invite, join, log, online, openVisitor, say, shows } from './chat_steps.mjs';
 
 const server = env('CLUSTER_SERVER_NAME');
 const replica1 = env('CLUSTER_REPLICA_1');
@@ -54,12 +54,7 @@ test('visitors on two nodes and two replicas see each other, chat both ways, and
 test('an invitation from a visitor on node 1 reaches one on node 2', async () => {
   const { ada, ben } = await adaAndBen();
   await shows(heading(ada), "Who's online (2)", 'both online');
-  await sleep(300); // Ben's sign-in (for server-to-user events) follows his connection.
-  await ada.getByRole('button', { name: 'Invite to private chat: Ben' }).click();
-  const invitation = ben.getByRole('alert').filter({ hasText: 'Ada invites you to a private chat' });
-  await invitation.waitFor({ timeout: 6000 });
-  await invitation.getByRole('button', { name: 'Accept' }).click();
-  await ada.getByRole('tab', { name: 'Ben', selected: true }).waitFor({ timeout: 6000 });
+  await accept(await invite(ada, 'Ada', ben, 'Ben'), ada, 'Ben');
   const secret = `private across nodes ${Date.now()}`;
   await say(ada, secret);
   await shows(log(ben), secret, 'the private room spans the nodes');

@@ -8,7 +8,7 @@ import { extname, join as joinPath, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
 import { base, port } from './server.mjs';
-import { heading, join, log, messageBox, online, openVisitor, say, shows } from './chat_steps.mjs';
+import { accept, heading, invite, join, log, messageBox, online, openVisitor, say, shows } from './chat_steps.mjs';
 
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
@@ -192,10 +192,7 @@ test(`XSS: ${XSS_PAYLOADS.length} payloads through names, messages, history, typ
   await messageBox(evil2).pressSequentially('hm', { delay: 20 });
   await shows(reader.locator('p.typing'), `${XSS_NAMES[1]} is typing…`, 'a typist as text');
   // An invitation, then the private room's tab, then a notification from it.
-  await sleep(300);
-  await evil.getByRole('button', { name: 'Invite to private chat: Reader' }).click();
-  const invitation = reader.getByRole('alert').filter({ hasText: `${XSS_NAMES[0]} invites you to a private chat` });
-  await invitation.waitFor({ timeout: 6000 });
+  const invitation = await invite(evil, XSS_NAMES[0], reader, 'Reader');
   await invitation.getByRole('button', { name: 'Accept' }).click();
   await reader.getByRole('tab', { name: XSS_NAMES[0], selected: true }).waitFor({ timeout: 6000 });
   await reader.getByRole('button', { name: 'Notify me of new messages' }).click();
@@ -376,10 +373,7 @@ test("a message sent before the invitee's subscription is confirmed still reache
   const ben = await visitor();
   await join(ben, 'Ben');
   await shows(heading(ada), "Who's online (2)", 'both online');
-  await sleep(300); // Ben's sign-in (for server-to-user events) follows his connection.
-  await ada.getByRole('button', { name: 'Invite to private chat: Ben' }).click();
-  const invitation = ben.getByRole('alert').filter({ hasText: 'Ada invites you to a private chat' });
-  await invitation.waitFor({ timeout: 6000 });
+  const invitation = await invite(ada, 'Ada', ben, 'Ben');
   const setAuthDelay = (ms) => ben.evaluate((ms) => fetch(`/_faults/auth?delay_ms=${ms}`, { method: 'POST' }), ms);
   await setAuthDelay(2000);
   try {
@@ -424,12 +418,7 @@ test('the app secret and the master key reach no browser: not in any built file,
   await join(ada, 'Ada');
   await join(ben, 'Ben');
   await shows(heading(ada), "Who's online (2)", 'both online');
-  await sleep(300);
-  await ada.getByRole('button', { name: 'Invite to private chat: Ben' }).click();
-  const invitation = ben.getByRole('alert').filter({ hasText: 'Ada invites you to a private chat' });
-  await invitation.waitFor({ timeout: 6000 });
-  await invitation.getByRole('button', { name: 'Accept' }).click();
-  await ada.getByRole('tab', { name: 'Ben', selected: true }).waitFor({ timeout: 6000 });
+  await accept(await invite(ada, 'Ada', ben, 'Ben'), ada, 'Ben');
   await say(ada, 'between us');
   await shows(log(ben), 'between us', 'the private room works');
   for (const leak of await Promise.all(answers)) found.push(...leak);
