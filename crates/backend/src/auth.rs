@@ -106,7 +106,11 @@ fn authorize_channel(
         })),
         Access::Encrypted => Ok(json!({
             "auth": sign::channel_auth(&app.key, &app.secret, socket_id, channel, None),
-            "shared_secret": sign::shared_secret(&app.master_key, channel).to_base64(),
+            "shared_secret": sign::shared_secret(
+                &backend.faults.master_key().unwrap_or(app.master_key),
+                channel,
+            )
+            .to_base64(),
         })),
         Access::Presence => {
             let channel_data = json!({

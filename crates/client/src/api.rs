@@ -35,6 +35,9 @@ pub struct Options {
     pub pong_timeout: Duration,
     /// Time before a connect attempt counts as `unavailable` (10 s).
     pub unavailable_timeout: Duration,
+    /// Time a subscription may wait for the auth endpoint, and then for the server, before it
+    /// fails with an `AuthTimeout` or `SubscriptionTimeout` error (30 s).
+    pub subscription_timeout: Duration,
     /// How channels are authorized (`POST /pusher/auth` by default).
     pub channel_authorization: ChannelAuthorizer,
     /// How the user signs in (`POST /pusher/user-auth` by default).
@@ -57,6 +60,7 @@ impl Options {
             activity_timeout: Duration::from_secs(120),
             pong_timeout: Duration::from_secs(30),
             unavailable_timeout: Duration::from_secs(10),
+            subscription_timeout: Duration::from_secs(30),
             channel_authorization: ChannelAuthorizer::Endpoint(Endpoint::new("/pusher/auth")),
             user_authentication: UserAuthenticator::Endpoint(Endpoint::new("/pusher/user-auth")),
             batch_auth: false,
@@ -78,6 +82,7 @@ impl Options {
         config.activity_timeout = self.activity_timeout;
         config.pong_timeout = self.pong_timeout;
         config.unavailable_timeout = self.unavailable_timeout;
+        config.subscription_timeout = self.subscription_timeout;
         config.batch_auth = self.batch_auth;
         config
     }

@@ -854,6 +854,74 @@ async fn faults_a_tampered_encrypted_event_is_an_error_and_the_next_one_arrives(
 }
 
 #[wasm_bindgen_test]
+async fn faults_a_rotated_master_key_is_fetched_again_and_the_event_arrives() {
+    use base64::Engine;
+    let name = "private-encrypted-browser-rotated";
+    let pusher = Pusher::new(options("ana").await);
+    let events = record(&pusher);
+    let channel = pusher.subscribe(name).unwrap();
+    until("subscribed", || channel.subscribed()).await;
+    let received: Rc<RefCell<Vec<Value>>> = Rc::default();
+    let sink = Rc::clone(&received);
+    channel.bind("secret", move |data, _| {
+        sink.borrow_mut().push(data.clone())
+    });
+    // The site rotates its master key: the backend hands out secrets from the new one, and
+    // events are sealed with it. The client's key no longer opens them; it fetches a fresh one.
+    let rotated = [7u8; 32];
+    let encode = |key: &[u8; 32]| base64::engine::general_purpose::STANDARD.encode(key);
+    simple_post(&backend_url("/_faults/master-key"), &encode(&rotated)).await;
+    let sealed = sign::shared_secret(&rotated, name).encrypt(&[5; 24], br#"{"n":2}"#);
+    trigger(name, "secret", &sealed.to_string()).await;
+    until("the event, opened with the fresh key", || {
+        !received.borrow().is_empty()
+    })
+    .await;
+    assert_eq!(received.borrow()[0], json!({ "n": 2 }));
+    // One sealed with a key nobody hands out is an error after one more try, not a crash.
+    let unknown = sign::shared_secret(&[8u8; 32], name).encrypt(&[6; 24], br#"{"n":3}"#);
+    trigger(name, "secret", &unknown.to_string()).await;
+    until("a decryption error", || {
+        events
+            .borrow()
+            .iter()
+            .any(|e| matches!(e, Event::Error(rusher_client::Error::Decryption { .. })))
+    })
+    .await;
+    simple_post(&backend_url("/_faults/master-key"), &encode(&master_key())).await;
+    assert_eq!(received.borrow().len(), 1);
+    assert!(channel.subscribed());
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn faults_an_auth_endpoint_that_never_answers_times_out_and_a_later_try_works() {
+    let mut patient = options("ana").await;
+    patient.subscription_timeout = std::time::Duration::from_secs(2);
+    let pusher = Pusher::new(patient);
+    let events = record(&pusher);
+    until("connected", || pusher.state() == State::Connected).await;
+    // The endpoint holds the request for a minute: longer than the test runs.
+    simple_post(&backend_url("/_faults/auth?delay_ms=60000"), "").await;
+    let name = "private-browser-auth-hung";
+    let channel = pusher.subscribe(name).unwrap();
+    until("the auth timeout", || {
+        events.borrow().iter().any(|e| {
+            matches!(e, Event::SubscriptionError { channel, error }
+                if channel == name && error.kind == "AuthTimeout")
+        })
+    })
+    .await;
+    assert!(!channel.subscribed());
+    simple_post(&backend_url("/_faults/auth?delay_ms=0"), "").await;
+    // Subscribing again asks again, and the endpoint answers now.
+    let channel = pusher.subscribe(name).unwrap();
+    until("subscribed on the second try", || channel.subscribed()).await;
+    assert_eq!(pusher.state(), State::Connected);
+    pusher.disconnect();
+}
+
+#[wasm_bindgen_test]
 async fn faults_a_huge_member_list_is_capped_and_said() {
     use rusher_protocol::presence::MAX_MEMBERS;
     let pusher = Pusher::new(options("ana").await);

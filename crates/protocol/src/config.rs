@@ -29,9 +29,10 @@ pub struct Config {
     pub pong_timeout: Duration,
     /// How long a connect attempt may take before the state becomes `unavailable`.
     pub unavailable_timeout: Duration,
-    /// How long a subscription may wait for the server's answer before it fails with a
-    /// `SubscriptionTimeout` error (some servers answer a refused subscription with a channel-less
-    /// `pusher:error` only).
+    /// How long a subscription may wait for the auth endpoint's answer, and then for the
+    /// server's, before it fails with an `AuthTimeout` or `SubscriptionTimeout` error (an auth
+    /// endpoint may hang; some servers answer a refused subscription with a channel-less
+    /// `pusher:error` only). It is retried on the next connection, like any failed one.
     pub subscription_timeout: Duration,
     /// Reconnect delays.
     pub backoff: BackoffConfig,

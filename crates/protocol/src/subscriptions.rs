@@ -51,8 +51,18 @@ struct Channel {
     secret: Option<SharedSecret>,
     refresh: Option<KeyRefresh>,
     count: Option<u64>,
-    /// When it last started waiting for the server, as a generation number.
+    /// When it last started waiting for its auth answer or the server, as a generation number.
     pending_since: u64,
+}
+
+impl Channel {
+    /// Whether it waits for its auth answer or for the server, and may time out.
+    fn is_waiting(&self) -> bool {
+        matches!(
+            self.state,
+            SubState::AwaitingAuth | SubState::Authorizing(_) | SubState::Pending
+        )
+    }
 }
 
 /// A channel's state as the user sees it (pusher-js's `subscribed`, `subscriptionPending`,
@@ -81,7 +91,7 @@ pub(crate) struct AuthContext<'a> {
 pub(crate) struct Subscriptions {
     channels: SortedMap<Channel>,
     auth_queue: Vec<String>,
-    /// Counts the moves to `Pending`, to time each subscription out.
+    /// Counts the moves to `Authorizing` and `Pending`, to time each wait out.
     generation: u64,
     /// `generation` when [`newly_pending`](Self::newly_pending) last looked.
     looked_at: u64,
@@ -136,7 +146,9 @@ impl Subscriptions {
             return;
         };
         if channel.kind.needs_auth() {
+            self.generation += 1;
             channel.state = SubState::AwaitingAuth;
+            channel.pending_since = self.generation;
             self.auth_queue.push(name.to_owned());
         } else {
             let auth = (channel.kind.access == Access::ServerToUser).then(String::new);
@@ -149,10 +161,10 @@ impl Subscriptions {
         }
     }
 
-    /// The newest generation of the subscriptions waiting for the server, if any waits and any
-    /// subscription started waiting since the last look. (Asked after every input: without a new
-    /// generation there is nothing to arm, so the channels are not scanned. Every subscription
-    /// still waiting from before was covered by the timeout armed then.)
+    /// The newest generation of the subscriptions waiting for their auth answer or the server,
+    /// if any waits and any subscription started waiting since the last look. (Asked after every
+    /// input: without a new generation there is nothing to arm, so the channels are not scanned.
+    /// Every subscription still waiting from before was covered by the timeout armed then.)
     pub(crate) fn newly_pending(&mut self) -> Option<u64> {
         if self.looked_at == self.generation {
             return None;
@@ -160,24 +172,34 @@ impl Subscriptions {
         self.looked_at = self.generation;
         self.channels
             .iter()
-            .filter(|(_, c)| c.state == SubState::Pending)
+            .filter(|(_, c)| c.is_waiting())
             .map(|(_, c)| c.pending_since)
             .max()
     }
 
-    /// Fails the subscriptions that have waited for the server since `generation` or earlier.
+    /// Fails the subscriptions that have waited since `generation` or earlier: for the auth
+    /// endpoint (`AuthTimeout`; its late answer is then ignored) or for the server
+    /// (`SubscriptionTimeout`; its late confirmation still counts).
     pub(crate) fn expire(&mut self, generation: u64, out: &mut Outputs) {
         let expired: Vec<String> = self
             .channels
             .iter()
-            .filter(|(_, c)| c.state == SubState::Pending && c.pending_since <= generation)
+            .filter(|(_, c)| c.is_waiting() && c.pending_since <= generation)
             .map(|(name, _)| name.clone())
             .collect();
         for name in expired {
             if let Some(channel) = self.channels.get_mut(&name) {
+                let (kind, error) = if channel.state == SubState::Pending {
+                    (
+                        "SubscriptionTimeout",
+                        "the server did not answer the subscription",
+                    )
+                } else {
+                    ("AuthTimeout", "the auth endpoint did not answer")
+                };
                 let error = AuthError {
-                    kind: "SubscriptionTimeout".to_owned(),
-                    error: "the server did not answer the subscription".to_owned(),
+                    kind: kind.to_owned(),
+                    error: error.to_owned(),
                     status: None,
                 };
                 fail(&name, channel, error, out);

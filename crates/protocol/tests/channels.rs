@@ -855,3 +855,41 @@ fn a_subscription_started_while_another_waits_times_out_too() {
     assert!(timed_out(&h.advance(std::time::Duration::from_secs(60))).is_empty());
     assert!(h.conn.channel("third").unwrap().subscribed);
 }
+
+#[test]
+fn an_auth_endpoint_that_never_answers_times_out_and_its_late_answer_is_ignored() {
+    let mut h = Harness::connected();
+    h.conn.subscribe("private-hung", h.now).unwrap();
+    let request = auth_requests(&h.drain()).remove(0);
+    let failures = |outputs: &[rusher_protocol::Output]| -> Vec<AuthError> {
+        events(outputs)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::SubscriptionError { error, .. } => Some(error),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(failures(&h.advance(std::time::Duration::from_secs(29))).is_empty());
+    assert!(h.conn.channel("private-hung").unwrap().pending);
+    assert_eq!(
+        failures(&h.advance(std::time::Duration::from_secs(2))),
+        vec![AuthError {
+            kind: "AuthTimeout".into(),
+            error: "the auth endpoint did not answer".into(),
+            status: None,
+        }]
+    );
+    let status = h.conn.channel("private-hung").unwrap();
+    assert!(!status.subscribed && !status.pending);
+    // The answer that finally comes is for a request given up on: nothing is sent.
+    let auth = sign_channel(h.conn.socket_id().unwrap(), "private-hung");
+    h.conn
+        .handle_channel_auth(request.id, vec![("private-hung".into(), Ok(auth))], h.now);
+    assert!(frames(&h.drain()).is_empty());
+    // Subscribing again asks again, and that answer counts.
+    h.conn.subscribe("private-hung", h.now).unwrap();
+    let again = auth_requests(&h.drain()).remove(0);
+    h.authorize(&again);
+    assert_eq!(frames(&h.drain()).len(), 1);
+}
