@@ -10,3 +10,17 @@ export function launch(extraArgs = []) {
       ...extraArgs],
   });
 }
+
+/** A page whose main thread can be stopped and started again through the DevTools protocol,
+ * as in a background tab the browser froze: while frozen it runs nothing (no timers, no socket
+ * events; what arrives waits), which is what a hidden tab's throttled timers become at the
+ * limit. `Page.setWebLifecycleState` does not freeze a headless page, so this pauses its
+ * JavaScript in the debugger instead. */
+export async function frozenTab(page) {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Debugger.enable');
+  return {
+    freeze: () => session.send('Debugger.pause'),
+    wake: () => session.send('Debugger.resume'),
+  };
+}

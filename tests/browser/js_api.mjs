@@ -4,10 +4,13 @@
 // `cargo xtask test`, which builds the package, starts the server and passes its address,
 // credentials and Chromium in the environment. Prints `test result: ok. N passed; M failed`.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, env, equal, launch, run, test, withInstalledTarball } from './harness.mjs';
+import { frozenTab } from './chromium.mjs';
+import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
 import { base, departure, key, recordDeparture, sdk, serverName, sockets } from './server.mjs';
 
 const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
@@ -454,6 +457,192 @@ if (serverName === 'rusher-server') {
     equal(await page.evaluate(() => [pusher.connection.state, pusher.connection.socket_id]), ['connected', id], 'the same connection');
     await sdk.trigger('hostile-frames', 'after', { ok: true });
     await until(page, () => seen('after').length === 1);
+  });
+
+  /** Sets the backend's auth switch: wait `delayMs`, then fail with `status` (0: answer). */
+  const authFault = async (delayMs, status = 0) => {
+    const answer = await fetch(`${base}/_faults/auth?delay_ms=${delayMs}&status=${status}`, { method: 'POST' });
+    equal(answer.status, 204, 'the auth switch');
+  };
+
+  /** Two visitors, each with a client in the presence room `room`, both listing both. */
+  const twoInRoom = async (names, room) => {
+    const pages = [];
+    for (const name of names) {
+      const page = await visitor(name);
+      await page.evaluate((roomName) => {
+        window.pusher = new R(KEY, opts());
+        window.room = pusher.subscribe(roomName);
+        room.bind('tick', (data) => log.push(['tick', data.n, Date.now()]));
+        pusher.connection.bind('state_change', (s) => log.push(['state', s.current]));
+      }, room);
+      pages.push(page);
+    }
+    for (const page of pages) await until(page, () => room.subscribed && room.members.count === 2);
+    return pages;
+  };
+
+  /** The names a page's client lists in its presence room. */
+  const memberNames = (page) => page.evaluate(() => {
+    const names = [];
+    room.members.each((m) => names.push(m.info.name));
+    return names.sort();
+  });
+
+  test('faults: 20 outages in a row (a crash loop): never gives up; subscribed and each listing the other after', async () => {
+    const [ana, bob] = await twoInRoom(['Ana', 'Bob'], 'presence-crash-loop');
+    const before = await Promise.all([ana, bob].map((p) => p.evaluate(() => pusher.connection.socket_id)));
+    for (let i = 0; i < 20; i += 1) {
+      await fault('restart-websocket?down_ms=300');
+      await sleep(800);
+    }
+    for (const [page, id] of [[ana, before[0]], [bob, before[1]]]) {
+      await until(page, (id) => pusher.connection.state === 'connected' && pusher.connection.socket_id !== id
+        && room.subscribed && room.members.count === 2, id, 'back in the room', 45000);
+      equal(await memberNames(page), ['Ana', 'Bob'], 'each lists both');
+      equal(await page.evaluate(() => seen('state').filter((s) => s[1] === 'disconnected' || s[1] === 'failed').length), 0,
+        'it never gave up');
+    }
+  });
+
+  test('faults: a half-open link (pings unanswered) is found within the activity and pong timeouts', async () => {
+    const page = await visitor('Hal');
+    await page.evaluate(() => {
+      window.pusher = new R(KEY, opts({ activityTimeout: 1000, pongTimeout: 1000 }));
+      window.kept = pusher.subscribe('half-open');
+    });
+    await until(page, () => kept.subscribed);
+    const before = await page.evaluate(() => pusher.connection.socket_id);
+    await fault('ignore-pings?on=true');
+    try {
+      // Silence for 1 s, a ping, no pong for 1 s: found in about 2 s. The limit allows for a slow machine.
+      await until(page, (id) => pusher.connection.socket_id && pusher.connection.socket_id !== id, before,
+        'a new connection within a few seconds', 6000);
+    } finally {
+      await fault('ignore-pings?on=false');
+    }
+    await until(page, () => kept.subscribed && pusher.connection.state === 'connected');
+  });
+
+  test('faults: a tampered encrypted event is an error and the next arrives; a rotated master key is fetched again', async () => {
+    const name = 'private-encrypted-js-faults';
+    const page = await visitor('Enc');
+    await page.evaluate((name) => {
+      window.pusher = new R(KEY, opts());
+      window.kept = pusher.subscribe(name);
+      kept.bind('secret', (data) => log.push(['secret', data.n]));
+      pusher.connection.bind('error', (e) => log.push(['error', e.type]));
+    }, name);
+    await until(page, () => kept.subscribed);
+    const id = await page.evaluate(() => pusher.connection.socket_id);
+    // Sealed with the channel's key (SHA-256 of its name and the master key), one byte flipped.
+    const nacl = createRequire(import.meta.url)('tweetnacl');
+    const master = Buffer.from(env('RUSHER_MASTER_KEY'), 'base64');
+    const channelKey = createHash('sha256').update(Buffer.concat([Buffer.from(name), master])).digest();
+    const nonce = Buffer.alloc(24, 3);
+    const sealed = Buffer.from(nacl.secretbox(Buffer.from('{"n":0}'), nonce, channelKey));
+    sealed[0] ^= 1;
+    const tampered = JSON.stringify({ nonce: nonce.toString('base64'), ciphertext: sealed.toString('base64') });
+    await fault(`raw?socket_id=${id}`, JSON.stringify({ event: 'secret', channel: name, data: tampered }));
+    await until(page, () => seen('error').some((e) => e[1] === 'DecryptionError'), undefined, 'a decryption error');
+    await sdk.trigger(name, 'secret', { n: 1 });
+    await until(page, () => seen('secret').length === 1, undefined, 'the next one');
+    // The site rotates its master key: auth answers and events use the new one.
+    const rotated = Buffer.alloc(32, 7).toString('base64');
+    const rotatedSdk = new (createRequire(import.meta.url)('pusher'))({
+      appId: env('RUSHER_APP_ID'), key, secret: env('RUSHER_APP_SECRET'),
+      host: sockets.host, port: String(sockets.port), useTLS: false, encryptionMasterKeyBase64: rotated,
+    });
+    const rotate = (keyBase64) => fetch(`${base}/_faults/master-key`, { method: 'POST', body: keyBase64 });
+    equal((await rotate(rotated)).status, 204, 'the master-key switch');
+    try {
+      await rotatedSdk.trigger(name, 'secret', { n: 2 });
+      await until(page, () => seen('secret').length === 2, undefined, 'the event, opened with a fresh key');
+    } finally {
+      await rotate(env('RUSHER_MASTER_KEY'));
+    }
+    equal(await page.evaluate(() => seen('secret').map((e) => e[1])), [1, 2], 'each once, in order');
+    equal(await page.evaluate(() => seen('error').length), 1, 'one error: the tampered event');
+    equal(await page.evaluate(() => pusher.connection.socket_id), id, 'the same connection');
+  });
+
+  test('faults: an auth endpoint that never answers is a subscription_error (AuthTimeout) after 30 s; a later try works', async () => {
+    const page = await visitor('Hun');
+    await page.evaluate(() => { window.pusher = new R(KEY, opts()); });
+    await until(page, () => pusher.connection.state === 'connected');
+    await authFault(120000);
+    try {
+      await page.evaluate(() => pusher.subscribe('private-auth-hung')
+        .bind('pusher:subscription_error', (e) => log.push(['refused', e.type])));
+      await until(page, () => seen('refused').length === 1, undefined, 'the auth timeout', 40000);
+    } finally {
+      await authFault(0);
+    }
+    equal(await page.evaluate(() => seen('refused')[0][1]), 'AuthTimeout', 'its type');
+    await page.evaluate(() => { window.again = pusher.subscribe('private-auth-hung'); });
+    await until(page, () => again.subscribed, undefined, 'subscribed on the second try');
+  });
+
+  test('faults: a hostile server listing 20,000 members: 10,000 kept, a TooManyMembers error, still connected', async () => {
+    const name = 'presence-js-huge';
+    const page = await visitor('Hug');
+    await page.evaluate(() => {
+      window.pusher = new R(KEY, opts());
+      pusher.connection.bind('error', (e) => log.push(['error', e.type]));
+    });
+    await until(page, () => pusher.connection.state === 'connected');
+    // The auth answer waits, so the channel is still authorizing when the hostile frame comes.
+    await authFault(2000);
+    try {
+      await page.evaluate((name) => { window.huge = pusher.subscribe(name); }, name);
+      const id = await page.evaluate(() => pusher.connection.socket_id);
+      const ids = Array.from({ length: 20000 }, (_, i) => `u${i}`);
+      const presence = { presence: { ids, hash: Object.fromEntries(ids.map((i) => [i, {}])), count: 20000 } };
+      await fault(`raw?socket_id=${id}`, JSON.stringify({
+        event: 'pusher_internal:subscription_succeeded', channel: name, data: JSON.stringify(presence),
+      }));
+      await until(page, () => seen('error').some((e) => e[1] === 'TooManyMembers'), undefined, 'the cap, said');
+    } finally {
+      await authFault(0);
+    }
+    equal(await page.evaluate(() => [huge.members.count, pusher.connection.state]), [10000, 'connected'], 'capped, connected');
+  });
+
+  test('faults: a tab frozen in the background (no timers, no tasks) and shown again: events once and in order; after the server dropped it meanwhile, back in the room', async () => {
+    const [hid, pal] = await twoInRoom(['Hid', 'Pal'], 'presence-frozen-tab');
+    // Frozen for 10 s (a hidden tab's timers are throttled; a frozen one runs nothing at all)
+    // while 10 events are published: all arrive when it wakes, once each, in order.
+    const tab = await frozenTab(hid);
+    await tab.freeze();
+    for (let n = 0; n < 10; n += 1) {
+      await sdk.trigger('presence-frozen-tab', 'tick', { n });
+      await sleep(1000);
+    }
+    const woken = Date.now();
+    await tab.wake();
+    await until(hid, () => seen('tick').length >= 10, undefined, 'the events published while frozen');
+    equal(await hid.evaluate(() => seen('tick').map((e) => e[1])), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'once each, in order');
+    equal(await hid.evaluate((woken) => seen('tick').every((e) => e[2] >= woken), woken), true,
+      'none ran while the page was frozen');
+    // Frozen for minutes, a server stops answering and drops the socket: the same, compressed.
+    // Meanwhile Pal leaves and Cal joins. Woken, it reconnects and lists the room as it is now.
+    const before = await hid.evaluate(() => pusher.connection.socket_id);
+    await tab.freeze();
+    await fault('drop-all');
+    await pal.evaluate(() => pusher.disconnect());
+    const cal = await visitor('Cal');
+    await cal.evaluate(() => {
+      window.pusher = new R(KEY, opts());
+      window.room = pusher.subscribe('presence-frozen-tab');
+    });
+    await until(cal, () => room.subscribed);
+    await sleep(2000);
+    await tab.wake();
+    await until(hid, (id) => pusher.connection.state === 'connected' && pusher.connection.socket_id !== id
+      && room.subscribed && room.members.count === 2, before, 'back in the room', 20000);
+    equal(await memberNames(hid), ['Cal', 'Hid'], 'the room as it is now');
+    await sdk.trigger('presence-frozen-tab', 'tick', { n: 10 });
+    await until(hid, () => seen('tick').some((e) => e[1] === 10), undefined, 'an event after waking');
   });
 
   test('faults: the browser going offline and online: unavailable, then connected and subscribed again', async () => {
