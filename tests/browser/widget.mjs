@@ -6,8 +6,9 @@ import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { extname, join as joinPath, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { frozenTab } from './chromium.mjs';
 import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
-import { base, port } from './server.mjs';
+import { base, port, sdk } from './server.mjs';
 import { accept, heading, invite, join, log, messageBox, online, openVisitor, say, shows } from './chat_steps.mjs';
 
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -567,6 +568,117 @@ test('after an outage in a busy room, every message written meanwhile shows (mor
   const gap = texts.filter((t) => /^gap \d+$/.test(t));
   equal(gap.length, 120, 'all 120, none twice');
   equal(gap.includes('gap 1') && gap.includes('gap 120'), true, 'the oldest and the newest');
+});
+
+/** Flips one of rusher-server's fault switches (its own, or the backend's `auth`). */
+async function fault(pathAndQuery, body = '') {
+  const answer = await fetch(`${base}/_faults/${pathAndQuery}`, { method: 'POST', body });
+  equal(answer.status, 204, `the switch ${pathAndQuery}`);
+}
+
+/** The texts in a visitor's message list that match `pattern`, in order. */
+async function texts(page, pattern) {
+  return (await log(page).locator('li .text').allTextContents()).filter((t) => pattern.test(t));
+}
+
+/** Two visitors of the embed page in a room of their own. */
+async function pairInRoom(prefix, names) {
+  const channel = `presence-${prefix}-${Date.now()}`;
+  const pages = [];
+  for (const name of names) {
+    const page = await embedVisitor(name, `?channel=${channel}`);
+    await online(page);
+    pages.push(page);
+  }
+  for (const page of pages) await shows(heading(page), `Who's online (${names.length})`, 'everyone listed');
+  return { channel, pages };
+}
+
+test('the auth endpoint failing (500, 403, a body that is not JSON, forged signatures): Reconnecting…, then back in the room with what was said meanwhile', async () => {
+  const { pages: [ada, bob] } = await pairInRoom('auth-faults', ['Ada', 'Bob']);
+  const faults = ['status=500', 'status=403', 'answer=garbage', 'answer=forged'];
+  try {
+    for (const auth of faults) {
+      await fault(`auth?${auth}`);
+      // The server drops every socket; each client subscribes again, and its auth fails.
+      await fault('close-all?code=4200');
+      await sleep(1500);
+      await shows(bob.getByRole('status'), 'Reconnecting…', `the room refused (${auth})`);
+      await say(ada, `said during ${auth}`);
+      await fault('auth');
+      await online(bob, 15000);
+      await shows(log(bob), `said during ${auth}`, `what was said during ${auth}`, 10000);
+    }
+  } finally {
+    await fault('auth');
+  }
+  await sleep(500);
+  equal(await texts(bob, /^said during/), faults.map((f) => `said during ${f}`), 'each once, in order');
+  equal(bob.errors, [], 'no page error');
+});
+
+test('close codes: 4100, 4200, 4301 and 1001 come back in the room with nothing lost; 4009 is Offline for good', async () => {
+  const { pages: [ada, bob] } = await pairInRoom('close-codes', ['Ada', 'Bob']);
+  for (const code of [4100, 4200, 4301, 1001]) {
+    await fault(`close-all?code=${code}`);
+    await say(ada, `after ${code}`);
+    await online(bob, 15000);
+    await shows(log(bob), `after ${code}`, `the message after ${code}`, 10000);
+  }
+  await sleep(500);
+  equal(await texts(bob, /^after \d+$/), ['after 4100', 'after 4200', 'after 4301', 'after 1001'], 'each once, in order');
+  await fault('close-all?code=4009');
+  await shows(bob.getByRole('status'), 'Offline', 'refused for good (4009)');
+  await sleep(1500);
+  await shows(bob.getByRole('status'), 'Offline', 'no retry after 4009');
+  equal(bob.errors, [], 'no page error');
+});
+
+test('20 outages in a row (a crash loop): both back Online, listing each other, every message once and in order', async () => {
+  const { pages: [ada, bob] } = await pairInRoom('crash-loop', ['Ada', 'Bob']);
+  for (let i = 0; i < 20; i += 1) {
+    await fault('restart-websocket?down_ms=300');
+    if (i % 4 === 0) await say(ada, `loop ${i}`);
+    await sleep(800);
+  }
+  for (const page of [ada, bob]) {
+    await online(page, 45000);
+    await shows(heading(page), "Who's online (2)", 'both listed after the loop', 15000);
+  }
+  const expected = [0, 4, 8, 12, 16].map((i) => `loop ${i}`);
+  await bob.waitForFunction((n) => [...document.getElementById('rusher-chat').shadowRoot.querySelectorAll('.log li .text')]
+    .filter((t) => /^loop \d+$/.test(t.textContent)).length >= n, expected.length, { timeout: 15000 }).catch(() => {});
+  equal(await texts(bob, /^loop \d+$/), expected, 'every message once, in order');
+  equal(await texts(ada, /^loop \d+$/), expected, 'the writer sees each once too');
+});
+
+test('hostile events on the room (not JSON, wrong shapes, 10 KB of text, 5,000 levels deep) change nothing; the next message shows', async () => {
+  const { channel, pages: [ada, bob] } = await pairInRoom('hostile', ['Ada', 'Bob']);
+  const hostile = ['not json {', '{}', '{"id":"x","text":5}', '[1,2,3]', `${'['.repeat(5000)}${']'.repeat(5000)}`,
+    JSON.stringify({ id: 1, channel, user: { id: 'u', name: 'Mallory' }, text: 'x'.repeat(10_000) })];
+  for (const data of hostile) await sdk.trigger(channel, 'message', data);
+  await say(ada, 'still here');
+  await shows(log(bob), 'still here', 'the message after the hostile events');
+  equal(await bob.getByRole('status').textContent(), 'Online', 'still online');
+  equal(bob.errors, [], 'no page error');
+});
+
+test('a tab frozen in the background, its socket dropped meanwhile: woken, it reconnects and shows every message once, in order', async () => {
+  const { pages: [ada, bob] } = await pairInRoom('frozen', ['Ada', 'Bob']);
+  const tab = await frozenTab(bob);
+  await tab.freeze();
+  for (let i = 1; i <= 3; i += 1) await say(ada, `frozen ${i}`);
+  // A server drops a socket that stopped answering its pings.
+  await fault('drop-all');
+  await online(ada, 15000);
+  for (let i = 4; i <= 6; i += 1) await say(ada, `frozen ${i}`);
+  await sleep(2000);
+  await tab.wake();
+  await online(bob, 15000);
+  await shows(log(bob), 'frozen 6', 'the last message', 10000);
+  await sleep(500);
+  equal(await texts(bob, /^frozen \d$/), [1, 2, 3, 4, 5, 6].map((i) => `frozen ${i}`), 'every message once, in order');
+  await shows(heading(bob), "Who's online (2)", 'both listed');
 });
 
 test('a declined invitation tells the inviter; private rooms count their unread messages', async () => {

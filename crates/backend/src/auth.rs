@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use rusher_chat::{User, may_access};
 
 use crate::BackendState;
+use crate::faults::Answer;
 use crate::session;
 
 /// The form fields of an auth request.
@@ -79,10 +80,12 @@ async fn apply_faults(backend: &BackendState) -> Option<Response> {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    backend.faults.fail_status().map(|status| {
+    if let Some(status) = backend.faults.fail_status() {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, "auth failure injected").into_response()
-    })
+        return Some((status, "auth failure injected").into_response());
+    }
+    (backend.faults.answer() == Answer::Garbage)
+        .then(|| (StatusCode::OK, "this is not JSON {").into_response())
 }
 
 /// Signs one channel for a user, or says why not (status and message).
@@ -100,12 +103,19 @@ fn authorize_channel(
         ));
     }
     let app = &backend.app;
+    let forged;
+    let secret = if backend.faults.answer() == Answer::Forged {
+        forged = format!("not {}", app.secret);
+        &forged
+    } else {
+        &app.secret
+    };
     match kind.access {
         Access::Private => Ok(json!({
-            "auth": sign::channel_auth(&app.key, &app.secret, socket_id, channel, None)
+            "auth": sign::channel_auth(&app.key, secret, socket_id, channel, None)
         })),
         Access::Encrypted => Ok(json!({
-            "auth": sign::channel_auth(&app.key, &app.secret, socket_id, channel, None),
+            "auth": sign::channel_auth(&app.key, secret, socket_id, channel, None),
             "shared_secret": sign::shared_secret(
                 &backend.faults.master_key().unwrap_or(app.master_key),
                 channel,
@@ -119,7 +129,7 @@ fn authorize_channel(
             })
             .to_string();
             Ok(json!({
-                "auth": sign::channel_auth(&app.key, &app.secret, socket_id, channel, Some(&channel_data)),
+                "auth": sign::channel_auth(&app.key, secret, socket_id, channel, Some(&channel_data)),
                 "channel_data": channel_data,
             }))
         }

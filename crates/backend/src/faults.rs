@@ -1,12 +1,14 @@
 //! Fault injection for the auth endpoints, for tests: `POST /_faults/auth?delay_ms=N&status=S`
-//! makes them wait N ms and then fail with S (0: answer normally); `POST /_faults/master-key`
+//! makes them wait N ms and then fail with S (0: answer normally), and `&answer=garbage` or
+//! `&answer=forged` makes them answer 200 with a body that is not JSON, or with signatures made
+//! with another secret; `POST /_faults/master-key`
 //! with a base64 key in the body makes them hand out shared secrets derived from that key from
 //! then on, as after a rotated master key. Off unless enabled; refused from non-loopback peers.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -24,7 +26,30 @@ pub struct AuthFaults {
     pub enabled: bool,
     delay_ms: AtomicU64,
     fail_status: AtomicU16,
+    answer: AtomicU8,
     master_key: Mutex<Option<[u8; 32]>>,
+}
+
+/// What the auth endpoints answer when they do not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Signatures made with the app secret.
+    Signed = 0,
+    /// A 200 whose body is not JSON.
+    Garbage = 1,
+    /// Signatures made with another secret, which the server refuses.
+    Forged = 2,
+}
+
+impl Answer {
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "signed" => Some(Self::Signed),
+            "garbage" => Some(Self::Garbage),
+            "forged" => Some(Self::Forged),
+            _ => None,
+        }
+    }
 }
 
 impl AuthFaults {
@@ -49,16 +74,26 @@ impl AuthFaults {
         }
     }
 
+    /// What the auth endpoints answer when they do not fail.
+    pub fn answer(&self) -> Answer {
+        match self.answer.load(Ordering::Relaxed) {
+            1 => Answer::Garbage,
+            2 => Answer::Forged,
+            _ => Answer::Signed,
+        }
+    }
+
     /// The master key that replaced the app's, if one did.
     pub fn master_key(&self) -> Option<[u8; 32]> {
         self.master_key.lock().ok().and_then(|key| *key)
     }
 
-    /// Sets the delay and the forced failure status (0: none).
-    pub fn set(&self, delay: Duration, fail_status: u16) {
+    /// Sets the delay, the forced failure status (0: none) and the answer.
+    pub fn set(&self, delay: Duration, fail_status: u16, answer: Answer) {
         let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
         self.delay_ms.store(ms, Ordering::Relaxed);
         self.fail_status.store(fail_status, Ordering::Relaxed);
+        self.answer.store(answer as u8, Ordering::Relaxed);
     }
 }
 
@@ -73,21 +108,32 @@ pub fn routes(enabled: bool) -> Router<BackendState> {
     }
 }
 
-/// `?delay_ms=N&status=S`, from a loopback peer only.
+/// `?delay_ms=N&status=S&answer=A`, from a loopback peer only; each left out is reset.
 async fn set_auth(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     State(backend): State<BackendState>,
-    Query(params): Query<HashMap<String, u64>>,
+    Query(params): Query<HashMap<String, String>>,
 ) -> StatusCode {
     if !peer.ip().is_loopback() {
         return StatusCode::FORBIDDEN;
     }
-    let delay = Duration::from_millis(params.get("delay_ms").copied().unwrap_or(0));
-    let status = params
-        .get("status")
-        .and_then(|s| u16::try_from(*s).ok())
-        .unwrap_or(0);
-    backend.faults.set(delay, status);
+    let number = |name: &str| params.get(name).map(|v| v.parse::<u64>());
+    let (delay_ms, status) = match (number("delay_ms"), number("status")) {
+        (Some(Err(_)), _) | (_, Some(Err(_))) => return StatusCode::BAD_REQUEST,
+        (delay, status) => (
+            delay.and_then(Result::ok).unwrap_or(0),
+            status.and_then(Result::ok).unwrap_or(0),
+        ),
+    };
+    let answer = match params.get("answer").map(|name| Answer::from_name(name)) {
+        Some(None) => return StatusCode::BAD_REQUEST,
+        Some(Some(answer)) => answer,
+        None => Answer::Signed,
+    };
+    let status = u16::try_from(status).unwrap_or(0);
+    backend
+        .faults
+        .set(Duration::from_millis(delay_ms), status, answer);
     StatusCode::NO_CONTENT
 }
 

@@ -30,6 +30,10 @@ const HISTORY_PAGE: usize = DEFAULT_HISTORY_PAGE;
 const CATCH_UP_PAGES: usize = 5;
 /// How often a message the realtime server did not take is offered again while it stays down.
 const PUBLISH_RETRY_MS: u32 = 5000;
+/// How long a room whose subscription failed (its auth endpoint refused, failed or did not
+/// answer; the server refused it) waits before subscribing again: long enough not to hammer a
+/// failing endpoint, short enough that a passing failure costs a reader seconds.
+const ROOM_RETRY_MS: u32 = 5000;
 /// The client event that carries messages in `send: "client-event"` mode.
 const CLIENT_MESSAGE_EVENT: &str = "client-message";
 /// The prefix of the signed-in user's own channel.
@@ -450,6 +454,11 @@ impl Chat {
             {
                 self.overflow(&lobby);
             }
+            Event::SubscriptionError { channel, .. }
+                if self.is_room(channel) || Some(channel) == overflow_twin(&lobby).as_ref() =>
+            {
+                self.room_refused(channel);
+            }
             Event::SubscriptionSucceeded { channel } if self.is_room(channel) => {
                 self.subscribed(channel, &lobby);
             }
@@ -660,8 +669,37 @@ impl Chat {
         if room == lobby {
             self.refresh_members();
         }
+        let connected = self
+            .services
+            .try_with_value(|s| s.pusher.as_ref().map(Pusher::state))
+            .flatten()
+            == Some(State::Connected);
+        if connected && self.status.get_untracked() == Status::Reconnecting {
+            self.status.set(Status::Online);
+        }
         let room = room.to_owned();
         spawn_local(async move { self.catch_up(&room).await });
+    }
+
+    /// A room's subscription failed: the status line says Reconnecting… and the room subscribes
+    /// again in [`ROOM_RETRY_MS`] (unless it was closed meanwhile); the history read when it is
+    /// confirmed brings what was said in between.
+    fn room_refused(self, channel: &str) {
+        if self.status.get_untracked() == Status::Online {
+            self.status.set(Status::Reconnecting);
+        }
+        let channel = channel.to_owned();
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(ROOM_RETRY_MS).await;
+            let pusher = self.services.try_with_value(|s| s.pusher.clone()).flatten();
+            let lobby = self.services.try_with_value(|s| s.config.channel());
+            let still_open = self.is_room(&channel)
+                || lobby.is_some_and(|lobby| overflow_twin(&lobby).as_ref() == Some(&channel));
+            if let Some(pusher) = pusher.filter(|_| still_open) {
+                // Subscribing again retries a failed subscription (its handle is already kept).
+                let _ = pusher.subscribe(&channel);
+            }
+        });
     }
 
     /// Opens (or shows) a private room: subscribes and adds its tab; its history loads once the
