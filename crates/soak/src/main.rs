@@ -10,7 +10,11 @@
 //! ```text
 //! rusher-soak --url http://127.0.0.1:PORT --key KEY [--visitors 50] [--seconds 600]
 //!             [--flap-every 30] [--down-ms 2000] [--send-every-ms 2000] [--server-pid PID]
+//!             [--room presence-soak-PID] [--also-present 0]
 //! ```
+//!
+//! `--also-present N` counts N more members in the room (the browser pages that
+//! `cargo xtask soak` adds) when member lists are checked.
 //!
 //! It ends with `soak-result {JSON}` and `soak-row | … |` (the figures as a row of
 //! RELIABILITY.md's table); it exits non-zero when anything was lost, doubled, or left out of a
@@ -42,6 +46,10 @@ struct Args {
     down_ms: u64,
     send_every_ms: u64,
     server_pid: Option<u32>,
+    /// The room (a presence channel); `presence-soak-PID` by default.
+    room: Option<String>,
+    /// Members the room has besides the visitors (the browser pages of `cargo xtask soak`).
+    also_present: usize,
 }
 
 fn args() -> Result<Args, String> {
@@ -54,6 +62,8 @@ fn args() -> Result<Args, String> {
         down_ms: 2000,
         send_every_ms: 2000,
         server_pid: None,
+        room: None,
+        also_present: 0,
     };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
@@ -72,6 +82,8 @@ fn args() -> Result<Args, String> {
             "--down-ms" => args.down_ms = number()?,
             "--send-every-ms" => args.send_every_ms = number()?.max(100),
             "--server-pid" => args.server_pid = u32::try_from(number()?).ok(),
+            "--room" => args.room = Some(value.clone()),
+            "--also-present" => args.also_present = usize::try_from(number()?).unwrap_or(0),
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -134,7 +146,10 @@ async fn soak() -> Result<bool, String> {
         ws_host,
         ws_port,
         key: args.key.clone(),
-        room: format!("presence-soak-{}", std::process::id()),
+        room: args
+            .room
+            .clone()
+            .unwrap_or_else(|| format!("presence-soak-{}", std::process::id())),
         send_every: Duration::from_millis(args.send_every_ms),
         start: std::time::Instant::now(),
         stored: std::sync::Mutex::new(Vec::new()),
@@ -222,7 +237,7 @@ async fn soak() -> Result<bool, String> {
     let recovered: usize = reports.iter().map(|r| r.recovered).sum();
     let short_lists = reports
         .iter()
-        .filter(|r| r.members != args.visitors)
+        .filter(|r| r.members != args.visitors + args.also_present)
         .count();
     let rss_end = rss_kib(args.server_pid);
     let worst_recovery = recoveries.iter().max().copied().unwrap_or(0);

@@ -12,8 +12,9 @@
 //! - `interop`: the interop suites on every server, as a matrix (also written into README.md).
 //! - `fuzz [--seconds N] [TARGET…]`: libFuzzer on the protocol core's targets (figures written
 //!   into RELIABILITY.md); crashes become regression inputs that `test` replays.
-//! - `soak [--minutes N] [--visitors N]`: visitors in one room while the server flaps; what was
-//!   lost or doubled, and the server's memory (written into RELIABILITY.md).
+//! - `soak [--minutes N] [--visitors N] [--pages N] [--check]`: native visitors and browser pages
+//!   in one room while the server flaps; what was lost or doubled, the server's memory and the
+//!   pages' memory, listeners and timers (written into RELIABILITY.md unless `--check`).
 
 mod bench;
 mod control;
@@ -45,7 +46,7 @@ fn main() -> ExitCode {
         Some("soak") => soak::run(args.get(1..).unwrap_or_default()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N]>"
+                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N] [--pages N] [--check]>"
             );
             return ExitCode::from(2);
         }

@@ -1,17 +1,34 @@
-//! `cargo xtask soak [--minutes N] [--visitors N]`: rusher-soak against a fresh rusher-server:
-//! N visitors (50) in one presence room for N minutes (10), the server's WebSocket side down for
-//! 2 s every 30 s. Prints what was lost, doubled and recovered and the server's memory, and
-//! writes the figures into RELIABILITY.md. `cargo xtask test` runs a short one as a suite.
+//! `cargo xtask soak [--minutes N | --seconds N] [--visitors N] [--pages N] [--flap-every S]
+//! [--down-ms MS] [--check]`: rusher-soak's native visitors (50) and browser pages with the chat
+//! widget (4, `tests/browser/soak_pages.mjs`) in one presence room of a fresh rusher-server for
+//! N minutes (10), the server's WebSocket side down for 2 s every 30 s. Prints what was lost,
+//! doubled and recovered, the server's memory and each page's memory, listeners and timers, and
+//! writes the figures into RELIABILITY.md (not with `--check`, which `cargo xtask test` runs with
+//! a short soak).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use serde_json::Value;
 
 use crate::server::{LocalServer, Service};
-use crate::shell::{Error, cmd, root, run_visible, write_section};
+use crate::setup::chromium_binary;
+use crate::shell::{Error, cmd, npm_dir, root, run_visible, write_section};
 
 const BEGIN: &str = "<!-- soak table: written by `cargo xtask soak` -->";
 const END: &str = "<!-- end of soak table -->";
 const HEADER: &str = "| visitors | duration | outages | messages stored | deliveries expected | lost | doubled | read back from the history | member lists complete | slowest recovery | server memory |\n|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
+const PAGES_HEADER: &str = "\n| browser page | messages shown | JS heap | WebAssembly memory | live functions | DOM nodes | event listeners | pending timers | message list at the end |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
+
+/// The soak's settings.
+struct Settings {
+    seconds: u64,
+    visitors: u64,
+    pages: u64,
+    flap_every: u64,
+    down_ms: u64,
+    check: bool,
+}
 
 /// The soak driver, built.
 pub fn driver() -> Result<Command, Error> {
@@ -21,28 +38,56 @@ pub fn driver() -> Result<Command, Error> {
     ))
 }
 
-/// `cargo xtask soak [--minutes N] [--visitors N]`.
-pub fn run(args: &[String]) -> Result<bool, Error> {
-    let mut minutes: u64 = 10;
-    let mut visitors: u64 = 50;
+fn settings(args: &[String]) -> Result<Settings, Error> {
+    let mut settings = Settings {
+        seconds: 600,
+        visitors: 50,
+        pages: 4,
+        flap_every: 30,
+        down_ms: 2000,
+        check: false,
+    };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
+        if flag == "--check" {
+            settings.check = true;
+            continue;
+        }
         let value = args
             .next()
             .and_then(|v| v.parse().ok())
             .ok_or(format!("{flag} takes a number"))?;
         match flag.as_str() {
-            "--minutes" => minutes = value,
-            "--visitors" => visitors = value,
+            "--minutes" => settings.seconds = value * 60,
+            "--seconds" => settings.seconds = value,
+            "--visitors" => settings.visitors = value,
+            "--pages" => settings.pages = value,
+            "--flap-every" => settings.flap_every = value,
+            "--down-ms" => settings.down_ms = value,
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
+    Ok(settings)
+}
+
+/// `cargo xtask soak …`: whether it passed.
+pub fn run(args: &[String]) -> Result<bool, Error> {
+    let settings = settings(args)?;
     let mut command = driver()?;
     let server = LocalServer::start("soak")?;
+    let room = format!("presence-soak-{}", std::process::id());
+    let mut pages = if settings.pages > 0 {
+        Some(Pages::start(&server, &room, &settings)?)
+    } else {
+        None
+    };
     command
-        .args(["--seconds", &(minutes * 60).to_string()])
-        .args(["--visitors", &visitors.to_string()])
-        .args(["--flap-every", "30", "--down-ms", "2000"])
+        .args(["--seconds", &settings.seconds.to_string()])
+        .args(["--visitors", &settings.visitors.to_string()])
+        .args(["--flap-every", &settings.flap_every.to_string()])
+        .args(["--down-ms", &settings.down_ms.to_string()])
+        .args(["--room", &room])
+        .args(["--also-present", &settings.pages.to_string()])
         .stdout(Stdio::piped());
     server.configure(&mut command);
     let mut child = command.spawn()?;
@@ -56,17 +101,126 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
             }
         }
     }
-    let passed = child.wait()?.success();
+    let mut passed = child.wait()?.success();
+    let page_rows = match pages.as_mut() {
+        Some(pages) => {
+            let (pages_passed, rows) = pages.finish()?;
+            passed &= pages_passed;
+            rows
+        }
+        None => String::new(),
+    };
     drop(server);
     let Some(row) = row else {
         return Err("rusher-soak ended without its figures".into());
     };
-    write_section(
-        &root().join("RELIABILITY.md"),
-        BEGIN,
-        END,
-        &[HEADER, &row, "\n"].concat(),
-    )?;
-    println!("(written into RELIABILITY.md)");
+    if !settings.check {
+        let pages_table = if page_rows.is_empty() {
+            String::new()
+        } else {
+            [PAGES_HEADER, &page_rows].concat()
+        };
+        write_section(
+            &root().join("RELIABILITY.md"),
+            BEGIN,
+            END,
+            &[HEADER, &row, "\n", &pages_table].concat(),
+        )?;
+        println!("(written into RELIABILITY.md)");
+    }
     Ok(passed)
+}
+
+/// The browser pages of a soak: `tests/browser/soak_pages.mjs`, running.
+struct Pages {
+    child: Child,
+    out: std::io::Lines<BufReader<ChildStdout>>,
+}
+
+impl Pages {
+    /// Opens the pages in `room` and waits until each has joined.
+    fn start(server: &LocalServer, room: &str, settings: &Settings) -> Result<Self, Error> {
+        let first_look_ms = (settings.seconds * 1000 / 3).min(60_000);
+        let mut command = cmd("node");
+        command
+            .arg("browser/soak_pages.mjs")
+            .current_dir(npm_dir())
+            .env("CHROMIUM", chromium_binary().unwrap_or_default())
+            .env("SOAK_ROOM", room)
+            .env("SOAK_PAGES", settings.pages.to_string())
+            .env("SOAK_FIRST_LOOK_MS", first_look_ms.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        server.configure(&mut command);
+        let mut child = command.spawn()?;
+        let Some(stdout) = child.stdout.take() else {
+            return Err("the soak pages have no output".into());
+        };
+        let mut out = BufReader::new(stdout).lines();
+        loop {
+            match out.next().transpose()? {
+                Some(line) if line == "pages-ready" => break,
+                Some(line) => println!("{line}"),
+                None => return Err("the soak pages ended before they joined".into()),
+            }
+        }
+        println!("soak: {} browser pages joined {room}", settings.pages);
+        Ok(Self { child, out })
+    }
+
+    /// Tells the pages the soak has ended; returns whether they passed and their table rows.
+    fn finish(&mut self) -> Result<(bool, String), Error> {
+        if let Some(stdin) = self.child.stdin.as_mut() {
+            writeln!(stdin, "stop")?;
+        }
+        let mut result = None;
+        for line in self.out.by_ref() {
+            let line = line?;
+            println!("{line}");
+            if let Some(json) = line.strip_prefix("pages-result ") {
+                result = serde_json::from_str::<Value>(json).ok();
+            }
+        }
+        let passed = self.child.wait()?.success();
+        let Some(result) = result else {
+            return Err("the soak pages ended without their figures".into());
+        };
+        Ok((passed, page_rows(&result)))
+    }
+}
+
+/// One table row per page: each measure at the first look and at the end.
+fn page_rows(result: &Value) -> String {
+    let looks = |name: &str| result[name].as_array().cloned().unwrap_or_default();
+    let (start, end, lists) = (looks("start"), looks("end"), looks("lists"));
+    let mb = |v: &Value| format!("{:.1} MB", v.as_f64().unwrap_or(0.0) / 1_048_576.0);
+    let plain = |v: &Value| v.as_u64().unwrap_or(0).to_string();
+    let mut rows = String::new();
+    for (i, ((start, end), list)) in start.iter().zip(&end).zip(&lists).enumerate() {
+        let change = |name: &str, show: &dyn Fn(&Value) -> String| {
+            format!("{} → {}", show(&start[name]), show(&end[name]))
+        };
+        let list = format!(
+            "{} newest shown: {} missing, {} doubled, {}",
+            plain(&list["shown"]),
+            plain(&list["missing"]),
+            plain(&list["doubled"]),
+            if list["inOrder"].as_bool() == Some(true) {
+                "in order"
+            } else {
+                "OUT OF ORDER"
+            }
+        );
+        rows.push_str(&format!(
+            "| {i} | {} | {} | {} | {} | {} | {} | {} | {list} |\n",
+            change("lines", &plain),
+            change("heapBytes", &mb),
+            change("wasmBytes", &mb),
+            change("functions", &plain),
+            change("nodes", &plain),
+            change("listeners", &plain),
+            change("timers", &plain),
+        ));
+    }
+    rows
 }
