@@ -645,6 +645,40 @@ if (serverName === 'rusher-server') {
     await until(hid, () => seen('tick').some((e) => e[1] === 10), undefined, 'an event after waking');
   });
 
+  test('faults: a flood of 20,000 events from the server: every one reaches the callback, the connection lives, timers keep running', async () => {
+    const page = await visitor('Flo');
+    await page.evaluate(() => {
+      window.pusher = new R(KEY, opts());
+      window.kept = pusher.subscribe('flood');
+      window.flood = { count: 0 };
+      kept.bind('flood', () => { flood.count += 1; });
+    });
+    await until(page, () => kept.subscribed);
+    const id = await page.evaluate(() => {
+      // The longest the main thread goes without running a timer while the flood comes in.
+      window.gaps = { longest: 0, ticks: 0 };
+      let last = performance.now();
+      const tick = () => {
+        const now = performance.now();
+        gaps.longest = Math.max(gaps.longest, now - last);
+        gaps.ticks += 1;
+        last = now;
+        if (!gaps.stop) setTimeout(tick, 0);
+      };
+      tick();
+      return pusher.connection.socket_id;
+    });
+    const frame = JSON.stringify({ event: 'flood', channel: 'flood', data: JSON.stringify({ text: 'x'.repeat(60) }) });
+    const started = Date.now();
+    await fault(`raw?socket_id=${id}&times=20000`, frame);
+    await until(page, () => flood.count === 20000, undefined, 'every event of the flood', 60000);
+    const took = Date.now() - started;
+    const gaps = await page.evaluate(() => { window.gaps.stop = true; return window.gaps; });
+    assert(gaps.ticks > 1, 'timers ran during the flood');
+    equal(await page.evaluate(() => [pusher.connection.state, pusher.connection.socket_id]), ['connected', id], 'the same connection');
+    console.log(`figure: flood: 20,000 events of ${frame.length} B reached the callback in ${took} ms; timers ran ${gaps.ticks} times meanwhile, the longest gap ${Math.round(gaps.longest)} ms`);
+  });
+
   test('faults: the browser going offline and online: unavailable, then connected and subscribed again', async () => {
     const page = await visitor('Net');
     await page.evaluate(() => {

@@ -121,15 +121,32 @@ async fn ignore_pings(State(state): State<AppState>, params: Params) -> StatusCo
     StatusCode::NO_CONTENT
 }
 
-/// `?socket_id=ID`, body: any text, sent as is (even malformed) to that socket.
+/// The most copies one `raw` request sends: a flood of a few megabytes, not a server outage.
+const MAX_RAW_TIMES: usize = 100_000;
+
+/// `?socket_id=ID[&times=N]`, body: any text, sent as is (even malformed) to that socket; N
+/// times in a row (at most [`MAX_RAW_TIMES`]) as fast as the socket takes them.
 async fn raw(State(state): State<AppState>, params: Params, body: String) -> StatusCode {
-    match params.get("socket_id") {
-        Some(id) => {
-            state.hub().send_to(id, body);
-            StatusCode::NO_CONTENT
-        }
-        None => StatusCode::BAD_REQUEST,
+    let times = number::<usize>(&params, "times").unwrap_or(1);
+    let Some(id) = params.get("socket_id") else {
+        return StatusCode::BAD_REQUEST;
+    };
+    if times == 1 {
+        state.hub().send_to(id, body);
+        return StatusCode::NO_CONTENT;
     }
+    if times > MAX_RAW_TIMES {
+        return StatusCode::BAD_REQUEST;
+    }
+    let Some(queue) = state.hub().queue_of(id) else {
+        return StatusCode::NOT_FOUND;
+    };
+    for _ in 0..times {
+        if queue.send(Outgoing::Frame(body.clone())).await.is_err() {
+            return StatusCode::GONE;
+        }
+    }
+    StatusCode::NO_CONTENT
 }
 
 /// `?down_ms=N`: drops every connection and refuses new ones for N ms, as a restart would.
