@@ -765,7 +765,7 @@ test('text meets WCAG AA contrast in both themes', async () => {
   }
 });
 
-test('Shift+Enter is a new line; a refused message offers Retry; scrolling up shows "New messages"', async () => {
+test('Shift+Enter is a new line; a refused message offers Retry; a rate-limited one (429) goes out by itself; scrolling up shows "New messages"', async () => {
   const ada = await visitor();
   await join(ada, 'Ada');
   const bob = await visitor();

@@ -90,20 +90,17 @@ fn cells(output: &str) -> Vec<(String, String)> {
             departures.push(what);
             continue;
         }
-        let Some((name, result)) = line
-            .strip_prefix("test ")
-            .and_then(|rest| rest.split_once(" ... "))
-        else {
+        let Some((name, result)) = test::test_line(line) else {
             continue;
         };
-        let cell = match result.trim() {
+        let cell = match result {
             "ok" if departures.is_empty() => "pass".to_owned(),
             "ok" => ["departure: ", &departures.join("; ")].concat(),
             "ignored" => continue,
             _ => "**FAIL**".to_owned(),
         };
         departures.clear();
-        cells.push((name.trim().replace('_', " "), cell));
+        cells.push((name.replace('_', " "), cell));
     }
     cells
 }

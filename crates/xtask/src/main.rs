@@ -15,6 +15,8 @@
 //! - `soak [--minutes N] [--visitors N] [--pages N] [--check]`: native visitors and browser pages
 //!   in one room while the server flaps; what was lost or doubled, the server's memory and the
 //!   pages' memory, listeners and timers (written into RELIABILITY.md unless `--check`).
+//! - `reliability [--fuzz-seconds N] [--soak-minutes N]`: fuzz, soak, and the fault and security
+//!   scenarios' tests, every table of RELIABILITY.md written from this run.
 
 mod bench;
 mod control;
@@ -22,6 +24,7 @@ mod demo;
 mod fuzz;
 mod interop;
 mod package;
+mod reliability;
 mod server;
 mod setup;
 mod shell;
@@ -44,9 +47,10 @@ fn main() -> ExitCode {
         Some("interop") => interop::run(),
         Some("fuzz") => fuzz::run(args.get(1..).unwrap_or_default()),
         Some("soak") => soak::run(args.get(1..).unwrap_or_default()),
+        Some("reliability") => reliability::run(args.get(1..).unwrap_or_default()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N] [--pages N] [--check]>"
+                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N] [--pages N] [--check] | reliability [--fuzz-seconds N] [--soak-minutes N]>"
             );
             return ExitCode::from(2);
         }

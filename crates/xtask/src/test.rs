@@ -332,6 +332,23 @@ pub fn run_named(names: &[&str]) -> Result<(Outputs, bool), Error> {
     Ok((outputs, all_passed))
 }
 
+/// A `test NAME ... RESULT` line (libtest, wasm-bindgen-test-runner and the browser suites):
+/// the name and the result (`ok`, `FAILED`, `ignored`).
+pub fn test_line(line: &str) -> Option<(&str, &str)> {
+    let (name, result) = line.strip_prefix("test ")?.split_once(" ... ")?;
+    Some((name.trim(), result.trim()))
+}
+
+/// Every test a suite's output reports, and whether it passed (ignored ones left out).
+pub fn results(output: &str) -> Vec<(String, bool)> {
+    output
+        .lines()
+        .filter_map(test_line)
+        .filter(|(_, result)| *result != "ignored")
+        .map(|(name, result)| (name.to_owned(), result == "ok"))
+        .collect()
+}
+
 /// Sums `test result: ok. N passed; M failed` lines (libtest and wasm-bindgen-test-runner).
 fn count_results(text: &str) -> Outcome {
     let mut outcome = Outcome {
