@@ -7,7 +7,7 @@
 //! loopback peer with `X-Forwarded-For` counts against the last address in that header (the one
 //! the proxy saw). A remote peer's `X-Forwarded-For` is ignored, since anyone can send one.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -167,11 +167,21 @@ impl RateLimits {
         let limits = self.of(action);
         // The address first: a flood of made-up session tokens from one address stops there,
         // before each token becomes a key.
-        check(&limits.per_address, &address)?;
+        check(&limits.per_address, &address_key(address))?;
         match (&limits.per_session, session) {
             (Some(limiter), Some(token)) => check(limiter, &token.to_owned()),
             _ => Ok(()),
         }
+    }
+}
+
+/// The key an address counts under: an IPv4 address itself; an IPv6 address by its /64, the
+/// block one subscriber gets (every address in it is theirs to take, so each alone would let one
+/// visitor multiply the limit at will).
+fn address_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        v4 @ IpAddr::V4(_) => v4,
     }
 }
 
@@ -287,6 +297,27 @@ mod tests {
         }
         assert!(limits.check(Action::Message, Some("d"), ADA).is_err());
         assert_eq!(limits.check(Action::Message, Some("d"), BEN), Ok(()));
+    }
+
+    #[test]
+    fn ipv6_addresses_count_by_their_64_block() {
+        let limits = tight();
+        let address = |text: &str| text.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            limits.check(Action::SignIn, None, address("2001:db8:1:2::1")),
+            Ok(())
+        );
+        assert_eq!(
+            limits.check(Action::SignIn, None, address("2001:db8:1:2::ffff")),
+            Ok(())
+        );
+        // A third address of the same /64 is the same visitor; another /64 is not.
+        let same_block = address("2001:db8:1:2:abcd::9");
+        assert!(limits.check(Action::SignIn, None, same_block).is_err());
+        assert_eq!(
+            limits.check(Action::SignIn, None, address("2001:db8:1:3::1")),
+            Ok(())
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -24,7 +24,8 @@ use crate::chat::refuse;
 use crate::limits::peer;
 
 /// CORS for the allowed origins, with credentials (the session cookie) and the
-/// `Authorization` header (the session token); none when no origin is allowed.
+/// `Authorization` header (the session token), and `Retry-After` readable by the page (a
+/// rate-limited widget waits as long as it says); none when no origin is allowed.
 pub fn cors(origins: &[String]) -> Option<CorsLayer> {
     let origins: Vec<HeaderValue> = origins
         .iter()
@@ -36,6 +37,7 @@ pub fn cors(origins: &[String]) -> Option<CorsLayer> {
             .allow_credentials(true)
             .allow_methods([Method::GET, Method::POST, Method::DELETE])
             .allow_headers([CONTENT_TYPE, AUTHORIZATION])
+            .expose_headers([RETRY_AFTER])
     })
 }
 

@@ -32,7 +32,8 @@ pub struct Config {
     /// How long a subscription may wait for the auth endpoint's answer, and then for the
     /// server's, before it fails with an `AuthTimeout` or `SubscriptionTimeout` error (an auth
     /// endpoint may hang; some servers answer a refused subscription with a channel-less
-    /// `pusher:error` only). It is retried on the next connection, like any failed one.
+    /// `pusher:error` only). It is retried on the next connection, like any failed one. A
+    /// sign-in gets as long for both answers together (`SigninTimeout`).
     pub subscription_timeout: Duration,
     /// Reconnect delays.
     pub backoff: BackoffConfig,

@@ -235,9 +235,10 @@ impl Connection {
 
     /// Signs the user in (pusher-js `signin()`): now if connected, else once connected, and again
     /// after every reconnect.
-    pub fn signin(&mut self, _now: Instant) {
+    pub fn signin(&mut self, now: Instant) {
         let connected = self.is_connected();
-        self.user.request(connected);
+        self.user
+            .request(connected, now, self.config.subscription_timeout);
     }
 
     // ----- inputs from the driver -------------------------------------------------------------
@@ -392,6 +393,7 @@ impl Connection {
             self.timers.subscriptions = None;
             self.subscriptions.expire(generation, &mut self.out);
         }
+        self.user.expire(now, &mut self.out);
         for dropped in self.outbox.expire(now) {
             self.out.error(dropped);
         }
@@ -432,6 +434,7 @@ impl Connection {
             .earliest()
             .into_iter()
             .chain(self.outbox.next_deadline())
+            .chain(self.user.deadline())
             .min()
     }
 
@@ -588,7 +591,8 @@ impl Connection {
         self.timers.ping = Some(now + self.activity_timeout);
         self.set_state(State::Connected);
         self.subscriptions.start_all(&mut self.out);
-        self.user.on_connected();
+        self.user
+            .on_connected(now, self.config.subscription_timeout);
         self.flush_outbox(now);
     }
 

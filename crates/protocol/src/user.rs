@@ -6,7 +6,9 @@ use crate::prelude::*;
 
 use crate::auth::{AuthError, AuthRequestId, UserAuth, UserAuthRequest};
 use crate::event::{Event, Output, Outputs};
+use crate::time::Instant;
 use crate::wire::ClientMessage;
+use core::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SigninState {
@@ -28,6 +30,9 @@ pub(crate) struct User {
     wanted: bool,
     state: SigninState,
     id: Option<String>,
+    /// When the sign-in under way gives up: its auth endpoint or the server did not answer
+    /// (a server refuses a sign-in with a `pusher:error` that names no request).
+    deadline: Option<Instant>,
 }
 
 impl Default for User {
@@ -36,30 +41,63 @@ impl Default for User {
             wanted: false,
             state: SigninState::Idle,
             id: None,
+            deadline: None,
         }
     }
 }
 
 impl User {
-    /// The user asked to sign in: now when connected, else on the next connection.
-    pub(crate) fn request(&mut self, connected: bool) {
+    /// The user asked to sign in: now when connected, else on the next connection. The sign-in
+    /// gives up after `timeout` without an answer.
+    pub(crate) fn request(&mut self, connected: bool, now: Instant, timeout: Duration) {
         self.wanted = true;
         if connected && self.state == SigninState::Idle {
-            self.state = SigninState::AwaitingAuth;
+            self.start(now, timeout);
         }
     }
 
     /// A new connection: sign in again if the user ever asked to.
-    pub(crate) fn on_connected(&mut self) {
+    pub(crate) fn on_connected(&mut self, now: Instant, timeout: Duration) {
         if self.wanted {
-            self.state = SigninState::AwaitingAuth;
+            self.start(now, timeout);
         }
+    }
+
+    fn start(&mut self, now: Instant, timeout: Duration) {
+        self.state = SigninState::AwaitingAuth;
+        self.deadline = Some(now + timeout);
     }
 
     /// The socket is gone: the sign-in was tied to it.
     pub(crate) fn reset(&mut self) {
         self.state = SigninState::Idle;
         self.id = None;
+        self.deadline = None;
+    }
+
+    /// When [`expire`](Self::expire) must be called, if a sign-in is under way.
+    pub(crate) fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// Gives up on a sign-in that got no answer by its deadline: `signin_error`
+    /// (`SigninTimeout`); a late answer is ignored, and `signin()` tries again.
+    pub(crate) fn expire(&mut self, now: Instant, out: &mut Outputs) {
+        if self.deadline.is_none_or(|at| at > now) {
+            return;
+        }
+        self.deadline = None;
+        let waiting = match self.state {
+            SigninState::AwaitingAuth | SigninState::Authorizing(_) => "the user auth endpoint",
+            SigninState::Pending => "the server",
+            SigninState::Idle | SigninState::SignedIn => return,
+        };
+        self.state = SigninState::Idle;
+        out.event(Event::SigninError(AuthError {
+            kind: "SigninTimeout".to_owned(),
+            error: [waiting, " did not answer the sign-in"].concat(),
+            status: None,
+        }));
     }
 
     /// Asks the driver for a user authorization when one is due.
@@ -100,6 +138,7 @@ impl User {
             }
             Err(error) => {
                 self.state = SigninState::Idle;
+                self.deadline = None;
                 out.event(Event::SigninError(error));
             }
         }
@@ -113,6 +152,7 @@ impl User {
         match parse_user_data(user_data) {
             Ok((id, data)) => {
                 self.state = SigninState::SignedIn;
+                self.deadline = None;
                 self.id = Some(id.clone());
                 out.event(Event::SignedIn {
                     user_id: id.clone(),
@@ -122,6 +162,7 @@ impl User {
             }
             Err(reason) => {
                 self.state = SigninState::Idle;
+                self.deadline = None;
                 out.event(Event::SigninError(AuthError::new(reason, None)));
                 None
             }

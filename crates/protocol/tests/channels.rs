@@ -893,3 +893,45 @@ fn an_auth_endpoint_that_never_answers_times_out_and_its_late_answer_is_ignored(
     h.authorize(&again);
     assert_eq!(frames(&h.drain()).len(), 1);
 }
+
+#[test]
+fn a_signin_the_server_never_confirms_times_out_and_can_be_tried_again() {
+    let mut h = Harness::new();
+    h.conn.signin(h.now);
+    h.connect();
+    let request = user_auth_requests(&h.drain()).remove(0);
+    let auth = UserAuth {
+        auth: sign::user_auth(KEY, SECRET, &request.socket_id, &user_data()),
+        user_data: user_data(),
+    };
+    h.conn.handle_user_auth(request.id, Ok(auth), h.now);
+    assert_eq!(h.sent().len(), 1);
+    // The server refuses it with a pusher:error that names no request, and nothing else.
+    h.receive(r#"{"event":"pusher:error","data":{"code":4009,"message":"Invalid signature"}}"#);
+    h.drain();
+    let signin_errors = |outputs: &[rusher_protocol::Output]| -> Vec<AuthError> {
+        events(outputs)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::SigninError(error) => Some(error),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(signin_errors(&h.advance(std::time::Duration::from_secs(29))).is_empty());
+    assert_eq!(
+        signin_errors(&h.advance(std::time::Duration::from_secs(2))),
+        vec![AuthError {
+            kind: "SigninTimeout".into(),
+            error: "the server did not answer the sign-in".into(),
+            status: None,
+        }]
+    );
+    // Asked again, it signs in again.
+    h.conn.signin(h.now);
+    assert_eq!(user_auth_requests(&h.drain()).len(), 1);
+    // A sign-in that succeeded never times out.
+    let mut done = signed_in();
+    done.drain();
+    assert!(signin_errors(&done.advance(std::time::Duration::from_secs(120))).is_empty());
+}

@@ -24,7 +24,14 @@ pub struct BackendError {
     pub message: String,
     /// The refusal's kind, from backends that send it.
     pub kind: Option<Refusal>,
+    /// How long the backend asked to wait before trying again (`Retry-After`, in seconds), in
+    /// milliseconds, at most [`MAX_RETRY_AFTER_MS`].
+    pub retry_after_ms: Option<u32>,
 }
+
+/// The longest `Retry-After` the widget honours: a backend asking for more is retried after
+/// five minutes anyway, so that a wrong header cannot silence a visitor for the rest of the visit.
+pub const MAX_RETRY_AFTER_MS: u32 = 300_000;
 
 /// Where the session token of a backend on another origin is kept between page loads (the key
 /// ends with the backend's base URL).
@@ -199,6 +206,7 @@ fn failed(error: gloo_net::Error) -> BackendError {
         status: 0,
         message: error.to_string(),
         kind: None,
+        retry_after_ms: None,
     }
 }
 
@@ -211,6 +219,11 @@ async fn read<T: for<'de> Deserialize<'de>>(
     if response.ok() {
         return response.json().await.map_err(failed);
     }
+    let retry_after_ms = response
+        .headers()
+        .get("retry-after")
+        .and_then(|seconds| seconds.trim().parse::<u32>().ok())
+        .map(|seconds| seconds.saturating_mul(1000).min(MAX_RETRY_AFTER_MS));
     let (message, kind) = match response.json::<ErrorBody>().await {
         Ok(body) => (body.error, body.kind),
         Err(_) => (response.status_text(), None),
@@ -219,5 +232,6 @@ async fn read<T: for<'de> Deserialize<'de>>(
         status,
         message,
         kind,
+        retry_after_ms,
     })
 }

@@ -31,9 +31,10 @@ const CATCH_UP_PAGES: usize = 5;
 /// How often a message the realtime server did not take is offered again while it stays down.
 const PUBLISH_RETRY_MS: u32 = 5000;
 /// How long a room whose subscription failed (its auth endpoint refused, failed or did not
-/// answer; the server refused it) waits before subscribing again: long enough not to hammer a
-/// failing endpoint, short enough that a passing failure costs a reader seconds.
-const ROOM_RETRY_MS: u32 = 5000;
+/// answer; the server refused it), or a sign-in that failed, waits before trying again: long
+/// enough not to hammer a failing endpoint, short enough that a passing failure costs a reader
+/// seconds.
+const AUTH_RETRY_MS: u32 = 5000;
 /// The client event that carries messages in `send: "client-event"` mode.
 const CLIENT_MESSAGE_EVENT: &str = "client-message";
 /// The prefix of the signed-in user's own channel.
@@ -459,6 +460,7 @@ impl Chat {
             {
                 self.room_refused(channel);
             }
+            Event::SigninError(_) => self.signin_refused(),
             Event::SubscriptionSucceeded { channel } if self.is_room(channel) => {
                 self.subscribed(channel, &lobby);
             }
@@ -682,7 +684,7 @@ impl Chat {
     }
 
     /// A room's subscription failed: the status line says Reconnecting… and the room subscribes
-    /// again in [`ROOM_RETRY_MS`] (unless it was closed meanwhile); the history read when it is
+    /// again in [`AUTH_RETRY_MS`] (unless it was closed meanwhile); the history read when it is
     /// confirmed brings what was said in between.
     fn room_refused(self, channel: &str) {
         if self.status.get_untracked() == Status::Online {
@@ -690,7 +692,7 @@ impl Chat {
         }
         let channel = channel.to_owned();
         spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(ROOM_RETRY_MS).await;
+            gloo_timers::future::TimeoutFuture::new(AUTH_RETRY_MS).await;
             let pusher = self.services.try_with_value(|s| s.pusher.clone()).flatten();
             let lobby = self.services.try_with_value(|s| s.config.channel());
             let still_open = self.is_room(&channel)
@@ -698,6 +700,18 @@ impl Chat {
             if let Some(pusher) = pusher.filter(|_| still_open) {
                 // Subscribing again retries a failed subscription (its handle is already kept).
                 let _ = pusher.subscribe(&channel);
+            }
+        });
+    }
+
+    /// The sign-in (for invitations and their answers) failed: it is tried again in
+    /// [`AUTH_RETRY_MS`]; a new connection signs in anew anyway.
+    fn signin_refused(self) {
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(AUTH_RETRY_MS).await;
+            let pusher = self.services.try_with_value(|s| s.pusher.clone()).flatten();
+            if let Some(pusher) = pusher {
+                pusher.signin();
             }
         });
     }
@@ -922,7 +936,7 @@ impl Chat {
                             Some(Refusal::PublishFailed | Refusal::RateLimited)
                         ) =>
                     {
-                        self.retry_later();
+                        self.retry_later(e.retry_after_ms.unwrap_or(PUBLISH_RETRY_MS));
                         break;
                     }
                     Ok(stored) => self.lines.update(|lines| {
@@ -957,8 +971,9 @@ impl Chat {
         });
     }
 
-    /// Flushes the outbox again in [`PUBLISH_RETRY_MS`], unless a retry is already waiting.
-    fn retry_later(self) {
+    /// Flushes the outbox again in `delay_ms` (the backend's `Retry-After`, else
+    /// [`PUBLISH_RETRY_MS`]), unless a retry is already waiting.
+    fn retry_later(self, delay_ms: u32) {
         let first = self
             .services
             .try_update_value(|s| !std::mem::replace(&mut s.retry_waiting, true));
@@ -966,7 +981,7 @@ impl Chat {
             return;
         }
         spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(PUBLISH_RETRY_MS).await;
+            gloo_timers::future::TimeoutFuture::new(delay_ms).await;
             self.services.update_value(|s| s.retry_waiting = false);
             self.flush();
         });
