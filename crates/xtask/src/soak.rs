@@ -11,8 +11,9 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 
 use serde_json::Value;
 
+use crate::package;
 use crate::server::{LocalServer, Service};
-use crate::setup::chromium_binary;
+use crate::setup::{self, Purpose, chromium_binary};
 use crate::shell::{Error, cmd, npm_dir, root, run_visible, write_section};
 
 const BEGIN: &str = "<!-- soak table: written by `cargo xtask soak` -->";
@@ -73,6 +74,11 @@ fn settings(args: &[String]) -> Result<Settings, Error> {
 /// `cargo xtask soak …`: whether it passed.
 pub fn run(args: &[String]) -> Result<bool, Error> {
     let settings = settings(args)?;
+    if settings.pages > 0 && !settings.check {
+        // The pages need a browser and the built widget (the test suite has both by then).
+        setup::ensure(Purpose::Test)?;
+        package::build_chat()?;
+    }
     let mut command = driver()?;
     let server = LocalServer::start("soak")?;
     let room = format!("presence-soak-{}", std::process::id());
