@@ -129,6 +129,17 @@ async fn until(what: &str, condition: impl Fn() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
+/// Waits for a `Decryption` error among the recorded `events`.
+async fn until_a_decryption_error(events: &RefCell<Vec<Event>>) {
+    until("a decryption error", || {
+        events
+            .borrow()
+            .iter()
+            .any(|e| matches!(e, Event::Error(rusher_client::Error::Decryption { .. })))
+    })
+    .await;
+}
+
 /// Every event a client sees, for assertions.
 fn record(pusher: &Pusher) -> Rc<RefCell<Vec<Event>>> {
     let seen = Rc::new(RefCell::new(Vec::new()));
@@ -831,13 +842,7 @@ async fn faults_a_tampered_encrypted_event_is_an_error_and_the_next_one_arrives(
         &tampered.to_string(),
     )
     .await;
-    until("a decryption error", || {
-        events
-            .borrow()
-            .iter()
-            .any(|e| matches!(e, Event::Error(rusher_client::Error::Decryption { .. })))
-    })
-    .await;
+    until_a_decryption_error(&events).await;
     assert!(
         received.borrow().is_empty(),
         "nothing delivered from the tampered one"
@@ -881,13 +886,7 @@ async fn faults_a_rotated_master_key_is_fetched_again_and_the_event_arrives() {
     // One sealed with a key nobody hands out is an error after one more try, not a crash.
     let unknown = sign::shared_secret(&[8u8; 32], name).encrypt(&[6; 24], br#"{"n":3}"#);
     trigger(name, "secret", &unknown.to_string()).await;
-    until("a decryption error", || {
-        events
-            .borrow()
-            .iter()
-            .any(|e| matches!(e, Event::Error(rusher_client::Error::Decryption { .. })))
-    })
-    .await;
+    until_a_decryption_error(&events).await;
     simple_post(&backend_url("/_faults/master-key"), &encode(&master_key())).await;
     assert_eq!(received.borrow().len(), 1);
     assert!(channel.subscribed());
