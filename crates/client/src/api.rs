@@ -120,7 +120,7 @@ impl Pusher {
 
     /// Disconnects and stops reconnecting; channels are kept for the next `connect`.
     pub fn disconnect(&self) {
-        self.driver.input(|conn, now| conn.disconnect(now));
+        self.driver.input(|conn, _| conn.disconnect());
     }
 
     /// Subscribes to a channel (now, or once connected).
@@ -131,7 +131,7 @@ impl Pusher {
 
     /// Unsubscribes from a channel.
     pub fn unsubscribe(&self, name: &str) {
-        self.driver.input(|conn, now| conn.unsubscribe(name, now));
+        self.driver.input(|conn, _| conn.unsubscribe(name));
     }
 
     /// A subscribed (or subscribing) channel.

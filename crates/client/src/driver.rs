@@ -162,11 +162,13 @@ impl Driver {
                     authenticate_user(&self.user_auth, request, move |request, result| {
                         if let Some(driver) = weak.upgrade() {
                             driver
-                                .input(|conn, now| conn.handle_user_auth(request.id, result, now));
+                                .input(|conn, _| conn.handle_user_auth(request.id, result));
                         }
                     });
                 }
                 Output::Event(event) => self.dispatch(&event),
+                // An output a newer core knows and this driver does not: nothing to carry out.
+                _ => {}
             }
         }
         self.arm_timer();

@@ -221,6 +221,7 @@ impl Driver {
                 }
                 Output::AuthorizeUser(request) => self.user_auth.push(request),
                 Output::Event(_) => {}
+                other => panic!("an output this harness does not check yet: {other:?}"),
             }
         }
     }
@@ -233,7 +234,7 @@ impl Driver {
                 self.conn.connect(now);
             }
             Input::Disconnect => {
-                self.conn.disconnect(now);
+                self.conn.disconnect();
                 self.drain();
                 self.disconnected_by_user = true;
             }
@@ -241,7 +242,7 @@ impl Driver {
             Input::Subscribe(Channel(name)) => {
                 let _ = self.conn.subscribe(name, now);
             }
-            Input::Unsubscribe(Channel(name)) => self.conn.unsubscribe(name, now),
+            Input::Unsubscribe(Channel(name)) => self.conn.unsubscribe(name),
             Input::Trigger(Channel(name), n) => {
                 let data = rusher_protocol::json::JsonText::parse(&format!(r#"{{"n":{n}}}"#));
                 if let Ok(data) = data {
@@ -283,7 +284,7 @@ impl Driver {
                     } else {
                         Err(AuthError::new("no", Some(401)))
                     };
-                    self.conn.handle_user_auth(request.id, result, now);
+                    self.conn.handle_user_auth(request.id, result);
                 }
             }
         }

@@ -80,3 +80,32 @@ impl Backoff {
         z ^ (z >> 31)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Backoff, BackoffConfig};
+    use crate::prelude::*;
+    use core::time::Duration;
+
+    #[test]
+    fn backoff_is_exponential_with_full_jitter_and_a_cap() {
+        let mut backoff = Backoff::new(BackoffConfig::default(), 1);
+        let ceilings: Vec<u64> = (0..8)
+            .map(|_| {
+                let ceiling = backoff.ceiling();
+                let delay = backoff.next_delay(Duration::ZERO);
+                assert!(delay <= ceiling);
+                ceiling.as_secs()
+            })
+            .collect();
+        assert_eq!(ceilings, vec![1, 2, 4, 8, 16, 30, 30, 30]);
+        // Full jitter: delays spread over the whole range rather than sitting at the ceiling.
+        let delays: Vec<Duration> = (0..50)
+            .map(|_| backoff.next_delay(Duration::ZERO))
+            .collect();
+        assert!(delays.iter().any(|d| *d < Duration::from_secs(10)));
+        assert!(delays.iter().any(|d| *d > Duration::from_secs(20)));
+        backoff.reset();
+        assert_eq!(backoff.ceiling(), Duration::from_secs(1));
+    }
+}

@@ -137,7 +137,7 @@ impl Connection {
 
     /// Closes the connection and stops retrying (pusher-js `disconnect()`). Channels, sign-in and
     /// queued client events are kept for the next `connect()`.
-    pub fn disconnect(&mut self, _now: Instant) {
+    pub fn disconnect(&mut self) {
         self.wanted = false;
         self.close_socket("disconnected by the user");
         self.timers = Timers::default();
@@ -167,7 +167,7 @@ impl Connection {
     }
 
     /// The driver has no transport (no WebSocket in this environment): state `failed`, for good.
-    pub fn handle_transport_unsupported(&mut self, _now: Instant) {
+    pub fn handle_transport_unsupported(&mut self) {
         self.wanted = false;
         self.close_socket("no transport");
         self.timers = Timers::default();
@@ -187,7 +187,7 @@ impl Connection {
 
     /// Unsubscribes from a channel; a subscription still pending is cancelled once the server
     /// confirms it. Client events queued for the channel are dropped, each with an error event.
-    pub fn unsubscribe(&mut self, name: &str, _now: Instant) {
+    pub fn unsubscribe(&mut self, name: &str) {
         if self.subscriptions.unsubscribe(name, &mut self.out) {
             for dropped in self.outbox.drop_channel(name) {
                 self.out.error(dropped);
@@ -261,40 +261,68 @@ impl Connection {
                 return;
             }
         };
+        if !self.is_connected() && !before_handshake(&message) {
+            self.out.error(Error::MalformedFrame(
+                "a channel or user message arrived before the handshake".to_owned(),
+            ));
+            return;
+        }
+        let out = &mut self.out;
         match message {
             ServerMessage::ConnectionEstablished {
                 socket_id,
                 activity_timeout,
             } => self.handle_established(socket_id, activity_timeout, now),
-            ServerMessage::Error { code, message } => {
-                self.out.error(Error::Server { code, message });
-            }
-            ServerMessage::Ping => self.out.send(&ClientMessage::Pong),
+            ServerMessage::Error { code, message } => out.error(Error::Server { code, message }),
+            ServerMessage::Ping => out.send(&ClientMessage::Pong),
             ServerMessage::Pong => {}
-            ServerMessage::SigninSuccess { user_data } if self.is_connected() => {
-                if let Some(id) = self.user.handle_success(&user_data, &mut self.out) {
-                    let channel = [SERVER_TO_USER_PREFIX, &id].concat();
-                    let kind = ChannelKind::of(&channel);
-                    self.subscriptions
-                        .subscribe(&channel, kind, true, &mut self.out);
-                }
-            }
-            ServerMessage::Watchlist(events) if self.is_connected() => {
+            ServerMessage::SigninSuccess { user_data } => self.signed_in(&user_data),
+            ServerMessage::Watchlist(events) => {
                 for event in events {
-                    self.out.event(Event::Watchlist {
+                    out.event(Event::Watchlist {
                         kind: event.kind,
                         user_ids: event.user_ids,
                     });
                 }
             }
-            _ if !self.is_connected() => self.out.error(Error::MalformedFrame(
-                "a channel or user message arrived before the handshake".to_owned(),
-            )),
-            other => {
-                if self.subscriptions.handle_message(other, &mut self.out) {
+            ServerMessage::SubscriptionSucceeded { channel, presence } => {
+                if self.subscriptions.succeeded(channel, presence, out) {
                     self.flush_outbox(now);
                 }
             }
+            ServerMessage::SubscriptionError { channel, error } => {
+                self.subscriptions.refused(channel, error, out);
+            }
+            ServerMessage::SubscriptionCount { channel, count } => {
+                self.subscriptions.counted(channel, count, out);
+            }
+            ServerMessage::CacheMiss { channel } => self.subscriptions.cache_missed(channel, out),
+            ServerMessage::MemberAdded {
+                channel,
+                user_id,
+                user_info,
+            } => self
+                .subscriptions
+                .member_added(channel, user_id, user_info, out),
+            ServerMessage::MemberRemoved { channel, user_id } => {
+                self.subscriptions.member_removed(channel, &user_id, out);
+            }
+            ServerMessage::Event {
+                event,
+                channel,
+                data,
+                user_id,
+            } => self.subscriptions.event(event, channel, data, user_id, out),
+        }
+    }
+
+    /// `pusher:signin_success`: the user is signed in; their own channel is subscribed.
+    fn signed_in(&mut self, user_data: &str) {
+        if let Some(id) = self.user.handle_success(user_data, &mut self.out) {
+            let channel = [SERVER_TO_USER_PREFIX, &id].concat();
+            let kind = ChannelKind::of(&channel);
+            self.subscriptions
+                .subscribe(&channel, kind, true, &mut self.out);
         }
     }
 
@@ -353,7 +381,6 @@ impl Connection {
         &mut self,
         id: AuthRequestId,
         result: Result<UserAuth, AuthError>,
-        _now: Instant,
     ) {
         self.user.handle_auth(id, result, &mut self.out);
     }
@@ -612,6 +639,26 @@ impl Connection {
         for message in ready {
             self.out.send(&message);
         }
+    }
+}
+
+/// Whether a message means something before the handshake (the handshake itself, errors,
+/// pings); anything about channels or the user does not.
+fn before_handshake(message: &ServerMessage) -> bool {
+    match message {
+        ServerMessage::ConnectionEstablished { .. }
+        | ServerMessage::Error { .. }
+        | ServerMessage::Ping
+        | ServerMessage::Pong => true,
+        ServerMessage::SigninSuccess { .. }
+        | ServerMessage::Watchlist(_)
+        | ServerMessage::SubscriptionSucceeded { .. }
+        | ServerMessage::SubscriptionError { .. }
+        | ServerMessage::SubscriptionCount { .. }
+        | ServerMessage::CacheMiss { .. }
+        | ServerMessage::MemberAdded { .. }
+        | ServerMessage::MemberRemoved { .. }
+        | ServerMessage::Event { .. } => false,
     }
 }
 

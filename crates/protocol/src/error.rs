@@ -9,6 +9,7 @@ use crate::text::decimal;
 /// [`Event::Error`](crate::Event::Error) or a channel event, and never change state that was
 /// already established.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// A frame from the server is not valid protocol JSON.
     MalformedFrame(String),
@@ -72,6 +73,23 @@ pub enum DropReason {
 }
 
 impl Error {
+    /// The `type` the JavaScript API gives it: pusher-js's `PusherError` for what the server
+    /// said, else the variant's name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Error::Server { .. } | Error::Closed { .. } => "PusherError",
+            Error::MalformedFrame(_) => "MalformedFrame",
+            Error::InvalidHandshake(_) => "InvalidHandshake",
+            Error::InvalidChannelName { .. } => "InvalidChannelName",
+            Error::UnknownChannel(_) => "UnknownChannel",
+            Error::ClientEventRefused(_) => "ClientEventRefused",
+            Error::ClientEventDropped { .. } => "ClientEventDropped",
+            Error::InvalidAuthResponse(_) => "InvalidAuthResponse",
+            Error::Decryption { .. } => "DecryptionError",
+            Error::TooManyMembers(_) => "TooManyMembers",
+        }
+    }
+
     /// The message a user reads, built by concatenation: `format!` would bring the formatting
     /// machinery into the browser bundle.
     pub fn message(&self) -> String {

@@ -49,6 +49,7 @@ pub struct SocketHandle(pub u64);
 
 /// Something the driver must do, or tell the user.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Output {
     /// Open a WebSocket to `url` and report it with `handle`.
     Open {
@@ -78,6 +79,7 @@ pub enum Output {
 
 /// What the user can bind to.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Event {
     /// The connection state changed; pusher-js also emits an event named after the new state.
     StateChange {

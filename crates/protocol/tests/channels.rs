@@ -347,7 +347,7 @@ fn unsubscribe_sends_unsubscribe_and_forgets_the_channel() {
     let mut h = Harness::connected();
     h.subscribe_confirmed("news", "{}");
     h.drain();
-    h.conn.unsubscribe("news", h.now);
+    h.conn.unsubscribe("news");
     assert_eq!(
         h.sent(),
         vec![r#"{"event":"pusher:unsubscribe","data":{"channel":"news"}}"#]
@@ -365,7 +365,7 @@ fn unsubscribe_while_pending_cancels_once_the_server_confirms() {
     h.drain();
     h.conn.subscribe("news", h.now).unwrap();
     h.drain();
-    h.conn.unsubscribe("news", h.now);
+    h.conn.unsubscribe("news");
     assert!(h.sent().is_empty());
     assert!(h.conn.channel("news").is_none());
     h.receive(r#"{"event":"pusher_internal:subscription_succeeded","channel":"news","data":"{}"}"#);
@@ -382,7 +382,7 @@ fn resubscribing_while_cancel_is_pending_keeps_the_channel() {
     let mut h = Harness::connected();
     h.drain();
     h.conn.subscribe("news", h.now).unwrap();
-    h.conn.unsubscribe("news", h.now);
+    h.conn.unsubscribe("news");
     h.conn.subscribe("news", h.now).unwrap();
     h.drain();
     h.receive(r#"{"event":"pusher_internal:subscription_succeeded","channel":"news","data":"{}"}"#);
@@ -397,12 +397,12 @@ fn unsubscribe_during_auth_drops_the_answer() {
     h.drain();
     h.conn.subscribe("private-foobar", h.now).unwrap();
     let request = auth_requests(&h.drain()).remove(0);
-    h.conn.unsubscribe("private-foobar", h.now);
+    h.conn.unsubscribe("private-foobar");
     h.authorize(&request);
     assert!(h.drain().is_empty());
     // Unsubscribing before the request went out means it never goes out.
     h.conn.subscribe("private-other", h.now).unwrap();
-    h.conn.unsubscribe("private-other", h.now);
+    h.conn.unsubscribe("private-other");
     assert!(auth_requests(&h.drain()).is_empty());
 }
 
@@ -652,7 +652,7 @@ fn signed_in() -> Harness {
         auth: sign::user_auth(KEY, SECRET, &request.socket_id, &user_data()),
         user_data: user_data(),
     };
-    h.conn.handle_user_auth(request.id, Ok(auth), h.now);
+    h.conn.handle_user_auth(request.id, Ok(auth));
     let sent = h.sent();
     assert_eq!(sent.len(), 1);
     assert!(
@@ -744,7 +744,7 @@ fn signin_errors() {
         h.connect();
         let request = user_auth_requests(&h.drain()).remove(0);
         h.conn
-            .handle_user_auth(request.id, request.parse_response(status, body), h.now);
+            .handle_user_auth(request.id, request.parse_response(status, body));
         let out = h.drain();
         assert!(frames(&out).is_empty(), "{body}");
         let evs = events(&out);
@@ -904,7 +904,7 @@ fn a_signin_the_server_never_confirms_times_out_and_can_be_tried_again() {
         auth: sign::user_auth(KEY, SECRET, &request.socket_id, &user_data()),
         user_data: user_data(),
     };
-    h.conn.handle_user_auth(request.id, Ok(auth), h.now);
+    h.conn.handle_user_auth(request.id, Ok(auth));
     assert_eq!(h.sent().len(), 1);
     // The server refuses it with a pusher:error that names no request, and nothing else.
     h.receive(r#"{"event":"pusher:error","data":{"code":4009,"message":"Invalid signature"}}"#);

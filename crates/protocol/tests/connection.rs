@@ -15,7 +15,6 @@ mod common;
 use std::time::Duration;
 
 use common::{Harness, config, established, events, frames, opens};
-use rusher_protocol::backoff::{Backoff, BackoffConfig};
 use rusher_protocol::{Error, Event, Output, State};
 
 const SEC: Duration = Duration::from_secs(1);
@@ -217,28 +216,6 @@ fn closes_4300_to_4399_report_and_back_off() {
 }
 
 #[test]
-fn backoff_is_exponential_with_full_jitter_and_a_cap() {
-    let mut backoff = Backoff::new(BackoffConfig::default(), 1);
-    let ceilings: Vec<u64> = (0..8)
-        .map(|_| {
-            let ceiling = backoff.ceiling();
-            let delay = backoff.next_delay(Duration::ZERO);
-            assert!(delay <= ceiling);
-            ceiling.as_secs()
-        })
-        .collect();
-    assert_eq!(ceilings, vec![1, 2, 4, 8, 16, 30, 30, 30]);
-    // Full jitter: delays spread over the whole range rather than sitting at the ceiling.
-    let delays: Vec<Duration> = (0..50)
-        .map(|_| backoff.next_delay(Duration::ZERO))
-        .collect();
-    assert!(delays.iter().any(|d| *d < Duration::from_secs(10)));
-    assert!(delays.iter().any(|d| *d > Duration::from_secs(20)));
-    backoff.reset();
-    assert_eq!(backoff.ceiling(), SEC);
-}
-
-#[test]
 fn failed_attempts_grow_the_delay_and_a_stable_connection_resets_it() {
     let mut h = Harness::new();
     h.conn.connect(h.now);
@@ -368,7 +345,7 @@ fn connect_while_offline_waits_for_online() {
 fn disconnect_closes_and_stays_down_until_connect() {
     let mut h = Harness::connected();
     h.drain();
-    h.conn.disconnect(h.now);
+    h.conn.disconnect();
     let out = h.drain();
     assert!(matches!(
         out.first(),
@@ -435,7 +412,7 @@ fn pusher_error_frames_become_error_events() {
 #[test]
 fn no_transport_means_failed() {
     let mut h = Harness::new();
-    h.conn.handle_transport_unsupported(h.now);
+    h.conn.handle_transport_unsupported();
     assert_eq!(h.conn.state(), State::Failed);
     h.conn.connect(h.now);
     assert!(opens(&h.drain()).is_empty());

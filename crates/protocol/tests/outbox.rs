@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use common::json;
 use common::{Harness, auth_requests, config, events, frames};
-use rusher_protocol::outbox::OutboxConfig;
+use rusher_protocol::OutboxConfig;
 use rusher_protocol::{DropReason, Error, Event};
 
 const SEC: Duration = Duration::from_secs(1);
@@ -273,7 +273,7 @@ fn unsubscribing_drops_that_channels_events_only() {
     h.conn
         .trigger("private-b", "client-x", json!(2).into(), h.now)
         .unwrap();
-    h.conn.unsubscribe("private-a", h.now);
+    h.conn.unsubscribe("private-a");
     assert_eq!(
         h.events(),
         vec![Event::Error(Error::ClientEventDropped {

@@ -1,5 +1,6 @@
 //! Messages from the client to the server.
 
+use super::names::ProtocolEvent;
 use super::{Frame, encode, required_channel, str_field};
 use crate::Error;
 use crate::json::{Json, JsonText, ObjectWriter};
@@ -55,27 +56,40 @@ impl ClientMessage {
         let decoded = frame.decoded_data();
         let data = decoded.json();
         let optional = |field: &str| data.get(field).and_then(Json::to_string_value);
-        let message = match frame.event.as_str() {
-            "pusher:subscribe" => ClientMessage::Subscribe {
+        let message = match ProtocolEvent::named(&frame.event) {
+            Some(ProtocolEvent::Subscribe) => ClientMessage::Subscribe {
                 channel: str_field(data, "channel")?,
                 auth: optional("auth"),
                 channel_data: optional("channel_data"),
             },
-            "pusher:unsubscribe" => ClientMessage::Unsubscribe {
+            Some(ProtocolEvent::Unsubscribe) => ClientMessage::Unsubscribe {
                 channel: str_field(data, "channel")?,
             },
-            "pusher:ping" => ClientMessage::Ping,
-            "pusher:pong" => ClientMessage::Pong,
-            "pusher:signin" => ClientMessage::Signin {
+            Some(ProtocolEvent::Ping) => ClientMessage::Ping,
+            Some(ProtocolEvent::Pong) => ClientMessage::Pong,
+            Some(ProtocolEvent::Signin) => ClientMessage::Signin {
                 auth: str_field(data, "auth")?,
                 user_data: str_field(data, "user_data")?,
             },
-            event if event.starts_with("client-") => ClientMessage::ClientEvent {
+            None if frame.event.starts_with("client-") => ClientMessage::ClientEvent {
                 channel: required_channel(&frame)?,
                 event: frame.event,
                 data: decoded,
             },
-            _ => {
+            // What only a server sends, and events the protocol does not define.
+            Some(
+                ProtocolEvent::ConnectionEstablished
+                | ProtocolEvent::Error
+                | ProtocolEvent::SubscriptionSucceeded
+                | ProtocolEvent::SubscriptionError
+                | ProtocolEvent::SubscriptionCount
+                | ProtocolEvent::CacheMiss
+                | ProtocolEvent::MemberAdded
+                | ProtocolEvent::MemberRemoved
+                | ProtocolEvent::SigninSuccess
+                | ProtocolEvent::Watchlist,
+            )
+            | None => {
                 return Err(Error::MalformedFrame(
                     "unexpected event from a client".to_owned(),
                 ));
@@ -92,7 +106,7 @@ impl ClientMessage {
                 auth,
                 channel_data,
             } => (
-                "pusher:subscribe",
+                ProtocolEvent::Subscribe,
                 ObjectWriter::new()
                     .string("channel", channel)
                     .string_if("auth", auth.as_deref())
@@ -100,13 +114,13 @@ impl ClientMessage {
                     .finish(),
             ),
             ClientMessage::Unsubscribe { channel } => (
-                "pusher:unsubscribe",
+                ProtocolEvent::Unsubscribe,
                 ObjectWriter::new().string("channel", channel).finish(),
             ),
-            ClientMessage::Ping => ("pusher:ping", "{}".to_owned()),
-            ClientMessage::Pong => ("pusher:pong", "{}".to_owned()),
+            ClientMessage::Ping => (ProtocolEvent::Ping, "{}".to_owned()),
+            ClientMessage::Pong => (ProtocolEvent::Pong, "{}".to_owned()),
             ClientMessage::Signin { auth, user_data } => (
-                "pusher:signin",
+                ProtocolEvent::Signin,
                 ObjectWriter::new()
                     .string("auth", auth)
                     .string("user_data", user_data)
@@ -118,6 +132,6 @@ impl ClientMessage {
                 data,
             } => return encode(event, Some(channel), Some(data.as_str()), None),
         };
-        encode(event, None, Some(&data), None)
+        encode(event.name(), None, Some(&data), None)
     }
 }

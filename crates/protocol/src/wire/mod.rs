@@ -1,5 +1,5 @@
 //! The wire format: JSON text frames, parsed leniently like pusher-js and written exactly like
-//! PROTOCOL.md shows them.
+//! docs/protocol.md shows them.
 //!
 //! [`Frame`] is the raw envelope; [`ServerMessage`] and [`ClientMessage`] are the typed messages in
 //! each direction, each of which can be parsed from and written to a frame (the client parses
@@ -7,6 +7,7 @@
 
 use crate::prelude::*;
 mod client;
+mod names;
 mod server;
 
 pub use client::ClientMessage;

@@ -1,5 +1,6 @@
 //! Messages from the server to the client.
 
+use super::names::ProtocolEvent;
 use super::{Frame, encode, required_channel, str_field, user_id_field};
 use crate::Error;
 use crate::auth::AuthError;
@@ -8,6 +9,7 @@ use crate::prelude::*;
 
 /// A frame the server sends, typed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ServerMessage {
     /// `pusher:connection_established`: the handshake.
     ConnectionEstablished {
@@ -178,12 +180,12 @@ impl ServerMessage {
     pub fn from_frame(frame: Frame<'_>) -> Result<ServerMessage, Error> {
         let decoded = frame.decoded_data();
         let data = decoded.json();
-        let message = match frame.event.as_str() {
-            "pusher:connection_established" => ServerMessage::ConnectionEstablished {
+        let message = match ProtocolEvent::named(&frame.event) {
+            Some(ProtocolEvent::ConnectionEstablished) => ServerMessage::ConnectionEstablished {
                 socket_id: str_field(data, "socket_id")?,
                 activity_timeout: data.get("activity_timeout").and_then(Json::as_u64),
             },
-            "pusher:error" => ServerMessage::Error {
+            Some(ProtocolEvent::Error) => ServerMessage::Error {
                 code: data
                     .get("code")
                     .and_then(Json::as_u64)
@@ -193,9 +195,9 @@ impl ServerMessage {
                     .and_then(Json::to_string_value)
                     .unwrap_or_default(),
             },
-            "pusher:ping" => ServerMessage::Ping,
-            "pusher:pong" => ServerMessage::Pong,
-            "pusher_internal:subscription_succeeded" => {
+            Some(ProtocolEvent::Ping) => ServerMessage::Ping,
+            Some(ProtocolEvent::Pong) => ServerMessage::Pong,
+            Some(ProtocolEvent::SubscriptionSucceeded) => {
                 let presence = match data.get("presence") {
                     Some(p) => Some(PresenceData::from_json(p)?),
                     None => None,
@@ -205,11 +207,11 @@ impl ServerMessage {
                     presence,
                 }
             }
-            "pusher:subscription_error" => ServerMessage::SubscriptionError {
+            Some(ProtocolEvent::SubscriptionError) => ServerMessage::SubscriptionError {
                 channel: required_channel(&frame)?,
                 error: AuthError::from_json(data),
             },
-            "pusher_internal:subscription_count" => ServerMessage::SubscriptionCount {
+            Some(ProtocolEvent::SubscriptionCount) => ServerMessage::SubscriptionCount {
                 channel: required_channel(&frame)?,
                 count: data
                     .get("subscription_count")
@@ -218,10 +220,10 @@ impl ServerMessage {
                         Error::MalformedFrame("missing `subscription_count`".to_owned())
                     })?,
             },
-            "pusher:cache_miss" => ServerMessage::CacheMiss {
+            Some(ProtocolEvent::CacheMiss) => ServerMessage::CacheMiss {
                 channel: required_channel(&frame)?,
             },
-            "pusher_internal:member_added" => ServerMessage::MemberAdded {
+            Some(ProtocolEvent::MemberAdded) => ServerMessage::MemberAdded {
                 channel: required_channel(&frame)?,
                 user_id: user_id_field(data, "user_id")?,
                 user_info: data
@@ -229,15 +231,17 @@ impl ServerMessage {
                     .map(JsonText::from)
                     .unwrap_or_default(),
             },
-            "pusher_internal:member_removed" => ServerMessage::MemberRemoved {
+            Some(ProtocolEvent::MemberRemoved) => ServerMessage::MemberRemoved {
                 channel: required_channel(&frame)?,
                 user_id: user_id_field(data, "user_id")?,
             },
-            "pusher:signin_success" => ServerMessage::SigninSuccess {
+            Some(ProtocolEvent::SigninSuccess) => ServerMessage::SigninSuccess {
                 user_data: str_field(data, "user_data")?,
             },
-            "pusher_internal:watchlist_events" => ServerMessage::Watchlist(parse_watchlist(data)?),
-            _ => ServerMessage::Event {
+            Some(ProtocolEvent::Watchlist) => ServerMessage::Watchlist(parse_watchlist(data)?),
+            // What only a client sends, and events the protocol does not define, pass as events.
+            Some(ProtocolEvent::Subscribe | ProtocolEvent::Unsubscribe | ProtocolEvent::Signin)
+            | None => ServerMessage::Event {
                 event: frame.event,
                 channel: frame.channel,
                 data: decoded,
@@ -248,12 +252,12 @@ impl ServerMessage {
     }
 
     /// Writes the frame as Pusher does: payloads of internal events as JSON strings, error payloads
-    /// as objects, fields in the order PROTOCOL.md shows.
+    /// as objects, fields in the order docs/protocol.md shows.
     pub fn to_json(&self) -> String {
         // The payload of an internal event: its JSON written into a string.
-        let internal = |event: &str, channel: &str, data: &str| {
+        let internal = |event: ProtocolEvent, channel: &str, data: &str| {
             encode(
-                event,
+                event.name(),
                 Some(channel),
                 Some(JsonText::string(data).as_str()),
                 None,
@@ -270,7 +274,7 @@ impl ServerMessage {
                     .finish();
                 let data = JsonText::string(&data);
                 encode(
-                    "pusher:connection_established",
+                    ProtocolEvent::ConnectionEstablished.name(),
                     None,
                     Some(data.as_str()),
                     None,
@@ -281,39 +285,39 @@ impl ServerMessage {
                     .string("message", message)
                     .number_or_null("code", code.map(u64::from))
                     .finish();
-                encode("pusher:error", None, Some(&data), None)
+                encode(ProtocolEvent::Error.name(), None, Some(&data), None)
             }
-            ServerMessage::Ping => encode("pusher:ping", None, Some("{}"), None),
-            ServerMessage::Pong => encode("pusher:pong", None, Some("{}"), None),
+            ServerMessage::Ping => encode(ProtocolEvent::Ping.name(), None, Some("{}"), None),
+            ServerMessage::Pong => encode(ProtocolEvent::Pong.name(), None, Some("{}"), None),
             ServerMessage::SubscriptionSucceeded { channel, presence } => {
                 let data = match presence {
                     Some(p) => ObjectWriter::new().raw("presence", &p.to_json()).finish(),
                     None => "{}".to_owned(),
                 };
-                internal("pusher_internal:subscription_succeeded", channel, &data)
+                internal(ProtocolEvent::SubscriptionSucceeded, channel, &data)
             }
             ServerMessage::SubscriptionError { channel, error } => encode(
-                "pusher:subscription_error",
+                ProtocolEvent::SubscriptionError.name(),
                 Some(channel),
                 Some(&error.to_json()),
                 None,
             ),
             ServerMessage::SubscriptionCount { channel, count } => internal(
-                "pusher_internal:subscription_count",
+                ProtocolEvent::SubscriptionCount,
                 channel,
                 &ObjectWriter::new()
                     .number("subscription_count", *count)
                     .finish(),
             ),
             ServerMessage::CacheMiss { channel } => {
-                encode("pusher:cache_miss", Some(channel), None, None)
+                encode(ProtocolEvent::CacheMiss.name(), Some(channel), None, None)
             }
             ServerMessage::MemberAdded {
                 channel,
                 user_id,
                 user_info,
             } => internal(
-                "pusher_internal:member_added",
+                ProtocolEvent::MemberAdded,
                 channel,
                 &ObjectWriter::new()
                     .string("user_id", user_id)
@@ -321,12 +325,12 @@ impl ServerMessage {
                     .finish(),
             ),
             ServerMessage::MemberRemoved { channel, user_id } => internal(
-                "pusher_internal:member_removed",
+                ProtocolEvent::MemberRemoved,
                 channel,
                 &ObjectWriter::new().string("user_id", user_id).finish(),
             ),
             ServerMessage::SigninSuccess { user_data } => encode(
-                "pusher:signin_success",
+                ProtocolEvent::SigninSuccess.name(),
                 None,
                 Some(&ObjectWriter::new().string("user_data", user_data).finish()),
                 None,
@@ -345,7 +349,7 @@ impl ServerMessage {
                 }
                 list.push(']');
                 let data = ObjectWriter::new().raw("events", &list).finish();
-                encode("pusher_internal:watchlist_events", None, Some(&data), None)
+                encode(ProtocolEvent::Watchlist.name(), None, Some(&data), None)
             }
             ServerMessage::Event {
                 event,

@@ -1,20 +1,22 @@
 //! The channels the user subscribed to: each one's subscription state, presence members, encryption
-//! key and count, kept across reconnects and re-authorized on each new socket.
+//! key and count, kept across reconnects and re-authorized on each new socket. This module keeps
+//! the subscriptions' state and their authorization; [`presence`] their members, and
+//! [`encrypted`] their events, decrypted, and fresh keys.
 
-use crate::json::{Json, JsonText};
+mod encrypted;
+mod presence;
+
+use crate::json::Json;
 use crate::prelude::*;
 
-use crate::Error;
 use crate::auth::{AuthError, AuthRequest, AuthRequestId, ChannelAuth};
 use crate::channels::{Access, ChannelKind};
-use crate::crypto::{DecryptError, SharedSecret};
+use crate::crypto::SharedSecret;
 use crate::event::{Event, Output, Outputs};
-use crate::presence::{Added, Members};
+use crate::presence::Members;
 use crate::sorted_map::SortedMap;
-use crate::wire::{ClientMessage, ServerMessage};
-
-/// The most encrypted events kept while a fresh key is fetched.
-const MAX_EVENTS_AWAITING_KEY: usize = 100;
+use crate::wire::{ClientMessage, PresenceData};
+use encrypted::KeyRefresh;
 
 /// Where a channel's subscription stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +33,6 @@ enum SubState {
     Subscribed,
     /// Auth or the server refused; retried on the next connection.
     Failed,
-}
-
-/// A fresh key being fetched for an encrypted channel, and the events waiting for it.
-#[derive(Debug)]
-struct KeyRefresh {
-    request: Option<AuthRequestId>,
-    events: Vec<(String, JsonText)>,
 }
 
 #[derive(Debug)]
@@ -272,24 +267,7 @@ impl Subscriptions {
             .as_ref()
             .is_some_and(|r| r.request == Some(id))
         {
-            let events = channel.refresh.take().map(|r| r.events).unwrap_or_default();
-            let fresh = result
-                .ok()
-                .and_then(|auth| auth.shared_secret)
-                .and_then(|key| SharedSecret::from_base64(&key));
-            if fresh.is_some() {
-                channel.secret = fresh;
-            }
-            for (event, data) in events {
-                let decrypted = channel.secret.as_ref().map(|key| key.decrypt(data.json()));
-                match decrypted {
-                    Some(Ok(data)) => out.event(message(name, event, data, None)),
-                    _ => out.error(Error::Decryption {
-                        channel: name.to_owned(),
-                        event,
-                    }),
-                }
-            }
+            encrypted::fresh_key(name, channel, result, out);
         }
     }
 
@@ -332,163 +310,59 @@ impl Subscriptions {
         }
     }
 
-    /// Handles a server message about channels. Returns whether a channel became subscribed (so
-    /// that queued client events may go).
-    pub(crate) fn handle_message(&mut self, message: ServerMessage, out: &mut Outputs) -> bool {
-        match message {
-            ServerMessage::SubscriptionSucceeded {
-                channel: name,
-                presence,
-            } => {
-                let Some(channel) = self.channels.get_mut(&name) else {
-                    return false;
-                };
-                if channel.cancelled {
-                    out.send(&ClientMessage::Unsubscribe {
-                        channel: name.clone(),
-                    });
-                    self.channels.remove(&name);
-                    return false;
-                }
-                channel.state = SubState::Subscribed;
-                if channel.kind.access == Access::Presence {
-                    let (members, cut) =
-                        Members::from_presence(presence.unwrap_or_default(), channel.my_id.clone());
-                    channel.members = Some(members);
-                    if cut {
-                        out.error(Error::TooManyMembers(name.clone()));
-                    }
-                }
-                out.event(Event::SubscriptionSucceeded { channel: name });
-                return true;
-            }
-            ServerMessage::SubscriptionError {
-                channel: name,
-                error,
-            } => {
-                if let Some(channel) = self.channels.get_mut(&name) {
-                    if channel.cancelled {
-                        self.channels.remove(&name);
-                    } else {
-                        fail(&name, channel, error, out);
-                    }
-                }
-            }
-            ServerMessage::SubscriptionCount {
-                channel: name,
-                count,
-            } => {
-                if let Some(channel) = self.channels.get_mut(&name) {
-                    channel.count = Some(count);
-                    out.event(Event::SubscriptionCount {
-                        channel: name,
-                        count,
-                    });
-                }
-            }
-            ServerMessage::CacheMiss { channel } if self.channels.contains_key(&channel) => {
-                out.event(Event::CacheMiss { channel });
-            }
-            ServerMessage::MemberAdded {
-                channel: name,
-                user_id,
-                user_info,
-            } => {
-                let members = self
-                    .channels
-                    .get_mut(&name)
-                    .and_then(|c| c.members.as_mut());
-                if let Some(members) = members {
-                    match members.add(user_id.clone(), user_info.clone()) {
-                        Added::New => out.event(Event::MemberAdded {
-                            channel: name,
-                            member: crate::presence::Member {
-                                id: user_id,
-                                info: user_info,
-                            },
-                        }),
-                        Added::Known => {}
-                        Added::Full => out.error(Error::TooManyMembers(name)),
-                    }
-                }
-            }
-            ServerMessage::MemberRemoved {
-                channel: name,
-                user_id,
-            } => {
-                let members = self
-                    .channels
-                    .get_mut(&name)
-                    .and_then(|c| c.members.as_mut());
-                if let Some(member) = members.and_then(|m| m.remove(&user_id)) {
-                    out.event(Event::MemberRemoved {
-                        channel: name,
-                        member,
-                    });
-                }
-            }
-            ServerMessage::Event {
-                event,
-                channel,
-                data,
-                user_id,
-            } => self.handle_event(event, channel, data, user_id, out),
-            _ => {}
+    /// `subscription_succeeded`: the channel is subscribed (or, when its unsubscribe is pending,
+    /// unsubscribed now). Returns whether it became subscribed, so that queued client events
+    /// may go.
+    pub(crate) fn succeeded(
+        &mut self,
+        name: String,
+        presence: Option<PresenceData>,
+        out: &mut Outputs,
+    ) -> bool {
+        let Some(channel) = self.channels.get_mut(&name) else {
+            return false;
+        };
+        if channel.cancelled {
+            out.send(&ClientMessage::Unsubscribe {
+                channel: name.clone(),
+            });
+            self.channels.remove(&name);
+            return false;
         }
-        false
+        channel.state = SubState::Subscribed;
+        if channel.kind.access == Access::Presence {
+            presence::confirmed(&name, channel, presence.unwrap_or_default(), out);
+        }
+        out.event(Event::SubscriptionSucceeded { channel: name });
+        true
     }
 
-    /// Passes an event to the user, decrypting it on encrypted channels.
-    fn handle_event(
-        &mut self,
-        event: String,
-        channel: Option<String>,
-        data: JsonText,
-        user_id: Option<String>,
-        out: &mut Outputs,
-    ) {
-        if event.starts_with("pusher_internal:") {
-            return;
+    /// `pusher:subscription_error`: the server refused the channel.
+    pub(crate) fn refused(&mut self, name: String, error: AuthError, out: &mut Outputs) {
+        if let Some(channel) = self.channels.get_mut(&name) {
+            if channel.cancelled {
+                self.channels.remove(&name);
+            } else {
+                fail(&name, channel, error, out);
+            }
         }
-        let encrypted = channel
-            .as_ref()
-            .and_then(|name| self.channels.get_mut(name).map(|c| (name, c)))
-            .filter(|(_, c)| c.kind.access == Access::Encrypted && !event.starts_with("pusher:"));
-        let Some((name, encrypted)) = encrypted else {
-            out.event(Event::Message {
-                channel,
-                event,
-                data,
-                user_id,
+    }
+
+    /// `subscription_count`: how many connections the channel has.
+    pub(crate) fn counted(&mut self, name: String, count: u64, out: &mut Outputs) {
+        if let Some(channel) = self.channels.get_mut(&name) {
+            channel.count = Some(count);
+            out.event(Event::SubscriptionCount {
+                channel: name,
+                count,
             });
-            return;
-        };
-        let Some(secret) = encrypted.secret.as_ref() else {
-            // Events before the key arrives are dropped, like pusher-js does.
-            return;
-        };
-        match secret.decrypt(data.json()) {
-            Ok(plain) => out.event(message(name, event, plain, user_id)),
-            Err(DecryptError::Format) => out.error(Error::Decryption {
-                channel: name.clone(),
-                event,
-            }),
-            Err(DecryptError::Key) => match encrypted.refresh.as_mut() {
-                Some(refresh) if refresh.events.len() < MAX_EVENTS_AWAITING_KEY => {
-                    refresh.events.push((event, data));
-                }
-                Some(_) => out.error(Error::Decryption {
-                    channel: name.clone(),
-                    event,
-                }),
-                None => {
-                    encrypted.refresh = Some(KeyRefresh {
-                        request: None,
-                        events: vec![(event, data)],
-                    });
-                    self.auth_queue.push(name.clone());
-                }
-            },
+        }
+    }
+
+    /// `pusher:cache_miss`, on a channel we have.
+    pub(crate) fn cache_missed(&self, channel: String, out: &mut Outputs) {
+        if self.channels.contains_key(&channel) {
+            out.event(Event::CacheMiss { channel });
         }
     }
 
@@ -548,15 +422,6 @@ fn wait_for_server(channel: &mut Channel, generation: &mut u64) {
     *generation += 1;
     channel.state = SubState::Pending;
     channel.pending_since = *generation;
-}
-
-fn message(channel: &str, event: String, data: JsonText, user_id: Option<String>) -> Event {
-    Event::Message {
-        channel: Some(channel.to_owned()),
-        event,
-        data,
-        user_id,
-    }
 }
 
 /// Checks an auth answer against the channel's kind and builds the subscribe frame, with our
