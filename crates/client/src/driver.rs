@@ -161,8 +161,7 @@ impl Driver {
                     let weak = Rc::downgrade(self);
                     authenticate_user(&self.user_auth, request, move |request, result| {
                         if let Some(driver) = weak.upgrade() {
-                            driver
-                                .input(|conn, _| conn.handle_user_auth(request.id, result));
+                            driver.input(|conn, _| conn.handle_user_auth(request.id, result));
                         }
                     });
                 }

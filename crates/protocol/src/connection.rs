@@ -377,11 +377,7 @@ impl Connection {
     }
 
     /// The answer to an [`Output::AuthorizeUser`].
-    pub fn handle_user_auth(
-        &mut self,
-        id: AuthRequestId,
-        result: Result<UserAuth, AuthError>,
-    ) {
+    pub fn handle_user_auth(&mut self, id: AuthRequestId, result: Result<UserAuth, AuthError>) {
         self.user.handle_auth(id, result, &mut self.out);
     }
 

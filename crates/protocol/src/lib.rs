@@ -68,17 +68,17 @@ mod time;
 mod user;
 pub mod wire;
 
-pub use backoff::BackoffConfig;
-pub use outbox::OutboxConfig;
 pub use auth::{
     AuthError, AuthRequest, AuthRequestId, ChannelAuth, UserAuth, UserAuthRequest,
     channel_auth_from_json, user_auth_from_json,
 };
+pub use backoff::BackoffConfig;
 pub use channels::{Access, ChannelKind};
 pub use config::{Config, PROTOCOL_VERSION};
 pub use connection::{Connection, MAX_CLIENT_EVENT_BYTES, MAX_EVENT_NAME_LEN};
 pub use error::{DropReason, Error};
 pub use event::{Event, Output, SocketHandle, State};
+pub use outbox::OutboxConfig;
 pub use presence::{Member, Members};
 pub use subscriptions::ChannelStatus;
 pub use time::{Instant, millis};

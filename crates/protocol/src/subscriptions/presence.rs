@@ -11,7 +11,12 @@ use crate::presence::{Added, Member, Members};
 use crate::wire::PresenceData;
 
 /// The server confirmed a presence channel with these members; more than the cap is said once.
-pub(super) fn confirmed(name: &str, channel: &mut Channel, presence: PresenceData, out: &mut Outputs) {
+pub(super) fn confirmed(
+    name: &str,
+    channel: &mut Channel,
+    presence: PresenceData,
+    out: &mut Outputs,
+) {
     let (members, cut) = Members::from_presence(presence, channel.my_id.clone());
     channel.members = Some(members);
     if cut {

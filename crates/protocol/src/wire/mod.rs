@@ -2,13 +2,18 @@
 //! docs/protocol.md shows them.
 //!
 //! [`Frame`] is the raw envelope; [`ServerMessage`] and [`ClientMessage`] are the typed messages in
-//! each direction, each of which can be parsed from and written to a frame (the client parses
-//! server messages, the local server parses client messages).
+//! each direction. A client parses server messages and writes client messages; the halves a
+//! server needs (parsing client messages, writing server messages) come with the `server`
+//! feature.
 
 use crate::prelude::*;
 mod client;
 mod names;
+#[cfg(feature = "server")]
+mod read_client;
 mod server;
+#[cfg(feature = "server")]
+mod write_server;
 
 pub use client::ClientMessage;
 pub use server::{PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
