@@ -15,7 +15,7 @@ use rusher_protocol::{
     UserAuth, UserAuthRequest, sign,
 };
 
-/// The app key and secret the channels are signed with (PROTOCOL.md's example credentials).
+/// The app key and secret the channels are signed with (docs/protocol.md's example credentials).
 const KEY: &str = "278d425bdf160c739803";
 const SECRET: &str = "7ad3773142a6692b25b8";
 const MASTER_KEY: [u8; 32] = [7; 32];

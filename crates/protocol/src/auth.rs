@@ -1,5 +1,5 @@
 //! Channel authorization and user sign-in requests: what the core asks the driver to fetch, how the
-//! request body looks (PROTOCOL.md section 5) and how an answer is read.
+//! request body looks (docs/protocol.md section 5) and how an answer is read.
 //!
 //! The driver only moves bytes: it posts [`AuthRequest::form_body`] to the auth endpoint (or calls a
 //! user handler) and hands the status and body to [`AuthRequest::parse_response`].

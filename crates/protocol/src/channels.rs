@@ -1,4 +1,4 @@
-//! Channel names and kinds (PROTOCOL.md section 4).
+//! Channel names and kinds (docs/protocol.md section 4).
 
 use crate::Error;
 

@@ -39,7 +39,7 @@ pub struct Config {
     pub backoff: BackoffConfig,
     /// The client-event outbox and rate limit.
     pub outbox: OutboxConfig,
-    /// Authorize channels waiting at the same moment in one request (PROTOCOL.md section 5).
+    /// Authorize channels waiting at the same moment in one request (docs/protocol.md section 5).
     pub batch_auth: bool,
 }
 

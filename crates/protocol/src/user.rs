@@ -1,4 +1,4 @@
-//! User sign-in (PROTOCOL.md section 6): fetch a user authorization, send `pusher:signin`, and on
+//! User sign-in (docs/protocol.md section 6): fetch a user authorization, send `pusher:signin`, and on
 //! `pusher:signin_success` know who we are. Repeated on every new connection once asked for.
 
 use crate::json::{Json, JsonText};

@@ -1,4 +1,4 @@
-//! PROTOCOL.md's known answers: auth signatures, shared secrets, encryption and REST signing.
+//! docs/protocol.md's known answers: auth signatures, shared secrets, encryption and REST signing.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,4 +1,4 @@
-//! Every frame in PROTOCOL.md, parsed and written literally.
+//! Every frame in docs/protocol.md, parsed and written literally.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,4 +1,4 @@
-//! The HTTP REST API (PROTOCOL.md section 9): every request signed with the app secret, checked
+//! The HTTP REST API (docs/protocol.md section 9): every request signed with the app secret, checked
 //! before anything else; errors mapped to status codes in one place.
 
 use std::collections::BTreeMap;

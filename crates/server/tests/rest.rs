@@ -351,7 +351,7 @@ async fn stale_timestamps_and_wrong_body_md5_are_refused() {
     assert_eq!(raw_post(&server, body, now() - 601, false).await, 401);
     assert_eq!(raw_post(&server, body, now() + 601, false).await, 401);
     assert_eq!(raw_post(&server, body, now(), true).await, 401);
-    // PROTOCOL.md's known request is signed correctly but from 2012.
+    // docs/protocol.md's known request is signed correctly but from 2012.
     assert_eq!(raw_post(&server, body, 1_353_088_179, false).await, 401);
 }
 

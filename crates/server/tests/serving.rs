@@ -1,4 +1,4 @@
-//! What the binary and the router serve beyond the protocol: PROTOCOL.md's known answers through
+//! What the binary and the router serve beyond the protocol: docs/protocol.md's known answers through
 //! the auth endpoint, static files, and the CLI subcommands.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

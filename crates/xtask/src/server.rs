@@ -18,7 +18,7 @@ use crate::shell::{Error, cmd, first_line, root, run_quiet, run_visible, work_di
 const APP_ID: &str = "app-id";
 const KEY: &str = "app-key";
 const SECRET: &str = "app-secret";
-/// 32 bytes of 0x07, as in PROTOCOL.md's examples.
+/// 32 bytes of 0x07, as in docs/protocol.md's examples.
 const MASTER_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
 /// sockudo's app, as its config file below declares it.

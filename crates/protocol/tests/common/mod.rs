@@ -14,7 +14,7 @@ use rusher_protocol::{
     UserAuthRequest,
 };
 
-/// PROTOCOL.md's example credentials.
+/// docs/protocol.md's example credentials.
 pub const KEY: &str = "278d425bdf160c739803";
 pub const SECRET: &str = "7ad3773142a6692b25b8";
 pub const MASTER_KEY: [u8; 32] = [7; 32];
