@@ -13,12 +13,21 @@ macro_rules! protocol_events {
 
         impl ProtocolEvent {
             /// Every one, in the table's order.
+            #[cfg(test)]
             const ALL: &'static [ProtocolEvent] = &[$(ProtocolEvent::$variant,)*];
 
             /// Its name on the wire.
             pub(crate) const fn name(self) -> &'static str {
                 match self {
                     $(ProtocolEvent::$variant => $name,)*
+                }
+            }
+
+            /// The event named `name`, when the protocol defines it.
+            pub(crate) fn named(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some(ProtocolEvent::$variant),)*
+                    _ => None,
                 }
             }
         }
@@ -56,13 +65,6 @@ protocol_events! {
     SigninSuccess => "pusher:signin_success",
     /// Server → client: watched users came online or went offline.
     Watchlist => "pusher_internal:watchlist_events",
-}
-
-impl ProtocolEvent {
-    /// The event named `name`, when the protocol defines it.
-    pub(crate) fn named(name: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|event| event.name() == name)
-    }
 }
 
 #[cfg(test)]
