@@ -22,7 +22,7 @@ use crate::BackendState;
 use crate::auth::is_socket_id;
 use crate::publisher::Publication;
 use crate::session;
-use crate::store::StoreError;
+use crate::store::{MessageToStore, StoreError};
 
 /// A refusal as a response: its status and `{"error", "kind"}`.
 pub(crate) fn refuse(refusal: Refusal) -> Response {
@@ -156,7 +156,13 @@ pub async fn post_message(
     };
     let stored = backend
         .store
-        .add_message(&body.channel, &user, text, &body.client_id, now_ms())
+        .add_message(MessageToStore {
+            channel: &body.channel,
+            user: &user,
+            text,
+            client_id: &body.client_id,
+            time: now_ms(),
+        })
         .await;
     let (message, published) = match stored {
         Ok(stored) => stored,

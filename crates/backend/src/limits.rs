@@ -38,6 +38,11 @@ pub struct Rate {
 }
 
 impl Rate {
+    /// A burst of `burst` requests, refilled at one per `every`.
+    pub const fn new(burst: u32, every: Duration) -> Self {
+        Self { burst, every }
+    }
+
     fn quota(self) -> Quota {
         let burst = NonZeroU32::new(self.burst).unwrap_or(NonZeroU32::MIN);
         Quota::with_period(self.every)
@@ -49,31 +54,16 @@ impl Rate {
 /// Sign-ins (each creates a session) from one address: a visitor signs in once per browser, an
 /// office behind one address a few dozen times a day; a script creating sessions is stopped
 /// after its burst at one a second.
-pub const SIGN_INS_PER_ADDRESS: Rate = Rate {
-    burst: 60,
-    every: Duration::from_secs(1),
-};
+pub const SIGN_INS_PER_ADDRESS: Rate = Rate::new(60, Duration::from_secs(1));
 /// Messages from one session: a burst as long as an outbox sent again after a long time
 /// offline, then one a second, faster than anyone types.
-pub const MESSAGES_PER_SESSION: Rate = Rate {
-    burst: 60,
-    every: Duration::from_secs(1),
-};
+pub const MESSAGES_PER_SESSION: Rate = Rate::new(60, Duration::from_secs(1));
 /// Messages from one address: several people chatting behind one address.
-pub const MESSAGES_PER_ADDRESS: Rate = Rate {
-    burst: 200,
-    every: Duration::from_millis(200),
-};
+pub const MESSAGES_PER_ADDRESS: Rate = Rate::new(200, Duration::from_millis(200));
 /// Invitations from one session: a visitor invites a few people, not everyone in the room.
-pub const INVITATIONS_PER_SESSION: Rate = Rate {
-    burst: 10,
-    every: Duration::from_secs(10),
-};
+pub const INVITATIONS_PER_SESSION: Rate = Rate::new(10, Duration::from_secs(10));
 /// Invitations from one address.
-pub const INVITATIONS_PER_ADDRESS: Rate = Rate {
-    burst: 60,
-    every: Duration::from_secs(1),
-};
+pub const INVITATIONS_PER_ADDRESS: Rate = Rate::new(60, Duration::from_secs(1));
 
 /// What a limited request does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,7 @@ mod common;
 
 use common::{new_postgres_database, postgres_url};
 use rusher_backend::Store;
+use rusher_backend::store::MessageToStore;
 use rusher_chat::User;
 
 /// Two stores on one new database (opened one after the other, as a restart or a second
@@ -60,7 +61,13 @@ async fn a_client_id_stores_one_message_across_stores_and_remembers_publishing()
     let (first, second, _dir) = two_stores().await;
     let ana = user("a1", "Ana");
     let (message, published) = first
-        .add_message("presence-lobby", &ana, "hello", "c1", 10)
+        .add_message(MessageToStore {
+            channel: "presence-lobby",
+            user: &ana,
+            text: "hello",
+            client_id: "c1",
+            time: 10,
+        })
         .await
         .unwrap();
     assert!(!published, "a new message is not published yet");
@@ -70,14 +77,26 @@ async fn a_client_id_stores_one_message_across_stores_and_remembers_publishing()
 
     // A retry on the other replica finds the same message, still unpublished.
     let (again, published) = second
-        .add_message("presence-lobby", &ana, "hello, edited", "c1", 20)
+        .add_message(MessageToStore {
+            channel: "presence-lobby",
+            user: &ana,
+            text: "hello, edited",
+            client_id: "c1",
+            time: 20,
+        })
         .await
         .unwrap();
     assert_eq!(again, message);
     assert!(!published);
     second.mark_published(message.id).await.unwrap();
     let (_, published) = first
-        .add_message("presence-lobby", &ana, "hello", "c1", 30)
+        .add_message(MessageToStore {
+            channel: "presence-lobby",
+            user: &ana,
+            text: "hello",
+            client_id: "c1",
+            time: 30,
+        })
         .await
         .unwrap();
     assert!(published);
@@ -85,7 +104,13 @@ async fn a_client_id_stores_one_message_across_stores_and_remembers_publishing()
     // The same client_id from another user is another message.
     let ben = user("b2", "Ben");
     let (other, _) = first
-        .add_message("presence-lobby", &ben, "hi", "c1", 40)
+        .add_message(MessageToStore {
+            channel: "presence-lobby",
+            user: &ben,
+            text: "hi",
+            client_id: "c1",
+            time: 40,
+        })
         .await
         .unwrap();
     assert!(other.id > message.id);
@@ -99,19 +124,25 @@ async fn history_pages_backwards_oldest_first_per_channel() {
     for i in 0..7 {
         let store = if i % 2 == 0 { &first } else { &second };
         let (message, _) = store
-            .add_message(
-                "presence-lobby",
-                &ana,
-                &format!("m{i}"),
-                &format!("c{i}"),
-                i,
-            )
+            .add_message(MessageToStore {
+                channel: "presence-lobby",
+                user: &ana,
+                text: &format!("m{i}"),
+                client_id: &format!("c{i}"),
+                time: i,
+            })
             .await
             .unwrap();
         ids.push(message.id);
     }
     first
-        .add_message("presence-other", &ana, "elsewhere", "x", 99)
+        .add_message(MessageToStore {
+            channel: "presence-other",
+            user: &ana,
+            text: "elsewhere",
+            client_id: "x",
+            time: 99,
+        })
         .await
         .unwrap();
     let texts = |page: Vec<rusher_chat::Message>| -> Vec<String> {

@@ -6,6 +6,7 @@ mod common;
 
 use common::{Client, KEY, MASTER_KEY, SECRET, Server, Visitor};
 use rusher_backend::Store;
+use rusher_backend::store::MessageToStore;
 use rusher_chat::User;
 use rusher_protocol::sign;
 use rusher_protocol::wire::ServerMessage;
@@ -399,7 +400,13 @@ async fn messages_and_sessions_survive_a_restart() {
         assert_eq!(store.schema_version().await.unwrap(), 2);
         store.create_session("token", &user, 1).await.unwrap();
         store
-            .add_message("presence-lobby", &user, "kept", "c1", 2)
+            .add_message(MessageToStore {
+                channel: "presence-lobby",
+                user: &user,
+                text: "kept",
+                client_id: "c1",
+                time: 2,
+            })
             .await
             .unwrap();
     }

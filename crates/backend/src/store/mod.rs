@@ -14,6 +14,44 @@ use thiserror::Error;
 pub use postgres::{PostgresError, PostgresStore};
 pub use sqlite::{SqliteError, SqliteStore};
 
+/// The columns a stored message is read from, in [`message_from`]'s order.
+pub(crate) const MESSAGE_COLUMNS: &str =
+    "id, channel, user_id, user_name, text, client_id, created_at";
+
+/// A stored message from its row, `text(i)` and `number(i)` reading column `i` of
+/// [`MESSAGE_COLUMNS`] (each engine reads its own row type).
+pub(crate) fn message_from<E>(
+    text: impl Fn(usize) -> Result<String, E>,
+    number: impl Fn(usize) -> Result<i64, E>,
+) -> Result<Message, E> {
+    Ok(Message {
+        id: number(0)?,
+        channel: text(1)?,
+        user: User {
+            id: text(2)?,
+            name: text(3)?,
+        },
+        text: text(4)?,
+        client_id: text(5)?,
+        time: number(6)?,
+    })
+}
+
+/// A message to store: what its sender wrote, where, and when it came.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageToStore<'a> {
+    /// The room.
+    pub channel: &'a str,
+    /// The sender.
+    pub user: &'a User,
+    /// The text, checked.
+    pub text: &'a str,
+    /// The id the sender chose, which makes a retry harmless.
+    pub client_id: &'a str,
+    /// When it came, in milliseconds since 1970.
+    pub time: i64,
+}
+
 /// One schema change, in each engine's dialect.
 pub(crate) struct Migration {
     pub(crate) sqlite: &'static str,
@@ -145,15 +183,11 @@ impl Store {
     /// stored message and whether it has been published (a new one has not).
     pub async fn add_message(
         &self,
-        channel: &str,
-        user: &User,
-        text: &str,
-        client_id: &str,
-        now: i64,
+        new: MessageToStore<'_>,
     ) -> Result<(Message, bool), StoreError> {
         Ok(match self {
-            Store::Sqlite(db) => db.add_message(channel, user, text, client_id, now)?,
-            Store::Postgres(db) => db.add_message(channel, user, text, client_id, now).await?,
+            Store::Sqlite(db) => db.add_message(new)?,
+            Store::Postgres(db) => db.add_message(new).await?,
         })
     }
 

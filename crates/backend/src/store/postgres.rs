@@ -7,7 +7,7 @@ use rusher_chat::{Message, User};
 use thiserror::Error;
 use tokio_postgres::{NoTls, Row};
 
-use super::MIGRATIONS;
+use super::{MESSAGE_COLUMNS, MIGRATIONS, MessageToStore, message_from};
 
 /// The most connections one replica opens: handlers hold one only for a query or two.
 const MAX_CONNECTIONS: usize = 16;
@@ -39,9 +39,6 @@ impl std::fmt::Debug for PostgresStore {
         f.debug_struct("PostgresStore").finish_non_exhaustive()
     }
 }
-
-/// The columns a message is read from, in [`row_to_message`]'s order.
-const MESSAGE_COLUMNS: &str = "id, channel, user_id, user_name, text, client_id, created_at";
 
 impl PostgresStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`) and brings the schema up
@@ -145,19 +142,22 @@ impl PostgresStore {
     /// stored message and whether it has been published.
     pub async fn add_message(
         &self,
-        channel: &str,
-        user: &User,
-        text: &str,
-        client_id: &str,
-        now: i64,
+        new: MessageToStore<'_>,
     ) -> Result<(Message, bool), PostgresError> {
         let db = self.pool.get().await?;
+        let MessageToStore {
+            channel,
+            user,
+            text,
+            client_id,
+            time,
+        } = new;
         db.execute(
             "INSERT INTO messages
                 (channel, user_id, user_name, text, client_id, created_at, published)
              VALUES ($1, $2, $3, $4, $5, $6, FALSE)
              ON CONFLICT (user_id, client_id) DO NOTHING",
-            &[&channel, &user.id, &user.name, &text, &client_id, &now],
+            &[&channel, &user.id, &user.name, &text, &client_id, &time],
         )
         .await?;
         let row = db
@@ -208,15 +208,5 @@ impl PostgresStore {
 }
 
 fn row_to_message(row: &Row) -> Result<Message, tokio_postgres::Error> {
-    Ok(Message {
-        id: row.try_get(0)?,
-        channel: row.try_get(1)?,
-        user: User {
-            id: row.try_get(2)?,
-            name: row.try_get(3)?,
-        },
-        text: row.try_get(4)?,
-        client_id: row.try_get(5)?,
-        time: row.try_get(6)?,
-    })
+    message_from(|column| row.try_get(column), |column| row.try_get(column))
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusher_chat::{Message, User};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::MIGRATIONS;
+use super::{MESSAGE_COLUMNS, MIGRATIONS, MessageToStore, message_from};
 
 /// SQLite storage, shared by handlers.
 #[derive(Debug, Clone)]
@@ -91,25 +91,27 @@ impl SqliteStore {
 
     /// Stores a message unless this user already sent one with this `client_id`. Returns the
     /// stored message and whether it has been published (a new one has not).
-    pub fn add_message(
-        &self,
-        channel: &str,
-        user: &User,
-        text: &str,
-        client_id: &str,
-        now: i64,
-    ) -> Result<(Message, bool), SqliteError> {
+    pub fn add_message(&self, new: MessageToStore<'_>) -> Result<(Message, bool), SqliteError> {
         let db = self.lock();
+        let MessageToStore {
+            channel,
+            user,
+            text,
+            client_id,
+            time,
+        } = new;
         db.execute(
             "INSERT INTO messages
                 (channel, user_id, user_name, text, client_id, created_at, published)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
              ON CONFLICT (user_id, client_id) DO NOTHING",
-            params![channel, user.id, user.name, text, client_id, now],
+            params![channel, user.id, user.name, text, client_id, time],
         )?;
         db.query_row(
-            "SELECT id, channel, user_id, user_name, text, client_id, created_at, published
-             FROM messages WHERE user_id = ?1 AND client_id = ?2",
+            &format!(
+                "SELECT {MESSAGE_COLUMNS}, published FROM messages
+                 WHERE user_id = ?1 AND client_id = ?2"
+            ),
             params![user.id, client_id],
             |row| Ok((row_to_message(row)?, row.get::<_, bool>(7)?)),
         )
@@ -133,10 +135,10 @@ impl SqliteStore {
         limit: usize,
     ) -> Result<Vec<Message>, SqliteError> {
         let db = self.lock();
-        let mut statement = db.prepare(
-            "SELECT id, channel, user_id, user_name, text, client_id, created_at
-             FROM messages WHERE channel = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
-        )?;
+        let mut statement = db.prepare(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages
+             WHERE channel = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
+        ))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut messages = statement
             .query_map(
@@ -150,15 +152,5 @@ impl SqliteStore {
 }
 
 fn row_to_message(row: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
-    Ok(Message {
-        id: row.get(0)?,
-        channel: row.get(1)?,
-        user: User {
-            id: row.get(2)?,
-            name: row.get(3)?,
-        },
-        text: row.get(4)?,
-        client_id: row.get(5)?,
-        time: row.get(6)?,
-    })
+    message_from(|column| row.get(column), |column| row.get(column))
 }
