@@ -216,11 +216,7 @@ pub async fn history(
     if let Err(refusal) = check_room(&user, &query.channel) {
         return refuse(refusal);
     }
-    match backend
-        .store
-        .history(&query.channel, query.before, query.page_size())
-        .await
-    {
+    match backend.store.history(&query).await {
         Ok(messages) => Json(History { messages }).into_response(),
         Err(e) => storage_failed(&e),
     }

@@ -9,7 +9,7 @@ mod common;
 use common::{new_postgres_database, postgres_url};
 use rusher_backend::Store;
 use rusher_backend::store::MessageToStore;
-use rusher_chat::User;
+use rusher_chat::{HistoryQuery, User};
 
 /// Two stores on one new database (opened one after the other, as a restart or a second
 /// replica would), and the engine's name for messages.
@@ -148,15 +148,30 @@ async fn history_pages_backwards_oldest_first_per_channel() {
     let texts = |page: Vec<rusher_chat::Message>| -> Vec<String> {
         page.into_iter().map(|m| m.text).collect()
     };
-    let latest = second.history("presence-lobby", None, 3).await.unwrap();
+    let latest = second
+        .history(&HistoryQuery {
+            channel: "presence-lobby".into(),
+            before: None,
+            limit: Some(3),
+        })
+        .await
+        .unwrap();
     assert_eq!(texts(latest), ["m4", "m5", "m6"]);
     let older = first
-        .history("presence-lobby", Some(ids[4]), 3)
+        .history(&HistoryQuery {
+            channel: "presence-lobby".into(),
+            before: Some(ids[4]),
+            limit: Some(3),
+        })
         .await
         .unwrap();
     assert_eq!(texts(older), ["m1", "m2", "m3"]);
     let oldest = first
-        .history("presence-lobby", Some(ids[1]), 3)
+        .history(&HistoryQuery {
+            channel: "presence-lobby".into(),
+            before: Some(ids[1]),
+            limit: Some(3),
+        })
         .await
         .unwrap();
     assert_eq!(texts(oldest), ["m0"]);

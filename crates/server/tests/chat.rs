@@ -7,7 +7,7 @@ mod common;
 use common::{Client, KEY, MASTER_KEY, SECRET, Server, Visitor};
 use rusher_backend::Store;
 use rusher_backend::store::MessageToStore;
-use rusher_chat::User;
+use rusher_chat::{HistoryQuery, User};
 use rusher_protocol::sign;
 use rusher_protocol::wire::ServerMessage;
 use serde_json::{Value, json};
@@ -416,7 +416,14 @@ async fn messages_and_sessions_survive_a_restart() {
         store.session_user("token").await.unwrap(),
         Some(user.clone())
     );
-    let history = store.history("presence-lobby", None, 50).await.unwrap();
+    let history = store
+        .history(&HistoryQuery {
+            channel: "presence-lobby".into(),
+            before: None,
+            limit: Some(50),
+        })
+        .await
+        .unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].text, "kept");
     // Through the HTTP API too: a server on the reopened store still knows the session.

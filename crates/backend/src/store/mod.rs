@@ -8,7 +8,7 @@ mod sqlite;
 
 use std::path::Path;
 
-use rusher_chat::{Message, User};
+use rusher_chat::{HistoryQuery, Message, User};
 use thiserror::Error;
 
 pub use postgres::{PostgresError, PostgresStore};
@@ -200,17 +200,12 @@ impl Store {
         Ok(())
     }
 
-    /// Up to `limit` messages of a channel before message id `before` (or the newest), oldest
-    /// first.
-    pub async fn history(
-        &self,
-        channel: &str,
-        before: Option<i64>,
-        limit: usize,
-    ) -> Result<Vec<Message>, StoreError> {
+    /// A page of a room's history (`query.before` the newest id it may have; the latest page
+    /// when absent), oldest first.
+    pub async fn history(&self, query: &HistoryQuery) -> Result<Vec<Message>, StoreError> {
         Ok(match self {
-            Store::Sqlite(db) => db.history(channel, before, limit)?,
-            Store::Postgres(db) => db.history(channel, before, limit).await?,
+            Store::Sqlite(db) => db.history(query)?,
+            Store::Postgres(db) => db.history(query).await?,
         })
     }
 }

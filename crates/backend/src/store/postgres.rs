@@ -3,7 +3,7 @@
 //! that ran (taken under an advisory lock, so replicas starting together migrate once).
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use rusher_chat::{Message, User};
+use rusher_chat::{HistoryQuery, Message, User};
 use thiserror::Error;
 use tokio_postgres::{NoTls, Row};
 
@@ -145,19 +145,19 @@ impl PostgresStore {
         new: MessageToStore<'_>,
     ) -> Result<(Message, bool), PostgresError> {
         let db = self.pool.get().await?;
-        let MessageToStore {
-            channel,
-            user,
-            text,
-            client_id,
-            time,
-        } = new;
         db.execute(
             "INSERT INTO messages
                 (channel, user_id, user_name, text, client_id, created_at, published)
              VALUES ($1, $2, $3, $4, $5, $6, FALSE)
              ON CONFLICT (user_id, client_id) DO NOTHING",
-            &[&channel, &user.id, &user.name, &text, &client_id, &time],
+            &[
+                &new.channel,
+                &new.user.id,
+                &new.user.name,
+                &new.text,
+                &new.client_id,
+                &new.time,
+            ],
         )
         .await?;
         let row = db
@@ -166,7 +166,7 @@ impl PostgresStore {
                     "SELECT {MESSAGE_COLUMNS}, published FROM messages
                      WHERE user_id = $1 AND client_id = $2"
                 ),
-                &[&user.id, &client_id],
+                &[&new.user.id, &new.client_id],
             )
             .await?;
         Ok((row_to_message(&row)?, row.try_get(7)?))
@@ -180,23 +180,17 @@ impl PostgresStore {
         Ok(())
     }
 
-    /// Up to `limit` messages of a channel before message id `before` (or the newest), oldest
-    /// first.
-    pub async fn history(
-        &self,
-        channel: &str,
-        before: Option<i64>,
-        limit: usize,
-    ) -> Result<Vec<Message>, PostgresError> {
+    /// A page of a room's history, oldest first.
+    pub async fn history(&self, query: &HistoryQuery) -> Result<Vec<Message>, PostgresError> {
         let db = self.pool.get().await?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let limit = i64::try_from(query.page_size()).unwrap_or(i64::MAX);
         let rows = db
             .query(
                 &format!(
                     "SELECT {MESSAGE_COLUMNS} FROM messages
                      WHERE channel = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
                 ),
-                &[&channel, &before.unwrap_or(i64::MAX), &limit],
+                &[&query.channel, &query.before.unwrap_or(i64::MAX), &limit],
             )
             .await?;
         Ok(rows

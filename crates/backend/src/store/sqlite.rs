@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusher_chat::{Message, User};
+use rusher_chat::{HistoryQuery, Message, User};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{MESSAGE_COLUMNS, MIGRATIONS, MessageToStore, message_from};
@@ -93,26 +93,26 @@ impl SqliteStore {
     /// stored message and whether it has been published (a new one has not).
     pub fn add_message(&self, new: MessageToStore<'_>) -> Result<(Message, bool), SqliteError> {
         let db = self.lock();
-        let MessageToStore {
-            channel,
-            user,
-            text,
-            client_id,
-            time,
-        } = new;
         db.execute(
             "INSERT INTO messages
                 (channel, user_id, user_name, text, client_id, created_at, published)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
              ON CONFLICT (user_id, client_id) DO NOTHING",
-            params![channel, user.id, user.name, text, client_id, time],
+            params![
+                new.channel,
+                new.user.id,
+                new.user.name,
+                new.text,
+                new.client_id,
+                new.time
+            ],
         )?;
         db.query_row(
             &format!(
                 "SELECT {MESSAGE_COLUMNS}, published FROM messages
                  WHERE user_id = ?1 AND client_id = ?2"
             ),
-            params![user.id, client_id],
+            params![new.user.id, new.client_id],
             |row| Ok((row_to_message(row)?, row.get::<_, bool>(7)?)),
         )
     }
@@ -126,23 +126,17 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Up to `limit` messages of a channel before message id `before` (or the newest), oldest
-    /// first.
-    pub fn history(
-        &self,
-        channel: &str,
-        before: Option<i64>,
-        limit: usize,
-    ) -> Result<Vec<Message>, SqliteError> {
+    /// A page of a room's history, oldest first.
+    pub fn history(&self, query: &HistoryQuery) -> Result<Vec<Message>, SqliteError> {
         let db = self.lock();
         let mut statement = db.prepare(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages
              WHERE channel = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
         ))?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let limit = i64::try_from(query.page_size()).unwrap_or(i64::MAX);
         let mut messages = statement
             .query_map(
-                params![channel, before.unwrap_or(i64::MAX), limit],
+                params![query.channel, query.before.unwrap_or(i64::MAX), limit],
                 row_to_message,
             )?
             .collect::<Result<Vec<_>, _>>()?;
