@@ -74,20 +74,6 @@ fn bad_request(message: &str) -> Response {
     (StatusCode::BAD_REQUEST, message.to_owned()).into_response()
 }
 
-/// Waits and fails as the fault switches say (tests only).
-async fn apply_faults(backend: &BackendState) -> Option<Response> {
-    let delay = backend.faults.delay();
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
-    if let Some(status) = backend.faults.fail_status() {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return Some((status, "auth failure injected").into_response());
-    }
-    (backend.faults.answer() == Answer::Garbage)
-        .then(|| (StatusCode::OK, "this is not JSON {").into_response())
-}
-
 /// Signs one channel for a user, or says why not (status and message).
 fn authorize_channel(
     backend: &BackendState,
@@ -153,9 +139,6 @@ pub async fn channel_auth(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(failure) = apply_faults(&backend).await {
-        return failure;
-    }
     let form = match parse_form(&body) {
         Ok(form) => form,
         Err(why) => return bad_request(why),
@@ -195,9 +178,6 @@ pub async fn user_auth(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(failure) = apply_faults(&backend).await {
-        return failure;
-    }
     let socket_id = form_urlencoded::parse(&body)
         .find(|(key, _)| key == "socket_id")
         .map(|(_, value)| value.into_owned())

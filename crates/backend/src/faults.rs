@@ -12,8 +12,11 @@ use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use base64::Engine;
 
@@ -160,4 +163,21 @@ async fn set_master_key(
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// The layer around the auth endpoints: waits, fails or answers garbage as the switches say
+/// (all off unless a test set them), else lets the request through.
+pub async fn inject(State(backend): State<BackendState>, request: Request, next: Next) -> Response {
+    let delay = backend.faults.delay();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(status) = backend.faults.fail_status() {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return (status, "auth failure injected").into_response();
+    }
+    if backend.faults.answer() == Answer::Garbage {
+        return (StatusCode::OK, "this is not JSON {").into_response();
+    }
+    next.run(request).await
 }

@@ -93,9 +93,10 @@ pub fn router(backend: BackendState) -> Router {
     let faults_enabled = backend.faults.enabled;
     let cors = origins::cors(&backend.allowed_origins);
     let limited = |action| from_fn_with_state((backend.clone(), action), limits::limit);
+    let faulty = || from_fn_with_state(backend.clone(), faults::inject);
     let router = Router::new()
-        .route("/pusher/auth", post(auth::channel_auth))
-        .route("/pusher/user-auth", post(auth::user_auth))
+        .route("/pusher/auth", post(auth::channel_auth).layer(faulty()))
+        .route("/pusher/user-auth", post(auth::user_auth).layer(faulty()))
         .route(
             "/chat/session",
             post(chat::sign_in)

@@ -10,10 +10,8 @@ use std::process::Stdio;
 use std::time::Instant;
 
 use crate::setup::{self, BUNDLE_NIGHTLY, Purpose};
-use crate::shell::{Error, cmd, root, work_dir, write_section};
+use crate::shell::{Error, cmd, root, work_dir, write_table};
 
-const BEGIN: &str = "<!-- fuzz table: written by `cargo xtask fuzz` -->";
-const END: &str = "<!-- end of fuzz table -->";
 /// How much memory a target may use before libFuzzer calls it a leak of sorts and stops.
 const RSS_LIMIT_MB: &str = "2048";
 /// How long one input may run before libFuzzer calls it a hang.
@@ -194,7 +192,12 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
     let table = table(&outcomes, seconds);
     println!("{table}");
     if targets.len() > 1 {
-        write_section(&root().join("RELIABILITY.md"), BEGIN, END, &table)?;
+        write_table(
+            &root().join("RELIABILITY.md"),
+            "fuzz",
+            "cargo xtask fuzz",
+            &table,
+        )?;
         println!("(written into RELIABILITY.md)");
     }
     println!("fuzz: done in {:.0} s", started.elapsed().as_secs_f64());

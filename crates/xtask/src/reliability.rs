@@ -6,7 +6,7 @@
 //! the tables cannot drift from the tests. `cargo xtask test` runs the same tests (and a short
 //! soak, and the fuzz corpus as tests); only the long fuzzing and soak are left to this command.
 
-use crate::shell::{Error, root, write_section};
+use crate::shell::{Error, root, write_table};
 use crate::{fuzz, soak, test};
 
 /// A cell of a scenario table: a test (a unique part of its name, as the suites print it), or
@@ -245,11 +245,6 @@ const ATTACKS: &[Attack] = &[
     },
 ];
 
-const FAULTS_BEGIN: &str = "<!-- faults table: written by `cargo xtask reliability` -->";
-const FAULTS_END: &str = "<!-- end of faults table -->";
-const ATTACKS_BEGIN: &str = "<!-- security table: written by `cargo xtask reliability` -->";
-const ATTACKS_END: &str = "<!-- end of security table -->";
-
 /// `cargo xtask reliability …`: whether everything passed.
 pub fn run(args: &[String]) -> Result<bool, Error> {
     let (mut fuzz_seconds, mut soak_minutes) = (75u64, 10u64);
@@ -286,8 +281,8 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
     let faults = faults_table(&results, &figures)?;
     let attacks = attacks_table(&results)?;
     let path = root().join("RELIABILITY.md");
-    write_section(&path, FAULTS_BEGIN, FAULTS_END, &faults)?;
-    write_section(&path, ATTACKS_BEGIN, ATTACKS_END, &attacks)?;
+    write_table(&path, "faults", "cargo xtask reliability", &faults)?;
+    write_table(&path, "security", "cargo xtask reliability", &attacks)?;
     println!("{faults}\n{attacks}\n(written into RELIABILITY.md)");
     Ok(passed)
 }

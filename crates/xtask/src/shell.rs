@@ -114,6 +114,14 @@ pub fn run_quiet(command: &mut Command, what: &str, log: Option<&Path>) -> Resul
     Err(format!("{what} failed with {}", output.status).into())
 }
 
+/// Replaces the generated table `name` in a Markdown file: what stands between
+/// `<!-- NAME table: written by `COMMAND` -->` and `<!-- end of NAME table -->`.
+pub fn write_table(path: &Path, name: &str, command: &str, content: &str) -> Result<(), Error> {
+    let begin = format!("<!-- {name} table: written by `{command}` -->");
+    let end = format!("<!-- end of {name} table -->");
+    write_section(path, &begin, &end, content)
+}
+
 /// Replaces what a generated document holds between the lines `begin` and `end` with
 /// `content` (a README's interop matrix, RELIABILITY.md's tables).
 pub fn write_section(path: &Path, begin: &str, end: &str, content: &str) -> Result<(), Error> {

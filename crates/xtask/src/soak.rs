@@ -14,10 +14,8 @@ use serde_json::Value;
 use crate::package;
 use crate::server::{LocalServer, Service};
 use crate::setup::{self, Purpose, chromium_binary};
-use crate::shell::{Error, cmd, npm_dir, root, run_visible, write_section};
+use crate::shell::{Error, cmd, npm_dir, root, run_visible, write_table};
 
-const BEGIN: &str = "<!-- soak table: written by `cargo xtask soak` -->";
-const END: &str = "<!-- end of soak table -->";
 const HEADER: &str = "| visitors | duration | outages | messages stored | deliveries expected | lost | doubled | read back from the history | member lists complete | slowest recovery | server memory |\n|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
 const PAGES_HEADER: &str = "\n| browser page | messages shown | JS heap | WebAssembly memory | live functions | DOM nodes | event listeners | pending timers | message list at the end |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
 
@@ -126,10 +124,10 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
         } else {
             [PAGES_HEADER, &page_rows].concat()
         };
-        write_section(
+        write_table(
             &root().join("RELIABILITY.md"),
-            BEGIN,
-            END,
+            "soak",
+            "cargo xtask soak",
             &[HEADER, &row, "\n", &pages_table].concat(),
         )?;
         println!("(written into RELIABILITY.md)");

@@ -31,33 +31,33 @@ pub enum ServerMessage {
     Pong,
     /// `pusher_internal:subscription_succeeded`, with members on presence channels.
     SubscriptionSucceeded {
-        /// The channel.
+        /// The frame's `channel`.
         channel: String,
         /// The member list, present on presence channels.
         presence: Option<PresenceData>,
     },
     /// `pusher:subscription_error`.
     SubscriptionError {
-        /// The channel.
+        /// The frame's `channel`.
         channel: String,
         /// What went wrong.
         error: AuthError,
     },
     /// `pusher_internal:subscription_count`.
     SubscriptionCount {
-        /// The channel.
+        /// The frame's `channel`.
         channel: String,
         /// How many connections are subscribed.
         count: u64,
     },
     /// `pusher:cache_miss`: a cache channel had no last event.
     CacheMiss {
-        /// The channel.
+        /// The frame's `channel`.
         channel: String,
     },
     /// `pusher_internal:member_added`.
     MemberAdded {
-        /// The presence channel.
+        /// The frame's `channel`, a presence channel.
         channel: String,
         /// The member's id.
         user_id: String,
@@ -66,7 +66,7 @@ pub enum ServerMessage {
     },
     /// `pusher_internal:member_removed`.
     MemberRemoved {
-        /// The presence channel.
+        /// The frame's `channel`, a presence channel.
         channel: String,
         /// The member's id.
         user_id: String,
