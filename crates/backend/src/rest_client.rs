@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use reqwest::Method;
-use rusher_protocol::sign::{self, sign_rest_request};
+use rusher_protocol::sign::{self, RestRequest, sign_rest_request};
 use rusher_protocol::{Access, ChannelKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -249,10 +249,12 @@ impl RestClient {
         let query = sign_rest_request(
             &self.key,
             &self.secret,
-            method.as_str(),
-            &path,
-            params,
-            body.as_deref().map(str::as_bytes),
+            &RestRequest {
+                method: method.as_str(),
+                path: &path,
+                params,
+                body: body.as_deref().map(str::as_bytes),
+            },
             timestamp,
         );
         let mut request = self

@@ -294,10 +294,12 @@ async fn trigger(channel: &str, event: &str, data: &str) {
     let query = sign::sign_rest_request(
         key(),
         secret(),
-        "POST",
-        &path,
-        &[],
-        Some(body.as_bytes()),
+        &sign::RestRequest {
+            method: "POST",
+            path: &path,
+            params: &[],
+            body: Some(body.as_bytes()),
+        },
         now,
     );
     let query: String = query

@@ -3,7 +3,7 @@
 //! refused without a panic, and a request signed with the app's secret verifies.
 
 use arbitrary::{Arbitrary, Unstructured};
-use rusher_protocol::sign::{sign_rest_request, verify_rest_request};
+use rusher_protocol::sign::{RestRequest, sign_rest_request, verify_rest_request};
 use rusher_protocol::wire::ClientMessage;
 
 const KEY: &str = "app-key";
@@ -36,7 +36,17 @@ pub fn run(data: &[u8]) {
     else {
         return;
     };
-    let _ = verify_rest_request(KEY, SECRET, &method, &path, &params, body.as_deref(), NOW);
+    let _ = verify_rest_request(
+        KEY,
+        SECRET,
+        &RestRequest {
+            method: &method,
+            path: &path,
+            params: &params,
+            body: body.as_deref(),
+        },
+        NOW,
+    );
     let params: Vec<(String, String)> = params
         .into_iter()
         .filter(|(name, _)| !SIGNED.contains(&name.as_str()))
@@ -45,27 +55,52 @@ pub fn run(data: &[u8]) {
     let signed = sign_rest_request(
         KEY,
         SECRET,
-        &method,
-        &path,
-        &params,
-        body.as_deref(),
+        &RestRequest {
+            method: &method,
+            path: &path,
+            params: &params,
+            body: body.as_deref(),
+        },
         timestamp,
     );
     assert_eq!(
-        verify_rest_request(KEY, SECRET, &method, &path, &signed, body.as_deref(), NOW),
+        verify_rest_request(
+            KEY,
+            SECRET,
+            &RestRequest {
+                method: &method,
+                path: &path,
+                params: &signed,
+                body: body.as_deref()
+            },
+            NOW
+        ),
         Ok(()),
         "{method} {path} {params:?}"
     );
     let wrong = sign_rest_request(
         KEY,
         "not-the-secret",
-        &method,
-        &path,
-        &params,
-        body.as_deref(),
+        &RestRequest {
+            method: &method,
+            path: &path,
+            params: &params,
+            body: body.as_deref(),
+        },
         timestamp,
     );
     assert!(
-        verify_rest_request(KEY, SECRET, &method, &path, &wrong, body.as_deref(), NOW).is_err()
+        verify_rest_request(
+            KEY,
+            SECRET,
+            &RestRequest {
+                method: &method,
+                path: &path,
+                params: &wrong,
+                body: body.as_deref()
+            },
+            NOW
+        )
+        .is_err()
     );
 }

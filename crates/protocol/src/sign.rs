@@ -141,17 +141,33 @@ pub fn rest_string_to_sign(method: &str, path: &str, params: &[(String, String)]
     )
 }
 
+/// A REST request as it is signed and checked: what the signature covers.
+#[derive(Debug, Clone, Copy)]
+pub struct RestRequest<'a> {
+    /// `GET` or `POST`.
+    pub method: &'a str,
+    /// The path, such as `/apps/3/events`.
+    pub path: &'a str,
+    /// The query parameters (when verifying, with the `auth_*` ones as received).
+    pub params: &'a [(String, String)],
+    /// The body of a POST (its MD5 is signed), `None` for a GET.
+    pub body: Option<&'a [u8]>,
+}
+
 /// The query parameters of a signed REST request: `params` plus `auth_key`, `auth_timestamp`,
 /// `auth_version`, `body_md5` (when there is a body) and `auth_signature`.
 pub fn sign_rest_request(
     key: &str,
     secret: &str,
-    method: &str,
-    path: &str,
-    params: &[(String, String)],
-    body: Option<&[u8]>,
+    request: &RestRequest<'_>,
     timestamp: u64,
 ) -> Vec<(String, String)> {
+    let RestRequest {
+        method,
+        path,
+        params,
+        body,
+    } = *request;
     let mut all: Vec<(String, String)> = params.to_vec();
     all.push(("auth_key".to_owned(), key.to_owned()));
     all.push(("auth_timestamp".to_owned(), timestamp.to_string()));
@@ -192,12 +208,15 @@ pub enum RestAuthError {
 pub fn verify_rest_request(
     key: &str,
     secret: &str,
-    method: &str,
-    path: &str,
-    params: &[(String, String)],
-    body: Option<&[u8]>,
+    request: &RestRequest<'_>,
     now_secs: u64,
 ) -> Result<(), RestAuthError> {
+    let RestRequest {
+        method,
+        path,
+        params,
+        body,
+    } = *request;
     let get = |name: &'static str| {
         params
             .iter()

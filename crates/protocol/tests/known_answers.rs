@@ -220,10 +220,12 @@ fn rest_post_signature() {
     let query = sign::sign_rest_request(
         KEY,
         SECRET,
-        "POST",
-        "/apps/3/events",
-        &[],
-        Some(BODY.as_bytes()),
+        &sign::RestRequest {
+            method: "POST",
+            path: "/apps/3/events",
+            params: &[],
+            body: Some(BODY.as_bytes()),
+        },
         1353088179,
     );
     assert_eq!(
@@ -242,10 +244,12 @@ fn rest_get_signature() {
     let query = sign::sign_rest_request(
         KEY,
         SECRET,
-        "GET",
-        "/apps/3/channels",
-        &pairs(&[("filter_by_prefix", "presence-"), ("info", "user_count")]),
-        None,
+        &sign::RestRequest {
+            method: "GET",
+            path: "/apps/3/channels",
+            params: &pairs(&[("filter_by_prefix", "presence-"), ("info", "user_count")]),
+            body: None,
+        },
         1353088179,
     );
     let signature = &query.iter().find(|(k, _)| k == "auth_signature").unwrap().1;
@@ -262,10 +266,12 @@ fn rest_verification() {
         sign::sign_rest_request(
             KEY,
             SECRET,
-            "POST",
-            "/apps/3/events",
-            &[],
-            Some(body.as_bytes()),
+            &sign::RestRequest {
+                method: "POST",
+                path: "/apps/3/events",
+                params: &[],
+                body: Some(body.as_bytes()),
+            },
             now,
         )
     };
@@ -273,10 +279,12 @@ fn rest_verification() {
         sign::verify_rest_request(
             KEY,
             SECRET,
-            "POST",
-            "/apps/3/events",
-            query,
-            Some(body.as_bytes()),
+            &sign::RestRequest {
+                method: "POST",
+                path: "/apps/3/events",
+                params: query,
+                body: Some(body.as_bytes()),
+            },
             at,
         )
     };

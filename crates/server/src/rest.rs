@@ -9,7 +9,7 @@ use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusher_protocol::channels::validate_name_server;
-use rusher_protocol::sign::verify_rest_request;
+use rusher_protocol::sign::{RestRequest, verify_rest_request};
 use rusher_protocol::{Access, ChannelKind, MAX_EVENT_NAME_LEN};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -91,10 +91,12 @@ impl FromRequest<AppState> for Signed {
         verify_rest_request(
             &app.key,
             &app.secret,
-            parts.method.as_str(),
-            parts.uri.path(),
-            &params,
-            signed_body,
+            &RestRequest {
+                method: parts.method.as_str(),
+                path: parts.uri.path(),
+                params: &params,
+                body: signed_body,
+            },
             now,
         )
         .map_err(|e| RestError::Unauthorized(e.to_string()))?;

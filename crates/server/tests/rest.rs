@@ -307,10 +307,12 @@ async fn raw_post(server: &Server, body: &str, timestamp: u64, tamper_md5: bool)
     let mut query = sign::sign_rest_request(
         KEY,
         SECRET,
-        "POST",
-        &path,
-        &[],
-        Some(body.as_bytes()),
+        &sign::RestRequest {
+            method: "POST",
+            path: &path,
+            params: &[],
+            body: Some(body.as_bytes()),
+        },
         timestamp,
     );
     if tamper_md5 {
@@ -318,10 +320,12 @@ async fn raw_post(server: &Server, body: &str, timestamp: u64, tamper_md5: bool)
         query = sign::sign_rest_request(
             KEY,
             SECRET,
-            "POST",
-            &path,
-            &[],
-            Some(signed_body.as_bytes()),
+            &sign::RestRequest {
+                method: "POST",
+                path: &path,
+                params: &[],
+                body: Some(signed_body.as_bytes()),
+            },
             timestamp,
         );
     }
