@@ -36,71 +36,26 @@ pub fn run(data: &[u8]) {
     else {
         return;
     };
-    let _ = verify_rest_request(
-        KEY,
-        SECRET,
-        &RestRequest {
-            method: &method,
-            path: &path,
-            params: &params,
-            body: body.as_deref(),
-        },
-        NOW,
-    );
-    let params: Vec<(String, String)> = params
-        .into_iter()
+    // The request with these parameters (as sent, or as received with the signature).
+    let request = |params| RestRequest {
+        method: &method,
+        path: &path,
+        params,
+        body: body.as_deref(),
+    };
+    let _ = verify_rest_request(KEY, SECRET, &request(&params), NOW);
+    let unsigned: Vec<(String, String)> = params
+        .iter()
         .filter(|(name, _)| !SIGNED.contains(&name.as_str()))
+        .cloned()
         .collect();
     let timestamp = NOW - u64::from(skew % 600);
-    let signed = sign_rest_request(
-        KEY,
-        SECRET,
-        &RestRequest {
-            method: &method,
-            path: &path,
-            params: &params,
-            body: body.as_deref(),
-        },
-        timestamp,
-    );
+    let signed = sign_rest_request(KEY, SECRET, &request(&unsigned), timestamp);
     assert_eq!(
-        verify_rest_request(
-            KEY,
-            SECRET,
-            &RestRequest {
-                method: &method,
-                path: &path,
-                params: &signed,
-                body: body.as_deref()
-            },
-            NOW
-        ),
+        verify_rest_request(KEY, SECRET, &request(&signed), NOW),
         Ok(()),
-        "{method} {path} {params:?}"
+        "{method} {path} {unsigned:?}"
     );
-    let wrong = sign_rest_request(
-        KEY,
-        "not-the-secret",
-        &RestRequest {
-            method: &method,
-            path: &path,
-            params: &params,
-            body: body.as_deref(),
-        },
-        timestamp,
-    );
-    assert!(
-        verify_rest_request(
-            KEY,
-            SECRET,
-            &RestRequest {
-                method: &method,
-                path: &path,
-                params: &wrong,
-                body: body.as_deref()
-            },
-            NOW
-        )
-        .is_err()
-    );
+    let wrong = sign_rest_request(KEY, "not-the-secret", &request(&unsigned), timestamp);
+    assert!(verify_rest_request(KEY, SECRET, &request(&wrong), NOW).is_err());
 }

@@ -13,7 +13,7 @@ use crate::backoff::Backoff;
 use crate::channels::{ChannelKind, SERVER_TO_USER_PREFIX, validate_name};
 use crate::config::Config;
 use crate::event::{Event, Output, Outputs, SocketHandle, State};
-use crate::outbox::Outbox;
+use crate::outbox::{Outbox, Queued};
 use crate::presence::Members;
 use crate::subscriptions::{AuthContext, ChannelStatus, Subscriptions};
 use crate::time::Instant;
@@ -228,7 +228,12 @@ impl Connection {
         if size > MAX_CLIENT_EVENT_BYTES {
             return Err(Error::ClientEventRefused("the data is larger than 10 KB"));
         }
-        self.outbox.push(channel, event, data, now)?;
+        self.outbox.push(Queued {
+            channel: channel.to_owned(),
+            event: event.to_owned(),
+            data,
+            queued_at: now,
+        })?;
         self.flush_outbox(now);
         Ok(())
     }

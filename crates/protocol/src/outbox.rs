@@ -34,12 +34,13 @@ impl Default for OutboxConfig {
     }
 }
 
+/// A client event waiting to be sent.
 #[derive(Debug, Clone)]
-struct Queued {
-    channel: String,
-    event: String,
-    data: JsonText,
-    queued_at: Instant,
+pub(crate) struct Queued {
+    pub(crate) channel: String,
+    pub(crate) event: String,
+    pub(crate) data: JsonText,
+    pub(crate) queued_at: Instant,
 }
 
 /// The queue of client events and the record of recent sends.
@@ -60,22 +61,11 @@ impl Outbox {
     }
 
     /// Queues an event, or refuses it when the outbox is full.
-    pub(crate) fn push(
-        &mut self,
-        channel: &str,
-        event: &str,
-        data: JsonText,
-        now: Instant,
-    ) -> Result<(), Error> {
+    pub(crate) fn push(&mut self, event: Queued) -> Result<(), Error> {
         if self.queue.len() >= self.config.capacity {
             return Err(Error::ClientEventRefused("the outbox is full"));
         }
-        self.queue.push(Queued {
-            channel: channel.to_owned(),
-            event: event.to_owned(),
-            data,
-            queued_at: now,
-        });
+        self.queue.push(event);
         Ok(())
     }
 

@@ -162,20 +162,17 @@ pub fn sign_rest_request(
     request: &RestRequest<'_>,
     timestamp: u64,
 ) -> Vec<(String, String)> {
-    let RestRequest {
-        method,
-        path,
-        params,
-        body,
-    } = *request;
-    let mut all: Vec<(String, String)> = params.to_vec();
+    let mut all: Vec<(String, String)> = request.params.to_vec();
     all.push(("auth_key".to_owned(), key.to_owned()));
     all.push(("auth_timestamp".to_owned(), timestamp.to_string()));
     all.push(("auth_version".to_owned(), "1.0".to_owned()));
-    if let Some(body) = body {
+    if let Some(body) = request.body {
         all.push(("body_md5".to_owned(), body_md5(body)));
     }
-    let signature = hmac_hex(secret, &rest_string_to_sign(method, path, &all));
+    let signature = hmac_hex(
+        secret,
+        &rest_string_to_sign(request.method, request.path, &all),
+    );
     all.push(("auth_signature".to_owned(), signature));
     all
 }
@@ -211,14 +208,9 @@ pub fn verify_rest_request(
     request: &RestRequest<'_>,
     now_secs: u64,
 ) -> Result<(), RestAuthError> {
-    let RestRequest {
-        method,
-        path,
-        params,
-        body,
-    } = *request;
     let get = |name: &'static str| {
-        params
+        request
+            .params
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
@@ -236,15 +228,18 @@ pub fn verify_rest_request(
     if timestamp.abs_diff(now_secs) > MAX_TIMESTAMP_SKEW_SECS {
         return Err(RestAuthError::StaleTimestamp);
     }
-    if let Some(body) = body.filter(|b| !b.is_empty())
+    if let Some(body) = request.body.filter(|b| !b.is_empty())
         && get("body_md5")? != body_md5(body)
     {
         return Err(RestAuthError::BodyMd5);
     }
     let signature = unhex(get("auth_signature")?).ok_or(RestAuthError::Signature)?;
-    mac(secret, &rest_string_to_sign(method, path, params))
-        .verify_slice(&signature)
-        .map_err(|_| RestAuthError::Signature)
+    mac(
+        secret,
+        &rest_string_to_sign(request.method, request.path, request.params),
+    )
+    .verify_slice(&signature)
+    .map_err(|_| RestAuthError::Signature)
 }
 
 fn verify_auth(key: &str, secret: &str, auth: &str, signed: &str) -> bool {
