@@ -68,7 +68,7 @@ impl ChatHandle {
     /// Opens or closes the panel.
     pub fn toggle(&self) {
         let chat = self.mounted.chat();
-        chat.set_open(!chat.open.get_untracked());
+        chat.set_open(!chat.notifications.open.get_untracked());
     }
 
     /// Removes the widget, disconnects and drops every callback.
@@ -88,29 +88,30 @@ impl ChatHandle {
         };
         self.owner.with(|| match event {
             "unread" => {
-                Effect::watch(move || chat.unread.get(), move |n, _, _| call((*n).into()), false);
+                Effect::watch(move || chat.notifications.unread.get(), move |n, _, _| call((*n).into()), false);
                 Ok(())
             }
             "online" => {
                 Effect::watch(
-                    move || chat.online.get(),
+                    move || chat.presence.online.get(),
                     move |n, _, _| call(JsValue::from_f64(*n as f64)),
                     false,
                 );
                 Ok(())
             }
             "open" => {
-                Effect::watch(move || chat.open.get(), move |open, _, _| call((*open).into()), false);
+                Effect::watch(move || chat.notifications.open.get(), move |open, _, _| call((*open).into()), false);
                 Ok(())
             }
             "message" => {
                 let newest = chat
+                    .messages
                     .lines
                     .with_untracked(|lines| lines.iter().filter_map(|l| l.id).max())
                     .unwrap_or(0);
                 let seen = StoredValue::new(newest);
                 Effect::watch(
-                    move || chat.lines.get(),
+                    move || chat.messages.lines.get(),
                     move |lines, _, _| {
                         let newer = lines
                             .iter()

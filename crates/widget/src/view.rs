@@ -38,7 +38,7 @@ pub fn ChatRoot(
     on_cleanup(move || chat.stop());
     view! {
         <div class="rusher-chat" data-theme=move || theme.get()>
-            <Show when=move || chat.open.get()>
+            <Show when=move || chat.notifications.open.get()>
                 <Panel chat=chat/>
             </Show>
             <Launcher chat=chat/>
@@ -79,7 +79,7 @@ fn unread_in_title(chat: Chat) {
     let base = document.title();
     let titled = document.clone();
     Effect::new(move |_| {
-        let unread = chat.unread.get();
+        let unread = chat.notifications.unread.get();
         titled.set_title(&if unread > 0 {
             ["(", &unread.to_string(), ") ", &base].concat()
         } else {
@@ -101,18 +101,18 @@ fn Launcher(chat: Chat) -> impl IntoView {
         <button
             class="launcher"
             type="button"
-            aria-label=move || if chat.open.get() { s.close_chat } else { s.open_chat }
-            aria-expanded=move || chat.open.get().to_string()
-            on:click=move |_| chat.set_open(!chat.open.get_untracked())
+            aria-label=move || if chat.notifications.open.get() { s.close_chat } else { s.open_chat }
+            aria-expanded=move || chat.notifications.open.get().to_string()
+            on:click=move |_| chat.set_open(!chat.notifications.open.get_untracked())
         >
             <svg viewBox="0 0 24 24" aria-hidden="true" width="26" height="26">
                 <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/>
             </svg>
-            <Show when=move || { chat.unread.get() > 0 }>
-                <span class="badge" aria-hidden="true">{move || chat.unread.get()}</span>
+            <Show when=move || { chat.notifications.unread.get() > 0 }>
+                <span class="badge" aria-hidden="true">{move || chat.notifications.unread.get()}</span>
             </Show>
-            <Show when=move || { chat.me.with(Option::is_some) }>
-                <span class="online-count" aria-hidden="true">{move || chat.online.get()}</span>
+            <Show when=move || { chat.session.me.with(Option::is_some) }>
+                <span class="online-count" aria-hidden="true">{move || chat.presence.online.get()}</span>
             </Show>
         </button>
     }
@@ -122,13 +122,13 @@ fn Launcher(chat: Chat) -> impl IntoView {
 #[component]
 fn Panel(chat: Chat) -> impl IntoView {
     let s = chat.strings;
-    let status = move || match chat.status.get() {
+    let status = move || match chat.session.status.get() {
         Status::Connecting => s.connecting,
         Status::Online => s.online,
         Status::Reconnecting => s.reconnecting,
         Status::Offline => s.offline,
     };
-    let status_class = move || match chat.status.get() {
+    let status_class = move || match chat.session.status.get() {
         Status::Online => "status is-online",
         Status::Offline => "status is-offline",
         _ => "status is-connecting",
@@ -138,13 +138,13 @@ fn Panel(chat: Chat) -> impl IntoView {
             <header>
                 <h2>{s.title}</h2>
                 <span class=status_class role="status">{status}</span>
-                <Show when=move || chat.me.with(Option::is_some)>
+                <Show when=move || chat.session.me.with(Option::is_some)>
                     <button
                         class="bell"
                         type="button"
                         aria-label=s.notify
                         title=s.notify
-                        aria-pressed=move || chat.notify.get().to_string()
+                        aria-pressed=move || chat.notifications.notify.get().to_string()
                         on:click=move |_| chat.toggle_notifications()
                     >
                         <svg viewBox="0 0 24 24" aria-hidden="true" width="18" height="18">
@@ -161,13 +161,13 @@ fn Panel(chat: Chat) -> impl IntoView {
                     "×"
                 </button>
             </header>
-            <Show when=move || chat.ready.get()>
-                <Show when=move || chat.me.with(Option::is_some) fallback=move || view! { <JoinForm chat=chat/> }>
+            <Show when=move || chat.session.ready.get()>
+                <Show when=move || chat.session.me.with(Option::is_some) fallback=move || view! { <JoinForm chat=chat/> }>
                     <Invitations chat=chat/>
-                    <Show when=move || chat.notice.with(Option::is_some)>
+                    <Show when=move || chat.rooms.notice.with(Option::is_some)>
                         <p class="notice" role="status">
-                            {move || chat.notice.get().unwrap_or_default()}
-                            <button type="button" class="dismiss" aria-label="OK" on:click=move |_| chat.notice.set(None)>"×"</button>
+                            {move || chat.rooms.notice.get().unwrap_or_default()}
+                            <button type="button" class="dismiss" aria-label="OK" on:click=move |_| chat.rooms.notice.set(None)>"×"</button>
                         </p>
                     </Show>
                     <div class="room">
@@ -208,8 +208,8 @@ fn JoinForm(chat: Chat) -> impl IntoView {
                 on:input=move |ev| name.set(event_target_value(&ev))
             />
             <button type="submit">{s.join}</button>
-            <Show when=move || chat.join_error.with(Option::is_some)>
-                <p class="error" role="alert">{move || chat.join_error.get().unwrap_or_default()}</p>
+            <Show when=move || chat.session.join_error.with(Option::is_some)>
+                <p class="error" role="alert">{move || chat.session.join_error.get().unwrap_or_default()}</p>
             </Show>
         </form>
     }
@@ -225,6 +225,7 @@ fn clock(ms: i64) -> String {
 fn message_row(chat: Chat, line: Line) -> impl IntoView {
     let s = chat.strings;
     let mine = chat
+        .session
         .me
         .with_untracked(|me| me.as_ref().is_some_and(|me| me.id == line.user.id));
     let class = match (mine, line.delivery) {
@@ -286,8 +287,8 @@ fn MessageLog(chat: Chat) -> impl IntoView {
         new_below.set(false);
     };
     Effect::new(move |_| {
-        chat.room.track();
-        let count = chat.lines.with(Vec::len);
+        chat.rooms.room.track();
+        let count = chat.messages.lines.with(Vec::len);
         if count == 0 {
             return;
         }
@@ -315,16 +316,16 @@ fn MessageLog(chat: Chat) -> impl IntoView {
         <div class="log-wrap">
             <div class="log" node_ref=log role="log" aria-label=s.messages aria-live="polite" on:scroll=on_scroll tabindex="0">
                 <Show when=move || {
-                    let room = chat.room.get();
-                    chat.lines.with(|lines| !lines.iter().any(|l| l.channel == room))
+                    let room = chat.rooms.room.get();
+                    chat.messages.lines.with(|lines| !lines.iter().any(|l| l.channel == room))
                 }>
                     <p class="empty">{s.no_messages}</p>
                 </Show>
                 <ul>
                     <For
                         each=move || {
-                            let room = chat.room.get();
-                            chat.lines.with(|lines| {
+                            let room = chat.rooms.room.get();
+                            chat.messages.lines.with(|lines| {
                                 lines.iter().filter(|l| l.channel == room).cloned().collect::<Vec<_>>()
                             })
                         }
@@ -348,7 +349,7 @@ fn Invitations(chat: Chat) -> impl IntoView {
     let s = chat.strings;
     view! {
         <For
-            each=move || chat.invitations.get()
+            each=move || chat.rooms.invitations.get()
             key=|invitation| invitation.room.clone()
             children=move |invitation| {
                 let accepted = invitation.clone();
@@ -375,16 +376,16 @@ fn Invitations(chat: Chat) -> impl IntoView {
 fn Tabs(chat: Chat) -> impl IntoView {
     let s = chat.strings;
     view! {
-        <Show when=move || chat.rooms.with(|rooms| rooms.len() > 1)>
+        <Show when=move || chat.rooms.rooms.with(|rooms| rooms.len() > 1)>
             <div class="tabs" role="tablist" aria-label=s.rooms>
                 <For
-                    each=move || chat.rooms.get()
+                    each=move || chat.rooms.rooms.get()
                     key=|room| (room.channel.clone(), room.unread)
                     children=move |room| {
                         let channel = room.channel.clone();
                         let selected = {
                             let channel = channel.clone();
-                            move || chat.room.with(|r| *r == channel)
+                            move || chat.rooms.room.with(|r| *r == channel)
                         };
                         let label = if room.unread > 0 {
                             [room.title.as_str(), " (", &room.unread.to_string(), ")"].concat()
@@ -413,8 +414,8 @@ fn Tabs(chat: Chat) -> impl IntoView {
 fn Typing(chat: Chat) -> impl IntoView {
     let s = chat.strings;
     let text = move || {
-        let room = chat.room.get();
-        chat.typing.with(|typing| {
+        let room = chat.rooms.room.get();
+        chat.typing.list.with(|typing| {
             let names: Vec<&str> = typing
                 .iter()
                 .filter(|t| t.room == room)
@@ -484,16 +485,16 @@ fn Composer(chat: Chat) -> impl IntoView {
 #[component]
 fn OnlineList(chat: Chat) -> impl IntoView {
     let s = chat.strings;
-    let my_id = move || chat.me.with(|me| me.as_ref().map(|m| m.id.clone()));
+    let my_id = move || chat.session.me.with(|me| me.as_ref().map(|m| m.id.clone()));
     view! {
         <aside class="online-list" role="region" aria-label=s.whos_online>
-            <h3>{s.whos_online} " (" {move || chat.online.get()} ")"</h3>
-            <Show when=move || chat.full.get()>
+            <h3>{s.whos_online} " (" {move || chat.presence.online.get()} ")"</h3>
+            <Show when=move || chat.presence.full.get()>
                 <p class="full">{s.room_full}</p>
             </Show>
             <ul>
                 <For
-                    each=move || chat.members.get()
+                    each=move || chat.presence.members.get()
                     key=|user| user.id.clone()
                     children=move |user| {
                         let me = my_id() == Some(user.id.clone());

@@ -1,0 +1,130 @@
+//! The widget's state and what changes it: one store per concern, each a `Copy` handle on Leptos
+//! signals that the view reads, behind a thin [`router`] for the Rusher client's events.
+//!
+//! - [`session`]: who the visitor is, the join form, connecting, the connection as shown;
+//! - [`messages`]: the message list, history, sending and the outbox;
+//! - [`rooms`]: the lobby and private rooms, invitations, a room's failed subscription;
+//! - [`presence`]: who is online, and the count of a full room;
+//! - [`typing`]: who is typing, and telling the room that we type;
+//! - [`notifications`]: the panel's open state, unread counts, desktop notifications.
+//!
+//! The client, its channels and the backend live in local storage beside the signals
+//! ([`Services`]). The client may report events synchronously while it is called, so it is never
+//! called from inside a `services` update or read: clones come out first.
+
+mod messages;
+mod notifications;
+mod presence;
+mod rooms;
+mod router;
+mod session;
+mod typing;
+
+use leptos::prelude::*;
+use rusher_client::{Channel, Pusher};
+
+pub use messages::Messages;
+pub use notifications::Notifications;
+pub use presence::Presence;
+pub use rooms::Rooms;
+pub use session::Session;
+pub use typing::Typing;
+
+use crate::backend::Backend;
+use crate::config::ChatConfig;
+use crate::i18n::{Strings, strings};
+use crate::model::Room;
+use crate::outbox::Queued;
+
+/// How long a room whose subscription failed (its auth endpoint refused, failed or did not
+/// answer; the server refused it), or a sign-in that failed, waits before trying again: long
+/// enough not to hammer a failing endpoint, short enough that a passing failure costs a reader
+/// seconds.
+const AUTH_RETRY_MS: u32 = 5000;
+/// The client event that carries messages in `send: "client-event"` mode.
+const CLIENT_MESSAGE_EVENT: &str = "client-message";
+/// The prefix of the signed-in user's own channel.
+const USER_CHANNEL_PREFIX: &str = "#server-to-user-";
+
+/// The parts that are not signals: the client, the rooms' channels and the backend.
+struct Services {
+    backend: Backend,
+    config: ChatConfig,
+    pusher: Option<Pusher>,
+    channels: Vec<Channel>,
+    last_typing_sent: f64,
+    /// Messages waiting for the backend, oldest first.
+    outbox: Vec<Queued>,
+    /// Whether a flush of the outbox is running.
+    flushing: bool,
+    /// Whether a flush waits to offer a message the realtime server did not take again.
+    retry_waiting: bool,
+    /// The server's presence member limit, when it says.
+    member_limit: Option<usize>,
+    /// Whether the lobby's private twin is subscribed (the room is full: it gives the count).
+    counting: bool,
+}
+
+impl Services {
+    fn channel(&self, name: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.name() == name)
+    }
+}
+
+/// The widget's state. Cheap to copy into every view closure.
+#[derive(Clone, Copy)]
+pub struct Chat {
+    /// The words to show.
+    pub strings: Strings,
+    /// The visitor and the connection.
+    pub session: Session,
+    /// The messages.
+    pub messages: Messages,
+    /// The rooms and invitations.
+    pub rooms: Rooms,
+    /// Who is online.
+    pub presence: Presence,
+    /// Who is typing.
+    pub typing: Typing,
+    /// The panel, unread counts and desktop notifications.
+    pub notifications: Notifications,
+    services: StoredValue<Services, LocalStorage>,
+}
+
+impl Chat {
+    /// The state for a config; nothing happens until [`start`](Self::start).
+    pub fn new(config: ChatConfig) -> Self {
+        let language = config.language.clone().unwrap_or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.navigator().language())
+                .unwrap_or_default()
+        });
+        let strings = strings(&language);
+        let lobby = Room {
+            channel: config.channel(),
+            title: strings.lobby.to_owned(),
+            unread: 0,
+        };
+        Chat {
+            strings,
+            session: Session::new(),
+            messages: Messages::new(),
+            rooms: Rooms::new(lobby),
+            presence: Presence::new(),
+            typing: Typing::new(),
+            notifications: Notifications::new(config.open),
+            services: StoredValue::new_local(Services {
+                backend: Backend::new(&config.backend()),
+                config,
+                pusher: None,
+                channels: Vec::new(),
+                last_typing_sent: f64::NEG_INFINITY,
+                outbox: Vec::new(),
+                flushing: false,
+                retry_waiting: false,
+                member_limit: None,
+                counting: false,
+            }),
+        }
+    }
+}

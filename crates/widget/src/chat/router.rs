@@ -1,0 +1,121 @@
+//! The thin router: each of the Rusher client's events goes to the store it concerns.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use rusher_chat::{MESSAGE_EVENT, TYPING_EVENT, overflow_twin};
+use rusher_client::{Event, State, Value};
+
+use super::{CLIENT_MESSAGE_EVENT, Chat, USER_CHANNEL_PREFIX};
+use crate::model::Status;
+
+impl Chat {
+    /// Routes one event of the client.
+    pub(super) fn on_event(self, event: &Event) {
+        let Some(lobby) = self.services.try_with_value(|s| s.config.channel()) else {
+            return;
+        };
+        let twin = overflow_twin(&lobby);
+        let is_twin = |channel: &String| Some(channel) == twin.as_ref();
+        match event {
+            Event::StateChange { current, .. } => self.on_state(*current),
+            Event::Message {
+                channel: Some(channel),
+                event,
+                data,
+                ..
+            } if channel.starts_with(USER_CHANNEL_PREFIX) => {
+                self.on_user_event(event, &data.value());
+            }
+            Event::Message {
+                channel: Some(channel),
+                event,
+                data,
+                user_id,
+            } if self.rooms.contains(channel) => {
+                self.on_room_event(channel, event, &data.value(), user_id.as_deref());
+            }
+            // The lobby's private twin carries its messages for a visitor it had no room for.
+            Event::Message {
+                channel: Some(channel),
+                event,
+                data,
+                user_id,
+            } if is_twin(channel) => {
+                self.on_room_event(&lobby, event, &data.value(), user_id.as_deref());
+            }
+            Event::SubscriptionError { channel, error }
+                if *channel == lobby && error.kind == "LimitReached" =>
+            {
+                self.overflow(&lobby);
+            }
+            Event::SubscriptionError { channel, .. }
+                if self.rooms.contains(channel) || is_twin(channel) =>
+            {
+                self.room_refused(channel);
+            }
+            Event::SigninError(_) => self.signin_refused(),
+            Event::SubscriptionSucceeded { channel } if self.rooms.contains(channel) => {
+                self.subscribed(channel, &lobby);
+            }
+            Event::SubscriptionSucceeded { channel }
+                if self.presence.full.get_untracked() && is_twin(channel) =>
+            {
+                self.subscribed(&lobby, &lobby);
+            }
+            Event::MemberAdded { channel, .. } if *channel == lobby => self.refresh_members(),
+            Event::MemberRemoved { channel, member } => {
+                self.typing.left(channel, member);
+                if *channel == lobby {
+                    self.refresh_members();
+                }
+            }
+            Event::SubscriptionCount { channel, count }
+                if is_twin(channel) && self.services.with_value(|s| s.counting) =>
+            {
+                self.presence
+                    .online
+                    .set(usize::try_from(*count).unwrap_or(usize::MAX));
+            }
+            _ => {}
+        }
+    }
+
+    /// An event in a room: a chat message or someone typing.
+    fn on_room_event(self, room: &str, event: &str, data: &Value, user_id: Option<&str>) {
+        match event {
+            MESSAGE_EVENT | CLIENT_MESSAGE_EVENT => self.on_message(room, data),
+            TYPING_EVENT => self.typing.arrived(room, data, user_id),
+            _ => {}
+        }
+    }
+
+    /// The connection's state changed: the status line follows; once connected, the members are
+    /// read again, and after an outage the outbox goes out.
+    fn on_state(self, state: State) {
+        let back = self.session.connection(state);
+        if state == State::Connected {
+            self.refresh_members();
+            // What was broadcast while we were away comes back as each room's subscription is
+            // confirmed again (its history reloads then).
+            if back {
+                self.flush();
+            }
+        }
+    }
+
+    /// A room's subscription is confirmed (first, or again after a reconnection): what was
+    /// published before it is in the history, what comes after arrives live, so its history is
+    /// read now. Read earlier, a message published in between (on a cluster, a publish can
+    /// overtake a subscription on another node) would be in neither.
+    fn subscribed(self, room: &str, lobby: &str) {
+        if room == lobby {
+            self.refresh_members();
+        }
+        let status = self.session.status;
+        if self.connected() && status.get_untracked() == Status::Reconnecting {
+            status.set(Status::Online);
+        }
+        let room = room.to_owned();
+        spawn_local(async move { self.catch_up(&room).await });
+    }
+}

@@ -1,0 +1,115 @@
+//! Who is typing where: shown for a few seconds after each typing event, gone at once when the
+//! typist leaves the room; and telling the room that we type, at most every two seconds.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use rusher_chat::{MAX_NAME_CHARS, TYPING_EVENT};
+use rusher_client::Value;
+
+use super::Chat;
+
+/// How long "… is typing" shows after the last typing event, in milliseconds.
+const TYPING_SHOWS_MS: f64 = 3000.0;
+/// How often we tell the room that we type, at most, in milliseconds.
+const TYPING_EVERY_MS: f64 = 2000.0;
+
+/// Someone typing in a room.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typist {
+    /// The room.
+    pub room: String,
+    /// Their user id, when the server said (sockudo does not on client events).
+    pub user_id: Option<String>,
+    /// Their name, as their typing event gave it.
+    pub name: String,
+    /// Until when it shows, in `performance.now()` milliseconds.
+    pub until: f64,
+}
+
+/// The typing store.
+#[derive(Clone, Copy)]
+pub struct Typing {
+    /// Who is typing where.
+    pub list: RwSignal<Vec<Typist>>,
+}
+
+/// Milliseconds on the page's monotonic clock.
+pub(super) fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+impl Typing {
+    /// Nobody typing.
+    pub(super) fn new() -> Self {
+        Self {
+            list: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// A typing event in `room`: its typist shows for [`TYPING_SHOWS_MS`].
+    pub(super) fn arrived(self, room: &str, data: &Value, user_id: Option<&str>) {
+        let name = data.get("name").and_then(Value::as_str).unwrap_or_default();
+        if name.is_empty() {
+            return;
+        }
+        let typist = Typist {
+            room: room.to_owned(),
+            user_id: user_id.map(str::to_owned),
+            name: name.chars().take(MAX_NAME_CHARS).collect(),
+            until: now() + TYPING_SHOWS_MS,
+        };
+        self.list.update(|typing| {
+            typing.retain(|t| t.room != typist.room || t.name != typist.name);
+            typing.push(typist);
+        });
+        let list = self.list;
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(TYPING_SHOWS_MS as u32 + 50).await;
+            let now = now();
+            list.update(|t| t.retain(|typist| typist.until > now));
+        });
+    }
+
+    /// A member who leaves a room leaves its typing line at once.
+    pub(super) fn left(self, room: &str, member: &rusher_client::Member) {
+        let name = member
+            .info
+            .json()
+            .get("name")
+            .and_then(|name| name.to_string_value());
+        self.list.update(|typing| {
+            typing.retain(|t| {
+                let theirs = match &t.user_id {
+                    Some(id) => *id == member.id,
+                    None => name.as_deref() == Some(t.name.as_str()),
+                };
+                t.room != room || !theirs
+            });
+        });
+    }
+}
+
+impl Chat {
+    /// Tells the room we are typing, at most every two seconds.
+    pub fn typed(self) {
+        let Some(me) = self.session.me.get_untracked() else {
+            return;
+        };
+        let now = now();
+        let room = self.rooms.room.get_untracked();
+        // The client is called outside the stored value: it may call back into the widget.
+        let channel = self.services.with_value(|s| {
+            (now - s.last_typing_sent >= TYPING_EVERY_MS)
+                .then(|| s.channel(&room).cloned())
+                .flatten()
+        });
+        if let Some(channel) = channel
+            && channel.subscribed()
+        {
+            let _ = channel.trigger(TYPING_EVENT, rusher_client::object! {"name": me.name});
+            self.services.update_value(|s| s.last_typing_sent = now);
+        }
+    }
+}
