@@ -50,7 +50,8 @@ pub struct ChatConfig {
     pub ws_host: Option<String>,
     /// The WebSocket port; the page's port when absent.
     pub ws_port: Option<u16>,
-    /// TLS; as the page when absent.
+    /// TLS; as the page when absent (`forceTLS`, as pusher-js spells it).
+    #[serde(rename = "forceTLS")]
     pub force_tls: Option<bool>,
     /// The channel auth endpoint (default: the backend's `/pusher/auth`).
     pub auth_endpoint: Option<String>,
@@ -83,5 +84,65 @@ impl ChatConfig {
     /// The backend base URL (`""` is the page's origin).
     pub fn backend(&self) -> String {
         self.backend.clone().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+    use super::ChatConfig;
+
+    /// A deserializer that only records the field names a struct asks for.
+    struct FieldNames(Vec<&'static str>);
+
+    impl<'de> Deserializer<'de> for &mut FieldNames {
+        type Error = de::value::Error;
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0 = fields.to_vec();
+            Err(de::Error::custom("the names are recorded"))
+        }
+
+        fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    /// The embed's TypeScript `ChatOptions` (in embed.rs) names exactly the options `ChatConfig`
+    /// reads, spelled as it reads them: an option added to one and not the other fails here.
+    #[test]
+    fn the_embeds_typescript_options_are_the_fields_chat_config_reads() {
+        let mut names = FieldNames(Vec::new());
+        let _ = ChatConfig::deserialize(&mut names);
+        let mut config: Vec<&str> = names.0;
+        config.sort_unstable();
+        let source = include_str!("embed.rs");
+        let start = source.find("export interface ChatOptions {").unwrap();
+        let interface = &source[start..start + source[start..].find("\n}").unwrap()];
+        let mut typescript: Vec<&str> = interface
+            .match_indices("?:")
+            .map(|(at, _)| {
+                let before = &interface[..at];
+                let from = before
+                    .rfind(|c: char| !c.is_ascii_alphanumeric())
+                    .map_or(0, |i| i + 1);
+                &before[from..]
+            })
+            .collect();
+        typescript.sort_unstable();
+        assert_eq!(typescript, config);
     }
 }
