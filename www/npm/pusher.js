@@ -213,8 +213,14 @@ export function classes(Core) {
       this._channel = channel;
     }
 
+    /** The members as the core has them, read once after each change (`_changed`). */
     _read() {
-      return parse(this._pusher._core.members(this._channel)) ?? { members: {}, me: null };
+      return (this._cache ??= parse(this._pusher._core.members(this._channel)) ?? { members: {}, me: null });
+    }
+
+    /** The list changed (a member came or went, the subscription changed, the socket was lost). */
+    _changed() {
+      this._cache = undefined;
     }
 
     /** `{id: info}` of everyone on the channel. */
@@ -402,6 +408,9 @@ export function classes(Core) {
     _event(kind, channel, name, text, userId) {
       const data = parse(text);
       const target = channel === undefined ? undefined : this.channels.channels[channel];
+      // Members are read again after anything that may change them, before callbacks look.
+      if (kind === 1) target?.members?._changed();
+      if (kind === 2) for (const c of Object.values(this.channels.channels)) c.members?._changed();
       switch (kind) {
         case 0: // a message: the connection's `message`, then the channel or user, then global
           if (this.connection._wants("message")) {
