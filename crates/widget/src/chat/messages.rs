@@ -300,7 +300,7 @@ impl Chat {
         }
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(delay_ms).await;
-            self.services.update_value(|s| s.retry_waiting = false);
+            self.services.try_update_value(|s| s.retry_waiting = false);
             self.flush();
         });
     }

@@ -59,6 +59,11 @@ struct Services {
     flushing: bool,
     /// Whether a flush waits to offer a message the realtime server did not take again.
     retry_waiting: bool,
+    /// The channels waiting to subscribe again after a failure, and whether a sign-in waits to
+    /// be tried again: one wait each, however many failures (each reconnection during an auth
+    /// outage adds one) come meanwhile.
+    auth_retries: Vec<String>,
+    signin_retry_waiting: bool,
     /// The server's presence member limit, when it says.
     member_limit: Option<usize>,
     /// Whether the lobby's private twin is subscribed (the room is full: it gives the count).
@@ -122,6 +127,8 @@ impl Chat {
                 outbox: Vec::new(),
                 flushing: false,
                 retry_waiting: false,
+                auth_retries: Vec::new(),
+                signin_retry_waiting: false,
                 member_limit: None,
                 counting: false,
             }),

@@ -153,8 +153,20 @@ impl Chat {
             status.set(Status::Reconnecting);
         }
         let channel = channel.to_owned();
+        let first = self.services.try_update_value(|s| {
+            let first = !s.auth_retries.contains(&channel);
+            if first {
+                s.auth_retries.push(channel.clone());
+            }
+            first
+        });
+        if first != Some(true) {
+            return;
+        }
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(AUTH_RETRY_MS).await;
+            self.services
+                .try_update_value(|s| s.auth_retries.retain(|c| *c != channel));
             let pusher = self.services.try_with_value(|s| s.pusher.clone()).flatten();
             let lobby = self.services.try_with_value(|s| s.config.channel());
             let still_open = self.rooms.contains(&channel)

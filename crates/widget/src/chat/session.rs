@@ -189,8 +189,16 @@ impl Chat {
     /// The sign-in (for invitations and their answers) failed: it is tried again in
     /// [`AUTH_RETRY_MS`]; a new connection signs in anew anyway.
     pub(super) fn signin_refused(self) {
+        let first = self
+            .services
+            .try_update_value(|s| !std::mem::replace(&mut s.signin_retry_waiting, true));
+        if first != Some(true) {
+            return;
+        }
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(AUTH_RETRY_MS).await;
+            self.services
+                .try_update_value(|s| s.signin_retry_waiting = false);
             let pusher = self.services.try_with_value(|s| s.pusher.clone()).flatten();
             if let Some(pusher) = pusher {
                 pusher.signin();
