@@ -1,4 +1,6 @@
-//! The names of the events the chat publishes and listens to.
+//! The names of the events the chat publishes and listens to, and the typing event's data.
+
+use serde::{Deserialize, Serialize};
 
 /// A stored message, published by the backend on its room (and the room's private twin); the data
 /// is a [`Message`](crate::Message).
@@ -8,6 +10,13 @@ pub const INVITATION_EVENT: &str = "invitation";
 /// A server-to-user event to the inviter; the data is an
 /// [`InvitationAnswer`](crate::InvitationAnswer).
 pub const ANSWER_EVENT: &str = "invitation-answer";
-/// The client event a visitor's widget sends while typing (`{"name": ...}`), on the room's
+/// The client event a visitor's widget sends while typing (a [`TypingNotice`]), on the room's
 /// presence channel; the server adds the sender's user id.
 pub const TYPING_EVENT: &str = "client-typing";
+
+/// The data of a [`TYPING_EVENT`]: who is typing, by display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypingNotice {
+    /// The typist's display name.
+    pub name: String,
+}

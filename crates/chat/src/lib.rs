@@ -18,7 +18,7 @@ mod rooms;
 mod user;
 
 pub use config::PageConfig;
-pub use events::{ANSWER_EVENT, INVITATION_EVENT, MESSAGE_EVENT, TYPING_EVENT};
+pub use events::{ANSWER_EVENT, INVITATION_EVENT, MESSAGE_EVENT, TYPING_EVENT, TypingNotice};
 pub use invitation::{Answer, Invitation, InvitationAnswer, Invite, RoomAnswer};
 pub use message::{
     DEFAULT_HISTORY_PAGE, History, HistoryQuery, MAX_CLIENT_ID_LEN, MAX_HISTORY_PAGE,

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rusher_chat::{DEFAULT_HISTORY_PAGE, MAX_TEXT_CHARS, Message, Refusal};
-use rusher_client::{Pusher, Value};
+use rusher_client::Pusher;
 
 use super::{CLIENT_MESSAGE_EVENT, Chat};
 use crate::config::SendMode;
@@ -62,10 +62,7 @@ fn client_id() -> String {
 impl Chat {
     /// A chat message arrived live in `room`: merged into the list; a new one from someone else
     /// counts as unseen unless the reader watches the room.
-    pub(super) fn on_message(self, room: &str, data: &Value) {
-        let Ok(message) = serde_json::from_str::<Message>(&data.to_json()) else {
-            return;
-        };
+    pub(super) fn on_message(self, room: &str, message: Message) {
         let from_others = self
             .session
             .me

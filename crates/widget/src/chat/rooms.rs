@@ -6,8 +6,9 @@ use leptos::task::spawn_local;
 use rusher_chat::{
     ANSWER_EVENT, INVITATION_EVENT, Invitation, InvitationAnswer, User, overflow_twin,
 };
-use rusher_client::Value;
+use rusher_client::JsonText;
 
+use super::router::read;
 use super::{AUTH_RETRY_MS, Chat};
 use crate::model::{Room, Status};
 
@@ -97,10 +98,10 @@ impl Chat {
     }
 
     /// An invitation or an answer, as a server-to-user event.
-    pub(super) fn on_user_event(self, event: &str, data: &Value) {
+    pub(super) fn on_user_event(self, event: &str, data: &JsonText) {
         match event {
             INVITATION_EVENT => {
-                let Ok(invitation) = serde_json::from_str::<Invitation>(&data.to_json()) else {
+                let Some(invitation) = read::<Invitation>(data) else {
                     return;
                 };
                 self.rooms.invitations.update(|all| {
@@ -109,7 +110,7 @@ impl Chat {
                 });
             }
             ANSWER_EVENT => {
-                let Ok(answer) = serde_json::from_str::<InvitationAnswer>(&data.to_json()) else {
+                let Some(answer) = read::<InvitationAnswer>(data) else {
                     return;
                 };
                 if answer.accepted {

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rusher_chat::{MESSAGE_EVENT, TYPING_EVENT, overflow_twin};
-use rusher_client::{Event, State, Value};
+use rusher_client::{Event, JsonText, State};
+use serde::de::DeserializeOwned;
 
 use super::{CLIENT_MESSAGE_EVENT, Chat, USER_CHANNEL_PREFIX};
 use crate::model::Status;
@@ -24,7 +25,7 @@ impl Chat {
                 data,
                 ..
             } if channel.starts_with(USER_CHANNEL_PREFIX) => {
-                self.on_user_event(event, &data.value());
+                self.on_user_event(event, data);
             }
             Event::Message {
                 channel: Some(channel),
@@ -32,7 +33,7 @@ impl Chat {
                 data,
                 user_id,
             } if self.rooms.contains(channel) => {
-                self.on_room_event(channel, event, &data.value(), user_id.as_deref());
+                self.on_room_event(channel, event, data, user_id.as_deref());
             }
             // The lobby's private twin carries its messages for a visitor it had no room for.
             Event::Message {
@@ -41,7 +42,7 @@ impl Chat {
                 data,
                 user_id,
             } if is_twin(channel) => {
-                self.on_room_event(&lobby, event, &data.value(), user_id.as_deref());
+                self.on_room_event(&lobby, event, data, user_id.as_deref());
             }
             Event::SubscriptionError { channel, error }
                 if *channel == lobby && error.kind == "LimitReached" =>
@@ -81,10 +82,18 @@ impl Chat {
     }
 
     /// An event in a room: a chat message or someone typing.
-    fn on_room_event(self, room: &str, event: &str, data: &Value, user_id: Option<&str>) {
+    fn on_room_event(self, room: &str, event: &str, data: &JsonText, user_id: Option<&str>) {
         match event {
-            MESSAGE_EVENT | CLIENT_MESSAGE_EVENT => self.on_message(room, data),
-            TYPING_EVENT => self.typing.arrived(room, data, user_id),
+            MESSAGE_EVENT | CLIENT_MESSAGE_EVENT => {
+                if let Some(message) = read(data) {
+                    self.on_message(room, message);
+                }
+            }
+            TYPING_EVENT => {
+                if let Some(notice) = read(data) {
+                    self.typing.arrived(room, notice, user_id);
+                }
+            }
             _ => {}
         }
     }
@@ -118,4 +127,10 @@ impl Chat {
         let room = room.to_owned();
         spawn_local(async move { self.catch_up(&room).await });
     }
+}
+
+/// An event's data read straight from its JSON text into the chat type it carries; `None` (the
+/// event is ignored) when it is not one.
+pub(super) fn read<T: DeserializeOwned>(data: &JsonText) -> Option<T> {
+    serde_json::from_str(data.as_str()).ok()
 }

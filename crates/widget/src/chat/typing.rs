@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat::{MAX_NAME_CHARS, TYPING_EVENT};
-use rusher_client::Value;
+use rusher_chat::{MAX_NAME_CHARS, TYPING_EVENT, TypingNotice};
+use rusher_client::JsonText;
 
 use super::Chat;
 
@@ -49,8 +49,8 @@ impl Typing {
     }
 
     /// A typing event in `room`: its typist shows for [`TYPING_SHOWS_MS`].
-    pub(super) fn arrived(self, room: &str, data: &Value, user_id: Option<&str>) {
-        let name = data.get("name").and_then(Value::as_str).unwrap_or_default();
+    pub(super) fn arrived(self, room: &str, notice: TypingNotice, user_id: Option<&str>) {
+        let name = notice.name;
         if name.is_empty() {
             return;
         }
@@ -108,7 +108,10 @@ impl Chat {
         if let Some(channel) = channel
             && channel.subscribed()
         {
-            let _ = channel.trigger(TYPING_EVENT, rusher_client::object! {"name": me.name});
+            let notice = serde_json::to_string(&TypingNotice { name: me.name });
+            if let Some(data) = notice.ok().and_then(|text| JsonText::parse(&text).ok()) {
+                let _ = channel.trigger(TYPING_EVENT, data);
+            }
             self.services.update_value(|s| s.last_typing_sent = now);
         }
     }
