@@ -245,6 +245,8 @@ test('pusher-js 8 and Rusher on one presence channel: each sees the other, clien
   const noUserId = departure('presence client event user_id');
   const metadata = (page) => (noUserId ? {} : { user_id: page.user.id });
   equal(await ada.evaluate(() => mixed.trigger('client-hi', { from: 'rusher' })), true, 'trigger result');
+  // Data JSON cannot hold is not sent: false, and nothing reaches the other side.
+  equal(await ada.evaluate(() => mixed.trigger('client-hi', { big: 1n })), false, 'unwritable data');
   await until(pat, () => seen('hi').length === 1);
   equal(await pat.evaluate(() => seen('hi')[0].slice(1)), [{ from: 'rusher' }, metadata(ada)], 'Rusher → pusher-js');
   await pat.evaluate(() => mixed.trigger('client-hi', { from: 'pusher-js' }));

@@ -93,7 +93,10 @@ const AUTH_USED = [
   "customHandler",
 ];
 
-/** One auth section (`channelAuthorization`, `userAuthentication`, or the older `auth`). */
+/**
+ * One auth section (`channelAuthorization`, `userAuthentication`, or the older `auth`); `endpoint`
+ * stays unset when none is given (the core has the default).
+ */
 function authSection(source, name, endpoint) {
   const field = (key, expected, valid) => option(source, `${name}.${key}`, key, expected, valid);
   const transport = field("transport", "a string", isString);
@@ -106,11 +109,15 @@ function authSection(source, name, endpoint) {
   }
   return {
     source: source || {},
-    endpoint: source?.customHandler ? undefined : field("endpoint", "a string", isString) ?? endpoint,
+    endpoint: field("endpoint", "a string", isString) ?? endpoint,
+    handler: isFunction(source?.customHandler),
   };
 }
 
-/** pusher-js's options, checked; returns what `Core` takes. */
+/**
+ * pusher-js's options, checked; returns what `Core` takes. Options left unset stay unset: their
+ * defaults are the core's (`Options::new` in crates/client/src/api.rs).
+ */
 function readOptions(key, options) {
   if (!key) throw new Error("You must pass your app key when you instantiate Pusher.");
   if (options == null) options = {};
@@ -122,20 +129,20 @@ function readOptions(key, options) {
   const flag = (k) => option(options, k, k, "true or false", (v) => typeof v === "boolean");
   const legacy = !(typeof options.channelAuthorization === "object" && options.channelAuthorization);
   const channel = legacy
-    ? authSection(options.auth, "auth", text("authEndpoint") ?? "/pusher/auth")
-    : authSection(options.channelAuthorization, "channelAuthorization", "/pusher/auth");
-  const user = authSection(options.userAuthentication, "userAuthentication", "/pusher/user-auth");
+    ? authSection(options.auth, "auth", text("authEndpoint"))
+    : authSection(options.channelAuthorization, "channelAuthorization");
+  const user = authSection(options.userAuthentication, "userAuthentication");
   const config = {
     cluster: text("cluster"),
     wsHost: text("wsHost"),
-    wsPort: port("wsPort") ?? 80,
-    wssPort: port("wssPort") ?? 443,
+    wsPort: port("wsPort"),
+    wssPort: port("wssPort"),
     // As pusher-js: TLS unless `forceTLS: false`, and always from an https page.
     forceTLS: flag("forceTLS") !== false || globalThis.location?.protocol === "https:",
     activityTimeout: millis("activityTimeout"),
     pongTimeout: millis("pongTimeout"),
     unavailableTimeout: millis("unavailableTimeout"),
-    batchAuth: flag("batchAuth") ?? false,
+    batchAuth: flag("batchAuth"),
     channel,
     user,
   };
@@ -177,20 +184,20 @@ function extras(section) {
 
 /**
  * Calls a pusher-js `customHandler(params, callback)`, then `done(json)` with its answer as JSON
- * text, or `done("!" + why)` (JSON never starts with `!`); `done` is called once.
+ * text, or `done(undefined, why)`; `done` is called once.
  */
 function custom(section, params, done) {
   let answered = false;
   const answer = (error, data) => {
     if (answered) return;
     answered = true;
-    if (error != null) return done(`!${error?.message ?? error}`);
+    if (error != null) return done(undefined, `${error?.message ?? error}`);
     let text;
     try {
       text = JSON.stringify(data ?? null);
     } catch (thrown) {
       // Cycles and BigInts: the subscription fails now rather than at its timeout.
-      return done(`!the answer cannot be read as JSON: ${thrown?.message ?? thrown}`);
+      return done(undefined, `the answer cannot be read as JSON: ${thrown?.message ?? thrown}`);
     }
     done(text);
   };
@@ -202,10 +209,10 @@ function custom(section, params, done) {
 }
 
 /**
- * Builds pusher-js's classes over `Core`, the wasm export (the web and bundler builds each have
- * their own).
+ * Builds pusher-js's classes over the wasm exports (the web and bundler builds each have their
+ * own): `Core`, and `Kind`, what an event is for (crates/client/src/js/sink.rs).
  */
-export function classes(Core) {
+export function classes({ Core, Kind }) {
   /** A presence channel's members, read from the core when asked. */
   class Members {
     constructor(pusher, channel) {
@@ -267,7 +274,7 @@ export function classes(Core) {
       super();
       this.name = name;
       this.pusher = pusher;
-      if (name.startsWith("presence-")) this.members = new Members(pusher, name);
+      if (this._status().presence) this.members = new Members(pusher, name);
     }
 
     _status() {
@@ -295,9 +302,9 @@ export function classes(Core) {
       try {
         text = JSON.stringify(data === undefined ? null : data);
       } catch {
-        // Cycles and BigInts cannot be sent; the core says so below.
+        // Cycles and BigInts cannot be sent: no text, and the core says so below.
       }
-      const why = this.pusher._core.trigger(this.name, event, text ?? "?");
+      const why = this.pusher._core.trigger(this.name, event, text);
       if (why) warn(`client event ${event} not sent: ${why}`);
       return !why;
     }
@@ -362,7 +369,13 @@ export function classes(Core) {
         signin: (socketId, done) => custom(config.user, { socketId }, done),
       };
       const { channel, user, ...rest } = config;
-      const normalized = { ...rest, channelEndpoint: channel.endpoint, userEndpoint: user.endpoint };
+      const normalized = {
+        ...rest,
+        channelEndpoint: channel.endpoint,
+        channelHandler: channel.handler,
+        userEndpoint: user.endpoint,
+        userHandler: user.handler,
+      };
       this._core = new Core(key, JSON.stringify(normalized), sink);
     }
 
@@ -404,37 +417,38 @@ export function classes(Core) {
       this._core.signin();
     }
 
-    /** One event from the core (see `Kind` in crates/client/src/js/sink.rs). */
+    /** One event from the core, by `Kind`. */
     _event(kind, channel, name, text, userId) {
       const data = parse(text);
       const target = channel === undefined ? undefined : this.channels.channels[channel];
       // Members are read again after anything that may change them, before callbacks look.
-      if (kind === 1) target?.members?._changed();
-      if (kind === 2) for (const c of Object.values(this.channels.channels)) c.members?._changed();
+      if (kind === Kind.Channel) target?.members?._changed();
+      if (kind === Kind.State) for (const c of Object.values(this.channels.channels)) c.members?._changed();
       switch (kind) {
-        case 0: // a message: the connection's `message`, then the channel or user, then global
+        case Kind.Message: // the connection's `message`, then the channel's, then global
+        case Kind.UserMessage: // the same, with the user's in place of a channel's
           if (this.connection._wants("message")) {
             this.connection._emit("message", { event: name, channel: channel ?? null, user_id: userId ?? null, data });
           }
-          if (channel?.startsWith("#server-to-user-")) this.user._emit(name, data);
+          if (kind === Kind.UserMessage) this.user._emit(name, data);
           else target?._emit(name, data, userId === undefined ? {} : { user_id: userId });
           return this._emit(name, data);
-        case 1: // pusher:… on a channel
+        case Kind.Channel: // pusher:… on a channel
           if (name === "pusher:subscription_succeeded" && target?.members) {
             return target._emit(name, target.members);
           }
           target?._emit(name, data);
           if (name === "pusher:cache_miss") this._emit(name, { channel });
           return;
-        case 2: // a state change: from `channel` to `name`
+        case Kind.State: // from `channel` to `name`
           this.connection._emit("state_change", { previous: channel, current: name });
           return this.connection._emit(name);
-        case 3:
+        case Kind.Connection:
           return this.connection._emit(name, data);
-        case 4:
+        case Kind.Global:
           if (name === "pusher:signin_success") this.user.user_data = JSON.parse(data.user_data);
           return this._emit(name, data);
-        case 5:
+        case Kind.Watchlist:
           return this.user.watchlist._emit(name, data);
       }
     }

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use core::time::Duration;
 
 use rusher_protocol::json::{JsonText, Value};
-use rusher_protocol::{ChannelStatus, Config, Connection, Error, Event, Members, State};
+use rusher_protocol::{ChannelStatus, Config, Connection, Error, Event, Members, State, defaults};
 
 use crate::auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
 use crate::driver::Driver;
@@ -23,7 +23,7 @@ pub struct Options {
     pub cluster: Option<String>,
     /// A self-hosted server's host.
     pub ws_host: Option<String>,
-    /// The port for `ws://` (80).
+    /// The port for `ws://` (80, as every default here: the protocol core's [`Config`]).
     pub ws_port: u16,
     /// The port for `wss://` (443).
     pub wss_port: u16,
@@ -46,32 +46,43 @@ pub struct Options {
     pub batch_auth: bool,
 }
 
+/// The Pusher cluster connected to when neither a cluster nor a host is given, as pusher-js.
+pub const DEFAULT_CLUSTER: &str = "mt1";
+/// Where channels are authorized when no endpoint or handler is given, as pusher-js.
+pub const DEFAULT_CHANNEL_AUTH_ENDPOINT: &str = "/pusher/auth";
+/// Where the user signs in when no endpoint or handler is given, as pusher-js.
+pub const DEFAULT_USER_AUTH_ENDPOINT: &str = "/pusher/user-auth";
+
 impl Options {
-    /// Defaults for an app key: Pusher's `mt1` cluster over TLS, auth at `/pusher/auth` and
-    /// `/pusher/user-auth`.
+    /// Defaults for an app key: [`DEFAULT_CLUSTER`], the protocol core's [`defaults`] (ports,
+    /// TLS, timers), auth at [`DEFAULT_CHANNEL_AUTH_ENDPOINT`] and
+    /// [`DEFAULT_USER_AUTH_ENDPOINT`].
     pub fn new(key: &str) -> Self {
         Self {
             key: key.to_owned(),
             cluster: None,
             ws_host: None,
-            ws_port: 80,
-            wss_port: 443,
-            force_tls: true,
-            activity_timeout: Duration::from_secs(120),
-            pong_timeout: Duration::from_secs(30),
-            unavailable_timeout: Duration::from_secs(10),
-            subscription_timeout: Duration::from_secs(30),
-            channel_authorization: ChannelAuthorizer::Endpoint(Endpoint::new("/pusher/auth")),
-            user_authentication: UserAuthenticator::Endpoint(Endpoint::new("/pusher/user-auth")),
-            batch_auth: false,
+            ws_port: defaults::WS_PORT,
+            wss_port: defaults::WSS_PORT,
+            force_tls: defaults::USE_TLS,
+            activity_timeout: defaults::ACTIVITY_TIMEOUT,
+            pong_timeout: defaults::PONG_TIMEOUT,
+            unavailable_timeout: defaults::UNAVAILABLE_TIMEOUT,
+            subscription_timeout: defaults::SUBSCRIPTION_TIMEOUT,
+            channel_authorization: ChannelAuthorizer::Endpoint(Endpoint::new(
+                DEFAULT_CHANNEL_AUTH_ENDPOINT,
+            )),
+            user_authentication: UserAuthenticator::Endpoint(Endpoint::new(
+                DEFAULT_USER_AUTH_ENDPOINT,
+            )),
+            batch_auth: defaults::BATCH_AUTH,
         }
     }
 
     fn config(&self) -> Config {
-        let host = self
-            .ws_host
-            .clone()
-            .unwrap_or_else(|| Config::cluster_host(self.cluster.as_deref().unwrap_or("mt1")));
+        let host = self.ws_host.clone().unwrap_or_else(|| {
+            Config::cluster_host(self.cluster.as_deref().unwrap_or(DEFAULT_CLUSTER))
+        });
         let mut config = Config::for_host(
             &self.key,
             &host,

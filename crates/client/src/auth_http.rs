@@ -85,7 +85,7 @@ pub enum UserAuthenticator {
 
 /// Calls `callback` with what `promise` settles with, fulfilled or rejected.
 fn when_settled(promise: &Thenable, callback: impl FnOnce(JsValue) + 'static) {
-    let callback = once(callback);
+    let callback = once(move |outcome, _| callback(outcome));
     promise.settled(&callback, &callback);
 }
 

@@ -64,14 +64,14 @@ impl Driver {
             user_auth,
         });
         let weak = Rc::downgrade(&driver);
-        let timer = callback(move |_| {
+        let timer = callback(move |_, _| {
             if let Some(driver) = weak.upgrade() {
                 driver.state.borrow_mut().timer = None;
                 driver.input(|conn, now| conn.handle_timeout(now));
             }
         });
         let weak = Rc::downgrade(&driver);
-        let network = callback(move |event: JsValue| {
+        let network = callback(move |event: JsValue, _| {
             let online = event.unchecked_ref::<browser::Event>().kind() == "online";
             if let Some(driver) = weak.upgrade() {
                 driver.input(|conn, now| conn.set_online(online, now));

@@ -35,13 +35,13 @@ impl Socket {
     ) -> Option<Self> {
         let ws = WebSocket::new(url).ok()?;
         let on_message = on_event.clone();
-        let message = callback(move |event: JsValue| {
+        let message = callback(move |event: JsValue, _| {
             // Binary frames are not part of the protocol; they are ignored.
             if let Some(text) = event.unchecked_ref::<Event>().data().as_string() {
                 on_message(handle, SocketEvent::Message(text));
             }
         });
-        let close = callback(move |event: JsValue| {
+        let close = callback(move |event: JsValue, _| {
             let event = event.unchecked_ref::<Event>();
             on_event(handle, SocketEvent::Closed(event.code(), event.reason()));
         });

@@ -10,6 +10,29 @@ use crate::outbox::OutboxConfig;
 /// The protocol version Rusher speaks.
 pub const PROTOCOL_VERSION: u8 = 7;
 
+/// pusher-js 8's defaults, written once: [`Config`] starts from them, and so do the client's
+/// options (Rust and JavaScript).
+pub mod defaults {
+    use core::time::Duration;
+
+    /// The port for `ws://`.
+    pub const WS_PORT: u16 = 80;
+    /// The port for `wss://`.
+    pub const WSS_PORT: u16 = 443;
+    /// Whether to connect with TLS.
+    pub const USE_TLS: bool = true;
+    /// [`Config::activity_timeout`](super::Config::activity_timeout).
+    pub const ACTIVITY_TIMEOUT: Duration = Duration::from_secs(120);
+    /// [`Config::pong_timeout`](super::Config::pong_timeout).
+    pub const PONG_TIMEOUT: Duration = Duration::from_secs(30);
+    /// [`Config::unavailable_timeout`](super::Config::unavailable_timeout).
+    pub const UNAVAILABLE_TIMEOUT: Duration = Duration::from_secs(10);
+    /// [`Config::subscription_timeout`](super::Config::subscription_timeout).
+    pub const SUBSCRIPTION_TIMEOUT: Duration = Duration::from_secs(30);
+    /// [`Config::batch_auth`](super::Config::batch_auth).
+    pub const BATCH_AUTH: bool = false;
+}
+
 /// Where and how to connect, and the timers and limits of the connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -46,7 +69,13 @@ pub struct Config {
 impl Config {
     /// Options for a Pusher cluster (`ws-{cluster}.pusher.com`, TLS on).
     pub fn for_cluster(key: &str, cluster: &str) -> Self {
-        Self::for_host(key, &Self::cluster_host(cluster), 80, 443, true)
+        Self::for_host(
+            key,
+            &Self::cluster_host(cluster),
+            defaults::WS_PORT,
+            defaults::WSS_PORT,
+            defaults::USE_TLS,
+        )
     }
 
     /// The WebSocket host of a Pusher cluster: `ws-{cluster}.pusher.com`.
@@ -62,13 +91,13 @@ impl Config {
             ws_port,
             wss_port,
             use_tls,
-            activity_timeout: Duration::from_secs(120),
-            pong_timeout: Duration::from_secs(30),
-            unavailable_timeout: Duration::from_secs(10),
-            subscription_timeout: Duration::from_secs(30),
+            activity_timeout: defaults::ACTIVITY_TIMEOUT,
+            pong_timeout: defaults::PONG_TIMEOUT,
+            unavailable_timeout: defaults::UNAVAILABLE_TIMEOUT,
+            subscription_timeout: defaults::SUBSCRIPTION_TIMEOUT,
             backoff: BackoffConfig::default(),
             outbox: OutboxConfig::default(),
-            batch_auth: false,
+            batch_auth: defaults::BATCH_AUTH,
         }
     }
 

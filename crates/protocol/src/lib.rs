@@ -74,7 +74,7 @@ pub use auth::{
 };
 pub use backoff::BackoffConfig;
 pub use channels::{Access, ChannelKind};
-pub use config::{Config, PROTOCOL_VERSION};
+pub use config::{Config, PROTOCOL_VERSION, defaults};
 pub use connection::{Connection, MAX_CLIENT_EVENT_BYTES, MAX_EVENT_NAME_LEN};
 pub use error::{DropReason, Error};
 pub use event::{Event, Output, SocketHandle, State};

@@ -32,6 +32,7 @@ mod size;
 mod soak;
 mod test;
 mod topology;
+mod wasm_names;
 
 use std::process::ExitCode;
 

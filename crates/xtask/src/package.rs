@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::setup::{self, BUNDLE_NIGHTLY, Purpose};
 use crate::shell::{Error, cmd, root, run_quiet};
+use crate::wasm_names;
 
 /// The client package folder, served by rusher-server at `/www/pkg/`.
 pub fn package_dir() -> PathBuf {
@@ -46,6 +47,7 @@ pub fn build() -> Result<PathBuf, Error> {
     fresh(&dir)?;
     fresh(&bundler)?;
     wasm_pack("crates/client", "web", &dir, "rusher")?;
+    wasm_names::shorten(&dir, "rusher")?;
     wasm_pack("crates/client", "bundler", &bundler, "rusher")?;
     let bundler_dest = dir.join("bundler");
     fs::create_dir_all(&bundler_dest)?;
@@ -147,7 +149,8 @@ fn copy_files(from: &Path, to: &Path) -> Result<(), Error> {
 
 /// `wasm-pack build` of a crate with its JavaScript feature, using the tools on PATH. The client
 /// (its `bundle` feature) is built by the pinned nightly with `core` and `alloc` rebuilt to abort
-/// on panic without a message, in a target folder of its own.
+/// on panic without a message and with their smaller implementations (`optimize_for_size`), in a
+/// target folder of its own.
 fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Error> {
     let widget = krate.ends_with("widget");
     let mut command = cmd("wasm-pack");
@@ -161,6 +164,7 @@ fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Er
         command
             .env("RUSTUP_TOOLCHAIN", BUNDLE_NIGHTLY)
             .env("CARGO_UNSTABLE_BUILD_STD", "core,alloc")
+            .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
             .env("CARGO_TARGET_DIR", root().join("target").join("bundle"))
             .env(
                 "RUSTFLAGS",

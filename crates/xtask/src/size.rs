@@ -11,8 +11,9 @@ use crate::setup::{self, Purpose};
 use crate::shell::{Error, cmd, npm_dir};
 
 /// The most the client bundle may weigh, gzip -9 bytes: a budget, lowered whenever a change makes
-/// the bundle smaller (49,547 B when it was set).
-pub const CLIENT_BUNDLE_BUDGET: u64 = 50_000;
+/// the bundle smaller (set at 50,000 B over a 49,547 B bundle; lowered when short import and
+/// export names brought it to 48,151 B).
+pub const CLIENT_BUNDLE_BUDGET: u64 = 48_500;
 
 /// Prints `raw gzip brotli` for each file given, one JSON array per line.
 const MEASURE: &str = r#"

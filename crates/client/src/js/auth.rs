@@ -67,14 +67,14 @@ fn pairs(object: Option<Json<'_>>) -> Pairs {
     pairs
 }
 
-/// The callback JavaScript calls once with a handler's answer: its JSON text when it
-/// succeeded, `"!"` and why when it failed (JSON never starts with `!`).
+/// The callback JavaScript calls once with a handler's answer: `done(json)` with its JSON text
+/// when it succeeded, `done(undefined, why)` when it failed.
 fn answer(done: impl FnOnce(Result<Json<'_>, AuthError>) + 'static) -> JsValue {
-    once(move |text: JsValue| {
+    once(move |text: JsValue, why: JsValue| {
         let text = text.as_string().unwrap_or_default();
-        let result = match text.strip_prefix('!') {
+        let result = match why.as_string() {
             Some(why) => Err(AuthError::new(
-                ["the auth handler failed: ", why].concat(),
+                ["the auth handler failed: ", &why].concat(),
                 None,
             )),
             None => Json::parse(&text)

@@ -16,10 +16,11 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use core::time::Duration;
 
-use rusher_protocol::Error;
 use rusher_protocol::json::{Json, JsonText, ObjectWriter};
+use rusher_protocol::{Access, ChannelKind, Error};
 use wasm_bindgen::prelude::*;
 
+use crate::api::{DEFAULT_CHANNEL_AUTH_ENDPOINT, DEFAULT_USER_AUTH_ENDPOINT};
 use crate::{Options, Pusher};
 use sink::{Sink, member};
 
@@ -33,8 +34,10 @@ pub struct Core {
 impl Core {
     /// Creates the client and connects. `options` is JSON text of the options JavaScript has
     /// checked and normalized: `cluster`, `wsHost`, `wsPort`, `wssPort`, `forceTLS`, the three
-    /// timeouts in milliseconds, `batchAuth`, and the auth endpoints `channelEndpoint` and
-    /// `userEndpoint` (left out: the section's `customHandler` answers instead).
+    /// timeouts in milliseconds, `batchAuth`, the auth endpoints `channelEndpoint` and
+    /// `userEndpoint`, and `channelHandler` and `userHandler`, true when the section's
+    /// `customHandler` answers instead. Each option left out has [`Options::new`]'s default, the
+    /// only place defaults are written.
     #[wasm_bindgen(constructor)]
     pub fn new(key: &str, options: &str, sink: Sink) -> Core {
         let sink = Rc::new(sink);
@@ -60,9 +63,23 @@ impl Core {
         options.activity_timeout = millis("activityTimeout", options.activity_timeout);
         options.pong_timeout = millis("pongTimeout", options.pong_timeout);
         options.unavailable_timeout = millis("unavailableTimeout", options.unavailable_timeout);
-        options.batch_auth = flag("batchAuth", false);
-        options.channel_authorization = auth::channel_authorizer(&sink, text("channelEndpoint"));
-        options.user_authentication = auth::user_authenticator(&sink, text("userEndpoint"));
+        options.batch_auth = flag("batchAuth", options.batch_auth);
+        let endpoint = |name: &str, handler: &str, default: &str| {
+            let given = text(name).unwrap_or_else(|| default.to_owned());
+            (!flag(handler, false)).then_some(given)
+        };
+        options.channel_authorization = auth::channel_authorizer(
+            &sink,
+            endpoint(
+                "channelEndpoint",
+                "channelHandler",
+                DEFAULT_CHANNEL_AUTH_ENDPOINT,
+            ),
+        );
+        options.user_authentication = auth::user_authenticator(
+            &sink,
+            endpoint("userEndpoint", "userHandler", DEFAULT_USER_AUTH_ENDPOINT),
+        );
         let pusher = Pusher::new(options);
         pusher.bind_global(move |event| sink.report(event));
         Core { pusher }
@@ -78,12 +95,13 @@ impl Core {
         self.pusher.unsubscribe(name);
     }
 
-    /// Sends a client event with `data` as JSON text; the reason when it is not sent.
-    pub fn trigger(&self, channel: &str, event: &str, data: &str) -> Option<String> {
+    /// Sends a client event with `data` as JSON text (none: JavaScript could not write it as
+    /// JSON); the reason when it is not sent.
+    pub fn trigger(&self, channel: &str, event: &str, data: Option<String>) -> Option<String> {
         let Some(handle) = self.pusher.channel(channel) else {
             return Some(Error::UnknownChannel(channel.to_owned()).message());
         };
-        let Ok(data) = JsonText::parse(data) else {
+        let Some(Ok(data)) = data.as_deref().map(JsonText::parse) else {
             return Some("the data cannot be sent as JSON".to_owned());
         };
         handle.trigger(event, data).err().map(|e| e.message())
@@ -114,14 +132,17 @@ impl Core {
         self.pusher.socket_id()
     }
 
-    /// A channel's `{"subscribed", "pending", "count"}` as JSON text, or nothing when it is not
-    /// subscribed.
+    /// A channel's `{"subscribed", "pending", "presence", "count"}` as JSON text, or nothing
+    /// when it is not subscribed. `presence` is the core's reading of the name: whether the
+    /// channel has members.
     pub fn status(&self, channel: &str) -> Option<String> {
         let status = self.pusher.channel(channel)?.status()?;
         let flag = |on: bool| if on { "true" } else { "false" };
+        let presence = ChannelKind::of(channel).access == Access::Presence;
         let status = ObjectWriter::new()
             .raw("subscribed", flag(status.subscribed))
             .raw("pending", flag(status.pending))
+            .raw("presence", flag(presence))
             .number_if("count", status.subscription_count);
         Some(status.finish())
     }

@@ -1,12 +1,13 @@
 //! The JavaScript object the exports report to (written in `www/npm/pusher.js`): every event of
 //! the core as `(kind, channel, name, data)`, with the data as JSON text for the engine's own
-//! `JSON.parse`, and the auth requests that JavaScript answers.
+//! `JSON.parse`, and the auth requests that JavaScript answers. [`Kind`] is exported, and
+//! `pusher.js` reads it by name.
 
 use alloc::string::String;
 
 use rusher_protocol::json::{ObjectWriter, string_array};
 use rusher_protocol::text::decimal;
-use rusher_protocol::{Error, Event, Member};
+use rusher_protocol::{Access, ChannelKind, Error, Event, Member};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -18,7 +19,7 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn event(
         this: &Sink,
-        kind: u8,
+        kind: Kind,
         channel: Option<&str>,
         name: &str,
         data: Option<&str>,
@@ -30,37 +31,40 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn extras(this: &Sink, section: &str) -> String;
 
-    /// Calls `channelAuthorization.customHandler`, then `done(json)`, or `done("!" + why)`.
+    /// Calls `channelAuthorization.customHandler`, then `done(json)`, or `done(undefined, why)`.
     #[wasm_bindgen(method)]
     pub fn authorize(this: &Sink, socket_id: &str, channel: &str, done: &JsValue);
 
-    /// Calls `userAuthentication.customHandler`, then `done(json)`, or `done("!" + why)`.
+    /// Calls `userAuthentication.customHandler`, then `done(json)`, or `done(undefined, why)`.
     #[wasm_bindgen(method)]
     pub fn signin(this: &Sink, socket_id: &str, done: &JsValue);
 }
 
 /// What an event is for, which decides whose callbacks it goes to.
+#[wasm_bindgen]
 #[derive(Clone, Copy)]
-#[repr(u8)]
-enum Kind {
-    /// An event from the server or another client: `channel` (if any), event name, data, and the
-    /// sender's `user_id`. Server-to-user events have the `#server-to-user-…` channel.
+pub enum Kind {
+    /// An event from the server or another client on a channel, or on none: `channel` (if any),
+    /// event name, data, and the sender's `user_id`.
     Message = 0,
+    /// A server-to-user event (on the signed-in user's `#server-to-user-…` channel): event name
+    /// and data.
+    UserMessage = 1,
     /// One of pusher-js's `pusher:…` events on a channel.
-    Channel = 1,
+    Channel = 2,
     /// A state change: `channel` is the previous state, `name` the current.
-    State = 2,
+    State = 3,
     /// A connection event (`connecting_in`, `error`) with data.
-    Connection = 3,
+    Connection = 4,
     /// An event only the client's global callbacks get (`pusher:error`, sign-in results).
-    Global = 4,
+    Global = 5,
     /// A watchlist event: `online` or `offline` with `{name, user_ids}`.
-    Watchlist = 5,
+    Watchlist = 6,
 }
 
 impl Sink {
     fn emit(&self, kind: Kind, channel: Option<&str>, name: &str, data: Option<&str>) {
-        self.event(kind as u8, channel, name, data, None);
+        self.event(kind, channel, name, data, None);
     }
 
     /// Reports one of the core's events.
@@ -88,13 +92,11 @@ impl Sink {
                 user_id,
             } => {
                 let channel = channel.as_deref();
-                self.event(
-                    Kind::Message as u8,
-                    channel,
-                    name,
-                    Some(data.as_str()),
-                    user_id.as_deref(),
-                );
+                let kind = match channel.map(|name| ChannelKind::of(name).access) {
+                    Some(Access::ServerToUser) => Kind::UserMessage,
+                    _ => Kind::Message,
+                };
+                self.event(kind, channel, name, Some(data.as_str()), user_id.as_deref());
             }
             Event::SubscriptionSucceeded { channel } => {
                 self.channel(channel, "pusher:subscription_succeeded", Some("{}"));

@@ -172,40 +172,23 @@ impl ServerMessage {
                 socket_id: str_field(data, "socket_id")?,
                 activity_timeout: data.get("activity_timeout").and_then(Json::as_u64),
             },
-            Some(ProtocolEvent::Error) => ServerMessage::Error {
-                code: data
-                    .get("code")
-                    .and_then(Json::as_u64)
-                    .and_then(|c| u16::try_from(c).ok()),
-                message: data
-                    .get("message")
-                    .and_then(Json::to_string_value)
-                    .unwrap_or_default(),
-            },
+            Some(ProtocolEvent::Error) => parse_error(data),
             Some(ProtocolEvent::Ping) => ServerMessage::Ping,
             Some(ProtocolEvent::Pong) => ServerMessage::Pong,
-            Some(ProtocolEvent::SubscriptionSucceeded) => {
-                let presence = match data.get("presence") {
-                    Some(p) => Some(PresenceData::from_json(p)?),
-                    None => None,
-                };
-                ServerMessage::SubscriptionSucceeded {
-                    channel: required_channel(&frame)?,
-                    presence,
-                }
-            }
+            Some(ProtocolEvent::SubscriptionSucceeded) => ServerMessage::SubscriptionSucceeded {
+                channel: required_channel(&frame)?,
+                presence: data
+                    .get("presence")
+                    .map(PresenceData::from_json)
+                    .transpose()?,
+            },
             Some(ProtocolEvent::SubscriptionError) => ServerMessage::SubscriptionError {
                 channel: required_channel(&frame)?,
                 error: AuthError::from_json(data),
             },
             Some(ProtocolEvent::SubscriptionCount) => ServerMessage::SubscriptionCount {
                 channel: required_channel(&frame)?,
-                count: data
-                    .get("subscription_count")
-                    .and_then(Json::as_u64)
-                    .ok_or_else(|| {
-                        Error::MalformedFrame("missing `subscription_count`".to_owned())
-                    })?,
+                count: count_field(data)?,
             },
             Some(ProtocolEvent::CacheMiss) => ServerMessage::CacheMiss {
                 channel: required_channel(&frame)?,
@@ -237,6 +220,27 @@ impl ServerMessage {
         };
         Ok(message)
     }
+}
+
+/// `pusher:error`: a code when it is one, and the message (empty when missing).
+fn parse_error(data: Json<'_>) -> ServerMessage {
+    ServerMessage::Error {
+        code: data
+            .get("code")
+            .and_then(Json::as_u64)
+            .and_then(|c| u16::try_from(c).ok()),
+        message: data
+            .get("message")
+            .and_then(Json::to_string_value)
+            .unwrap_or_default(),
+    }
+}
+
+/// `subscription_count`, which a count event must have.
+fn count_field(data: Json<'_>) -> Result<u64, Error> {
+    data.get("subscription_count")
+        .and_then(Json::as_u64)
+        .ok_or_else(|| Error::MalformedFrame("missing `subscription_count`".to_owned()))
 }
 
 fn parse_watchlist(data: Json<'_>) -> Result<Vec<WatchlistEvent>, Error> {

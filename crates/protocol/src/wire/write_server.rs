@@ -29,7 +29,7 @@ impl ServerMessage {
     }
 
     /// The frame's event name, channel, payload (JSON text, as it goes in `data`) and sender.
-    fn fields(&self) -> (&str, Option<&str>, Option<String>, Option<&str>) {
+    fn fields(&self) -> Fields<'_> {
         use ProtocolEvent as P;
         match self {
             ServerMessage::ConnectionEstablished {
@@ -39,46 +39,31 @@ impl ServerMessage {
                 let data = ObjectWriter::new()
                     .string("socket_id", socket_id)
                     .number_or_null("activity_timeout", *activity_timeout);
-                (P::ConnectionEstablished.name(), None, as_string(data), None)
+                global(P::ConnectionEstablished, as_string(data))
             }
             ServerMessage::Error { code, message } => {
                 let data = ObjectWriter::new()
                     .string("message", message)
                     .number_or_null("code", code.map(u64::from));
-                (P::Error.name(), None, Some(data.finish()), None)
+                global(P::Error, Some(data.finish()))
             }
-            ServerMessage::Ping => (P::Ping.name(), None, Some("{}".to_owned()), None),
-            ServerMessage::Pong => (P::Pong.name(), None, Some("{}".to_owned()), None),
+            ServerMessage::Ping => global(P::Ping, Some("{}".to_owned())),
+            ServerMessage::Pong => global(P::Pong, Some("{}".to_owned())),
             ServerMessage::SubscriptionSucceeded { channel, presence } => {
                 let data = match presence {
                     Some(p) => ObjectWriter::new().raw("presence", &p.to_json()),
                     None => ObjectWriter::new(),
                 };
-                (
-                    P::SubscriptionSucceeded.name(),
-                    Some(channel),
-                    as_string(data),
-                    None,
-                )
+                on(P::SubscriptionSucceeded, channel, as_string(data))
             }
-            ServerMessage::SubscriptionError { channel, error } => (
-                P::SubscriptionError.name(),
-                Some(channel),
-                Some(error.to_json()),
-                None,
-            ),
+            ServerMessage::SubscriptionError { channel, error } => {
+                on(P::SubscriptionError, channel, Some(error.to_json()))
+            }
             ServerMessage::SubscriptionCount { channel, count } => {
                 let data = ObjectWriter::new().number("subscription_count", *count);
-                (
-                    P::SubscriptionCount.name(),
-                    Some(channel),
-                    as_string(data),
-                    None,
-                )
+                on(P::SubscriptionCount, channel, as_string(data))
             }
-            ServerMessage::CacheMiss { channel } => {
-                (P::CacheMiss.name(), Some(channel), None, None)
-            }
+            ServerMessage::CacheMiss { channel } => on(P::CacheMiss, channel, None),
             ServerMessage::MemberAdded {
                 channel,
                 user_id,
@@ -87,24 +72,17 @@ impl ServerMessage {
                 let data = ObjectWriter::new()
                     .string("user_id", user_id)
                     .raw("user_info", user_info.as_str());
-                (P::MemberAdded.name(), Some(channel), as_string(data), None)
+                on(P::MemberAdded, channel, as_string(data))
             }
             ServerMessage::MemberRemoved { channel, user_id } => {
                 let data = ObjectWriter::new().string("user_id", user_id);
-                (
-                    P::MemberRemoved.name(),
-                    Some(channel),
-                    as_string(data),
-                    None,
-                )
+                on(P::MemberRemoved, channel, as_string(data))
             }
             ServerMessage::SigninSuccess { user_data } => {
                 let data = ObjectWriter::new().string("user_data", user_data);
-                (P::SigninSuccess.name(), None, Some(data.finish()), None)
+                global(P::SigninSuccess, Some(data.finish()))
             }
-            ServerMessage::Watchlist(events) => {
-                (P::Watchlist.name(), None, Some(watchlist(events)), None)
-            }
+            ServerMessage::Watchlist(events) => global(P::Watchlist, Some(watchlist(events))),
             ServerMessage::Event {
                 event,
                 channel,
@@ -118,6 +96,19 @@ impl ServerMessage {
             ),
         }
     }
+}
+
+/// A frame's event name, channel, payload and sender.
+type Fields<'a> = (&'a str, Option<&'a str>, Option<String>, Option<&'a str>);
+
+/// The fields of a protocol event on no channel.
+fn global(event: ProtocolEvent, data: Option<String>) -> Fields<'static> {
+    (event.name(), None, data, None)
+}
+
+/// The fields of a protocol event on `channel`.
+fn on(event: ProtocolEvent, channel: &str, data: Option<String>) -> Fields<'_> {
+    (event.name(), Some(channel), data, None)
 }
 
 /// An internal event's payload: its JSON written into a string, as Pusher sends it.
