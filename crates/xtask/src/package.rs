@@ -101,6 +101,7 @@ pub fn build_chat() -> Result<PathBuf, Error> {
     let dir = chat_dir();
     fresh(&dir)?;
     wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm")?;
+    wasm_names::shorten(&dir, "rusher-chat-wasm")?;
     copy_files(&root().join("www").join("npm-chat"), &dir)?;
     for file in ["rusher-chat-wasm.js", "rusher-chat.js"] {
         minify(&dir.join(file))?;
@@ -160,17 +161,27 @@ fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Er
         .arg("--out-dir")
         .arg(out)
         .args(["--", "--features", if widget { "embed" } else { "bundle" }]);
-    if !widget {
-        command
-            .env("RUSTUP_TOOLCHAIN", BUNDLE_NIGHTLY)
-            .env("CARGO_UNSTABLE_BUILD_STD", "core,alloc")
-            .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
-            .env("CARGO_TARGET_DIR", root().join("target").join("bundle"))
-            .env(
-                "RUSTFLAGS",
-                "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none",
-            );
-    }
+    command
+        .env("RUSTUP_TOOLCHAIN", BUNDLE_NIGHTLY)
+        .env(
+            "CARGO_UNSTABLE_BUILD_STD",
+            if widget {
+                "std,panic_abort"
+            } else {
+                "core,alloc"
+            },
+        )
+        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
+        .env(
+            "CARGO_TARGET_DIR",
+            root()
+                .join("target")
+                .join(if widget { "widget-bundle" } else { "bundle" }),
+        )
+        .env(
+            "RUSTFLAGS",
+            "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none",
+        );
     run_quiet(
         &mut command,
         &["wasm-pack ", krate, " --target ", target].concat(),

@@ -1,13 +1,13 @@
-//! Short names for what the client's web build imports and exports. wasm-bindgen names each import
-//! after its function plus a hash (`__wbg_onLine_dd5c8bed61f6ee77`) and each closure shim after
-//! its types; the names are written twice, in the wasm and in the glue that instantiates it, and
-//! hashes do not compress, so they were about 1.5 KB of the gzip bundle. binaryen's
-//! `--minify-imports-and-exports-and-modules` renames them in the wasm (every import module
-//! becomes `a`) and prints the map, and the glue is rewritten by it: import keys by name (each is
-//! unique) and exports where the glue reads them (`wasm.NAME`). The target features section,
-//! which binaryen reads to know the module's features, is stripped in the same run.
+//! Short names for what the web builds (the client's and the widget's) import and export.
+//! wasm-bindgen names each import after its function plus a hash (`__wbg_onLine_dd5c8bed61f6ee77`)
+//! and each closure shim after its types; the names are written twice, in the wasm and in the glue
+//! that instantiates it, and hashes do not compress: about 2 KB of the client's gzip bundle.
+//! binaryen's `--minify-imports-and-exports-and-modules` renames them in the wasm (every import
+//! module becomes `a`) and prints the map, and the glue is rewritten by it: import keys by name
+//! (each is unique) and exports where the glue reads them (`wasm.NAME`). The target features
+//! section, which binaryen reads to know the module's features, is stripped in the same run.
 //!
-//! Only the `--target web` build: the bundler build's imports are the exports of an ES module,
+//! Only `--target web` builds: the client's bundler build imports the exports of an ES module,
 //! `./rusher_bg.js`, which a bundler resolves by name.
 
 use std::fs;
@@ -17,8 +17,6 @@ use serde_json::Value;
 
 use crate::shell::{Error, cmd};
 
-/// The import module wasm-bindgen's web glue provides its imports under.
-const GLUE_MODULE: &str = "\"./rusher_bg.js\"";
 /// The module binaryen gives every import.
 const MINIFIED_MODULE: &str = "\"a\"";
 
@@ -41,13 +39,15 @@ pub fn shorten(dir: &Path, name: &str) -> Result<(), Error> {
         return Err("wasm-opt could not minify the imports and exports".into());
     }
     let map: Value = serde_json::from_slice(&output.stdout)?;
-    let text = rename(&fs::read_to_string(&glue)?, &map)?;
+    // The module wasm-bindgen's web glue provides its imports under.
+    let module = ["\"./", name, "_bg.js\""].concat();
+    let text = rename(&fs::read_to_string(&glue)?, &module, &map)?;
     fs::write(&glue, text)?;
     Ok(())
 }
 
 /// The glue with the map's names: `["module", "old", "new"]` imports and `["old", "new"]` exports.
-fn rename(glue: &str, map: &Value) -> Result<String, Error> {
+fn rename(glue: &str, module: &str, map: &Value) -> Result<String, Error> {
     let list = |key: &str| {
         map.get(key)
             .and_then(Value::as_array)
@@ -60,10 +60,12 @@ fn rename(glue: &str, map: &Value) -> Result<String, Error> {
             .zip(name(new))
             .ok_or_else(|| Error::from("wasm-opt printed a map entry that is not names"))
     };
-    if !glue.contains(GLUE_MODULE) {
-        return Err("the glue has no ./rusher_bg.js imports to rename".into());
+    if !glue.contains(module) {
+        return Err(["the glue has no ", module, " imports to rename"]
+            .concat()
+            .into());
     }
-    let mut text = glue.replace(GLUE_MODULE, MINIFIED_MODULE);
+    let mut text = glue.replace(module, MINIFIED_MODULE);
     for entry in list("imports")? {
         let (old, new) = pair(&entry, 1, 2)?;
         let key = [old.as_str(), ":"].concat();
@@ -110,7 +112,7 @@ mod tests {
             "imports": [["./rusher_bg.js", "__wbg_now_4571", "a"]],
             "exports": [["core_new", "b"], ["memory", "c"]],
         });
-        let text = rename(glue, &map).expect("renamed");
+        let text = rename(glue, "\"./rusher_bg.js\"", &map).expect("renamed");
         assert_eq!(
             text,
             "const import0 = { a: function() {}, };\n\
@@ -125,6 +127,7 @@ mod tests {
             "imports": [["./rusher_bg.js", "__wbg_gone_1", "a"]],
             "exports": [],
         });
-        assert!(rename("return { \"./rusher_bg.js\": {} };", &map).is_err());
+        let glue = "return { \"./rusher_bg.js\": {} };";
+        assert!(rename(glue, "\"./rusher_bg.js\"", &map).is_err());
     }
 }
