@@ -3,7 +3,10 @@
 // the browser's, installed as `window.WebSocket`) that answers the handshake and subscriptions;
 // each scenario then feeds the same frames straight into the client's `onmessage` and times how
 // long the client takes until every callback has run (the clients handle a frame synchronously).
-// Prints one JSON line per scenario: {scenario, events, rusher, pusherJs} with the median
+// A third column is the practical limit: a raw page, one socket whose `onmessage` does one
+// `JSON.parse` of the frame and one of its data, then calls the callback. Encrypted events go to
+// pusher-js's `pusher-with-encryption` build (tweetnacl), the others to `pusher.min.js`.
+// Prints one JSON line per scenario: {scenario, events, rusher, pusherJs, raw}, each the
 // milliseconds of five runs (after a warm-up run).
 import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -49,7 +52,10 @@ const page_html = `<!doctype html><meta charset="utf-8"><title>Rusher benchmark<
   ScriptedSocket.CONNECTING = 0; ScriptedSocket.OPEN = 1; ScriptedSocket.CLOSING = 2; ScriptedSocket.CLOSED = 3;
   window.WebSocket = ScriptedSocket;
 </script>
-<script src="/vendor/pusher.min.js"></script>`;
+<script src="/vendor/pusher-with-encryption.min.js"></script>
+<script>window.PusherWithEncryption = window.Pusher;</script>
+<script src="/vendor/pusher.min.js"></script>
+<script src="/vendor/nacl.min.js"></script>`;
 
 const browser = await launch();
 const page = await browser.newPage();
@@ -57,8 +63,10 @@ await page.route(`${ORIGIN}/**`, (route) => {
   const path = new URL(route.request().url()).pathname;
   const file = path === '/' ? null
     : path.startsWith('/pkg/') ? join(root, 'www/pkg', path.slice(5))
-      : path === '/vendor/pusher.min.js' ? join(root, 'tests/node_modules/pusher-js/dist/web/pusher.min.js')
-        : undefined;
+      : path.startsWith('/vendor/pusher') ? join(root, 'tests/node_modules/pusher-js/dist/web', path.slice(8))
+        // tweetnacl, the library pusher-with-encryption bundles, to encrypt the frames.
+        : path === '/vendor/nacl.min.js' ? join(root, 'tests/node_modules/tweetnacl/nacl.min.js')
+          : undefined;
   if (file === undefined) return route.fulfill({ status: 404, body: '' });
   if (file === null) return route.fulfill({ contentType: types['.html'], body: page_html });
   return route.fulfill({ contentType: types[extname(file)] || 'application/octet-stream', body: readFileSync(file) });
@@ -69,6 +77,32 @@ await page.evaluate(async () => {
 });
 
 const scenarios = await page.evaluate(async () => {
+  const key = Uint8Array.from({ length: 32 }, (_, i) => i);
+  const base64 = (bytes) => btoa(String.fromCharCode(...bytes));
+  // The raw page: one socket, one parse of the frame and one of its data, then the callback.
+  class RawPage {
+    constructor() {
+      this.socket = new WebSocket('ws://bench.test/raw');
+      this.callbacks = {};
+    }
+    subscribe() {
+      this.socket.onmessage = (message) => {
+        const frame = JSON.parse(message.data);
+        const data = JSON.parse(frame.data);
+        this.callbacks[rawEvent[frame.event] ?? frame.event]?.(data);
+      };
+      return {
+        bind: (event, callback) => {
+          this.callbacks[event] = callback;
+          if (event === 'pusher:subscription_succeeded') callback();
+        },
+      };
+    }
+    disconnect() {
+      this.socket.close();
+    }
+  }
+  const rawEvent = { 'pusher_internal:member_added': 'pusher:member_added', 'pusher_internal:member_removed': 'pusher:member_removed' };
   const until = async (condition) => {
     for (let i = 0; i < 500 && !condition(); i += 1) await new Promise((r) => setTimeout(r, 10));
     if (!condition()) throw new Error(`timed out: ${condition}`);
@@ -79,10 +113,17 @@ const scenarios = await page.evaluate(async () => {
       customHandler: ({ channelName }, callback) => callback(null, {
         auth: 'key:signature',
         channel_data: channelName.startsWith('presence-') ? JSON.stringify({ user_id: 'me', user_info: { name: 'Me' } }) : undefined,
+        shared_secret: channelName.startsWith('private-encrypted-') ? base64(key) : undefined,
       }),
     },
   };
   const frame = (event, channel, data) => JSON.stringify({ event, channel, data: JSON.stringify(data) });
+  const sealed = (event, channel, data) => {
+    const nonce = nacl.randomBytes(24);
+    const ciphertext = nacl.secretbox(new TextEncoder().encode(JSON.stringify(data)), nonce, key);
+    return frame(event, channel, { nonce: base64(nonce), ciphertext: base64(ciphertext) });
+  };
+  const hundredBytes = (i) => ({ n: i, text: 'x'.repeat(80) });
   const chat = (i) => ({
     id: i, room: 'lobby', user: { id: `u${i % 50}`, name: `User ${i % 50}` },
     text: 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(14), sent_at: 1700000000000 + i,
@@ -93,17 +134,20 @@ const scenarios = await page.evaluate(async () => {
     for (let u = 0; u < 100; u += 1) presence.push(frame('pusher_internal:member_removed', 'presence-bench', { user_id: `u${u}` }));
   }
   const plan = [
-    { scenario: 'small events (public channel)', channel: 'bench', events: ['tick'],
-      frames: Array.from({ length: 20000 }, (_, i) => frame('tick', 'bench', { n: i })) },
+    { scenario: '100 B events (public channel)', channel: 'bench', events: ['tick'],
+      frames: Array.from({ length: 20000 }, (_, i) => frame('tick', 'bench', hundredBytes(i))) },
     { scenario: '1 KB chat messages', channel: 'bench', events: ['message'],
       frames: Array.from({ length: 5000 }, (_, i) => frame('message', 'bench', chat(i))) },
     { scenario: 'presence joins and leaves', channel: 'presence-bench',
       events: ['pusher:member_added', 'pusher:member_removed'], frames: presence },
+    { scenario: 'encrypted 100 B events', channel: 'private-encrypted-bench', events: ['tick'],
+      frames: Array.from({ length: 5000 }, (_, i) => sealed('tick', 'private-encrypted-bench', hundredBytes(i))),
+      pusherJs: window.PusherWithEncryption },
   ];
-  const clients = { rusher: window.Rusher, pusherJs: window.Pusher };
   const results = [];
-  for (const { scenario, channel, events, frames } of plan) {
+  for (const { scenario, channel, events, frames, pusherJs } of plan) {
     const result = { scenario, events: frames.length };
+    const clients = { rusher: window.Rusher, pusherJs: pusherJs ?? window.Pusher, raw: RawPage };
     for (const [name, Client] of Object.entries(clients)) {
       const before = sockets.length;
       const client = new Client('bench-key', options);
@@ -124,8 +168,7 @@ const scenarios = await page.evaluate(async () => {
         if (count !== frames.length) throw new Error(`${name} ran ${count} callbacks for ${frames.length} frames in ${scenario}`);
         if (run > 0) times.push(elapsed);
       }
-      times.sort((a, b) => a - b);
-      result[name] = times[Math.floor(times.length / 2)];
+      result[name] = times;
       client.disconnect();
     }
     results.push(result);
