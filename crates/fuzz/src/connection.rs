@@ -9,7 +9,7 @@ use std::time::Duration;
 use arbitrary::{Arbitrary, Unstructured};
 use rusher_protocol::channels::validate_name_server;
 use rusher_protocol::presence::MAX_MEMBERS;
-use rusher_protocol::wire::ServerMessage;
+use rusher_protocol::wire::ChannelMessage;
 use rusher_protocol::{
     AuthError, AuthRequest, ChannelAuth, Config, Connection, Instant, Output, SocketHandle, State,
     UserAuth, UserAuthRequest, sign,
@@ -77,11 +77,11 @@ impl ServerFrame {
             ServerFrame::Error { code } => {
                 format!(r#"{{"event":"pusher:error","data":{{"message":"x","code":{code}}}}}"#)
             }
-            ServerFrame::Succeeded(Channel(c)) => ServerMessage::SubscriptionSucceeded {
-                channel: (*c).into(),
-                presence: None,
+            ServerFrame::Succeeded(Channel(c)) => {
+                ChannelMessage::SubscriptionSucceeded { presence: None }
+                    .on(*c)
+                    .to_json()
             }
-            .to_json(),
             ServerFrame::PresenceSucceeded(Channel(c), count) => {
                 let ids: Vec<String> = (0..*count % 16).map(|i| format!("\\\"{i}\\\"")).collect();
                 let hash: Vec<String> = (0..*count % 16)
@@ -95,11 +95,9 @@ impl ServerFrame {
                 )
             }
             ServerFrame::SubscriptionError(Channel(c), status) => {
-                ServerMessage::SubscriptionError {
-                    channel: (*c).into(),
-                    error: AuthError::new("no", Some(*status)),
-                }
-                .to_json()
+                ChannelMessage::SubscriptionError(AuthError::new("no", Some(*status)))
+                    .on(*c)
+                    .to_json()
             }
             ServerFrame::MemberAdded(Channel(c), id) => format!(
                 r#"{{"event":"pusher_internal:member_added","channel":"{c}","data":"{{\"user_id\":\"{id}\",\"user_info\":{{}}}}"}}"#

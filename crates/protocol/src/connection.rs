@@ -290,27 +290,10 @@ impl Connection {
                     });
                 }
             }
-            ServerMessage::SubscriptionSucceeded { channel, presence } => {
-                if self.subscriptions.succeeded(channel, presence, out) {
+            ServerMessage::Channel { channel, message } => {
+                if self.subscriptions.on_channel_message(channel, message, out) {
                     self.flush_outbox(now);
                 }
-            }
-            ServerMessage::SubscriptionError { channel, error } => {
-                self.subscriptions.refused(channel, error, out);
-            }
-            ServerMessage::SubscriptionCount { channel, count } => {
-                self.subscriptions.counted(channel, count, out);
-            }
-            ServerMessage::CacheMiss { channel } => self.subscriptions.cache_missed(channel, out),
-            ServerMessage::MemberAdded {
-                channel,
-                user_id,
-                user_info,
-            } => self
-                .subscriptions
-                .member_added(channel, user_id, user_info, out),
-            ServerMessage::MemberRemoved { channel, user_id } => {
-                self.subscriptions.member_removed(channel, &user_id, out);
             }
             ServerMessage::Event {
                 event,
@@ -653,12 +636,7 @@ fn before_handshake(message: &ServerMessage) -> bool {
         | ServerMessage::Pong => true,
         ServerMessage::SigninSuccess { .. }
         | ServerMessage::Watchlist(_)
-        | ServerMessage::SubscriptionSucceeded { .. }
-        | ServerMessage::SubscriptionError { .. }
-        | ServerMessage::SubscriptionCount { .. }
-        | ServerMessage::CacheMiss { .. }
-        | ServerMessage::MemberAdded { .. }
-        | ServerMessage::MemberRemoved { .. }
+        | ServerMessage::Channel { .. }
         | ServerMessage::Event { .. } => false,
     }
 }

@@ -15,7 +15,8 @@ mod common;
 use common::json;
 use rusher_protocol::json::JsonText;
 use rusher_protocol::wire::{
-    ClientMessage, Frame, PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind,
+    ChannelMessage, ClientMessage, Frame, PresenceData, ServerMessage, WatchlistEvent,
+    WatchlistEventKind,
 };
 use rusher_protocol::{AuthError, Error};
 
@@ -150,10 +151,7 @@ fn unsubscribe_frame() {
 fn subscription_succeeded_public_and_presence() {
     server_roundtrip(
         r#"{"event":"pusher_internal:subscription_succeeded","channel":"my-channel","data":"{}"}"#,
-        ServerMessage::SubscriptionSucceeded {
-            channel: "my-channel".into(),
-            presence: None,
-        },
+        ChannelMessage::SubscriptionSucceeded { presence: None }.on("my-channel"),
     );
     let hash = vec![
         ("10".to_owned(), json!({"name": "Mr. Channels"}).into()),
@@ -161,14 +159,14 @@ fn subscription_succeeded_public_and_presence() {
     ];
     server_roundtrip(
         r#"{"event":"pusher_internal:subscription_succeeded","channel":"presence-foobar","data":"{\"presence\":{\"ids\":[\"10\",\"11\"],\"hash\":{\"10\":{\"name\":\"Mr. Channels\"},\"11\":null},\"count\":2}}"}"#,
-        ServerMessage::SubscriptionSucceeded {
-            channel: "presence-foobar".into(),
+        ChannelMessage::SubscriptionSucceeded {
             presence: Some(PresenceData {
                 ids: vec!["10".into(), "11".into()],
                 hash,
                 count: 2,
             }),
-        },
+        }
+        .on("presence-foobar"),
     );
     // soketi: no data at all on public channels.
     assert_eq!(
@@ -176,10 +174,7 @@ fn subscription_succeeded_public_and_presence() {
             r#"{"event":"pusher_internal:subscription_succeeded","channel":"my-channel"}"#
         )
         .unwrap(),
-        ServerMessage::SubscriptionSucceeded {
-            channel: "my-channel".into(),
-            presence: None
-        }
+        ChannelMessage::SubscriptionSucceeded { presence: None }.on("my-channel")
     );
 }
 
@@ -187,18 +182,18 @@ fn subscription_succeeded_public_and_presence() {
 fn member_added_and_removed() {
     server_roundtrip(
         r#"{"event":"pusher_internal:member_added","channel":"presence-foobar","data":"{\"user_id\":\"12\",\"user_info\":{\"name\":\"Ana\"}}"}"#,
-        ServerMessage::MemberAdded {
-            channel: "presence-foobar".into(),
+        ChannelMessage::MemberAdded {
             user_id: "12".into(),
             user_info: json!({"name": "Ana"}).into(),
-        },
+        }
+        .on("presence-foobar"),
     );
     server_roundtrip(
         r#"{"event":"pusher_internal:member_removed","channel":"presence-foobar","data":"{\"user_id\":\"12\"}"}"#,
-        ServerMessage::MemberRemoved {
-            channel: "presence-foobar".into(),
+        ChannelMessage::MemberRemoved {
             user_id: "12".into(),
-        },
+        }
+        .on("presence-foobar"),
     );
 }
 
@@ -206,16 +201,11 @@ fn member_added_and_removed() {
 fn subscription_count_and_cache_miss() {
     server_roundtrip(
         r#"{"event":"pusher_internal:subscription_count","channel":"my-channel","data":"{\"subscription_count\":3}"}"#,
-        ServerMessage::SubscriptionCount {
-            channel: "my-channel".into(),
-            count: 3,
-        },
+        ChannelMessage::SubscriptionCount(3).on("my-channel"),
     );
     server_roundtrip(
         r#"{"event":"pusher:cache_miss","channel":"cache-prices"}"#,
-        ServerMessage::CacheMiss {
-            channel: "cache-prices".into(),
-        },
+        ChannelMessage::CacheMiss.on("cache-prices"),
     );
 }
 
@@ -223,14 +213,12 @@ fn subscription_count_and_cache_miss() {
 fn subscription_error() {
     server_roundtrip(
         r#"{"event":"pusher:subscription_error","channel":"private-foobar","data":{"type":"AuthError","error":"...","status":403}}"#,
-        ServerMessage::SubscriptionError {
-            channel: "private-foobar".into(),
-            error: AuthError {
-                kind: "AuthError".into(),
-                error: "...".into(),
-                status: Some(403),
-            },
-        },
+        ChannelMessage::SubscriptionError(AuthError {
+            kind: "AuthError".into(),
+            error: "...".into(),
+            status: Some(403),
+        })
+        .on("private-foobar"),
     );
 }
 

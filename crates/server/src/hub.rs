@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use rusher_protocol::channels::{SERVER_TO_USER_PREFIX, validate_name_server};
 use rusher_protocol::json::{Json, JsonText, Value};
 use rusher_protocol::sign;
-use rusher_protocol::wire::{PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
+use rusher_protocol::wire::{
+    ChannelMessage, PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind,
+};
 use rusher_protocol::{Access, AuthError, ChannelKind};
 use tokio::sync::mpsc;
 
@@ -230,28 +232,20 @@ impl Hub {
         let presence = (kind.access == Access::Presence).then(|| self.presence_data(channel));
         self.send_to(
             id,
-            ServerMessage::SubscriptionSucceeded {
-                channel: channel.to_owned(),
-                presence,
-            }
-            .to_json(),
+            ChannelMessage::SubscriptionSucceeded { presence }
+                .on(channel)
+                .to_json(),
         );
         if let Some((user_id, user_info)) = joined {
-            let frame = ServerMessage::MemberAdded {
-                channel: channel.to_owned(),
-                user_id,
-                user_info,
-            }
-            .to_json();
+            let frame = ChannelMessage::MemberAdded { user_id, user_info }
+                .on(channel)
+                .to_json();
             self.broadcast(channel, &frame, Some(id));
         }
         if kind.cache {
             let frame = match self.cache.get(channel) {
                 Some((frame, at)) if at.elapsed() < CACHE_TTL => frame.clone(),
-                _ => ServerMessage::CacheMiss {
-                    channel: channel.to_owned(),
-                }
-                .to_json(),
+                _ => ChannelMessage::CacheMiss.on(channel).to_json(),
             };
             self.send_to(id, frame);
         }
@@ -336,11 +330,9 @@ impl Hub {
             self.channels.remove(channel);
         }
         if let Some(user_id) = left {
-            let frame = ServerMessage::MemberRemoved {
-                channel: channel.to_owned(),
-                user_id,
-            }
-            .to_json();
+            let frame = ChannelMessage::MemberRemoved { user_id }
+                .on(channel)
+                .to_json();
             self.broadcast(channel, &frame, None);
         }
         self.announce_count(channel, ChannelKind::of(channel));
@@ -542,11 +534,9 @@ impl Hub {
             .channels
             .get(channel)
             .map_or(0, |c| c.subscribers.len());
-        let frame = ServerMessage::SubscriptionCount {
-            channel: channel.to_owned(),
-            count: count as u64,
-        }
-        .to_json();
+        let frame = ChannelMessage::SubscriptionCount(count as u64)
+            .on(channel)
+            .to_json();
         self.broadcast(channel, &frame, None);
     }
 

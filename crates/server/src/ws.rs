@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
-use rusher_protocol::wire::{ClientMessage, ServerMessage};
+use rusher_protocol::wire::{ChannelMessage, ClientMessage, ServerMessage};
 use rusher_protocol::{ChannelKind, MAX_CLIENT_EVENT_BYTES};
 use tokio::time::{Instant, sleep_until, timeout};
 
@@ -171,11 +171,9 @@ fn handle(state: &AppState, id: &str, message: Message, limiter: &mut RateLimite
             {
                 hub.send_to(
                     id,
-                    ServerMessage::SubscriptionError {
-                        channel,
-                        error: refusal,
-                    }
-                    .to_json(),
+                    ChannelMessage::SubscriptionError(refusal)
+                        .on(channel)
+                        .to_json(),
                 );
             }
         }

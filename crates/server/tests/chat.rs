@@ -9,7 +9,7 @@ use rusher_backend::Store;
 use rusher_backend::store::MessageToStore;
 use rusher_chat::{HistoryQuery, User};
 use rusher_protocol::sign;
-use rusher_protocol::wire::ServerMessage;
+use rusher_protocol::wire::{ChannelMessage, ServerMessage};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -455,7 +455,10 @@ async fn user_connection(server: &Server, visitor: &Visitor) -> Client {
     let channel = format!("#server-to-user-{}", visitor.id);
     assert!(matches!(
         client.subscribe_as(&channel, None).await,
-        ServerMessage::SubscriptionSucceeded { .. }
+        ServerMessage::Channel {
+            message: ChannelMessage::SubscriptionSucceeded { .. },
+            ..
+        }
     ));
     client
 }

@@ -11,7 +11,7 @@ use rusher_backend::rest_client::{
     BatchEvent, ChannelAttributes, ChannelState, RestClient, RestClientError, TriggerOptions,
 };
 use rusher_protocol::sign;
-use rusher_protocol::wire::ServerMessage;
+use rusher_protocol::wire::{ChannelMessage, ServerMessage};
 use serde_json::json;
 
 fn client(server: &Server) -> RestClient {
@@ -253,9 +253,7 @@ async fn cache_channels_replay_the_last_event_or_say_cache_miss() {
     first.subscribe("cache-prices").await;
     assert_eq!(
         first.next().await,
-        ServerMessage::CacheMiss {
-            channel: "cache-prices".into()
-        }
+        ChannelMessage::CacheMiss.on("cache-prices")
     );
     client(&server)
         .trigger(

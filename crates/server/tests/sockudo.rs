@@ -8,7 +8,7 @@ mod common;
 use common::{APP_ID, Client, Closed, KEY, MASTER_KEY, SECRET, UpstreamBackend, Visitor, event};
 use rusher_backend::rest_client::{BatchEvent, RestClient, RestClientError, TriggerOptions};
 use rusher_protocol::sign;
-use rusher_protocol::wire::{ClientMessage, ServerMessage};
+use rusher_protocol::wire::{ChannelMessage, ClientMessage, ServerMessage};
 use serde_json::json;
 
 fn address() -> String {
@@ -185,11 +185,17 @@ async fn the_backend_signs_and_publishes_for_an_app_on_sockudo() {
         .await;
     loop {
         match socket.next().await {
-            ServerMessage::SubscriptionSucceeded { channel, .. } => {
+            ServerMessage::Channel {
+                channel,
+                message: ChannelMessage::SubscriptionSucceeded { .. },
+            } => {
                 assert_eq!(channel, "presence-lobby");
                 break;
             }
-            ServerMessage::SubscriptionError { .. } => panic!("sockudo refused the signature"),
+            ServerMessage::Channel {
+                message: ChannelMessage::SubscriptionError(_),
+                ..
+            } => panic!("sockudo refused the signature"),
             _ => {}
         }
     }

@@ -6,7 +6,9 @@ mod common;
 use std::time::Duration;
 
 use common::{Client, Closed, KEY, SECRET, Server, event};
-use rusher_protocol::wire::{ClientMessage, ServerMessage, WatchlistEvent, WatchlistEventKind};
+use rusher_protocol::wire::{
+    ChannelMessage, ClientMessage, ServerMessage, WatchlistEvent, WatchlistEventKind,
+};
 use rusher_protocol::{AuthError, sign};
 use serde_json::json;
 
@@ -106,10 +108,7 @@ async fn private_channels_check_the_signature_and_keep_the_connection() {
     let mut client = Client::connect(&server).await;
     assert_eq!(
         client.subscribe("private-room").await,
-        ServerMessage::SubscriptionSucceeded {
-            channel: "private-room".into(),
-            presence: None
-        }
+        ChannelMessage::SubscriptionSucceeded { presence: None }.on("private-room")
     );
     for auth in [
         None,
@@ -138,14 +137,12 @@ async fn private_channels_check_the_signature_and_keep_the_connection() {
             .await;
         assert_eq!(
             client.next().await,
-            ServerMessage::SubscriptionError {
-                channel: "private-other".into(),
-                error: AuthError {
-                    kind: "AuthError".into(),
-                    error: "Invalid signature".into(),
-                    status: Some(401)
-                }
-            },
+            ChannelMessage::SubscriptionError(AuthError {
+                kind: "AuthError".into(),
+                error: "Invalid signature".into(),
+                status: Some(401)
+            })
+            .on("private-other"),
             "{auth:?}"
         );
     }
@@ -159,7 +156,7 @@ async fn invalid_channel_names_are_refused() {
     let mut client = Client::connect(&server).await;
     let reply = client.subscribe("bad name!").await;
     assert!(
-        matches!(&reply, ServerMessage::SubscriptionError { error, .. } if error.status == Some(400)),
+        matches!(&reply, ServerMessage::Channel { message: ChannelMessage::SubscriptionError(error), .. } if error.status == Some(400)),
         "{reply:?}"
     );
 }
@@ -173,16 +170,22 @@ async fn presence_members_join_and_leave_once_per_user() {
     let joined = ana
         .subscribe_as("presence-room", Some(("1", json!({"name": "Ana"}))))
         .await;
-    let ServerMessage::SubscriptionSucceeded {
-        presence: Some(members),
+    let ServerMessage::Channel {
+        message:
+            ChannelMessage::SubscriptionSucceeded {
+                presence: Some(members),
+            },
         ..
     } = joined
     else {
         panic!("{joined:?}")
     };
     assert_eq!(members.ids, vec!["1"]);
-    let ServerMessage::SubscriptionSucceeded {
-        presence: Some(members),
+    let ServerMessage::Channel {
+        message:
+            ChannelMessage::SubscriptionSucceeded {
+                presence: Some(members),
+            },
         ..
     } = bob
         .subscribe_as("presence-room", Some(("2", json!({"name": "Bob"}))))
@@ -200,11 +203,11 @@ async fn presence_members_join_and_leave_once_per_user() {
     assert_eq!(info, Some(&json!({"name": "Bob"}).into()));
     assert_eq!(
         ana.next().await,
-        ServerMessage::MemberAdded {
-            channel: "presence-room".into(),
+        ChannelMessage::MemberAdded {
             user_id: "2".into(),
             user_info: json!({"name": "Bob"}).into()
         }
+        .on("presence-room")
     );
     // Bob's second connection adds no member.
     bob_again
@@ -219,10 +222,10 @@ async fn presence_members_join_and_leave_once_per_user() {
         .await;
     assert_eq!(
         ana.next().await,
-        ServerMessage::MemberRemoved {
-            channel: "presence-room".into(),
+        ChannelMessage::MemberRemoved {
             user_id: "2".into()
         }
+        .on("presence-room")
     );
 }
 
@@ -235,7 +238,7 @@ async fn presence_refuses_bad_member_data_and_enforces_the_member_limit() {
     for (id, info) in [(long_id.as_str(), json!({})), ("1", big_info)] {
         let reply = client.subscribe_as("presence-room", Some((id, info))).await;
         assert!(
-            matches!(&reply, ServerMessage::SubscriptionError { error, .. } if error.status == Some(400)),
+            matches!(&reply, ServerMessage::Channel { message: ChannelMessage::SubscriptionError(error), .. } if error.status == Some(400)),
             "{reply:?}"
         );
     }
@@ -251,7 +254,7 @@ async fn presence_refuses_bad_member_data_and_enforces_the_member_limit() {
         .subscribe_as("presence-full", Some(("3", json!({}))))
         .await;
     assert!(
-        matches!(&reply, ServerMessage::SubscriptionError { error, .. } if error.kind == "LimitReached"),
+        matches!(&reply, ServerMessage::Channel { message: ChannelMessage::SubscriptionError(error), .. } if error.kind == "LimitReached"),
         "{reply:?}"
     );
 }
@@ -370,12 +373,18 @@ async fn signin_the_user_channel_and_the_watchlist() {
     );
     assert!(matches!(
         ana.subscribe_as("#server-to-user-ana", None).await,
-        ServerMessage::SubscriptionSucceeded { .. }
+        ServerMessage::Channel {
+            message: ChannelMessage::SubscriptionSucceeded { .. },
+            ..
+        }
     ));
     // Someone else's user channel is refused.
     assert!(matches!(
         ana.subscribe("#server-to-user-bob").await,
-        ServerMessage::SubscriptionError { .. }
+        ServerMessage::Channel {
+            message: ChannelMessage::SubscriptionError(_),
+            ..
+        }
     ));
     let mut bob = Client::connect(&server).await;
     signin(&mut bob, "bob", &[]).await;
@@ -454,12 +463,15 @@ async fn a_connection_may_subscribe_to_at_most_1000_channels() {
     for _ in 0..rusher_server::hub::MAX_CHANNELS_PER_CONNECTION {
         assert!(matches!(
             client.next().await,
-            ServerMessage::SubscriptionSucceeded { .. }
+            ServerMessage::Channel {
+                message: ChannelMessage::SubscriptionSucceeded { .. },
+                ..
+            }
         ));
     }
     let reply = client.subscribe("one-too-many").await;
     assert!(
-        matches!(&reply, ServerMessage::SubscriptionError { error, .. } if error.kind == "LimitReached"),
+        matches!(&reply, ServerMessage::Channel { message: ChannelMessage::SubscriptionError(error), .. } if error.kind == "LimitReached"),
         "{reply:?}"
     );
 }

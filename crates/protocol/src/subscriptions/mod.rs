@@ -15,7 +15,7 @@ use crate::crypto::SharedSecret;
 use crate::event::{Event, Output, Outputs};
 use crate::presence::Members;
 use crate::sorted_map::SortedMap;
-use crate::wire::{ClientMessage, PresenceData};
+use crate::wire::{ChannelMessage, ClientMessage, PresenceData};
 use encrypted::KeyRefresh;
 
 /// Where a channel's subscription stands.
@@ -310,10 +310,35 @@ impl Subscriptions {
         }
     }
 
+    /// Routes a protocol message about `channel` to what handles it. Returns whether the channel
+    /// became subscribed, so that queued client events may go.
+    pub(crate) fn on_channel_message(
+        &mut self,
+        channel: String,
+        message: ChannelMessage,
+        out: &mut Outputs,
+    ) -> bool {
+        match message {
+            ChannelMessage::SubscriptionSucceeded { presence } => {
+                return self.succeeded(channel, presence, out);
+            }
+            ChannelMessage::SubscriptionError(error) => self.refused(channel, error, out),
+            ChannelMessage::SubscriptionCount(count) => self.counted(channel, count, out),
+            ChannelMessage::CacheMiss => self.cache_missed(channel, out),
+            ChannelMessage::MemberAdded { user_id, user_info } => {
+                self.member_added(channel, user_id, user_info, out);
+            }
+            ChannelMessage::MemberRemoved { user_id } => {
+                self.member_removed(channel, &user_id, out);
+            }
+        }
+        false
+    }
+
     /// `subscription_succeeded`: the channel is subscribed (or, when its unsubscribe is pending,
     /// unsubscribed now). Returns whether it became subscribed, so that queued client events
     /// may go.
-    pub(crate) fn succeeded(
+    fn succeeded(
         &mut self,
         name: String,
         presence: Option<PresenceData>,
@@ -338,7 +363,7 @@ impl Subscriptions {
     }
 
     /// `pusher:subscription_error`: the server refused the channel.
-    pub(crate) fn refused(&mut self, name: String, error: AuthError, out: &mut Outputs) {
+    fn refused(&mut self, name: String, error: AuthError, out: &mut Outputs) {
         if let Some(channel) = self.channels.get_mut(&name) {
             if channel.cancelled {
                 self.channels.remove(&name);
@@ -349,7 +374,7 @@ impl Subscriptions {
     }
 
     /// `subscription_count`: how many connections the channel has.
-    pub(crate) fn counted(&mut self, name: String, count: u64, out: &mut Outputs) {
+    fn counted(&mut self, name: String, count: u64, out: &mut Outputs) {
         if let Some(channel) = self.channels.get_mut(&name) {
             channel.count = Some(count);
             out.event(Event::SubscriptionCount {
@@ -360,7 +385,7 @@ impl Subscriptions {
     }
 
     /// `pusher:cache_miss`, on a channel we have.
-    pub(crate) fn cache_missed(&self, channel: String, out: &mut Outputs) {
+    fn cache_missed(&self, channel: String, out: &mut Outputs) {
         if self.channels.contains_key(&channel) {
             out.event(Event::CacheMiss { channel });
         }

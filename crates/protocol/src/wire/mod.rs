@@ -16,7 +16,7 @@ mod server;
 mod write_server;
 
 pub use client::ClientMessage;
-pub use server::{PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
+pub use server::{ChannelMessage, PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
 
 use crate::Error;
 use crate::json::{Json, JsonText, ObjectWriter};

@@ -29,47 +29,12 @@ pub enum ServerMessage {
     Ping,
     /// `pusher:pong` (with or without data).
     Pong,
-    /// `pusher_internal:subscription_succeeded`, with members on presence channels.
-    SubscriptionSucceeded {
+    /// A protocol message about one channel: the frame's `channel`, which these must have.
+    Channel {
         /// The frame's `channel`.
         channel: String,
-        /// The member list, present on presence channels.
-        presence: Option<PresenceData>,
-    },
-    /// `pusher:subscription_error`.
-    SubscriptionError {
-        /// The frame's `channel`.
-        channel: String,
-        /// What went wrong.
-        error: AuthError,
-    },
-    /// `pusher_internal:subscription_count`.
-    SubscriptionCount {
-        /// The frame's `channel`.
-        channel: String,
-        /// How many connections are subscribed.
-        count: u64,
-    },
-    /// `pusher:cache_miss`: a cache channel had no last event.
-    CacheMiss {
-        /// The frame's `channel`.
-        channel: String,
-    },
-    /// `pusher_internal:member_added`.
-    MemberAdded {
-        /// The frame's `channel`, a presence channel.
-        channel: String,
-        /// The member's id.
-        user_id: String,
-        /// The member's info (`null` when none).
-        user_info: JsonText,
-    },
-    /// `pusher_internal:member_removed`.
-    MemberRemoved {
-        /// The frame's `channel`, a presence channel.
-        channel: String,
-        /// The member's id.
-        user_id: String,
+        /// What it says about the channel.
+        message: ChannelMessage,
     },
     /// `pusher:signin_success`.
     SigninSuccess {
@@ -90,6 +55,45 @@ pub enum ServerMessage {
         /// The sender, for client events on presence channels.
         user_id: Option<String>,
     },
+}
+
+/// What a protocol message says about its channel.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ChannelMessage {
+    /// `pusher_internal:subscription_succeeded`, with members on presence channels.
+    SubscriptionSucceeded {
+        /// The member list, present on presence channels.
+        presence: Option<PresenceData>,
+    },
+    /// `pusher:subscription_error`: what went wrong.
+    SubscriptionError(AuthError),
+    /// `pusher_internal:subscription_count`: how many connections are subscribed.
+    SubscriptionCount(u64),
+    /// `pusher:cache_miss`: a cache channel had no last event.
+    CacheMiss,
+    /// `pusher_internal:member_added`, on a presence channel.
+    MemberAdded {
+        /// The member's id.
+        user_id: String,
+        /// The member's info (`null` when none).
+        user_info: JsonText,
+    },
+    /// `pusher_internal:member_removed`, on a presence channel.
+    MemberRemoved {
+        /// The member's id.
+        user_id: String,
+    },
+}
+
+impl ChannelMessage {
+    /// The message about `channel`.
+    pub fn on(self, channel: impl Into<String>) -> ServerMessage {
+        ServerMessage::Channel {
+            channel: channel.into(),
+            message: self,
+        }
+    }
 }
 
 /// The members part of a presence `subscription_succeeded`.
@@ -175,36 +179,35 @@ impl ServerMessage {
             Some(ProtocolEvent::Error) => parse_error(data),
             Some(ProtocolEvent::Ping) => ServerMessage::Ping,
             Some(ProtocolEvent::Pong) => ServerMessage::Pong,
-            Some(ProtocolEvent::SubscriptionSucceeded) => ServerMessage::SubscriptionSucceeded {
-                channel: required_channel(&frame)?,
-                presence: data
+            Some(ProtocolEvent::SubscriptionSucceeded) => {
+                let presence = data
                     .get("presence")
                     .map(PresenceData::from_json)
-                    .transpose()?,
-            },
-            Some(ProtocolEvent::SubscriptionError) => ServerMessage::SubscriptionError {
-                channel: required_channel(&frame)?,
-                error: AuthError::from_json(data),
-            },
-            Some(ProtocolEvent::SubscriptionCount) => ServerMessage::SubscriptionCount {
-                channel: required_channel(&frame)?,
-                count: count_field(data)?,
-            },
-            Some(ProtocolEvent::CacheMiss) => ServerMessage::CacheMiss {
-                channel: required_channel(&frame)?,
-            },
-            Some(ProtocolEvent::MemberAdded) => ServerMessage::MemberAdded {
-                channel: required_channel(&frame)?,
+                    .transpose()?;
+                ChannelMessage::SubscriptionSucceeded { presence }.on(required_channel(&frame)?)
+            }
+            Some(ProtocolEvent::SubscriptionError) => {
+                ChannelMessage::SubscriptionError(AuthError::from_json(data))
+                    .on(required_channel(&frame)?)
+            }
+            Some(ProtocolEvent::SubscriptionCount) => {
+                ChannelMessage::SubscriptionCount(count_field(data)?).on(required_channel(&frame)?)
+            }
+            Some(ProtocolEvent::CacheMiss) => {
+                ChannelMessage::CacheMiss.on(required_channel(&frame)?)
+            }
+            Some(ProtocolEvent::MemberAdded) => ChannelMessage::MemberAdded {
                 user_id: user_id_field(data, "user_id")?,
                 user_info: data
                     .get("user_info")
                     .map(JsonText::from)
                     .unwrap_or_default(),
-            },
-            Some(ProtocolEvent::MemberRemoved) => ServerMessage::MemberRemoved {
-                channel: required_channel(&frame)?,
+            }
+            .on(required_channel(&frame)?),
+            Some(ProtocolEvent::MemberRemoved) => ChannelMessage::MemberRemoved {
                 user_id: user_id_field(data, "user_id")?,
-            },
+            }
+            .on(required_channel(&frame)?),
             Some(ProtocolEvent::SigninSuccess) => ServerMessage::SigninSuccess {
                 user_data: str_field(data, "user_data")?,
             },

@@ -1,7 +1,7 @@
 //! Writing what a server sends: the server's half of [`ServerMessage`] (the `server` feature).
 
 use super::names::ProtocolEvent;
-use super::{PresenceData, ServerMessage, encode};
+use super::{ChannelMessage, PresenceData, ServerMessage, encode};
 use crate::json::{JsonText, ObjectWriter, string_array};
 use crate::prelude::*;
 
@@ -49,35 +49,7 @@ impl ServerMessage {
             }
             ServerMessage::Ping => global(P::Ping, Some("{}".to_owned())),
             ServerMessage::Pong => global(P::Pong, Some("{}".to_owned())),
-            ServerMessage::SubscriptionSucceeded { channel, presence } => {
-                let data = match presence {
-                    Some(p) => ObjectWriter::new().raw("presence", &p.to_json()),
-                    None => ObjectWriter::new(),
-                };
-                on(P::SubscriptionSucceeded, channel, as_string(data))
-            }
-            ServerMessage::SubscriptionError { channel, error } => {
-                on(P::SubscriptionError, channel, Some(error.to_json()))
-            }
-            ServerMessage::SubscriptionCount { channel, count } => {
-                let data = ObjectWriter::new().number("subscription_count", *count);
-                on(P::SubscriptionCount, channel, as_string(data))
-            }
-            ServerMessage::CacheMiss { channel } => on(P::CacheMiss, channel, None),
-            ServerMessage::MemberAdded {
-                channel,
-                user_id,
-                user_info,
-            } => {
-                let data = ObjectWriter::new()
-                    .string("user_id", user_id)
-                    .raw("user_info", user_info.as_str());
-                on(P::MemberAdded, channel, as_string(data))
-            }
-            ServerMessage::MemberRemoved { channel, user_id } => {
-                let data = ObjectWriter::new().string("user_id", user_id);
-                on(P::MemberRemoved, channel, as_string(data))
-            }
+            ServerMessage::Channel { channel, message } => message.fields(channel),
             ServerMessage::SigninSuccess { user_data } => {
                 let data = ObjectWriter::new().string("user_data", user_data);
                 global(P::SigninSuccess, Some(data.finish()))
@@ -94,6 +66,40 @@ impl ServerMessage {
                 event_data(data),
                 user_id.as_deref(),
             ),
+        }
+    }
+}
+
+impl ChannelMessage {
+    /// The frame's fields for this message about `channel`.
+    fn fields<'a>(&self, channel: &'a str) -> Fields<'a> {
+        use ProtocolEvent as P;
+        match self {
+            ChannelMessage::SubscriptionSucceeded { presence } => {
+                let data = match presence {
+                    Some(p) => ObjectWriter::new().raw("presence", &p.to_json()),
+                    None => ObjectWriter::new(),
+                };
+                on(P::SubscriptionSucceeded, channel, as_string(data))
+            }
+            ChannelMessage::SubscriptionError(error) => {
+                on(P::SubscriptionError, channel, Some(error.to_json()))
+            }
+            ChannelMessage::SubscriptionCount(count) => {
+                let data = ObjectWriter::new().number("subscription_count", *count);
+                on(P::SubscriptionCount, channel, as_string(data))
+            }
+            ChannelMessage::CacheMiss => on(P::CacheMiss, channel, None),
+            ChannelMessage::MemberAdded { user_id, user_info } => {
+                let data = ObjectWriter::new()
+                    .string("user_id", user_id)
+                    .raw("user_info", user_info.as_str());
+                on(P::MemberAdded, channel, as_string(data))
+            }
+            ChannelMessage::MemberRemoved { user_id } => {
+                let data = ObjectWriter::new().string("user_id", user_id);
+                on(P::MemberRemoved, channel, as_string(data))
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use rusher_backend::Store;
 use rusher_protocol::sign;
-use rusher_protocol::wire::{ClientMessage, ServerMessage};
+use rusher_protocol::wire::{ChannelMessage, ClientMessage, ServerMessage};
 use rusher_server::{App, AppState, Shared, Site, embedded};
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
@@ -164,7 +164,13 @@ impl Client {
     pub async fn next(&mut self) -> ServerMessage {
         loop {
             let message = ServerMessage::parse(&self.recv().await).unwrap();
-            if !matches!(message, ServerMessage::SubscriptionCount { .. }) {
+            if !matches!(
+                message,
+                ServerMessage::Channel {
+                    message: ChannelMessage::SubscriptionCount(_),
+                    ..
+                }
+            ) {
                 return message;
             }
         }
@@ -194,7 +200,13 @@ impl Client {
                 Ok(Some(Ok(Message::Text(text)))) => {
                     let message = ServerMessage::parse(&text).unwrap();
                     assert!(
-                        matches!(message, ServerMessage::SubscriptionCount { .. }),
+                        matches!(
+                            message,
+                            ServerMessage::Channel {
+                                message: ChannelMessage::SubscriptionCount(_),
+                                ..
+                            }
+                        ),
                         "unexpected {text}"
                     );
                 }
