@@ -17,7 +17,10 @@ pub struct BackoffConfig {
 impl Default for BackoffConfig {
     fn default() -> Self {
         Self {
-            initial: Duration::from_secs(1),
+            // A quarter of a second: a restarted server is typically back within one or two
+            // seconds, and the clients should be back within about a second of it rather than
+            // sleeping out a long ceiling; full jitter still spreads them (docs/protocol.md).
+            initial: Duration::from_millis(250),
             max: Duration::from_secs(30),
             stable_after: Duration::from_secs(10),
         }
@@ -90,15 +93,18 @@ mod tests {
     #[test]
     fn backoff_is_exponential_with_full_jitter_and_a_cap() {
         let mut backoff = Backoff::new(BackoffConfig::default(), 1);
-        let ceilings: Vec<u64> = (0..8)
+        let ceilings: Vec<u128> = (0..9)
             .map(|_| {
                 let ceiling = backoff.ceiling();
                 let delay = backoff.next_delay(Duration::ZERO);
                 assert!(delay <= ceiling);
-                ceiling.as_secs()
+                ceiling.as_millis()
             })
             .collect();
-        assert_eq!(ceilings, vec![1, 2, 4, 8, 16, 30, 30, 30]);
+        assert_eq!(
+            ceilings,
+            vec![250, 500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]
+        );
         // Full jitter: delays spread over the whole range rather than sitting at the ceiling.
         let delays: Vec<Duration> = (0..50)
             .map(|_| backoff.next_delay(Duration::ZERO))
@@ -106,6 +112,6 @@ mod tests {
         assert!(delays.iter().any(|d| *d < Duration::from_secs(10)));
         assert!(delays.iter().any(|d| *d > Duration::from_secs(20)));
         backoff.reset();
-        assert_eq!(backoff.ceiling(), Duration::from_secs(1));
+        assert_eq!(backoff.ceiling(), Duration::from_millis(250));
     }
 }

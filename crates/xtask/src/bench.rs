@@ -1,15 +1,23 @@
-//! `cargo xtask bench`: how fast Rusher, pusher-js 8 and a raw page (one socket, one `JSON.parse`
-//! of the frame and one of its data: the practical limit) take events in, side by side in one
-//! headless Chromium page and one run (tests/bench/events.mjs), printed as events per second with
-//! their spread over five runs, and as ratios. A benchmark, not a test: it asserts only that every
-//! event reached its callback. Writes the table, the machine it ran on and a chart
-//! (`docs/benchmarks.svg`) into BENCHMARKS.md.
+//! `cargo xtask bench`: Rusher and pusher-js 8 side by side, in one headless Chromium page per
+//! part, printed with spreads and as ratios, and written into BENCHMARKS.md (with the machine it
+//! ran on and a chart, `docs/benchmarks.svg`):
+//!
+//! - throughput (tests/bench/events.mjs): how fast each takes events in from a scripted socket,
+//!   next to a raw page (one socket, one `JSON.parse` of the frame and one of its data: the
+//!   practical limit);
+//! - live (tests/bench/live.mjs, against a rusher-server on loopback that xtask starts and can
+//!   restart): latency from a REST trigger to the callback, 10 private channels with a slow auth
+//!   endpoint, and recovery after the server restarts or is killed.
+//!
+//! A benchmark, not a test: it asserts only that every event and subscription arrived.
 
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::control::Restartable;
 use crate::package;
+use crate::server::{LocalServer, Service};
 use crate::setup::{self, Purpose, chromium_binary};
 use crate::shell::{Error, cmd, first_line, npm_dir, root, write_table};
 
@@ -73,8 +81,11 @@ pub fn run() -> Result<bool, Error> {
     }
     let table = table(&rows);
     print!("{table}");
+    let live = live_tables(&run_live()?);
+    print!("{live}");
     let path = root().join("BENCHMARKS.md");
     write_table(&path, "throughput", "cargo xtask bench", &table)?;
+    write_table(&path, "live", "cargo xtask bench", &live)?;
     write_table(&path, "machine", "cargo xtask bench", &machine())?;
     std::fs::write(root().join("docs").join("benchmarks.svg"), chart(&rows))?;
     println!("written into BENCHMARKS.md and docs/benchmarks.svg");
@@ -188,4 +199,217 @@ fn chart(rows: &[Row]) -> String {
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// Milliseconds a figure was taken over: one per event, run or client.
+struct Millis(Vec<f64>);
+
+impl Millis {
+    /// From a line's `times`.
+    fn of(line: &Value) -> Millis {
+        let mut times: Vec<f64> = line
+            .get("times")
+            .and_then(Value::as_array)
+            .map(|times| times.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default();
+        times.sort_by(f64::total_cmp);
+        Millis(times)
+    }
+
+    /// The value below which `fraction` of them are.
+    fn quantile(&self, fraction: f64) -> f64 {
+        let last = self.0.len().saturating_sub(1);
+        let at = ((last as f64) * fraction).round() as usize;
+        self.0.get(at.min(last)).copied().unwrap_or(f64::NAN)
+    }
+
+    fn median(&self) -> f64 {
+        self.quantile(0.5)
+    }
+
+    fn worst(&self) -> f64 {
+        self.quantile(1.0)
+    }
+
+    /// The most of them within any 100 ms: how much of a herd the reconnects were.
+    fn most_within_100_ms(&self) -> usize {
+        let times = &self.0;
+        (0..times.len())
+            .map(|i| {
+                times
+                    .iter()
+                    .skip(i)
+                    .take_while(|t| **t - times[i] < 100.0)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// `123 ms (101-140)`: the median and the range.
+    fn show(&self) -> String {
+        format!(
+            "{:.0} ms ({:.0}-{:.0})",
+            self.median(),
+            self.quantile(0.0),
+            self.worst()
+        )
+    }
+}
+
+/// Runs tests/bench/live.mjs against a rusher-server it starts (and the control endpoint that
+/// restarts it); its lines, `{bench, client, times}`.
+fn run_live() -> Result<Vec<Value>, Error> {
+    let server = LocalServer::start("bench").and_then(Restartable::new)?;
+    let mut command = cmd("node");
+    command
+        .arg("bench/live.mjs")
+        .current_dir(npm_dir())
+        .env("CHROMIUM", chromium_binary().unwrap_or_default());
+    server.configure(&mut command);
+    let output = command.output()?;
+    drop(server);
+    if !output.status.success() {
+        eprint!("{}", String::from_utf8_lossy(&output.stderr));
+        return Err("the live benchmark page failed".into());
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| Ok(serde_json::from_str(line)?))
+        .collect()
+}
+
+/// The live figures as Markdown tables.
+fn live_tables(lines: &[Value]) -> String {
+    let line = |bench: &str, client: &str| {
+        lines
+            .iter()
+            .find(|line| {
+                line.get("bench").and_then(Value::as_str) == Some(bench)
+                    && line.get("client").and_then(Value::as_str) == Some(client)
+            })
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let figure = |bench: &str, client: &str| Millis::of(&line(bench, client));
+    // What never came back: one count per run that was given up on (`missing`).
+    let missing = |bench: &str, client: &str| -> Vec<u64> {
+        line(bench, client)
+            .get("missing")
+            .and_then(Value::as_array)
+            .map(|counts| {
+                counts
+                    .iter()
+                    .filter_map(Value::as_u64)
+                    .filter(|n| *n > 0)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = String::from(
+        "| latency, REST trigger to callback (200 events, one at a time) | median | p99 |\n|---|---:|---:|\n",
+    );
+    for (key, name) in [("rusher", "Rusher"), ("pusherJs", "pusher-js 8")] {
+        let times = figure("latency", key);
+        let _ = writeln!(
+            out,
+            "| {name} | {:.1} ms | {:.1} ms |",
+            times.median(),
+            times.quantile(0.99)
+        );
+    }
+    out.push_str(
+        "\n| 10 private channels, auth endpoint taking 50 ms | pusher-js 8 | Rusher with `batchAuth` | Rusher / pusher-js |\n|---|---:|---:|---:|\n",
+    );
+    for (bench, what) in [
+        (
+            "private channels",
+            "from `new Pusher` to all subscribed (5 runs)",
+        ),
+        (
+            "private channels after a restart",
+            "after a server restart, to all subscribed again (3 restarts)",
+        ),
+    ] {
+        let cell = |client: &str| {
+            let (times, lost) = (figure(bench, client), missing(bench, client));
+            let counts = lost
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Auth requests per run, where they were counted.
+            let requests: Vec<u64> = line(bench, client)
+                .get("requests")
+                .and_then(Value::as_array)
+                .map(|runs| runs.iter().filter_map(Value::as_u64).collect())
+                .unwrap_or_default();
+            let asked = match (requests.iter().min(), requests.iter().max()) {
+                (Some(1), Some(1)) => ", 1 auth request".to_owned(),
+                (Some(low), Some(high)) if low == high => format!(", {low} auth requests"),
+                (Some(low), Some(high)) => format!(", {low}-{high} auth requests"),
+                _ => String::new(),
+            };
+            match (times.0.is_empty(), lost.is_empty()) {
+                (_, true) => [times.show(), asked].concat(),
+                (true, false) => format!("never all back after 30 s (missing {counts} of 10)"),
+                (false, false) => format!(
+                    "{}; {} of the runs never all back after 30 s (missing {counts} of 10)",
+                    times.show(),
+                    lost.len()
+                ),
+            }
+        };
+        let (pusher_js, rusher) = (figure(bench, "pusherJs"), figure(bench, "rusher"));
+        let ratio = rusher.median() / pusher_js.median();
+        let ratio = if ratio.is_finite() {
+            format!("{ratio:.2}x")
+        } else {
+            "-".to_owned()
+        };
+        let _ = writeln!(
+            out,
+            "| {what} | {} | {} | {ratio} |",
+            cell("pusherJs"),
+            cell("rusher"),
+        );
+    }
+    out.push_str(
+        "\n| recovery of 20 clients each, from the server accepting connections to the channel back | median | worst | most within 100 ms |\n|---|---:|---:|---:|\n",
+    );
+    for how in ["restart", "kill"] {
+        for (key, name) in [("rusher", "Rusher"), ("pusherJs", "pusher-js 8")] {
+            let bench = format!("recovery after a {how}");
+            let times = figure(&bench, key);
+            let lost: u64 = missing(&bench, key).iter().sum();
+            let worst = if lost > 0 {
+                let stuck: Vec<String> = line(&bench, key)
+                    .get("stuck")
+                    .and_then(Value::as_array)
+                    .map(|states| {
+                        states
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                format!("{lost} of 20 not back after 60 s ({})", stuck.join(", "))
+            } else {
+                format!("{:.0} ms", times.worst())
+            };
+            let kind = if how == "kill" {
+                "crash (SIGKILL)"
+            } else {
+                "graceful restart (SIGTERM)"
+            };
+            let _ = writeln!(
+                out,
+                "| {name}, after a {kind} | {:.0} ms | {worst} | {} of 20 |",
+                times.median(),
+                times.most_within_100_ms()
+            );
+        }
+    }
+    out
 }
