@@ -12,6 +12,7 @@ import { launch } from './chromium.mjs';
 import { online } from './chat_steps.mjs';
 import { env } from './harness.mjs';
 import { base } from './server.mjs';
+import { countTimers, measure } from './page_metrics.mjs';
 
 const count = Number(process.env.SOAK_PAGES || 4);
 const room = env('SOAK_ROOM');
@@ -30,57 +31,6 @@ const LEAK_LIMITS = {
   functions: (start) => start.functions * 1.25 + 500,
   heapBytes: (start) => start.heapBytes * 1.5 + 2 * 1024 * 1024,
 };
-
-/** Counts the page's pending timers: installed before any of its scripts runs. */
-function countTimers() {
-  const live = new Set();
-  const { setTimeout: set, clearTimeout: clear, setInterval: every, clearInterval: stop } = window;
-  window.setTimeout = function (callback, ms, ...rest) {
-    const id = set.call(window, (...args) => {
-      live.delete(id);
-      if (typeof callback === 'function') callback(...args);
-    }, ms, ...rest);
-    live.add(id);
-    return id;
-  };
-  window.clearTimeout = (id) => { live.delete(id); clear.call(window, id); };
-  window.setInterval = function (...args) {
-    const id = every.call(window, ...args);
-    live.add(id);
-    return id;
-  };
-  window.clearInterval = (id) => { live.delete(id); stop.call(window, id); };
-  window.soakLiveTimers = () => live.size;
-}
-
-/** How many live objects have `prototype` (an expression) in their chain, and `reduce` over
- * them (a function body with `this` the array), through the DevTools protocol. */
-async function objects(cdp, prototype, reduce) {
-  const { result: proto } = await cdp.send('Runtime.evaluate', { expression: prototype });
-  const { objects: list } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.objectId });
-  const { result } = await cdp.send('Runtime.callFunctionOn', {
-    functionDeclaration: `function () { ${reduce} }`, objectId: list.objectId, returnByValue: true,
-  });
-  await cdp.send('Runtime.releaseObject', { objectId: list.objectId });
-  return result.value;
-}
-
-/** One look at a page, after a forced garbage collection. */
-async function measure(page) {
-  await page.cdp.send('HeapProfiler.collectGarbage');
-  const heap = await page.cdp.send('Runtime.getHeapUsage');
-  const dom = await page.cdp.send('Memory.getDOMCounters');
-  return {
-    heapBytes: heap.usedSize,
-    wasmBytes: await objects(page.cdp, 'WebAssembly.Memory.prototype',
-      'return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0);'),
-    functions: await objects(page.cdp, 'Function.prototype', 'return this.length;'),
-    nodes: dom.nodes,
-    listeners: dom.jsEventListeners,
-    timers: await page.evaluate(() => window.soakLiveTimers()),
-    lines: await page.evaluate(() => document.getElementById('rusher-chat').shadowRoot.querySelectorAll('.log li').length),
-  };
-}
 
 /** The page's message list against the newest messages of the room's history. */
 async function checkList(page) {

@@ -7,7 +7,10 @@
 //!   practical limit);
 //! - live (tests/bench/live.mjs, against a rusher-server on loopback that xtask starts and can
 //!   restart): latency from a REST trigger to the callback, 10 private channels with a slow auth
-//!   endpoint, and recovery after the server restarts or is killed.
+//!   endpoint, and recovery after the server restarts or is killed;
+//! - the widget (tests/bench/widget.mjs, against a rusher-server with 100 members online): the
+//!   main-thread time to render a new message into a full list, and the page's memory after
+//!   10,000 more.
 //!
 //! A benchmark, not a test: it asserts only that every event and subscription arrived.
 
@@ -83,9 +86,12 @@ pub fn run() -> Result<bool, Error> {
     print!("{table}");
     let live = live_tables(&run_live()?);
     print!("{live}");
+    let widget = widget_table(&run_widget()?);
+    print!("{widget}");
     let path = root().join("BENCHMARKS.md");
     write_table(&path, "throughput", "cargo xtask bench", &table)?;
     write_table(&path, "live", "cargo xtask bench", &live)?;
+    write_table(&path, "widget", "cargo xtask bench", &widget)?;
     write_table(&path, "machine", "cargo xtask bench", &machine())?;
     std::fs::write(root().join("docs").join("benchmarks.svg"), chart(&rows))?;
     println!("written into BENCHMARKS.md and docs/benchmarks.svg");
@@ -261,22 +267,80 @@ impl Millis {
 /// restarts it); its lines, `{bench, client, times}`.
 fn run_live() -> Result<Vec<Value>, Error> {
     let server = LocalServer::start("bench").and_then(Restartable::new)?;
+    run_page("bench/live.mjs", &server)
+}
+
+/// Runs tests/bench/widget.mjs against a rusher-server it starts; its lines.
+fn run_widget() -> Result<Vec<Value>, Error> {
+    // Room for the 100 members and more (the server's default limit is 100 per channel).
+    let server = LocalServer::start_with("bench-widget", &["--member-limit", "200"])?;
+    run_page("bench/widget.mjs", &server)
+}
+
+/// Runs a benchmark script with `service`'s addresses; the JSON lines it prints.
+fn run_page(script: &str, service: &dyn Service) -> Result<Vec<Value>, Error> {
     let mut command = cmd("node");
     command
-        .arg("bench/live.mjs")
+        .arg(script)
         .current_dir(npm_dir())
         .env("CHROMIUM", chromium_binary().unwrap_or_default());
-    server.configure(&mut command);
+    service.configure(&mut command);
     let output = command.output()?;
-    drop(server);
     if !output.status.success() {
         eprint!("{}", String::from_utf8_lossy(&output.stderr));
-        return Err("the live benchmark page failed".into());
+        return Err([script, " failed"].concat().into());
     }
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|line| Ok(serde_json::from_str(line)?))
         .collect()
+}
+
+/// The widget's figures as a Markdown table.
+fn widget_table(lines: &[Value]) -> String {
+    let find = |bench: &str| {
+        lines
+            .iter()
+            .find(|line| line.get("bench").and_then(Value::as_str) == Some(bench))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let render = Millis::of(&find("widget render"));
+    let memory = find("widget memory");
+    let look = |when: &str, key: &str| {
+        memory
+            .get(when)
+            .and_then(|look| look.get(key))
+            .and_then(Value::as_f64)
+            .unwrap_or(f64::NAN)
+    };
+    let megabytes = |when: &str, key: &str| look(when, key) / 1_048_576.0;
+    let mut out = String::from(
+        "| the widget, 100 members online, the list full (500 messages) | figure |\n|---|---:|\n",
+    );
+    let _ = writeln!(
+        out,
+        "| main-thread time to render one new message, median (100 messages) | {:.2} ms |\n\
+         | the same, 95th percentile | {:.2} ms |",
+        render.median(),
+        render.quantile(0.95)
+    );
+    let _ = writeln!(
+        out,
+        "| messages shown before and after 10,000 more (the list keeps the newest 500) | {} → {} |\n\
+         | JavaScript heap before and after | {:.1} MB → {:.1} MB |\n\
+         | WebAssembly memory before and after (it never shrinks) | {:.1} MB → {:.1} MB |\n\
+         | DOM nodes before and after | {} → {} |",
+        look("before", "lines"),
+        look("after", "lines"),
+        megabytes("before", "heapBytes"),
+        megabytes("after", "heapBytes"),
+        megabytes("before", "wasmBytes"),
+        megabytes("after", "wasmBytes"),
+        look("before", "nodes"),
+        look("after", "nodes"),
+    );
+    out
 }
 
 /// The live figures as Markdown tables.

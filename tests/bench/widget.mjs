@@ -1,0 +1,123 @@
+// `cargo xtask bench`: the chat widget in a page (www/chat.html), against a live rusher-server on
+// loopback that xtask starts. A visitor joins the lobby; 99 more members are there (pusher-js
+// clients in Node, authorized with the app's secret through the official server SDK), so 100 are
+// online. The list is filled to its cap (`MAX_MESSAGES`, 500) with messages published through the
+// REST API, then:
+//
+// - render: for each of RENDERS further messages, the main-thread time from the socket's
+//   `message` event to the list's DOM changed and laid out (a MutationObserver on it, which
+//   reads a layout figure);
+// - memory: after MEMORY_MESSAGES more, the page measured after a forced garbage collection.
+//
+// Prints one JSON line per figure: {bench: 'widget render', times} and
+// {bench: 'widget memory', before, after}.
+import { createRequire } from 'node:module';
+import { launch } from '../browser/chromium.mjs';
+import { heading, join as joinChat } from '../browser/chat_steps.mjs';
+import { countTimers, measure } from '../browser/page_metrics.mjs';
+import { base, key, sdk, sockets } from '../browser/server.mjs';
+
+const require = createRequire(import.meta.url);
+const PusherNode = require('pusher-js/dist/node/pusher.js');
+
+const LOBBY = 'presence-lobby';
+/** Members online besides the page's visitor. */
+const OTHERS = 99;
+/** What the widget's list holds at most (crates/widget/src/model.rs). */
+const LIST_CAP = 500;
+/** Messages whose rendering is timed. */
+const RENDERS = 100;
+/** Messages published before the page is measured again. */
+const MEMORY_MESSAGES = 10000;
+/** Messages in one REST batch (the API's limit). */
+const BATCH = 10;
+
+// The other members: pusher-js in Node, each its own user.
+const others = [];
+for (let i = 0; i < OTHERS; i += 1) {
+  const client = new PusherNode(key, {
+    cluster: 'mt1', wsHost: sockets.host, wsPort: sockets.port, forceTLS: false,
+    enabledTransports: ['ws'], disableStats: true,
+    channelAuthorization: {
+      customHandler: ({ socketId, channelName }, callback) => callback(null, sdk.authorizeChannel(
+        socketId, channelName, { user_id: `bench${i}`, user_info: { name: `Member ${i}` } },
+      )),
+    },
+  });
+  others.push(new Promise((resolve) => client.subscribe(LOBBY).bind('pusher:subscription_succeeded', resolve)));
+  others[i].client = client;
+}
+const clients = others.map((o) => o.client);
+await Promise.all(others);
+
+const browser = await launch();
+const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+await context.addInitScript(countTimers);
+// Times each socket `message` event of a frame marked `measure`, to the list's next DOM change.
+await context.addInitScript(() => {
+  window.renderTimes = [];
+  let pending = null;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    set onmessage(handler) {
+      super.onmessage = (event) => {
+        if (typeof event.data === 'string' && event.data.includes('measure ')) pending = performance.now();
+        handler(event);
+      };
+    }
+  };
+  window.watchList = () => {
+    const list = document.getElementById('rusher-chat').shadowRoot.querySelector('.log');
+    new MutationObserver(() => {
+      if (pending !== null) {
+        // Reading a layout figure makes the browser lay the page out now, so that is counted too.
+        void list.scrollHeight;
+        window.renderTimes.push(performance.now() - pending);
+        pending = null;
+      }
+    }).observe(list, { childList: true, subtree: true, characterData: true });
+  };
+});
+const page = await context.newPage();
+await page.goto(`${base}/www/chat.html`);
+await joinChat(page, 'Bench');
+await heading(page).filter({ hasText: `(${OTHERS + 1})` }).waitFor({ timeout: 30000 });
+page.cdp = await context.newCDPSession(page);
+
+let nextId = 1_000_000_000;
+/** Publishes `count` messages to the lobby, `text(i)` each, in REST batches. */
+async function publish(count, text) {
+  for (let start = 0; start < count; start += BATCH) {
+    const batch = [];
+    for (let i = start; i < Math.min(count, start + BATCH); i += 1) {
+      nextId += 1;
+      const user = { id: `bench${i % OTHERS}`, name: `Member ${i % OTHERS}` };
+      batch.push({
+        channel: LOBBY, name: 'message',
+        data: { id: nextId, channel: LOBBY, user, text: text(i), client_id: `bench-${nextId}`, time: Date.now() },
+      });
+    }
+    await sdk.triggerBatch(batch);
+  }
+}
+const shows = (text) => page.waitForFunction((t) => [...document.getElementById('rusher-chat').shadowRoot
+  .querySelectorAll('.log li .text')].some((e) => e.textContent === t), text, { timeout: 60000 });
+
+await publish(LIST_CAP, (i) => `filler ${i}`);
+await shows(`filler ${LIST_CAP - 1}`);
+await page.evaluate(() => window.watchList());
+for (let i = 0; i < RENDERS; i += 1) {
+  await publish(1, () => `measure ${i}`);
+  await shows(`measure ${i}`);
+}
+const times = await page.evaluate(() => window.renderTimes);
+console.log(JSON.stringify({ bench: 'widget render', times }));
+
+const before = await measure(page);
+await publish(MEMORY_MESSAGES, (i) => `more ${i}`);
+await shows(`more ${MEMORY_MESSAGES - 1}`);
+const after = await measure(page);
+console.log(JSON.stringify({ bench: 'widget memory', before, after }));
+
+await browser.close();
+for (const client of clients) client.disconnect();
