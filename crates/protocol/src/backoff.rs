@@ -12,6 +12,13 @@ pub struct BackoffConfig {
     pub max: Duration,
     /// A connection up at least this long resets the backoff.
     pub stable_after: Duration,
+    /// After a close with code 4200-4299 (the server asks for a reconnect: it is restarting),
+    /// delays stay under [`restart_ceiling`](Self::restart_ceiling) for this long, so that
+    /// clients are back within about that ceiling of a server that restarts within it.
+    pub restart_window: Duration,
+    /// The ceiling of delays within the restart window (still with full jitter, so that the
+    /// clients do not come back in one herd).
+    pub restart_ceiling: Duration,
 }
 
 impl Default for BackoffConfig {
@@ -23,6 +30,10 @@ impl Default for BackoffConfig {
             initial: Duration::from_millis(250),
             max: Duration::from_secs(30),
             stable_after: Duration::from_secs(10),
+            // A deploy's restart takes seconds; one that takes longer is an outage, and the
+            // growing delays take over.
+            restart_window: Duration::from_secs(20),
+            restart_ceiling: Duration::from_secs(1),
         }
     }
 }
@@ -57,7 +68,21 @@ impl Backoff {
 
     /// The next delay: uniform in `[0, ceiling]` (full jitter), at least `floor`; counts an attempt.
     pub fn next_delay(&mut self, floor: Duration) -> Duration {
-        let ceiling = self.ceiling();
+        self.delay_under(self.ceiling(), floor)
+    }
+
+    /// [`next_delay`](Self::next_delay) with the ceiling held at the restart ceiling at most
+    /// (within a restart window).
+    pub fn next_restart_delay(&mut self, floor: Duration) -> Duration {
+        self.delay_under(self.ceiling().min(self.config.restart_ceiling), floor)
+    }
+
+    /// The restart window's length.
+    pub fn restart_window(&self) -> Duration {
+        self.config.restart_window
+    }
+
+    fn delay_under(&mut self, ceiling: Duration, floor: Duration) -> Duration {
         self.attempts = self.attempts.saturating_add(1);
         let ceiling_ms = crate::time::millis(ceiling);
         let jittered = self.next_random() % ceiling_ms.saturating_add(1);

@@ -87,6 +87,9 @@ pub struct Connection {
     activity_timeout: Duration,
     timers: Timers,
     backoff: Backoff,
+    /// Until when reconnect delays stay short: set by a 4200-4299 close (the server restarts),
+    /// cleared by a handshake or the user's `disconnect`.
+    restarting_until: Option<Instant>,
     subscriptions: Subscriptions,
     user: User,
     outbox: Outbox,
@@ -109,6 +112,7 @@ impl Connection {
             activity_timeout: config.activity_timeout,
             timers: Timers::default(),
             backoff: Backoff::new(config.backoff, seed),
+            restarting_until: None,
             subscriptions: Subscriptions::default(),
             user: User::default(),
             outbox: Outbox::new(config.outbox),
@@ -139,6 +143,7 @@ impl Connection {
     /// queued client events are kept for the next `connect()`.
     pub fn disconnect(&mut self) {
         self.wanted = false;
+        self.restarting_until = None;
         self.close_socket("disconnected by the user");
         self.timers = Timers::default();
         self.set_state(State::Disconnected);
@@ -344,7 +349,10 @@ impl Connection {
                 self.set_state(State::Disconnected);
             }
             4100..=4199 => self.retry(Retry::Backoff(Duration::from_secs(1)), now),
-            4200..=4299 => self.retry(Retry::Now, now),
+            4200..=4299 => {
+                self.restarting_until = Some(now + self.backoff.restart_window());
+                self.retry(Retry::Now, now);
+            }
             _ => self.retry(Retry::Backoff(Duration::ZERO), now),
         }
     }
@@ -553,8 +561,10 @@ impl Connection {
             self.set_state(State::Unavailable);
             return;
         }
+        let restarting = self.restarting_until.is_some_and(|until| now < until);
         let delay = match retry {
             Retry::Now => Duration::ZERO,
+            Retry::Backoff(floor) if restarting => self.backoff.next_restart_delay(floor),
             Retry::Backoff(floor) => self.backoff.next_delay(floor),
         };
         self.out.event(Event::ConnectingIn(delay));
@@ -596,6 +606,7 @@ impl Connection {
         }
         self.socket_id = Some(socket_id);
         self.connected_at = Some(now);
+        self.restarting_until = None;
         self.activity_timeout = timeout.min(self.config.activity_timeout);
         self.timers.handshake = None;
         self.timers.unavailable = None;

@@ -202,6 +202,42 @@ fn closes_4200_to_4299_reconnect_at_once() {
 }
 
 #[test]
+fn after_a_4200_close_failed_attempts_stay_within_the_restart_ceiling_for_the_window() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.close(4200);
+    h.drain();
+    // The server is down: each attempt fails. Within the window no delay exceeds one second,
+    // and the delays are spread (jitter), not all at the ceiling.
+    let started = h.now;
+    let mut delays = Vec::new();
+    while h.now.saturating_duration_since(started) < Duration::from_secs(19) {
+        h.close(1006);
+        let delay = connecting_in(&events(&h.drain()))[0];
+        delays.push(delay);
+        h.advance(delay + Duration::from_millis(1));
+    }
+    assert!(delays.len() > 20, "{delays:?}");
+    assert!(delays.iter().all(|d| *d <= SEC), "{delays:?}");
+    assert!(delays.iter().any(|d| *d < SEC / 2), "{delays:?}");
+    // Past the window, the delays grow as after any failure.
+    h.advance(Duration::from_secs(2));
+    let mut later = Vec::new();
+    for _ in 0..5 {
+        h.close(1006);
+        let delay = connecting_in(&events(&h.drain()))[0];
+        later.push(delay);
+        h.advance(delay + Duration::from_millis(1));
+    }
+    assert!(later.iter().any(|d| *d > SEC), "{later:?}");
+    // A handshake ends the window: the next 4200-free failure backs off from the start.
+    h.establish("1.1");
+    h.close(1006);
+    let delay = connecting_in(&events(&h.drain()))[0];
+    assert!(delay <= Duration::from_secs(30), "{delay:?}");
+}
+
+#[test]
 fn closes_4300_to_4399_report_and_back_off() {
     let mut h = Harness::connected();
     h.drain();
