@@ -102,14 +102,7 @@ pub fn run() -> Result<bool, Error> {
 /// client's milliseconds per run.
 fn row(result: &Value) -> Row {
     let events = result.get("events").and_then(Value::as_f64).unwrap_or(0.0);
-    let rate = |key: &str| {
-        let millis: Vec<f64> = result
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|runs| runs.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default();
-        Rate::of(events, &millis)
-    };
+    let rate = |key: &str| Rate::of(events, &items(result, key, Value::as_f64));
     Row {
         scenario: result
             .get("scenario")
@@ -213,11 +206,7 @@ struct Millis(Vec<f64>);
 impl Millis {
     /// From a line's `times`.
     fn of(line: &Value) -> Millis {
-        let mut times: Vec<f64> = line
-            .get("times")
-            .and_then(Value::as_array)
-            .map(|times| times.iter().filter_map(Value::as_f64).collect())
-            .unwrap_or_default();
+        let mut times = items(line, "times", Value::as_f64);
         times.sort_by(f64::total_cmp);
         Millis(times)
     }
@@ -358,17 +347,8 @@ fn live_tables(lines: &[Value]) -> String {
     let figure = |bench: &str, client: &str| Millis::of(&line(bench, client));
     // What never came back: one count per run that was given up on (`missing`).
     let missing = |bench: &str, client: &str| -> Vec<u64> {
-        line(bench, client)
-            .get("missing")
-            .and_then(Value::as_array)
-            .map(|counts| {
-                counts
-                    .iter()
-                    .filter_map(Value::as_u64)
-                    .filter(|n| *n > 0)
-                    .collect()
-            })
-            .unwrap_or_default()
+        let given_up = |count: &Value| count.as_u64().filter(|n| *n > 0);
+        items(&line(bench, client), "missing", given_up)
     };
     let mut out = String::from(
         "| latency, REST trigger to callback (200 events, one at a time) | median | p99 |\n|---|---:|---:|\n",
@@ -403,11 +383,7 @@ fn live_tables(lines: &[Value]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ");
             // Auth requests per run, where they were counted.
-            let requests: Vec<u64> = line(bench, client)
-                .get("requests")
-                .and_then(Value::as_array)
-                .map(|runs| runs.iter().filter_map(Value::as_u64).collect())
-                .unwrap_or_default();
+            let requests = items(&line(bench, client), "requests", Value::as_u64);
             let asked = match (requests.iter().min(), requests.iter().max()) {
                 (Some(1), Some(1)) => ", 1 auth request".to_owned(),
                 (Some(low), Some(high)) if low == high => format!(", {low} auth requests"),
@@ -447,17 +423,9 @@ fn live_tables(lines: &[Value]) -> String {
             let times = figure(&bench, key);
             let lost: u64 = missing(&bench, key).iter().sum();
             let worst = if lost > 0 {
-                let stuck: Vec<String> = line(&bench, key)
-                    .get("stuck")
-                    .and_then(Value::as_array)
-                    .map(|states| {
-                        states
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let stuck = items(&line(&bench, key), "stuck", |state| {
+                    state.as_str().map(str::to_owned)
+                });
                 format!("{lost} of 20 not back after 60 s ({})", stuck.join(", "))
             } else {
                 format!("{:.0} ms", times.worst())
@@ -476,4 +444,12 @@ fn live_tables(lines: &[Value]) -> String {
         }
     }
     out
+}
+
+/// The items of a line's array field `key` that `read` accepts.
+fn items<T>(line: &Value, key: &str, read: impl Fn(&Value) -> Option<T>) -> Vec<T> {
+    line.get(key)
+        .and_then(Value::as_array)
+        .map(|all| all.iter().filter_map(read).collect())
+        .unwrap_or_default()
 }
