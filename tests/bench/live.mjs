@@ -7,9 +7,10 @@
 // - private channels: from `new Pusher` to 10 private channels subscribed, the auth endpoint
 //   taking 50 ms (pusher-js asks once per channel, Rusher with `batchAuth` once for all), and the
 //   same after a server restart (every channel authorized again);
-// - recovery: 20 clients of each kind on one channel; the server restarts (SIGTERM, as a deploy
-//   would) or is killed (SIGKILL); from the moment it accepts connections again until each
-//   client has its channel back.
+// - recovery: 20 clients of each kind on one channel, spread over 10 browser contexts (a browser
+//   opens one WebSocket at a time to a host per context, which would queue 40 reconnects in
+//   one); the server restarts (SIGTERM, as a deploy would) or is killed (SIGKILL); from the
+//   moment it accepts connections again until each client has its channel back.
 //
 // Prints one JSON line per figure: {bench, client, ...values in milliseconds}.
 import { env, launch } from '../browser/harness.mjs';
@@ -28,57 +29,66 @@ const AUTH_RUNS = 5;
 const GIVE_UP_MS = 30000;
 /** How many clients of each kind the recovery figure is taken over. */
 const RECOVERY_CLIENTS = 20;
+/** How many pages (browser contexts) they are spread over. */
+const RECOVERY_PAGES = 10;
 
 // A page the test serves itself (through page.route) has no address, so Chromium counts it as
 // public and would keep it off loopback servers; the suites turn that check off the same way.
 const browser = await launch(['--disable-features=LocalNetworkAccessChecks']);
-const page = await browser.newPage();
-await page.route(`${base}/bench/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Rusher live benchmark</title>' }));
-await page.route(`${base}/vendor/pusher.min.js`, (route) => route.fulfill({
-  contentType: 'text/javascript', path: join(modules, 'pusher-js/dist/web/pusher.min.js'),
-}));
-await page.goto(`${base}/bench/`);
-await page.evaluate(async ({ key, sockets }) => {
-  // A chat session, whose cookie the auth endpoint wants for private channels.
-  const response = await fetch('/chat/session', {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench' }),
-  });
-  if (!response.ok) throw new Error(`sign-in answered ${response.status}`);
-  window.Rusher = (await import('/www/pkg/index.js')).default;
-  await new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/vendor/pusher.min.js';
-    script.onload = resolve;
-    script.onerror = reject;
-    document.head.append(script);
-  });
-  window.clients = { rusher: window.Rusher, pusherJs: window.Pusher };
-  window.KEY = key;
-  window.options = (extra = {}) => ({
-    cluster: 'mt1', wsHost: sockets.host, wsPort: sockets.port, forceTLS: false,
-    enabledTransports: ['ws'], disableStats: true, ...extra,
-  });
-  window.now = () => performance.timeOrigin + performance.now();
-  // Notes when a client's connection was lost (it leaves `connected`): a subscription confirmed
-  // after that is the channel back. A client may be back before the page hears that the server
-  // is (the control endpoint polls it); its time then counts as 0.
-  window.watchLoss = (client) => {
-    const watch = { lostAt: null };
-    client.connection.bind('state_change', ({ current }) => {
-      if (current !== 'connected' && watch.lostAt === null) watch.lostAt = now();
+/** A page of its own browser context (its own cookies, and its own connections: a browser opens
+ * one WebSocket at a time to a host per context), signed in to the chat, with both clients. */
+async function openPage() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(`${base}/bench/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Rusher live benchmark</title>' }));
+  await page.route(`${base}/vendor/pusher.min.js`, (route) => route.fulfill({
+    contentType: 'text/javascript', path: join(modules, 'pusher-js/dist/web/pusher.min.js'),
+  }));
+  await page.goto(`${base}/bench/`);
+  await page.evaluate(async ({ key, sockets }) => {
+    // A chat session, whose cookie the auth endpoint wants for private channels.
+    const response = await fetch('/chat/session', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench' }),
     });
-    return watch;
-  };
-  window.until = async (condition, what, timeout = 60000) => {
-    const started = performance.now();
-    while (!condition()) {
-      if (performance.now() - started > timeout) {
-        throw new Error(`timed out: ${typeof what === 'function' ? what() : what}`);
+    if (!response.ok) throw new Error(`sign-in answered ${response.status}`);
+    window.Rusher = (await import('/www/pkg/index.js')).default;
+    await new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = '/vendor/pusher.min.js';
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.append(script);
+    });
+    window.clients = { rusher: window.Rusher, pusherJs: window.Pusher };
+    window.KEY = key;
+    window.options = (extra = {}) => ({
+      cluster: 'mt1', wsHost: sockets.host, wsPort: sockets.port, forceTLS: false,
+      enabledTransports: ['ws'], disableStats: true, ...extra,
+    });
+    window.now = () => performance.timeOrigin + performance.now();
+    // Notes when a client's connection was lost (it leaves `connected`): a subscription confirmed
+    // after that is the channel back. A client may be back before the page hears that the server
+    // is (the control endpoint polls it); its time then counts as 0.
+    window.watchLoss = (client) => {
+      const watch = { lostAt: null };
+      client.connection.bind('state_change', ({ current }) => {
+        if (current !== 'connected' && watch.lostAt === null) watch.lostAt = now();
+      });
+      return watch;
+    };
+    window.until = async (condition, what, timeout = 60000) => {
+      const started = performance.now();
+      while (!condition()) {
+        if (performance.now() - started > timeout) {
+          throw new Error(`timed out: ${typeof what === 'function' ? what() : what}`);
+        }
+        await new Promise((r) => setTimeout(r, 5));
       }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
-}, { key, sockets });
+    };
+  }, { key, sockets });
+  return page;
+}
+const page = await openPage();
 
 const report = (line) => console.log(JSON.stringify(line));
 const now = () => performance.timeOrigin + performance.now();
@@ -180,40 +190,53 @@ const afterRestart = await page.evaluate(async ({ control, runs, giveUp }) => {
 for (const [client, result] of Object.entries(afterRestart)) report({ bench: 'private channels after a restart', client, ...result });
 await fetch(`http://${sockets.host}:${sockets.port}/_faults/auth`, { method: 'POST' });
 
-// Recovery: 20 clients of each kind, the server restarted and then killed.
-const recovery = await page.evaluate(async ({ control, count, giveUp }) => {
-  const all = [];
-  for (const [name, Client] of Object.entries(clients)) {
-    for (let i = 0; i < count; i += 1) {
-      const client = new Client(KEY, options());
-      const channel = client.subscribe('bench-recovery');
-      const entry = { name, client, channel, at: null, watch: null };
-      channel.bind('pusher:subscription_succeeded', () => { entry.at = now(); });
-      all.push(entry);
+// Recovery: 20 clients of each kind over RECOVERY_PAGES pages (browser contexts), the server
+// restarted and then killed.
+const recoveryPages = [];
+for (let i = 0; i < RECOVERY_PAGES; i += 1) recoveryPages.push(await openPage());
+for (const recoveryPage of recoveryPages) {
+  await recoveryPage.evaluate((count) => {
+    window.all = [];
+    for (const [name, Client] of Object.entries(clients)) {
+      for (let i = 0; i < count; i += 1) {
+        const client = new Client(KEY, options());
+        const channel = client.subscribe('bench-recovery');
+        const entry = { name, client, channel, at: null, watch: null };
+        channel.bind('pusher:subscription_succeeded', () => { entry.at = now(); });
+        all.push(entry);
+      }
     }
+  }, RECOVERY_CLIENTS / RECOVERY_PAGES);
+  await recoveryPage.waitForFunction(() => all.every((e) => e.at), null, { timeout: 60000 });
+}
+/** Every recovery client: its kind, whether it is back (subscribed again since it lost its
+ * connection), when, and its state. */
+const recoveryStates = async () => (await Promise.all(recoveryPages.map((p) => p.evaluate(() => all.map((e) => ({
+  name: e.name,
+  back: e.watch.lostAt !== null && e.at > e.watch.lostAt,
+  at: e.at,
+  state: `${e.client.connection.state}/${e.channel.subscribed ? 'subscribed' : e.channel.subscriptionPending ? 'pending' : 'not subscribed'}`,
+})))))).flat();
+const recovery = [];
+for (const how of ['restart', 'kill']) {
+  for (const recoveryPage of recoveryPages) {
+    await recoveryPage.evaluate(() => { for (const entry of all) entry.watch = watchLoss(entry.client); });
   }
-  await until(() => all.every((e) => e.at), 'every client subscribed');
-  const results = [];
-  for (const how of ['restart', 'kill']) {
-    for (const entry of all) entry.watch = watchLoss(entry.client);
-    const answer = await fetch(`${control}/${how}`, { method: 'POST' });
-    if (answer.status !== 204) throw new Error(`the control endpoint answered ${answer.status}`);
-    const back = now();
-    const isBack = (e) => e.watch.lostAt !== null && e.at > e.watch.lostAt;
-    while (all.some((e) => !isBack(e)) && now() - back < giveUp) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    for (const name of Object.keys(clients)) {
-      const mine = all.filter((e) => e.name === name);
-      const times = mine.filter(isBack).map((e) => Math.max(0, e.at - back));
-      const stuck = mine.filter((e) => !isBack(e))
-        .map((e) => `${e.client.connection.state}/${e.channel.subscribed ? 'subscribed' : e.channel.subscriptionPending ? 'pending' : 'not subscribed'}`);
-      results.push({ how, client: name, times, missing: [mine.length - times.length], stuck });
-    }
+  const answer = await fetch(`${control}/${how}`, { method: 'POST' });
+  if (answer.status !== 204) throw new Error(`the control endpoint answered ${answer.status}`);
+  const back = now();
+  let states = await recoveryStates();
+  while (states.some((e) => !e.back) && now() - back < 2 * GIVE_UP_MS) {
+    await new Promise((r) => setTimeout(r, 20));
+    states = await recoveryStates();
   }
-  for (const entry of all) entry.client.disconnect();
-  return results;
-}, { control, count: RECOVERY_CLIENTS, giveUp: 2 * GIVE_UP_MS });
+  for (const client of ['rusher', 'pusherJs']) {
+    const mine = states.filter((e) => e.name === client);
+    const times = mine.filter((e) => e.back).map((e) => Math.max(0, e.at - back));
+    const stuck = mine.filter((e) => !e.back).map((e) => e.state);
+    recovery.push({ how, client, times, missing: [mine.length - times.length], stuck });
+  }
+}
 for (const { how, ...result } of recovery) report({ bench: `recovery after a ${how}`, ...result });
 
 await browser.close();
