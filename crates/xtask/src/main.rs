@@ -6,9 +6,11 @@
 //!   only the suites whose name contains WORD (for working on one part).
 //! - `demo [--port N]`: sets up, builds and serves the demo at http://127.0.0.1:8080.
 //! - `package`: builds the npm package `rusher-client` and its tarball.
-//! - `size [--budget]`: the client bundle's raw, gzip and brotli sizes next to pusher-js's;
-//!   with `--budget`, fails when it is over its budget.
-//! - `bench`: events per second through Rusher and pusher-js in one page, with ratios.
+//! - `size [--budget]`: the client bundle's raw, gzip and brotli sizes next to pusher-js's, and
+//!   the chat widget embed's; with `--budget`, fails when either is over its budget.
+//! - `bench`: Rusher next to pusher-js 8 in Chromium: event throughput (and a raw page's),
+//!   latency, private channels with a slow auth endpoint, recovery after a restart, and the
+//!   widget's render time and memory; written into BENCHMARKS.md with a chart.
 //! - `interop`: the interop suites on every server, as a matrix (also written into README.md).
 //! - `fuzz [--seconds N] [TARGET…]`: libFuzzer on the protocol core's targets (figures written
 //!   into RELIABILITY.md); crashes become regression inputs that `test` replays.
