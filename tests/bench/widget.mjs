@@ -59,6 +59,10 @@ await context.addInitScript(() => {
   let pending = null;
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
+    get onmessage() {
+      return super.onmessage;
+    }
+
     set onmessage(handler) {
       super.onmessage = (event) => {
         if (typeof event.data === 'string' && event.data.includes('measure ')) pending = performance.now();

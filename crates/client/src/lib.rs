@@ -28,6 +28,7 @@ pub use api::{Binding, Channel, Metadata, Options, Pusher};
 pub use auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
 pub use rusher_protocol::json::{JsonText, Value};
 pub use rusher_protocol::{
-    AuthError, ChannelAuth, Error, Event, Member, Members, State, UserAuth, object,
+    AuthError, ChannelAuth, Error, Event, Member, Members, State, UserAuth, is_server_to_user,
+    object,
 };
 pub use stream::EventStream;

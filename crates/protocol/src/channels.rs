@@ -8,6 +8,12 @@ pub const MAX_CHANNEL_NAME_LEN: usize = 164;
 /// The reserved prefix of a signed-in user's own channel.
 pub const SERVER_TO_USER_PREFIX: &str = "#server-to-user-";
 
+/// Whether `name` is a signed-in user's own channel (`#server-to-user-…`): one prefix check,
+/// for paths that route every event by it.
+pub fn is_server_to_user(name: &str) -> bool {
+    name.starts_with(SERVER_TO_USER_PREFIX)
+}
+
 /// Who may subscribe to a channel and how it is authorized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Access {
@@ -44,7 +50,7 @@ impl ChannelKind {
             ("private-", Access::Private, false),
             ("cache-", Access::Public, true),
         ];
-        if name.starts_with(SERVER_TO_USER_PREFIX) {
+        if is_server_to_user(name) {
             return ChannelKind {
                 access: Access::ServerToUser,
                 cache: false,

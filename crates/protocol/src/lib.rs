@@ -73,7 +73,7 @@ pub use auth::{
     channel_auth_from_json, user_auth_from_json,
 };
 pub use backoff::BackoffConfig;
-pub use channels::{Access, ChannelKind};
+pub use channels::{Access, ChannelKind, is_server_to_user};
 pub use config::{Config, PROTOCOL_VERSION, defaults};
 pub use connection::{Connection, MAX_CLIENT_EVENT_BYTES, MAX_EVENT_NAME_LEN};
 pub use error::{DropReason, Error};

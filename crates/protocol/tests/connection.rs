@@ -230,11 +230,28 @@ fn after_a_4200_close_failed_attempts_stay_within_the_restart_ceiling_for_the_wi
         h.advance(delay + Duration::from_millis(1));
     }
     assert!(later.iter().any(|d| *d > SEC), "{later:?}");
-    // A handshake ends the window: the next 4200-free failure backs off from the start.
+}
+
+#[test]
+fn a_handshake_ends_the_restart_window() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.close(4200);
+    h.drain();
+    let fail = |h: &mut Harness| {
+        h.close(1006);
+        let delay = connecting_in(&events(&h.drain()))[0];
+        h.advance(delay + Duration::from_millis(1));
+        delay
+    };
+    for _ in 0..3 {
+        fail(&mut h);
+    }
+    // Connected again, well within the 20 s window, and lost at once: the delays grow past the
+    // restart ceiling as after any failure.
     h.establish("1.1");
-    h.close(1006);
-    let delay = connecting_in(&events(&h.drain()))[0];
-    assert!(delay <= Duration::from_secs(30), "{delay:?}");
+    let delays: Vec<Duration> = (0..6).map(|_| fail(&mut h)).collect();
+    assert!(delays.iter().any(|d| *d > SEC), "{delays:?}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use alloc::string::String;
 
 use rusher_protocol::json::{ObjectWriter, string_array};
 use rusher_protocol::text::decimal;
-use rusher_protocol::{Access, ChannelKind, Error, Event, Member};
+use rusher_protocol::{Error, Event, Member, is_server_to_user};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -92,9 +92,10 @@ impl Sink {
                 user_id,
             } => {
                 let channel = channel.as_deref();
-                let kind = match channel.map(|name| ChannelKind::of(name).access) {
-                    Some(Access::ServerToUser) => Kind::UserMessage,
-                    _ => Kind::Message,
+                let kind = if channel.is_some_and(is_server_to_user) {
+                    Kind::UserMessage
+                } else {
+                    Kind::Message
                 };
                 self.event(kind, channel, name, Some(data.as_str()), user_id.as_deref());
             }

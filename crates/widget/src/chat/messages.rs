@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use rusher_chat::{DEFAULT_HISTORY_PAGE, MAX_TEXT_CHARS, Message, Refusal};
 use rusher_client::Pusher;
 
-use super::{CLIENT_MESSAGE_EVENT, Chat};
+use super::{CLIENT_MESSAGE_EVENT, Chat, Retry};
 use crate::config::SendMode;
 use crate::model::{Delivery, Line, merge};
 use crate::outbox::{self, MAX_QUEUED, Queued};
@@ -269,7 +269,10 @@ impl Chat {
                             Some(Refusal::PublishFailed | Refusal::RateLimited)
                         ) =>
                     {
-                        self.retry_later(e.retry_after_ms.unwrap_or(PUBLISH_RETRY_MS));
+                        // Offered again in the backend's `Retry-After`, else
+                        // PUBLISH_RETRY_MS, unless a retry already waits.
+                        let delay = e.retry_after_ms.unwrap_or(PUBLISH_RETRY_MS);
+                        self.retry_later(Retry::Publish, delay, move || self.flush());
                         break;
                     }
                     Ok(stored) => self.messages.lines.update(|lines| {
@@ -283,22 +286,6 @@ impl Chat {
                 });
             }
             self.services.update_value(|s| s.flushing = false);
-        });
-    }
-
-    /// Flushes the outbox again in `delay_ms` (the backend's `Retry-After`, else
-    /// [`PUBLISH_RETRY_MS`]), unless a retry is already waiting.
-    fn retry_later(self, delay_ms: u32) {
-        let first = self
-            .services
-            .try_update_value(|s| !std::mem::replace(&mut s.retry_waiting, true));
-        if first != Some(true) {
-            return;
-        }
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(delay_ms).await;
-            self.services.try_update_value(|s| s.retry_waiting = false);
-            self.flush();
         });
     }
 }

@@ -43,8 +43,6 @@ use crate::outbox::Queued;
 const AUTH_RETRY_MS: u32 = 5000;
 /// The client event that carries messages in `send: "client-event"` mode.
 const CLIENT_MESSAGE_EVENT: &str = "client-message";
-/// The prefix of the signed-in user's own channel.
-const USER_CHANNEL_PREFIX: &str = "#server-to-user-";
 
 /// The parts that are not signals: the client, the rooms' channels and the backend.
 struct Services {
@@ -57,13 +55,9 @@ struct Services {
     outbox: Vec<Queued>,
     /// Whether a flush of the outbox is running.
     flushing: bool,
-    /// Whether a flush waits to offer a message the realtime server did not take again.
-    retry_waiting: bool,
-    /// The channels waiting to subscribe again after a failure, and whether a sign-in waits to
-    /// be tried again: one wait each, however many failures (each reconnection during an auth
-    /// outage adds one) come meanwhile.
-    auth_retries: Vec<String>,
-    signin_retry_waiting: bool,
+    /// What waits to be tried again after a failure: one wait each, however many failures
+    /// (each reconnection during an auth outage adds one) come meanwhile.
+    retries: Vec<Retry>,
     /// The server's presence member limit, when it says.
     member_limit: Option<usize>,
     /// Whether the lobby's private twin is subscribed (the room is full: it gives the count).
@@ -74,6 +68,17 @@ impl Services {
     fn channel(&self, name: &str) -> Option<&Channel> {
         self.channels.iter().find(|c| c.name() == name)
     }
+}
+
+/// Something tried again after a failure, later.
+#[derive(Clone, PartialEq)]
+enum Retry {
+    /// Offering the outbox to the backend again.
+    Publish,
+    /// Signing in again.
+    Signin,
+    /// Subscribing a room's channel again.
+    Room(String),
 }
 
 /// The widget's state. Cheap to copy into every view closure.
@@ -97,6 +102,30 @@ pub struct Chat {
 }
 
 impl Chat {
+    /// Runs `then` in `delay_ms`, unless `retry` already waits: a failure that comes while it
+    /// waits adds no second wait. Nothing runs when the widget is removed meanwhile.
+    fn retry_later(self, retry: Retry, delay_ms: u32, then: impl FnOnce() + 'static) {
+        let first = self.services.try_update_value(|s| {
+            let first = !s.retries.contains(&retry);
+            if first {
+                s.retries.push(retry.clone());
+            }
+            first
+        });
+        if first != Some(true) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(delay_ms).await;
+            let waited = self
+                .services
+                .try_update_value(|s| s.retries.retain(|r| *r != retry));
+            if waited.is_some() {
+                then();
+            }
+        });
+    }
+
     /// The state for a config; nothing happens until [`start`](Self::start).
     pub fn new(config: ChatConfig) -> Self {
         let language = config.language.clone().unwrap_or_else(|| {
@@ -126,9 +155,7 @@ impl Chat {
                 last_typing_sent: f64::NEG_INFINITY,
                 outbox: Vec::new(),
                 flushing: false,
-                retry_waiting: false,
-                auth_retries: Vec::new(),
-                signin_retry_waiting: false,
+                retries: Vec::new(),
                 member_limit: None,
                 counting: false,
             }),

@@ -9,7 +9,7 @@ use rusher_chat::{
 use rusher_client::JsonText;
 
 use super::router::read;
-use super::{AUTH_RETRY_MS, Chat};
+use super::{AUTH_RETRY_MS, Chat, Retry};
 use crate::model::{Room, Status};
 
 /// The rooms store.
@@ -153,21 +153,9 @@ impl Chat {
         if status.get_untracked() == Status::Online {
             status.set(Status::Reconnecting);
         }
+        let retry = Retry::Room(channel.to_owned());
         let channel = channel.to_owned();
-        let first = self.services.try_update_value(|s| {
-            let first = !s.auth_retries.contains(&channel);
-            if first {
-                s.auth_retries.push(channel.clone());
-            }
-            first
-        });
-        if first != Some(true) {
-            return;
-        }
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(AUTH_RETRY_MS).await;
-            self.services
-                .try_update_value(|s| s.auth_retries.retain(|c| *c != channel));
+        self.retry_later(retry, AUTH_RETRY_MS, move || {
             let pusher = self.services.try_with_value(|s| s.pusher.clone()).flatten();
             let lobby = self.services.try_with_value(|s| s.config.channel());
             let still_open = self.rooms.contains(&channel)

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rusher_chat::{MESSAGE_EVENT, TYPING_EVENT, overflow_twin};
-use rusher_client::{Event, JsonText, State};
+use rusher_client::{Event, JsonText, State, is_server_to_user};
 use serde::de::DeserializeOwned;
 
-use super::{CLIENT_MESSAGE_EVENT, Chat, USER_CHANNEL_PREFIX};
+use super::{CLIENT_MESSAGE_EVENT, Chat};
 use crate::model::Status;
 
 impl Chat {
@@ -24,7 +24,7 @@ impl Chat {
                 event,
                 data,
                 ..
-            } if channel.starts_with(USER_CHANNEL_PREFIX) => {
+            } if is_server_to_user(channel) => {
                 self.on_user_event(event, data);
             }
             Event::Message {

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use rusher_chat::{User, check_name};
 use rusher_client::{ChannelAuthorizer, Endpoint, Options, Pusher, State, UserAuthenticator};
 
-use super::{AUTH_RETRY_MS, Chat};
+use super::{AUTH_RETRY_MS, Chat, Retry};
 use crate::config::ChatConfig;
 use crate::model::Status;
 use crate::outbox::{self, Queued};
@@ -189,16 +189,7 @@ impl Chat {
     /// The sign-in (for invitations and their answers) failed: it is tried again in
     /// [`AUTH_RETRY_MS`]; a new connection signs in anew anyway.
     pub(super) fn signin_refused(self) {
-        let first = self
-            .services
-            .try_update_value(|s| !std::mem::replace(&mut s.signin_retry_waiting, true));
-        if first != Some(true) {
-            return;
-        }
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(AUTH_RETRY_MS).await;
-            self.services
-                .try_update_value(|s| s.signin_retry_waiting = false);
+        self.retry_later(Retry::Signin, AUTH_RETRY_MS, move || {
             let pusher = self.services.try_with_value(|s| s.pusher.clone()).flatten();
             if let Some(pusher) = pusher {
                 pusher.signin();
