@@ -25,7 +25,6 @@ async function visitor(options = {}) {
  * sends the join form as `name`. */
 async function embedVisitor(name, query = '', pageUrl = `${base}/www/chat.html`) {
   const page = await openVisitor(browser, contexts, `${pageUrl}${query}`);
-  // The module finishes after `load` (its top-level await loads the WebAssembly).
   await page.waitForFunction(() => window.rusherChat !== undefined);
   await page.evaluate(() => window.rusherChat.open());
   await page.getByLabel('Your name').fill(name);
@@ -42,7 +41,8 @@ test('a visitor who has not joined sees the launcher and, opened, the join form'
   const launcher = page.getByRole('button', { name: 'Open chat' });
   equal(await launcher.getAttribute('aria-expanded'), 'false', 'aria-expanded before');
   await launcher.click();
-  equal(await page.locator('button.launcher').getAttribute('aria-expanded'), 'true', 'aria-expanded after');
+  // The package's launcher loads the widget on this first open; the widget's launcher takes over.
+  await page.locator('button.launcher[aria-expanded="true"]').waitFor({ timeout: 6000 });
   equal(await page.locator('button.launcher').getAttribute('aria-label'), 'Close chat', 'the launcher now closes');
   await page.getByRole('button', { name: 'Join' }).click();
   await shows(page.getByRole('alert'), '1 to 32 characters', 'an empty name');
@@ -329,6 +329,89 @@ test('the drop-in embed: mountChat in a plain page, its handle and its events', 
   await page.evaluate(() => { window.rusherChat.destroy(); window.rusherChat.open(); window.rusherChat.toggle(); });
   const thrown = await page.evaluate(() => { try { window.rusherChat.on('nonsense', () => {}); return null; } catch (e) { return e.message; } });
   assert(thrown && thrown.includes('on() takes'), `on() with an unknown event: ${thrown}`);
+});
+
+/** Watches which parts of the widget `page` requests: `loaded()` says whether it asked for the
+ * WebAssembly widget (its glue or its module). */
+function widgetRequests(page) {
+  const urls = [];
+  page.on('request', (request) => urls.push(request.url()));
+  return { loaded: () => urls.some((url) => /rusher-chat-wasm/.test(url)), urls };
+}
+
+test('the launcher alone on a page view: no widget loaded, the summary shown, the widget on the first open', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const page = await embedVisitor('Lena');
+  await online(page);
+  await say(ada, 'seen by Lena');
+  await shows(log(page), 'seen by Lena', 'Lena sees it');
+  await page.evaluate(() => window.rusherChat.close());
+  // Lena comes back later: two messages came in between.
+  await say(ada, 'missed one');
+  await say(ada, 'missed two');
+  await shows(log(ada), 'missed two', 'sent');
+  const requests = widgetRequests(page);
+  await page.reload();
+  await page.waitForFunction(() => window.rusherChat !== undefined);
+  const launcher = page.getByRole('button', { name: 'Open chat' });
+  await shows(page.locator('#unread'), '2 unread', 'on("unread") before the widget loads');
+  await shows(page.locator('#online'), 'online in the lobby', 'on("online") before the widget loads');
+  equal(await launcher.locator('.badge').textContent(), '2', 'the unread badge');
+  assert(Number(await launcher.locator('.online-count').textContent()) >= 1, 'the online count');
+  assert((await page.title()).startsWith('(2) '), `the title counts them: ${await page.title()}`);
+  await sleep(500);
+  assert(!requests.loaded(), `the widget is not loaded before the visitor opens it: ${requests.urls.filter((u) => u.includes('/chat/')).join(', ')}`);
+  const widths = await page.evaluate(() => {
+    const button = document.getElementById('rusher-chat').shadowRoot.querySelector('button.launcher');
+    const box = button.getBoundingClientRect();
+    return [box.width, box.height, innerWidth - box.right, innerHeight - box.bottom];
+  });
+  equal(widths, [56, 56, 20, 20], 'the launcher is where the widget puts it');
+  await shot(page, 'launcher');
+  await launcher.click();
+  await shows(log(page), 'missed two', 'the widget opens on the first click', 10000);
+  assert(requests.loaded(), 'the widget loaded on the click');
+  await page.locator('button.launcher[aria-expanded="true"]').waitFor({ timeout: 6000 });
+  equal(await page.locator('button.launcher').count(), 1, 'one launcher: the widget took over');
+  equal(await page.locator('.badge').count(), 0, 'read now');
+  assert(!(await page.title()).startsWith('('), `the title again: ${await page.title()}`);
+  equal(page.errors, [], 'no page errors');
+});
+
+test('the launcher: preload loads the widget when the page is idle; a handle used before it loads', async () => {
+  const page = await openVisitor(browser, contexts, `${base}/www/chat.html`);
+  const requests = widgetRequests(page);
+  // A first-time visitor: no summary to ask for, no widget until asked.
+  await page.waitForFunction(() => window.rusherChat !== undefined);
+  await sleep(500);
+  assert(!requests.loaded(), 'not loaded without preload');
+  equal(requests.urls.filter((url) => url.includes('/chat/summary')).length, 0, 'no summary for a first-time visitor');
+  // The handle before the widget loaded: a wrong option throws at once; open() loads and opens.
+  const thrown = await page.evaluate(async () => {
+    const { mountChat } = await import('/www/chat/rusher-chat.js');
+    try { mountChat({ wsPort: '6001' }); return null; } catch (e) { return e.message; }
+  });
+  assert(thrown && thrown.includes('wsPort'), `a wrong type throws: ${thrown}`);
+  const opened = page.evaluate(() => new Promise((resolve) => { window.rusherChat.on('open', resolve); }));
+  await page.evaluate(() => window.rusherChat.open());
+  equal(await opened, true, 'on("open") registered before the load');
+  await page.getByLabel('Your name').waitFor({ timeout: 10000 });
+  // preload: the widget loads without a click once the page is idle, closed.
+  const preloaded = await openVisitor(browser, contexts, `${base}/www/embed.html`);
+  const preloadRequests = widgetRequests(preloaded);
+  await preloaded.evaluate(async () => {
+    const { mountChat } = await import('/www/chat/rusher-chat.js');
+    window.preloaded = mountChat({ preload: true, open: false });
+  });
+  // The widget renders into a root of its own in the shadow root (the launcher's is gone).
+  await preloaded.waitForFunction(() => [...(document.getElementById('rusher-chat')?.shadowRoot.children ?? [])]
+    .some((child) => child.firstElementChild?.matches('div.rusher-chat')), null, { timeout: 10000 });
+  assert(preloadRequests.loaded(), 'preloaded');
+  equal(await preloaded.getByLabel('Your name').count(), 0, 'still closed');
+  await preloaded.evaluate(() => window.preloaded.destroy());
+  equal(await preloaded.locator('#rusher-chat').count(), 0, 'destroyed');
+  equal([...page.errors, ...preloaded.errors], [], 'no page errors');
 });
 
 test('an invitation is sent and accepted; a private message reaches only the invitee', async () => {
@@ -824,11 +907,13 @@ test('the rusher-chat tarball installs into a scratch folder with its files and 
     const installed = joinPath(dir, 'node_modules', 'rusher-chat');
     const manifest = JSON.parse(readFileSync(joinPath(installed, 'package.json'), 'utf8'));
     equal([manifest.name, manifest.types, manifest.exports['.'].default], ['rusher-chat', 'rusher-chat.d.ts', './rusher-chat.js'], 'manifest');
-    for (const file of ['rusher-chat.js', 'rusher-chat.d.ts', 'rusher-chat-wasm.js', 'rusher-chat-wasm_bg.wasm', 'README.md']) {
+    for (const file of ['rusher-chat.js', 'rusher-chat.d.ts', 'rusher-chat-style.js', 'rusher-chat-wasm.js', 'rusher-chat-wasm_bg.wasm', 'README.md']) {
       assert(readdirSync(installed).includes(file), `${file} is in the package`);
     }
-    const types = readFileSync(joinPath(installed, 'rusher-chat-wasm.d.ts'), 'utf8');
-    assert(types.includes('export function mountChat') && types.includes('interface ChatOptions'), 'types for mountChat');
+    const types = readFileSync(joinPath(installed, 'rusher-chat.d.ts'), 'utf8');
+    for (const name of ['export function mountChat', 'interface ChatOptions', 'preload?: boolean', 'export class ChatHandle']) {
+      assert(types.includes(name), `the types have ${name}`);
+    }
   });
 });
 

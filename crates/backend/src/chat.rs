@@ -13,7 +13,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusher_chat::{
     History, HistoryQuery, MESSAGE_EVENT, Message, NewMessage, PageConfig, Refusal, Session,
-    SignIn, User, check_client_id, check_name, check_text, may_access, overflow_twin,
+    SignIn, Summary, SummaryQuery, User, check_client_id, check_name, check_text, may_access,
+    overflow_twin,
 };
 use rusher_protocol::Access;
 use rusher_protocol::channels::validate_name as validate_channel;
@@ -204,20 +205,78 @@ async fn publish(
     })
 }
 
+/// The signed-in visitor, if they may read `channel`; else the refusal.
+async fn member(
+    backend: &BackendState,
+    headers: &HeaderMap,
+    channel: &str,
+) -> Result<User, Response> {
+    let user = session::user(&backend.store, headers)
+        .await
+        .ok_or_else(|| refuse(Refusal::NotSignedIn))?;
+    check_room(&user, channel).map_err(refuse)?;
+    Ok(user)
+}
+
 /// `GET /chat/history?channel=…&before=ID&limit=N`: the last messages, oldest first.
 pub async fn history(
     State(backend): State<BackendState>,
     headers: HeaderMap,
     Query(query): Query<HistoryQuery>,
 ) -> Response {
-    let Some(user) = session::user(&backend.store, &headers).await else {
-        return refuse(Refusal::NotSignedIn);
-    };
-    if let Err(refusal) = check_room(&user, &query.channel) {
-        return refuse(refusal);
+    if let Err(refused) = member(&backend, &headers, &query.channel).await {
+        return refused;
     }
     match backend.store.history(&query).await {
         Ok(messages) => Json(History { messages }).into_response(),
         Err(e) => storage_failed(&e),
+    }
+}
+
+/// `GET /chat/summary`: what the launcher shows before the widget loads, for a signed-in
+/// visitor: how many are online in the room (as the widget counts them: its members, or its
+/// private twin's subscriptions once the room is full), and how many messages of others came
+/// after the one they saw last. An unanswered count leaves `online` out; it fails nothing.
+pub async fn summary(
+    State(backend): State<BackendState>,
+    headers: HeaderMap,
+    Query(query): Query<SummaryQuery>,
+) -> Response {
+    let user = match member(&backend, &headers, &query.channel).await {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    let unread = match query.after {
+        Some(after) => match backend.store.unread(&query.channel, after, &user.id).await {
+            Ok(unread) => unread,
+            Err(e) => return storage_failed(&e),
+        },
+        None => 0,
+    };
+    Json(Summary {
+        online: online(&backend, &query.channel).await,
+        unread,
+    })
+    .into_response()
+}
+
+/// How many are online in a room, as the widget counts them; `None` when the realtime server
+/// does not answer.
+async fn online(backend: &BackendState, room: &str) -> Option<u64> {
+    let counted = |channel: String| async move {
+        backend
+            .publisher
+            .count(&channel)
+            .await
+            .inspect_err(|e| tracing::warn!("counting {channel}: {e}"))
+            .ok()
+    };
+    let members = counted(room.to_owned()).await?;
+    let full = backend
+        .member_limit
+        .is_some_and(|limit| members >= limit as u64);
+    match overflow_twin(room).filter(|_| full) {
+        Some(twin) => counted(twin).await,
+        None => Some(members),
     }
 }

@@ -1,6 +1,6 @@
-//! The one way the backend reaches the realtime server: publishing an event on channels. Two
-//! implementations: in-process (`rusher-server`'s hub, the embedded default) and
-//! [`RestPublisher`], the signed REST API of any Pusher-compatible server.
+//! The one way the backend reaches the realtime server: publishing an event on channels, and
+//! asking how many are on a channel. Two implementations: in-process (`rusher-server`'s hub, the
+//! embedded default) and [`RestPublisher`], the signed REST API of any Pusher-compatible server.
 
 use std::fmt::Debug;
 use std::future::Future;
@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use rusher_chat::Refusal;
+use rusher_protocol::{Access, ChannelKind};
 use thiserror::Error;
 
 use crate::rest_client::{RestClient, RestClientError, TriggerOptions};
@@ -29,7 +30,7 @@ pub struct Publication<'a> {
     pub socket_id: Option<&'a str>,
 }
 
-/// Why an event did not reach the realtime server.
+/// Why the realtime server did not take an event or answer a question.
 #[derive(Debug, Error)]
 pub enum PublishError {
     /// No answer: the server is unreachable, or the connection failed.
@@ -68,10 +69,17 @@ impl PublishError {
 /// What publishing returns.
 pub type PublishFuture<'a> = Pin<Box<dyn Future<Output = Result<(), PublishError>> + Send + 'a>>;
 
-/// Publishes events to the realtime server.
+/// What counting returns.
+pub type CountFuture<'a> = Pin<Box<dyn Future<Output = Result<u64, PublishError>> + Send + 'a>>;
+
+/// Publishes events to the realtime server, and asks it how many are on a channel.
 pub trait Publisher: Debug + Send + Sync {
     /// Publishes one event on its channels.
     fn publish<'a>(&'a self, publication: Publication<'a>) -> PublishFuture<'a>;
+
+    /// How many are on a channel: the distinct users of a presence channel, the subscriptions of
+    /// any other.
+    fn count<'a>(&'a self, channel: &'a str) -> CountFuture<'a>;
 }
 
 /// Publishes through the signed REST API of a Pusher-compatible server (`POST /apps/{id}/events`).
@@ -87,6 +95,20 @@ impl RestPublisher {
     }
 }
 
+/// A REST call's answer within [`PUBLISH_TIMEOUT`], its failure as a [`PublishError`].
+async fn within_timeout<T>(
+    call: impl Future<Output = Result<T, RestClientError>>,
+) -> Result<T, PublishError> {
+    match tokio::time::timeout(PUBLISH_TIMEOUT, call).await {
+        Err(_) => Err(PublishError::TimedOut),
+        Ok(Ok(answer)) => Ok(answer),
+        Ok(Err(RestClientError::Status { status, body })) => {
+            Err(PublishError::Refused { status, body })
+        }
+        Ok(Err(other)) => Err(PublishError::Unreachable(other.to_string())),
+    }
+}
+
 impl Publisher for RestPublisher {
     fn publish<'a>(&'a self, publication: Publication<'a>) -> PublishFuture<'a> {
         Box::pin(async move {
@@ -98,14 +120,25 @@ impl Publisher for RestPublisher {
             let trigger =
                 self.client
                     .trigger(&channels, publication.event, publication.data, &options);
-            match tokio::time::timeout(PUBLISH_TIMEOUT, trigger).await {
-                Err(_) => Err(PublishError::TimedOut),
-                Ok(Ok(_)) => Ok(()),
-                Ok(Err(RestClientError::Status { status, body })) => {
-                    Err(PublishError::Refused { status, body })
-                }
-                Ok(Err(other)) => Err(PublishError::Unreachable(other.to_string())),
-            }
+            within_timeout(trigger).await.map(|_| ())
+        })
+    }
+
+    fn count<'a>(&'a self, channel: &'a str) -> CountFuture<'a> {
+        Box::pin(async move {
+            let presence = ChannelKind::of(channel).access == Access::Presence;
+            let info = if presence {
+                "user_count"
+            } else {
+                "subscription_count"
+            };
+            let state = within_timeout(self.client.channel(channel, Some(info))).await?;
+            let count = if presence {
+                state.user_count
+            } else {
+                state.subscription_count
+            };
+            Ok(count.unwrap_or(0))
         })
     }
 }

@@ -9,7 +9,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Recorder, sign_in, start, start_with_rates};
+use common::{Recorder, sign_in, start, start_with};
 use rusher_backend::limits::Rate;
 use rusher_backend::{MAX_BODY_BYTES, Rates};
 use rusher_chat::{ErrorBody, Refusal};
@@ -205,7 +205,7 @@ async fn floods_get_429_with_retry_after_per_session_and_per_address() {
         invitations_per_session: Rate { burst: 1, ..slow },
         ..Rates::default()
     };
-    let addr = start_with_rates(Arc::new(Recorder::default()), &[], rates).await;
+    let addr = start_with(Arc::new(Recorder::default()), &[], rates, None).await;
     let (ada, _) = sign_in(addr, "Ada").await;
     let (ben, ben_user) = sign_in(addr, "Ben").await;
     let send = |client: &reqwest::Client, id: &str| {

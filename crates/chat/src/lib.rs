@@ -15,6 +15,7 @@ mod invitation;
 mod message;
 mod refusal;
 mod rooms;
+mod summary;
 mod user;
 
 pub use config::PageConfig;
@@ -26,4 +27,5 @@ pub use message::{
 };
 pub use refusal::{ErrorBody, Refusal};
 pub use rooms::{DM_PREFIX, dm_room, is_user_id, may_access, overflow_twin};
+pub use summary::{MAX_UNREAD_COUNTED, Summary, SummaryQuery};
 pub use user::{MAX_NAME_CHARS, Session, SignIn, User, check_name};

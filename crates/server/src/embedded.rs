@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use rusher_backend::Store;
-use rusher_backend::publisher::PublishFuture;
+use rusher_backend::publisher::{CountFuture, PublishFuture};
 use rusher_backend::{
     AppCredentials, AuthFaults, Backend, BackendState, Publication, Publisher, RateLimits,
 };
@@ -26,6 +26,12 @@ impl Publisher for InProcessPublisher {
             publication.socket_id,
         );
         Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn count<'a>(&'a self, channel: &'a str) -> CountFuture<'a> {
+        let info = self.state.hub().channel_info(channel);
+        let count = info.user_count.unwrap_or(info.subscription_count);
+        Box::pin(std::future::ready(Ok(count as u64)))
     }
 }
 

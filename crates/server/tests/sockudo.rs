@@ -151,6 +151,14 @@ async fn a_wrong_secret_is_refused() {
     );
 }
 
+/// The visitor's summary of the lobby, having seen nothing after id 0.
+async fn summary(visitor: &Visitor) -> rusher_chat::Summary {
+    let answer = visitor
+        .get("/chat/summary?channel=presence-lobby&after=0")
+        .await;
+    answer.json().await.unwrap()
+}
+
 #[tokio::test]
 #[ignore = "needs a running sockudo; cargo xtask test runs it"]
 async fn the_backend_signs_and_publishes_for_an_app_on_sockudo() {
@@ -226,6 +234,12 @@ async fn the_backend_signs_and_publishes_for_an_app_on_sockudo() {
 
     // An invitation reaches a user signed in on sockudo, through its server-to-user channel.
     let ben = Visitor::join_at(&backend.base, "Ben").await;
+
+    // The launcher's summary, counted by sockudo's REST API: Ana is online; for Ben, who has
+    // seen nothing after id 0, her message is unread; for Ana, her own is not.
+    let bens = summary(&ben).await;
+    assert_eq!((bens.online, bens.unread), (Some(1), 1), "Ben's summary");
+    assert_eq!(summary(&ana).await.unread, 0, "Ana's own message");
     let mut ben_socket = connect().await;
     let form = format!("socket_id={}", ben_socket.socket_id);
     let signin: serde_json::Value = ben

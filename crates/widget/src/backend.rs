@@ -9,7 +9,7 @@ use std::rc::Rc;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use rusher_chat::{
     Answer, ErrorBody, History, Invite, Message, NewMessage, PageConfig, Refusal, RoomAnswer,
-    Session, SignIn, User,
+    Session, SignIn, Summary, User,
 };
 use serde::Deserialize;
 use web_sys::RequestCredentials;
@@ -35,7 +35,7 @@ pub const MAX_RETRY_AFTER_MS: u32 = 300_000;
 
 /// Where the session token of a backend on another origin is kept between page loads (the key
 /// ends with the backend's base URL).
-const TOKEN_KEY_PREFIX: &str = "rusher-chat-token:";
+pub(crate) const TOKEN_KEY_PREFIX: &str = "rusher-chat-token:";
 
 /// Where the backend is, and the session token when it is on another origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +183,22 @@ impl Backend {
         let request = self.with_cookies(Request::get(&self.url("/chat/history")).query(query));
         let history: History = read(request.send().await).await?;
         Ok(history.messages)
+    }
+
+    /// The room's summary: how many are online, and the messages of others after `after`.
+    pub async fn summary(
+        &self,
+        channel: &str,
+        after: Option<i64>,
+    ) -> Result<Summary, BackendError> {
+        // The fields of rusher_chat::SummaryQuery.
+        let after = after.map(|a| a.to_string());
+        let mut query = vec![("channel", channel)];
+        if let Some(after) = &after {
+            query.push(("after", after));
+        }
+        let request = self.with_cookies(Request::get(&self.url("/chat/summary")).query(query));
+        read(request.send().await).await
     }
 }
 

@@ -121,28 +121,41 @@ mod tests {
         }
     }
 
-    /// The embed's TypeScript `ChatOptions` (in embed.rs) names exactly the options `ChatConfig`
-    /// reads, spelled as it reads them: an option added to one and not the other fails here.
-    #[test]
-    fn the_embeds_typescript_options_are_the_fields_chat_config_reads() {
-        let mut names = FieldNames(Vec::new());
-        let _ = ChatConfig::deserialize(&mut names);
-        let mut config: Vec<&str> = names.0;
-        config.sort_unstable();
-        let source = include_str!("embed.rs");
-        let start = source.find("export interface ChatOptions {").unwrap();
-        let interface = &source[start..start + source[start..].find("\n}").unwrap()];
-        let mut typescript: Vec<&str> = interface
-            .match_indices("?:")
+    /// The option names a piece of JavaScript or TypeScript lists between `start` and the next
+    /// line that closes it, as `name?:` (TypeScript) or `name:` (a JavaScript object).
+    fn names_in<'a>(source: &'a str, start: &str, marker: &str) -> Vec<&'a str> {
+        let from = source.find(start).unwrap() + start.len();
+        let block = &source[from..from + source[from..].find("\n}").unwrap()];
+        let mut names: Vec<&str> = block
+            .match_indices(marker)
             .map(|(at, _)| {
-                let before = &interface[..at];
+                let before = &block[..at];
                 let from = before
                     .rfind(|c: char| !c.is_ascii_alphanumeric())
                     .map_or(0, |i| i + 1);
                 &before[from..]
             })
+            .filter(|name| !name.is_empty())
             .collect();
-        typescript.sort_unstable();
+        names.sort_unstable();
+        names
+    }
+
+    /// The package's `ChatOptions` (www/npm-chat/rusher-chat.d.ts) and the launcher's type table
+    /// (rusher-chat.js) name exactly the options `ChatConfig` reads, spelled as it reads them,
+    /// and the launcher's own `preload`: an option added to one and not the others fails here.
+    #[test]
+    fn the_packages_options_are_the_fields_chat_config_reads() {
+        let mut names = FieldNames(Vec::new());
+        let _ = ChatConfig::deserialize(&mut names);
+        let mut config: Vec<&str> = names.0;
+        config.push("preload");
+        config.sort_unstable();
+        let types = include_str!("../../../www/npm-chat/rusher-chat.d.ts");
+        let typescript = names_in(types, "export interface ChatOptions {", "?:");
         assert_eq!(typescript, config);
+        let launcher = include_str!("../../../www/npm-chat/rusher-chat.js");
+        let table = names_in(launcher, "const OPTION_TYPES = {", ": \"");
+        assert_eq!(table, config);
     }
 }

@@ -1,32 +1,25 @@
-//! The drop-in embed (feature `embed`): `mountChat(options)` for any page, returning a handle with
-//! `open()`, `close()`, `toggle()`, `destroy()` and `on("unread" | "online" | "open" | "message",
-//! callback)`. The options are read with serde-wasm-bindgen into [`ChatConfig`].
+//! The drop-in embed (feature `embed`): the `rusher-chat` package's launcher
+//! (`www/npm-chat/rusher-chat.js`) loads this module when the visitor opens the chat, and calls
+//! `mountChat(options, shadowRoot)`, which returns a handle with `open()`, `close()`, `toggle()`,
+//! `destroy()` and `on("unread" | "online" | "open" | "message", callback)`. The options (the
+//! package's `ChatOptions`, in `www/npm-chat/rusher-chat.d.ts`) are read with
+//! serde-wasm-bindgen into [`ChatConfig`].
 
 use js_sys::Function;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
+use web_sys::ShadowRoot;
 
 use crate::config::ChatConfig;
 use crate::model::Delivery;
-use crate::mount::{Mounted, mount};
+use crate::mount::{Mounted, mount_in};
 
-#[wasm_bindgen(typescript_custom_section)]
-const OPTIONS_TS: &str = r#"
-/** The chat's options; every one is optional. */
-export interface ChatOptions {
-  key?: string; wsHost?: string; wsPort?: number; forceTLS?: boolean;
-  authEndpoint?: string; userAuthEndpoint?: string;
-  channel?: string; backend?: string; send?: "backend" | "client-event";
-  theme?: "system" | "light" | "dark"; language?: string;
-  user?: { id: string; name: string }; open?: boolean;
-}
-"#;
-
-/// Mounts the chat widget at the end of `<body>` and returns its handle. Throws when an option has
-/// the wrong type.
+/// Mounts the chat widget in `root`, the shadow root the launcher made and styled, and returns
+/// its handle. Throws when an option has the wrong type.
 #[wasm_bindgen(js_name = mountChat)]
 pub fn mount_chat(
-    #[wasm_bindgen(unchecked_param_type = "ChatOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "object | undefined")] options: JsValue,
+    root: ShadowRoot,
 ) -> Result<ChatHandle, JsError> {
     let config: ChatConfig = if options.is_undefined() || options.is_null() {
         ChatConfig::default()
@@ -34,10 +27,10 @@ pub fn mount_chat(
         serde_wasm_bindgen::from_value(options)
             .map_err(|e| JsError::new(&["mountChat: ", &e.to_string()].concat()))?
     };
-    let mounted = mount(config).map_err(|e| {
+    let mounted = mount_in(config, &root).map_err(|e| {
         let why = e
             .as_string()
-            .unwrap_or_else(|| "the page has no body".to_owned());
+            .unwrap_or_else(|| "the widget could not be mounted".to_owned());
         JsError::new(&["mountChat: ", &why].concat())
     })?;
     Ok(ChatHandle {

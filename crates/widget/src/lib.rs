@@ -7,7 +7,8 @@
 //! or as client events.
 //!
 //! In a Leptos app, render [`ChatWidget`]; in any page, [`mount`] puts it in a Shadow DOM root;
-//! with the `embed` feature, JavaScript calls `mountChat(options)`.
+//! with the `embed` feature, the `rusher-chat` package's launcher (`www/npm-chat/`) loads it when
+//! the visitor opens the chat and calls its `mountChat(options, shadowRoot)`.
 
 mod backend;
 mod chat;
@@ -28,6 +29,31 @@ pub use config::{ChatConfig, SendMode, Theme};
 pub use embed::{ChatHandle, mount_chat};
 pub use i18n::{DE, EN, Strings, strings};
 pub use model::{Delivery, Line, Status};
-pub use mount::{Mounted, STYLE, mount};
+pub use mount::{Mounted, STYLE, mount, mount_in};
 pub use rusher_chat::{Message, User};
 pub use view::{ChatRoot, ChatWidget};
+
+/// The package's launcher (`www/npm-chat/rusher-chat.js`) stands in for the widget until it
+/// loads: it must look and read as the widget's launcher, and read what the widget stores.
+#[cfg(test)]
+mod launcher_matches_the_widget {
+    const LAUNCHER: &str = include_str!("../../../www/npm-chat/rusher-chat.js");
+
+    fn quoted(text: &str) -> String {
+        ["\"", text, "\""].concat()
+    }
+
+    #[test]
+    fn the_same_label_icon_and_storage_keys() {
+        for expected in [
+            ["en: ", &quoted(crate::EN.open_chat)].concat(),
+            ["de: ", &quoted(crate::DE.open_chat)].concat(),
+            quoted(crate::view::LAUNCHER_ICON),
+            quoted(crate::chat::notifications::OPEN_KEY),
+            quoted(crate::chat::notifications::SEEN_KEY_PREFIX),
+            quoted(crate::backend::TOKEN_KEY_PREFIX),
+        ] {
+            assert!(LAUNCHER.contains(&expected), "the launcher has {expected}");
+        }
+    }
+}

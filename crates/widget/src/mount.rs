@@ -64,6 +64,15 @@ pub fn mount(config: ChatConfig) -> Result<Mounted, JsValue> {
     body.append_child(&host)?;
     let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     add_styles(&document, &shadow)?;
+    mount_in(config, &shadow)
+}
+
+/// Mounts the widget in a shadow root that has [`STYLE`] already (the embed's launcher made it
+/// and shows its button there until the widget takes over).
+pub fn mount_in(config: ChatConfig, shadow: &web_sys::ShadowRoot) -> Result<Mounted, JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let root: HtmlElement = document.create_element("div")?.unchecked_into();
     shadow.append_child(&root)?;
     let theme = config.theme;
@@ -73,7 +82,7 @@ pub fn mount(config: ChatConfig) -> Result<Mounted, JsValue> {
     });
     Ok(Mounted {
         chat,
-        host,
+        host: shadow.host(),
         unmount: Some(unmount),
     })
 }

@@ -10,6 +10,11 @@ use crate::config::{ChatConfig, Theme};
 use crate::model::{Delivery, Line, Status, linkify};
 use rusher_chat::MAX_TEXT_CHARS;
 
+/// The launcher's speech bubble (an SVG path in a 24 x 24 box); the package's launcher draws the
+/// same before the widget loads.
+pub(crate) const LAUNCHER_ICON: &str =
+    "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z";
+
 /// Shows the remaining length when fewer characters than this are left.
 const SHOW_REMAINING_BELOW: usize = 200;
 
@@ -106,7 +111,7 @@ fn Launcher(chat: Chat) -> impl IntoView {
             on:click=move |_| chat.set_open(!chat.notifications.open.get_untracked())
         >
             <svg viewBox="0 0 24 24" aria-hidden="true" width="26" height="26">
-                <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/>
+                <path fill="currentColor" d=LAUNCHER_ICON/>
             </svg>
             <Show when=move || { chat.notifications.unread.get() > 0 }>
                 <span class="badge" aria-hidden="true">{move || chat.notifications.unread.get()}</span>

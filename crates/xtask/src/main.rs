@@ -7,7 +7,8 @@
 //! - `demo [--port N]`: sets up, builds and serves the demo at http://127.0.0.1:8080.
 //! - `package`: builds the npm package `rusher-client` and its tarball.
 //! - `size [--budget]`: the client bundle's raw, gzip and brotli sizes next to pusher-js's, and
-//!   the chat widget embed's; with `--budget`, fails when either is over its budget.
+//!   the chat embed's (its launcher, and the widget it loads); with `--budget`, fails when one is
+//!   over its budget.
 //! - `bench`: Rusher next to pusher-js 8 in Chromium: event throughput (and a raw page's),
 //!   latency, private channels with a slow auth endpoint, recovery after a restart, and the
 //!   widget's render time and memory; written into BENCHMARKS.md with a chart.

@@ -103,14 +103,19 @@ pub fn build_chat() -> Result<PathBuf, Error> {
     wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm")?;
     wasm_names::shorten(&dir, "rusher-chat-wasm")?;
     copy_files(&root().join("www").join("npm-chat"), &dir)?;
-    for file in ["rusher-chat-wasm.js", "rusher-chat.js"] {
+    write_style_module(&dir)?;
+    for file in [
+        "rusher-chat-wasm.js",
+        "rusher-chat.js",
+        "rusher-chat-style.js",
+    ] {
         minify(&dir.join(file))?;
     }
     write_manifest(
         &dir,
         json!({
             "name": "rusher-chat",
-            "description": "The Rusher chat widget for any page: mountChat({ ... }) adds a chat with a who's-online list.",
+            "description": "The Rusher chat widget for any page: mountChat({ ... }) adds a chat launcher at once and loads the chat, with a who's-online list, when a visitor opens it.",
             "main": "rusher-chat.js",
             "module": "rusher-chat.js",
             "types": "rusher-chat.d.ts",
@@ -119,14 +124,25 @@ pub fn build_chat() -> Result<PathBuf, Error> {
                 "./rusher-chat-wasm_bg.wasm": "./rusher-chat-wasm_bg.wasm"
             },
             "files": [
-                "rusher-chat.js", "rusher-chat.d.ts", "rusher-chat-wasm.js",
-                "rusher-chat-wasm.d.ts", "rusher-chat-wasm_bg.wasm", "README.md"
+                "rusher-chat.js", "rusher-chat.d.ts", "rusher-chat-style.js",
+                "rusher-chat-wasm.js", "rusher-chat-wasm.d.ts", "rusher-chat-wasm_bg.wasm",
+                "README.md"
             ],
             "sideEffects": ["./rusher-chat.js"],
             "keywords": ["chat", "widget", "pusher", "presence", "wasm", "leptos"]
         }),
     )?;
     pack(&dir, "rusher-chat-")
+}
+
+/// Writes `rusher-chat-style.js`: the widget's stylesheet (`crates/widget/src/style.css`) as the
+/// default export the launcher adopts in the shadow root it makes, which the widget then renders
+/// into.
+fn write_style_module(dir: &Path) -> Result<(), Error> {
+    let css = fs::read_to_string(root().join("crates/widget/src/style.css"))?;
+    let module = ["export default ", &serde_json::to_string(&css)?, ";\n"].concat();
+    fs::write(dir.join("rusher-chat-style.js"), module)?;
+    Ok(())
 }
 
 /// Removes a folder left by an earlier build.

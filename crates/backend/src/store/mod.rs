@@ -8,13 +8,22 @@ mod sqlite;
 
 use std::path::Path;
 
-use rusher_chat::{HistoryQuery, Message, User};
+use rusher_chat::{HistoryQuery, MAX_UNREAD_COUNTED, Message, User};
 use thiserror::Error;
 
 pub use postgres::{PostgresError, PostgresStore};
 pub use sqlite::{SqliteError, SqliteStore};
 
 /// The columns a stored message is read from, in [`message_from`]'s order.
+/// Counts a room's messages newer than an id (`$2`) from anyone but one user (`$3`), at most
+/// [`MAX_UNREAD_COUNTED`]: both engines read `$n` parameters by position.
+fn unread_query() -> String {
+    format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM messages
+         WHERE channel = $1 AND id > $2 AND user_id <> $3 LIMIT {MAX_UNREAD_COUNTED}) AS newer"
+    )
+}
+
 pub(crate) const MESSAGE_COLUMNS: &str =
     "id, channel, user_id, user_name, text, client_id, created_at";
 
@@ -198,6 +207,20 @@ impl Store {
             Store::Postgres(db) => db.mark_published(id).await?,
         }
         Ok(())
+    }
+
+    /// How many messages of others `user_id` has not seen in `channel`: newer than `after`, at
+    /// most [`MAX_UNREAD_COUNTED`].
+    pub async fn unread(
+        &self,
+        channel: &str,
+        after: i64,
+        user_id: &str,
+    ) -> Result<u64, StoreError> {
+        Ok(match self {
+            Store::Sqlite(db) => db.unread(channel, after, user_id)?,
+            Store::Postgres(db) => db.unread(channel, after, user_id).await?,
+        })
     }
 
     /// A page of a room's history (`query.before` the newest id it may have; the latest page

@@ -7,7 +7,7 @@ use rusher_chat::{HistoryQuery, Message, User};
 use thiserror::Error;
 use tokio_postgres::{NoTls, Row};
 
-use super::{MESSAGE_COLUMNS, MIGRATIONS, MessageToStore, message_from};
+use super::{MESSAGE_COLUMNS, MIGRATIONS, MessageToStore, message_from, unread_query};
 
 /// The most connections one replica opens: handlers hold one only for a query or two.
 const MAX_CONNECTIONS: usize = 16;
@@ -178,6 +178,21 @@ impl PostgresStore {
         db.execute("UPDATE messages SET published = TRUE WHERE id = $1", &[&id])
             .await?;
         Ok(())
+    }
+
+    /// How many messages of others are newer than `after` in `channel`, capped.
+    pub async fn unread(
+        &self,
+        channel: &str,
+        after: i64,
+        user_id: &str,
+    ) -> Result<u64, PostgresError> {
+        let db = self.pool.get().await?;
+        let row = db
+            .query_one(&unread_query(), &[&channel, &after, &user_id])
+            .await?;
+        let count: i64 = row.try_get(0)?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 
     /// A page of a room's history, oldest first.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusher_chat::{HistoryQuery, Message, User};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{MESSAGE_COLUMNS, MIGRATIONS, MessageToStore, message_from};
+use super::{MESSAGE_COLUMNS, MIGRATIONS, MessageToStore, message_from, unread_query};
 
 /// SQLite storage, shared by handlers.
 #[derive(Debug, Clone)]
@@ -124,6 +124,16 @@ impl SqliteStore {
             params![id],
         )?;
         Ok(())
+    }
+
+    /// How many messages of others are newer than `after` in `channel`, capped.
+    pub fn unread(&self, channel: &str, after: i64, user_id: &str) -> Result<u64, SqliteError> {
+        let count: i64 =
+            self.lock()
+                .query_row(&unread_query(), params![channel, after, user_id], |row| {
+                    row.get(0)
+                })?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 
     /// A page of a room's history, oldest first.

@@ -1,11 +1,12 @@
 //! A backend on a free port with a recording publisher, and a signed-in visitor.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rusher_backend::publisher::PublishFuture;
+use rusher_backend::publisher::{CountFuture, PublishFuture};
 use rusher_backend::{
     AppCredentials, AuthFaults, Backend, Publication, PublishError, Publisher, RateLimits, Rates,
     Store,
@@ -14,21 +15,30 @@ use rusher_chat::{Session, User};
 use serde_json::json;
 
 /// A publisher that records what it publishes, or refuses with the status `failing` holds
-/// (0: it publishes).
+/// (0: it publishes); it counts a channel as `counts` says (refusing when `failing`), 0 when it
+/// does not say.
 #[derive(Debug, Default)]
 pub struct Recorder {
     pub failing: AtomicU16,
     pub published: Mutex<Vec<(Vec<String>, String, String)>>,
+    pub counts: Mutex<HashMap<String, u64>>,
+}
+
+impl Recorder {
+    /// The refusal `failing` holds, if any.
+    fn refusal(&self) -> Option<PublishError> {
+        let status = self.failing.load(Ordering::SeqCst);
+        (status != 0).then(|| PublishError::Refused {
+            status,
+            body: "refused by the test".into(),
+        })
+    }
 }
 
 impl Publisher for Recorder {
     fn publish<'a>(&'a self, publication: Publication<'a>) -> PublishFuture<'a> {
-        let status = self.failing.load(Ordering::SeqCst);
-        let result = if status != 0 {
-            Err(PublishError::Refused {
-                status,
-                body: "refused by the test".into(),
-            })
+        let result = if let Some(refusal) = self.refusal() {
+            Err(refusal)
         } else {
             self.published.lock().unwrap().push((
                 publication.channels.to_vec(),
@@ -36,6 +46,20 @@ impl Publisher for Recorder {
                 publication.data.to_owned(),
             ));
             Ok(())
+        };
+        Box::pin(std::future::ready(result))
+    }
+
+    fn count<'a>(&'a self, channel: &'a str) -> CountFuture<'a> {
+        let result = match self.refusal() {
+            Some(refusal) => Err(refusal),
+            None => Ok(self
+                .counts
+                .lock()
+                .unwrap()
+                .get(channel)
+                .copied()
+                .unwrap_or(0)),
         };
         Box::pin(std::future::ready(result))
     }
@@ -83,14 +107,15 @@ pub async fn fresh_store() -> Store {
 /// A backend on a free port with the recorder as its publisher, open to pages from
 /// `allowed_origins`; returns its address.
 pub async fn start(recorder: Arc<Recorder>, allowed_origins: &[&str]) -> SocketAddr {
-    start_with_rates(recorder, allowed_origins, Rates::default()).await
+    start_with(recorder, allowed_origins, Rates::default(), None).await
 }
 
-/// [`start`] with its own rate limits.
-pub async fn start_with_rates(
+/// [`start`] with its own rate limits and presence member limit.
+pub async fn start_with(
     recorder: Arc<Recorder>,
     allowed_origins: &[&str],
     rates: Rates,
+    member_limit: Option<usize>,
 ) -> SocketAddr {
     let backend = Arc::new(Backend {
         app: AppCredentials {
@@ -101,7 +126,7 @@ pub async fn start_with_rates(
         },
         store: fresh_store().await,
         publisher: recorder,
-        member_limit: None,
+        member_limit,
         websocket: None,
         faults: AuthFaults::new(false),
         allowed_origins: allowed_origins.iter().map(|o| (*o).to_owned()).collect(),

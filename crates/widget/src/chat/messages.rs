@@ -67,14 +67,14 @@ impl Chat {
             .session
             .me
             .with_untracked(|me| me.as_ref().is_none_or(|me| me.id != message.user.id));
-        let (name, text) = (message.user.name.clone(), message.text.clone());
+        let (id, name, text) = (message.id, message.user.name.clone(), message.text.clone());
         let new = self
             .messages
             .lines
             .try_update(|lines| merge(lines, message))
             == Some(true);
         if new && from_others {
-            self.unseen(room, &name, &text);
+            self.unseen(room, id, &name, &text);
         }
     }
 
@@ -102,6 +102,9 @@ impl Chat {
                 merge(lines, message);
             }
         });
+        if self.watching(channel) {
+            self.seen(channel);
+        }
         Some(page)
     }
 

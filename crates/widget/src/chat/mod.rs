@@ -13,7 +13,7 @@
 //! called from inside a `services` update or read: clones come out first.
 
 mod messages;
-mod notifications;
+pub(crate) mod notifications;
 mod presence;
 mod rooms;
 mod router;

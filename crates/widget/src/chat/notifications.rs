@@ -1,5 +1,6 @@
 //! What the reader has seen and is told: whether the panel is open (remembered across page
-//! loads), the unread count, and desktop notifications for a hidden tab.
+//! loads), the unread count (from the last message seen, also remembered: the next page's
+//! launcher and widget count from it), and desktop notifications for a hidden tab.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,7 +9,11 @@ use super::Chat;
 use crate::notify;
 
 /// Where the open state is remembered.
-const OPEN_KEY: &str = "rusher-chat-open";
+pub(crate) const OPEN_KEY: &str = "rusher-chat-open";
+
+/// Where the newest message id the reader has seen in a room is remembered (the key ends with the
+/// room); the launcher (`www/npm-chat/rusher-chat.js`) reads the same key.
+pub(crate) const SEEN_KEY_PREFIX: &str = "rusher-chat-seen:";
 
 /// The notifications store.
 #[derive(Clone, Copy)]
@@ -21,9 +26,26 @@ pub struct Notifications {
     pub notify: RwSignal<bool>,
 }
 
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
 fn remembered_open() -> Option<bool> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    storage.get_item(OPEN_KEY).ok()?.map(|v| v == "1")
+    storage()?.get_item(OPEN_KEY).ok()?.map(|v| v == "1")
+}
+
+/// The newest message id the reader saw in `room`, on this or an earlier page.
+fn remembered_seen(room: &str) -> Option<i64> {
+    let key = [SEEN_KEY_PREFIX, room].concat();
+    storage()?.get_item(&key).ok()??.parse().ok()
+}
+
+/// Remembers that the reader saw `room` up to message `id` (never going back).
+fn remember_seen(room: &str, id: i64) {
+    let Some(storage) = storage() else { return };
+    if remembered_seen(room).is_none_or(|seen| seen < id) {
+        let _ = storage.set_item(&[SEEN_KEY_PREFIX, room].concat(), &id.to_string());
+    }
 }
 
 impl Notifications {
@@ -44,8 +66,7 @@ impl Chat {
         if open {
             self.seen(&self.rooms.room.get_untracked());
         }
-        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        if let Some(storage) = storage {
+        if let Some(storage) = storage() {
             let _ = storage.set_item(OPEN_KEY, if open { "1" } else { "0" });
         }
     }
@@ -67,29 +88,64 @@ impl Chat {
         }
     }
 
-    /// A new message from someone else (`name` wrote `text`) in `room`: unread unless the reader
-    /// watches that room, and a desktop notification when the tab is hidden and the reader asked
-    /// for them.
-    pub(super) fn unseen(self, room: &str, name: &str, text: &str) {
-        let hidden = notify::page_hidden();
-        let watching = self.notifications.open.get_untracked()
-            && !hidden
-            && self.rooms.room.with_untracked(|r| r == room);
-        if watching {
+    /// Whether the reader watches `room`: the panel is open on it in a visible tab.
+    pub(super) fn watching(self, room: &str) -> bool {
+        self.notifications.open.get_untracked()
+            && !notify::page_hidden()
+            && self.rooms.room.with_untracked(|r| r == room)
+    }
+
+    /// A new message `id` from someone else (`name` wrote `text`) in `room`: unread unless the
+    /// reader watches that room, and a desktop notification when the tab is hidden and the
+    /// reader asked for them.
+    pub(super) fn unseen(self, room: &str, id: i64, name: &str, text: &str) {
+        if self.watching(room) {
+            remember_seen(room, id);
             return;
         }
-        self.rooms.bump(room);
+        self.rooms.bump(room, 1);
         self.notifications.unread.update(|n| *n += 1);
-        if hidden && self.notifications.notify.get_untracked() {
+        if notify::page_hidden() && self.notifications.notify.get_untracked() {
             notify::show(name, text, room);
         }
     }
 
-    /// Marks a room's messages as seen.
+    /// Marks a room's messages as seen, here and for the next page.
     pub(super) fn seen(self, room: &str) {
         let cleared = self.rooms.clear_unread(room);
         self.notifications
             .unread
             .update(|n| *n = n.saturating_sub(cleared));
+        let newest = self.messages.lines.with_untracked(|lines| {
+            lines
+                .iter()
+                .filter(|l| l.channel == room)
+                .filter_map(|l| l.id)
+                .max()
+        });
+        if let Some(newest) = newest {
+            remember_seen(room, newest);
+        }
+    }
+
+    /// Counts what came in `room` since the reader last saw it, on an earlier page (the
+    /// backend's summary): unread unless the reader watches it now. Nothing for a room never
+    /// seen, or a backend without summaries.
+    pub(super) async fn count_missed(self, room: String) {
+        let Some(after) = remembered_seen(&room) else {
+            return;
+        };
+        let backend = self.services.with_value(|s| s.backend.clone());
+        let Ok(summary) = backend.summary(&room, Some(after)).await else {
+            return;
+        };
+        let missed = u32::try_from(summary.unread).unwrap_or(u32::MAX);
+        if missed == 0 || self.watching(&room) {
+            return;
+        }
+        self.rooms.bump(&room, missed);
+        self.notifications
+            .unread
+            .update(|n| *n = n.saturating_add(missed));
     }
 }

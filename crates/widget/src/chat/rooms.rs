@@ -42,11 +42,11 @@ impl Rooms {
             .with_untracked(|rooms| rooms.iter().any(|r| r.channel == channel))
     }
 
-    /// Counts a message the reader has not seen in `room`.
-    pub(super) fn bump(self, room: &str) {
+    /// Counts `by` messages the reader has not seen in `room`.
+    pub(super) fn bump(self, room: &str, by: u32) {
         self.rooms.update(|rooms| {
             if let Some(r) = rooms.iter_mut().find(|r| r.channel == room) {
-                r.unread += 1;
+                r.unread = r.unread.saturating_add(by);
             }
         });
     }

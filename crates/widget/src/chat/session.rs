@@ -128,6 +128,7 @@ impl Chat {
             // room; the read on the confirmed subscription fills what came in between.
             self.load_history(&config.channel(), None).await;
             self.flush();
+            self.count_missed(config.channel()).await;
         });
     }
 
