@@ -1,7 +1,7 @@
 // `cargo xtask bench`: the chat widget in a page (www/chat.html), against a live rusher-server on
 // loopback that xtask starts. A visitor joins the lobby; 99 more members are there (pusher-js
 // clients in Node, authorized with the app's secret through the official server SDK), so 100 are
-// online. The list is filled to its cap (`MAX_MESSAGES`, 500) with messages published through the
+// online. The list is filled to its cap (`MAX_MESSAGES`, 1,000) with messages published through the
 // REST API, then:
 //
 // - render: for each of RENDERS further messages, the main-thread time from the socket's
@@ -24,7 +24,7 @@ const LOBBY = 'presence-lobby';
 /** Members online besides the page's visitor. */
 const OTHERS = 99;
 /** What the widget's list holds at most (crates/widget/src/model.rs). */
-const LIST_CAP = 500;
+const LIST_CAP = 1000;
 /** Messages whose rendering is timed. */
 const RENDERS = 100;
 /** Messages published before the page is measured again. */

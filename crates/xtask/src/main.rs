@@ -6,9 +6,10 @@
 //!   only the suites whose name contains WORD (for working on one part).
 //! - `demo [--port N]`: sets up, builds and serves the demo at http://127.0.0.1:8080.
 //! - `package`: builds the npm package `rusher-client` and its tarball.
-//! - `size [--budget]`: the client bundle's raw, gzip and brotli sizes next to pusher-js's, and
-//!   the chat embed's (its launcher, and the widget it loads); with `--budget`, fails when one is
-//!   over its budget.
+//! - `size [--budget | --breakdown]`: the client bundle's raw, gzip and brotli sizes next to
+//!   pusher-js's, and the chat embed's (its launcher, and the widget it loads); with `--budget`,
+//!   fails when one is over its budget; with `--breakdown`, what the widget's code is made of,
+//!   by crate (written into BENCHMARKS.md).
 //! - `bench`: Rusher next to pusher-js 8 in Chromium: event throughput (and a raw page's),
 //!   latency, private channels with a slow auth endpoint, recovery after a restart, and the
 //!   widget's render time and memory; written into BENCHMARKS.md with a chart.
@@ -35,6 +36,7 @@ mod size;
 mod soak;
 mod test;
 mod topology;
+mod wasm_breakdown;
 mod wasm_names;
 
 use std::process::ExitCode;
@@ -54,7 +56,7 @@ fn main() -> ExitCode {
         Some("reliability") => reliability::run(args.get(1..).unwrap_or_default()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget] | bench | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N] [--pages N] [--check] | reliability [--fuzz-seconds N] [--soak-minutes N]>"
+                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget | --breakdown] | bench | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N] [--pages N] [--check] | reliability [--fuzz-seconds N] [--soak-minutes N]>"
             );
             return ExitCode::from(2);
         }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::setup::{self, BUNDLE_NIGHTLY, Purpose};
-use crate::shell::{Error, cmd, root, run_quiet};
+use crate::shell::{Error, cmd, root, run_quiet, work_dir};
 use crate::wasm_names;
 
 /// The client package folder, served by rusher-server at `/www/pkg/`.
@@ -46,9 +46,9 @@ pub fn build() -> Result<PathBuf, Error> {
     let bundler = tarball_dir().join("bundler");
     fresh(&dir)?;
     fresh(&bundler)?;
-    wasm_pack("crates/client", "web", &dir, "rusher")?;
+    wasm_pack("crates/client", "web", &dir, "rusher", true)?;
     wasm_names::shorten(&dir, "rusher")?;
-    wasm_pack("crates/client", "bundler", &bundler, "rusher")?;
+    wasm_pack("crates/client", "bundler", &bundler, "rusher", true)?;
     let bundler_dest = dir.join("bundler");
     fs::create_dir_all(&bundler_dest)?;
     for file in ["rusher.js", "rusher_bg.js", "rusher_bg.wasm", "rusher.d.ts"] {
@@ -100,7 +100,7 @@ pub fn build() -> Result<PathBuf, Error> {
 pub fn build_chat() -> Result<PathBuf, Error> {
     let dir = chat_dir();
     fresh(&dir)?;
-    wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm")?;
+    wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm", true)?;
     wasm_names::shorten(&dir, "rusher-chat-wasm")?;
     copy_files(&root().join("www").join("npm-chat"), &dir)?;
     write_style_module(&dir)?;
@@ -135,6 +135,32 @@ pub fn build_chat() -> Result<PathBuf, Error> {
     pack(&dir, "rusher-chat-")
 }
 
+/// The widget's module optimized as the package's is (`-Oz`), with its function names kept:
+/// what [`crate::wasm_breakdown`] reads. Built in `target/xtask/widget-names/`.
+pub fn build_widget_with_names() -> Result<PathBuf, Error> {
+    let dir = work_dir().join("widget-names");
+    fresh(&dir)?;
+    wasm_pack("crates/widget", "web", &dir, "widget", false)?;
+    let wasm = dir.join("widget_bg.wasm");
+    let named = dir.join("widget-named.wasm");
+    run_quiet(
+        cmd("wasm-opt")
+            .arg(&wasm)
+            .args([
+                "-Oz",
+                "--converge",
+                "--low-memory-unused",
+                "--strip-dwarf",
+                "-g",
+            ])
+            .arg("-o")
+            .arg(&named),
+        "wasm-opt -g",
+        None,
+    )?;
+    Ok(named)
+}
+
 /// Writes `rusher-chat-style.js`: the widget's stylesheet (`crates/widget/src/style.css`) as the
 /// default export the launcher adopts in the shadow root it makes, which the widget then renders
 /// into.
@@ -167,12 +193,19 @@ fn copy_files(from: &Path, to: &Path) -> Result<(), Error> {
 /// `wasm-pack build` of a crate with its JavaScript feature, using the tools on PATH. The client
 /// (its `bundle` feature) is built by the pinned nightly with `core` and `alloc` rebuilt to abort
 /// on panic without a message and with their smaller implementations (`optimize_for_size`), in a
-/// target folder of its own.
-fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Error> {
+/// target folder of its own. Without `optimize`, wasm-opt does not run (the module keeps its names).
+fn wasm_pack(
+    krate: &str,
+    target: &str,
+    out: &Path,
+    name: &str,
+    optimize: bool,
+) -> Result<(), Error> {
     let widget = krate.ends_with("widget");
     let mut command = cmd("wasm-pack");
     command
         .args(["build", krate, "--release", "--mode", "no-install"])
+        .args(if optimize { &[][..] } else { &["--no-opt"][..] })
         .args(["--target", target, "--weak-refs", "--out-name", name])
         .arg("--out-dir")
         .arg(out)

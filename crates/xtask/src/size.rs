@@ -7,11 +7,13 @@
 //! suite before it and fails when one is over its budget ([`CLIENT_BUNDLE_BUDGET`],
 //! [`LAUNCHER_BUDGET`], [`WIDGET_BUNDLE_BUDGET`]).
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use crate::package::{self, chat_dir, package_dir};
 use crate::setup::{self, Purpose};
-use crate::shell::{Error, cmd, npm_dir};
+use crate::shell::{Error, cmd, npm_dir, root, write_table};
+use crate::wasm_breakdown;
 
 /// The most the client bundle may weigh, gzip -9 bytes: a budget, lowered whenever a change makes
 /// the bundle smaller (set at 50,000 B over a 49,547 B bundle; lowered when short import and
@@ -64,7 +66,8 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
     let budget = match args {
         [] => false,
         [flag] if flag == "--budget" => true,
-        _ => return Err("usage: cargo xtask size [--budget]".into()),
+        [flag] if flag == "--breakdown" => return breakdown(),
+        _ => return Err("usage: cargo xtask size [--budget | --breakdown]".into()),
     };
     setup::ensure(Purpose::Size)?;
     let (pkg, chat) = (package_dir(), chat_dir());
@@ -157,6 +160,94 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
     Ok(client && chat_launcher && chat_widget)
 }
 
+/// How many crates the breakdown lists by name; the rest are summed in one row.
+const BREAKDOWN_CRATES: usize = 16;
+
+/// How many of the largest functions the breakdown lists.
+const BREAKDOWN_FUNCTIONS: usize = 12;
+
+/// `cargo xtask size --breakdown`: what the widget's code is made of, by crate, and its largest
+/// functions; printed and written into BENCHMARKS.md.
+fn breakdown() -> Result<bool, Error> {
+    setup::ensure(Purpose::Size)?;
+    let module = std::fs::read(package::build_widget_with_names()?)?;
+    let breakdown = wasm_breakdown::read(&module)?;
+    let code = breakdown.code();
+    let share = |bytes: u64| 100.0 * bytes as f64 / code.max(1) as f64;
+    let mut crates: Vec<_> = breakdown.crates.iter().collect();
+    crates.sort_by_key(|(_, share)| std::cmp::Reverse(share.bytes));
+    let mut table = format!(
+        "The widget's wasm: {} KB of code in {} functions, and {} KB of data.\n\n\
+         | crate | code (KB) | share | functions |\n|---|---:|---:|---:|\n",
+        code / 1000,
+        breakdown.largest.len(),
+        breakdown.data / 1000
+    );
+    let (named, rest) = crates.split_at(crates.len().min(BREAKDOWN_CRATES));
+    for (name, s) in named {
+        let _ = writeln!(
+            table,
+            "| `{name}` | {:.1} | {:.1}% | {} |",
+            s.bytes as f64 / 1000.0,
+            share(s.bytes),
+            s.functions
+        );
+    }
+    let (bytes, functions) = rest
+        .iter()
+        .fold((0, 0), |(b, f), (_, s)| (b + s.bytes, f + s.functions));
+    let _ = writeln!(
+        table,
+        "| {} other crates | {:.1} | {:.1}% | {functions} |",
+        rest.len(),
+        bytes as f64 / 1000.0,
+        share(bytes)
+    );
+    table.push_str("\n| largest functions | code (KB) |\n|---|---:|\n");
+    for (bytes, name) in breakdown.largest.iter().take(BREAKDOWN_FUNCTIONS) {
+        let short: String = without_hashes(name).chars().take(110).collect();
+        let _ = writeln!(
+            table,
+            "| `{}` | {:.1} |",
+            short.replace('|', "\\|"),
+            *bytes as f64 / 1000.0
+        );
+    }
+    print!("{table}");
+    write_table(
+        &root().join("BENCHMARKS.md"),
+        "widget code",
+        "cargo xtask size --breakdown",
+        &table,
+    )?;
+    println!("written into BENCHMARKS.md");
+    Ok(true)
+}
+
+/// A demangled name without its crates' hashes (`core[9c69eefa]::ptr` is `core::ptr`), which
+/// change from build to build.
+fn without_hashes(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(open) = rest.find('[') {
+        let hash = rest[open + 1..]
+            .find(']')
+            .map(|end| &rest[open + 1..open + 1 + end]);
+        out.push_str(&rest[..open]);
+        match hash {
+            Some(hash) if wasm_breakdown::is_crate_hash(hash) => {
+                rest = &rest[open + hash.len() + 2..];
+            }
+            _ => {
+                out.push('[');
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Measures files with Node's zlib.
 fn measure(files: &[PathBuf]) -> Result<Vec<Sizes>, Error> {
     let output = cmd("node").arg("-e").arg(MEASURE).args(files).output()?;
@@ -170,4 +261,17 @@ fn measure(files: &[PathBuf]) -> Result<Vec<Sizes>, Error> {
             Ok(Sizes { raw, gzip, brotli })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_hashes;
+
+    #[test]
+    fn names_lose_their_hashes_only() {
+        assert_eq!(
+            without_hashes("<leptos[ba5568a7c]::For<rusher_widget[320a7eff4]::x>>::a[0]"),
+            "<leptos::For<rusher_widget::x>>::a[0]"
+        );
+    }
 }

@@ -1,0 +1,283 @@
+//! What a wasm module's code is made of: each function's body size from the code section, its
+//! name from the `name` section, and the crate the name says it belongs to (the first
+//! `crate[hash]` in a demangled Rust name: `<leptos[…]::for_loop::…<rusher_widget[…]::…>>` is
+//! Leptos's code instantiated for the widget, and counts for `leptos`). Functions without a
+//! crate in their name are wasm-bindgen's shims. A module optimized with its names kept
+//! (`wasm-opt -g`) weighs what the shipped one does, less the names.
+
+use std::collections::BTreeMap;
+
+use crate::shell::Error;
+
+/// The code of one crate: bytes of function bodies, and how many functions.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    /// Bytes of function bodies.
+    pub bytes: u64,
+    /// Functions.
+    pub functions: u64,
+}
+
+/// A module's code by crate, and its data segments' bytes.
+#[derive(Debug, Default)]
+pub struct Breakdown {
+    /// Code bytes by crate.
+    pub crates: BTreeMap<String, Share>,
+    /// The largest functions: (bytes, name).
+    pub largest: Vec<(u64, String)>,
+    /// Bytes in the data section (strings, tables).
+    pub data: u64,
+}
+
+impl Breakdown {
+    /// All code bytes.
+    pub fn code(&self) -> u64 {
+        self.crates.values().map(|s| s.bytes).sum()
+    }
+}
+
+/// Where a section or a field ends, read as an unsigned LEB128 number.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Result<u8, Error> {
+        let byte = *self.bytes.get(self.at).ok_or("the module ends early")?;
+        self.at += 1;
+        Ok(byte)
+    }
+
+    fn number(&mut self) -> Result<u64, Error> {
+        let (mut value, mut shift) = (0u64, 0);
+        loop {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Ok(value);
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err("a number in the module is too long".into());
+            }
+        }
+    }
+
+    fn size(&mut self) -> Result<usize, Error> {
+        Ok(usize::try_from(self.number()?)?)
+    }
+
+    fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
+        let end = self.at.checked_add(len).ok_or("a length overflows")?;
+        let slice = self
+            .bytes
+            .get(self.at..end)
+            .ok_or("the module ends early")?;
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn name(&mut self) -> Result<String, Error> {
+        let len = self.size()?;
+        Ok(String::from_utf8_lossy(self.take(len)?).into_owned())
+    }
+}
+
+/// How many of the module's imports are functions (they come first in the function index space).
+fn imported_functions(section: &[u8]) -> Result<u64, Error> {
+    let mut r = Reader {
+        bytes: section,
+        at: 0,
+    };
+    let mut functions = 0;
+    for _ in 0..r.number()? {
+        r.name()?;
+        r.name()?;
+        match r.byte()? {
+            0 => {
+                r.number()?;
+                functions += 1;
+            }
+            1 => {
+                r.byte()?;
+                let flags = r.number()?;
+                r.number()?;
+                if flags & 1 == 1 {
+                    r.number()?;
+                }
+            }
+            2 => {
+                let flags = r.number()?;
+                r.number()?;
+                if flags & 1 == 1 {
+                    r.number()?;
+                }
+            }
+            3 => {
+                r.byte()?;
+                r.byte()?;
+            }
+            4 => {
+                r.byte()?;
+                r.number()?;
+            }
+            kind => return Err(format!("an import of unknown kind {kind}").into()),
+        }
+    }
+    Ok(functions)
+}
+
+/// The function names of a `name` custom section's contents (after its own name).
+fn function_names(mut r: Reader<'_>) -> Result<BTreeMap<u64, String>, Error> {
+    let mut names = BTreeMap::new();
+    while r.at < r.bytes.len() {
+        let kind = r.byte()?;
+        let len = r.size()?;
+        let body = r.take(len)?;
+        if kind == 1 {
+            let mut sub = Reader { bytes: body, at: 0 };
+            for _ in 0..sub.number()? {
+                let index = sub.number()?;
+                names.insert(index, sub.name()?);
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// Whether `text` (between brackets after a name) is a crate's hash: 8 or more hex digits.
+pub fn is_crate_hash(text: &str) -> bool {
+    text.len() >= 8 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The crate a function's name says it belongs to.
+fn crate_of(name: &str) -> &str {
+    let mut rest = name;
+    while let Some(open) = rest.find('[') {
+        let before = &rest[..open];
+        let ident = before
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or_default();
+        let hash_ends = rest[open..]
+            .find(']')
+            .map(|end| &rest[open + 1..open + end]);
+        if !ident.is_empty() && hash_ends.is_some_and(is_crate_hash) {
+            return ident;
+        }
+        rest = &rest[open + 1..];
+    }
+    "(wasm-bindgen shims)"
+}
+
+/// Reads a module's code by crate.
+pub fn read(module: &[u8]) -> Result<Breakdown, Error> {
+    if module.get(..4) != Some(b"\0asm") {
+        return Err("not a wasm module".into());
+    }
+    let mut r = Reader {
+        bytes: module,
+        at: 8,
+    };
+    let (mut imports, mut bodies, mut names, mut data) = (0, Vec::new(), BTreeMap::new(), 0);
+    while r.at < module.len() {
+        let id = r.byte()?;
+        let len = r.size()?;
+        let section = r.take(len)?;
+        match id {
+            2 => imports = imported_functions(section)?,
+            10 => {
+                let mut code = Reader {
+                    bytes: section,
+                    at: 0,
+                };
+                for _ in 0..code.number()? {
+                    let size = code.size()?;
+                    code.take(size)?;
+                    bodies.push(size as u64);
+                }
+            }
+            11 => data = len as u64,
+            0 => {
+                let mut custom = Reader {
+                    bytes: section,
+                    at: 0,
+                };
+                if custom.name()? == "name" {
+                    names = function_names(custom)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut breakdown = Breakdown {
+        data,
+        ..Breakdown::default()
+    };
+    for (index, bytes) in (imports..).zip(bodies) {
+        let name = names.get(&index).map_or("(unnamed)", String::as_str);
+        let share = breakdown
+            .crates
+            .entry(crate_of(name).to_owned())
+            .or_default();
+        share.bytes += bytes;
+        share.functions += 1;
+        breakdown.largest.push((bytes, name.to_owned()));
+    }
+    breakdown.largest.sort_by(|a, b| b.cmp(a));
+    Ok(breakdown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_belongs_to_its_first_crate() {
+        assert_eq!(
+            crate_of("<rusher_widget[320a7eff4]::chat::Chat>::joined::{closure#4}"),
+            "rusher_widget"
+        );
+        assert_eq!(
+            crate_of("<leptos[ba5568a7c]::for_loop::__component_for<rusher_widget[32]::view>>"),
+            "leptos"
+        );
+        assert_eq!(crate_of("core[9c69eefac]::ptr::drop_in_place::<x>"), "core");
+        assert_eq!(
+            crate_of("mountChat externref shim multivalue shim"),
+            "(wasm-bindgen shims)"
+        );
+        assert_eq!(crate_of("slice[i] [not a hash]"), "(wasm-bindgen shims)");
+    }
+
+    #[test]
+    fn reads_code_sizes_and_names() {
+        // One imported function, two bodies (3 and 2 bytes), names for both bodies.
+        let mut module = b"\0asm\x01\0\0\0".to_vec();
+        let import = b"\x01\x01a\x01f\x00\x00";
+        module.extend([2, import.len() as u8]);
+        module.extend(import);
+        let code = b"\x02\x03\0\0\x0b\x02\0\x0b";
+        module.extend([10, code.len() as u8]);
+        module.extend(code);
+        let names = b"\x01\x15\x02\x01\x0ba[1f2e3d4c]\x02\x05b[2e]";
+        let mut custom = b"\x04name".to_vec();
+        custom.extend(names);
+        module.extend([0, custom.len() as u8]);
+        module.extend(custom);
+        let breakdown = read(&module).expect("read");
+        assert_eq!(breakdown.code(), 5);
+        assert_eq!(
+            breakdown.crates.get("a"),
+            Some(&Share {
+                bytes: 3,
+                functions: 1
+            })
+        );
+        assert_eq!(
+            breakdown.largest.first(),
+            Some(&(3, "a[1f2e3d4c]".to_owned()))
+        );
+    }
+}
