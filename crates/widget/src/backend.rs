@@ -11,8 +11,11 @@ use rusher_chat::{
     Answer, ErrorBody, History, Invite, Message, NewMessage, PageConfig, Refusal, RoomAnswer,
     Session, SignIn, Summary, User,
 };
-use serde::Deserialize;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use web_sys::RequestCredentials;
+
+use crate::json;
 
 /// Why a backend call failed: the status (0 when there was no answer), the backend's message and
 /// the kind of refusal, when it said.
@@ -68,6 +71,15 @@ impl Backend {
         Some(("Authorization".to_owned(), ["Bearer ", token].concat()))
     }
 
+    /// A `POST` of `body` as JSON to `path`, with the session.
+    fn post<B: Serialize>(&self, path: &str, body: &B) -> Result<Request, BackendError> {
+        let text = json::to_text(body).ok_or_else(|| unreadable(0))?;
+        self.with_cookies(Request::post(&self.url(path)))
+            .header("content-type", "application/json")
+            .body(text)
+            .map_err(failed)
+    }
+
     fn with_cookies(&self, request: RequestBuilder) -> RequestBuilder {
         let request = request.credentials(RequestCredentials::Include);
         match self.authorization() {
@@ -108,12 +120,12 @@ impl Backend {
 
     /// Signs in with a display name; the server assigns the id.
     pub async fn join(&self, name: &str) -> Result<User, BackendError> {
-        let request = self
-            .with_cookies(Request::post(&self.url("/chat/session")))
-            .json(&SignIn {
+        let request = self.post(
+            "/chat/session",
+            &SignIn {
                 name: name.to_owned(),
-            })
-            .map_err(failed)?;
+            },
+        )?;
         let session: Session = read(request.send().await).await?;
         // Only a backend on another origin answers a token (the cookie serves the rest).
         if session.token.is_some() {
@@ -136,32 +148,26 @@ impl Backend {
             client_id: client_id.to_owned(),
             socket_id: socket_id.map(str::to_owned),
         };
-        let request = self
-            .with_cookies(Request::post(&self.url("/chat/messages")))
-            .json(&body)
-            .map_err(failed)?;
+        let request = self.post("/chat/messages", &body)?;
         read(request.send().await).await
     }
 
     /// Invites a user to the private room of the two; returns the room.
     pub async fn invite(&self, to: &str) -> Result<String, BackendError> {
-        let request = self
-            .with_cookies(Request::post(&self.url("/chat/invitations")))
-            .json(&Invite { to: to.to_owned() })
-            .map_err(failed)?;
+        let request = self.post("/chat/invitations", &Invite { to: to.to_owned() })?;
         let answer: RoomAnswer = read(request.send().await).await?;
         Ok(answer.room)
     }
 
     /// Accepts or declines an invitation from `from`; returns the room.
     pub async fn answer(&self, from: &str, accept: bool) -> Result<String, BackendError> {
-        let request = self
-            .with_cookies(Request::post(&self.url("/chat/invitations/answer")))
-            .json(&Answer {
+        let request = self.post(
+            "/chat/invitations/answer",
+            &Answer {
                 from: from.to_owned(),
                 accept,
-            })
-            .map_err(failed)?;
+            },
+        )?;
         let answer: RoomAnswer = read(request.send().await).await?;
         Ok(answer.room)
     }
@@ -226,23 +232,34 @@ fn failed(error: gloo_net::Error) -> BackendError {
     }
 }
 
+/// An answer (with `status`; 0 for a request body) that is not the JSON it should be.
+fn unreadable(status: u16) -> BackendError {
+    BackendError {
+        status,
+        message: "the backend's answer is not what the chat's contract says".to_owned(),
+        kind: None,
+        retry_after_ms: None,
+    }
+}
+
 /// Reads a JSON answer, or the backend's `{"error"}` with the status.
-async fn read<T: for<'de> Deserialize<'de>>(
+async fn read<T: DeserializeOwned>(
     sent: Result<Response, gloo_net::Error>,
 ) -> Result<T, BackendError> {
     let response = sent.map_err(failed)?;
     let status = response.status();
+    let text = response.text().await.map_err(failed)?;
     if response.ok() {
-        return response.json().await.map_err(failed);
+        return json::from_text(&text).ok_or_else(|| unreadable(status));
     }
     let retry_after_ms = response
         .headers()
         .get("retry-after")
         .and_then(|seconds| seconds.trim().parse::<u32>().ok())
         .map(|seconds| seconds.saturating_mul(1000).min(MAX_RETRY_AFTER_MS));
-    let (message, kind) = match response.json::<ErrorBody>().await {
-        Ok(body) => (body.error, body.kind),
-        Err(_) => (response.status_text(), None),
+    let (message, kind) = match json::from_text::<ErrorBody>(&text) {
+        Some(body) => (body.error, body.kind),
+        None => (response.status_text(), None),
     };
     Err(BackendError {
         status,

@@ -16,6 +16,7 @@ mod config;
 #[cfg(feature = "embed")]
 mod embed;
 mod i18n;
+mod json;
 mod model;
 mod mount;
 mod notify;

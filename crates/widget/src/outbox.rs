@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json;
 use crate::model::{Delivery, Line};
 use rusher_chat::User;
 
@@ -61,9 +62,7 @@ fn storage() -> Option<web_sys::Storage> {
 /// The queue this tab kept, oldest first (empty when there is none or it is unreadable).
 pub fn load() -> Vec<Queued> {
     let text = storage().and_then(|s| s.get_item(KEY).ok().flatten());
-    let mut queue: Vec<Queued> = text
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
+    let mut queue: Vec<Queued> = text.and_then(|t| json::from_text(&t)).unwrap_or_default();
     queue.truncate(MAX_QUEUED);
     queue
 }
@@ -73,7 +72,7 @@ pub fn save(queue: &[Queued]) {
     if let Some(storage) = storage() {
         let _ = match queue {
             [] => storage.remove_item(KEY),
-            _ => storage.set_item(KEY, &serde_json::to_string(queue).unwrap_or_default()),
+            _ => storage.set_item(KEY, &json::to_text(&queue).unwrap_or_default()),
         };
     }
 }

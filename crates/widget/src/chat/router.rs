@@ -7,6 +7,7 @@ use rusher_client::{Event, JsonText, State, is_server_to_user};
 use serde::de::DeserializeOwned;
 
 use super::{CLIENT_MESSAGE_EVENT, Chat};
+use crate::json;
 use crate::model::Status;
 
 impl Chat {
@@ -132,5 +133,5 @@ impl Chat {
 /// An event's data read straight from its JSON text into the chat type it carries; `None` (the
 /// event is ignored) when it is not one.
 pub(super) fn read<T: DeserializeOwned>(data: &JsonText) -> Option<T> {
-    serde_json::from_str(data.as_str()).ok()
+    json::from_text(data.as_str())
 }

@@ -7,6 +7,7 @@ use rusher_chat::{MAX_NAME_CHARS, TYPING_EVENT, TypingNotice};
 use rusher_client::JsonText;
 
 use super::Chat;
+use crate::json;
 
 /// How long "… is typing" shows after the last typing event, in milliseconds.
 const TYPING_SHOWS_MS: f64 = 3000.0;
@@ -108,8 +109,8 @@ impl Chat {
         if let Some(channel) = channel
             && channel.subscribed()
         {
-            let notice = serde_json::to_string(&TypingNotice { name: me.name });
-            if let Some(data) = notice.ok().and_then(|text| JsonText::parse(&text).ok()) {
+            let notice = json::to_text(&TypingNotice { name: me.name });
+            if let Some(data) = notice.and_then(|text| JsonText::parse(&text).ok()) {
                 let _ = channel.trigger(TYPING_EVENT, data);
             }
             self.services.update_value(|s| s.last_typing_sent = now);
