@@ -343,6 +343,19 @@ mod properties {
             prop_assert_eq!(ours, theirs, "{:?}", text);
         }
 
+        /// Strings are stepped over eight bytes at a time: a quote, a backslash or a control
+        /// character anywhere in a run must still end it where JSON says.
+        #[test]
+        fn strings_end_and_escape_where_json_says(inner in "[a-z\"\\\\/\x01\x1f\x7f é€nu0-9]{0,40}") {
+            let text = format!("\"{inner}\"");
+            let ours = Value::parse(&text);
+            let theirs = serde_json::from_str::<serde_json::Value>(&text);
+            prop_assert_eq!(ours.is_ok(), theirs.is_ok(), "{:?}", text);
+            if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+                prop_assert_eq!(ours, Value::from(theirs));
+            }
+        }
+
         #[test]
         fn any_text_parses_or_fails_without_panicking(text in ".{0,64}") {
             let ours = Value::parse(&text);
