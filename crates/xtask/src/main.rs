@@ -26,6 +26,7 @@ mod bench;
 mod control;
 mod demo;
 mod fuzz;
+mod glue_strings;
 mod interop;
 mod package;
 mod reliability;

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::setup::{self, BUNDLE_NIGHTLY, Purpose};
 use crate::shell::{Error, cmd, root, run_quiet, work_dir};
-use crate::wasm_names;
+use crate::{glue_strings, wasm_names};
 
 /// The client package folder, served by rusher-server at `/www/pkg/`.
 pub fn package_dir() -> PathBuf {
@@ -48,7 +48,9 @@ pub fn build() -> Result<PathBuf, Error> {
     fresh(&bundler)?;
     wasm_pack("crates/client", "web", &dir, "rusher", true)?;
     wasm_names::shorten(&dir, "rusher")?;
+    glue_strings::decode_short_in_js(&dir.join("rusher.js"))?;
     wasm_pack("crates/client", "bundler", &bundler, "rusher", true)?;
+    glue_strings::decode_short_in_js(&bundler.join("rusher_bg.js"))?;
     let bundler_dest = dir.join("bundler");
     fs::create_dir_all(&bundler_dest)?;
     for file in ["rusher.js", "rusher_bg.js", "rusher_bg.wasm", "rusher.d.ts"] {
@@ -102,6 +104,7 @@ pub fn build_chat() -> Result<PathBuf, Error> {
     fresh(&dir)?;
     wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm", true)?;
     wasm_names::shorten(&dir, "rusher-chat-wasm")?;
+    glue_strings::decode_short_in_js(&dir.join("rusher-chat-wasm.js"))?;
     copy_files(&root().join("www").join("npm-chat"), &dir)?;
     write_style_module(&dir)?;
     for file in [
