@@ -411,6 +411,14 @@ test('the launcher: preload loads the widget when the page is idle; a handle use
   equal(await preloaded.getByLabel('Your name').count(), 0, 'still closed');
   await preloaded.evaluate(() => window.preloaded.destroy());
   equal(await preloaded.locator('#rusher-chat').count(), 0, 'destroyed');
+  // In German before the widget loads, as the widget's launcher says it.
+  await preloaded.evaluate(async () => {
+    const { mountChat } = await import('/www/chat/rusher-chat.js');
+    window.german = mountChat({ language: 'de' });
+  });
+  await preloaded.getByRole('button', { name: 'Chat öffnen' }).waitFor({ timeout: 3000 });
+  assert(!preloadRequests.urls.some((url) => url.includes('/chat/summary')), 'no summary for a first-time visitor');
+  await preloaded.evaluate(() => window.german.destroy());
   equal([...page.errors, ...preloaded.errors], [], 'no page errors');
 });
 
