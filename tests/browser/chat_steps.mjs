@@ -1,14 +1,22 @@
 // What a visitor does in the chat widget, driven like people use it (by role and label), shared
 // by the widget suites (widget.mjs on rusher-server, cluster.mjs on a sockudo cluster).
 
+/** Every WebAssembly trap (a panic: the module is dead) in a page `openVisitor` opened, as
+ * `url: message`; a suite asserts at its end that there was none. */
+export const wasmTraps = [];
+
 /** Opens `url` in a new browser context (its own cookies and storage), remembered in `contexts`
- * for closing; page errors and dialogs are collected in `page.errors`. */
+ * for closing; page errors and dialogs are collected in `page.errors`, traps also in
+ * `wasmTraps`. */
 export async function openVisitor(browser, contexts, url, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, ...options });
   contexts.push(context);
   const page = await context.newPage();
   page.errors = [];
-  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('pageerror', (error) => {
+    page.errors.push(error.message);
+    if (error.name === 'RuntimeError' || error.message === 'unreachable') wasmTraps.push(`${url}: ${error.message}\n${error.stack}`);
+  });
   page.on('dialog', (dialog) => {
     page.errors.push(`a dialog opened: ${dialog.message()}`);
     dialog.dismiss();

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { frozenTab } from './chromium.mjs';
 import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
 import { base, port, sdk } from './server.mjs';
-import { accept, heading, invite, join, log, messageBox, online, openVisitor, say, shows } from './chat_steps.mjs';
+import { accept, heading, invite, join, log, messageBox, online, openVisitor, say, shows, wasmTraps } from './chat_steps.mjs';
 
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
@@ -1029,6 +1029,10 @@ test('keyboard only: Tab to the launcher, open, join and send', async () => {
   await page.keyboard.type('typed, not clicked');
   await page.keyboard.press('Enter');
   await shows(log(page), 'typed, not clicked', 'sent by keyboard');
+});
+
+test("no page's WebAssembly trapped (a panic, which kills the widget) in any test above", async () => {
+  equal(wasmTraps, [], 'traps');
 });
 
 await run(async () => {

@@ -52,9 +52,16 @@ impl Line {
         }
     }
 
-    /// The key the list uses: the client id, stable from pending to sent.
+    /// The key the message list draws it by: the client id (the same from pending to sent), with
+    /// the delivery state and the backend's id, so that the line is drawn again when they change.
     pub fn key(&self) -> String {
-        self.client_id.clone()
+        let delivery = match self.delivery {
+            Delivery::Pending => "pending",
+            Delivery::Sent => "sent",
+            Delivery::Failed => "failed",
+        };
+        let id = self.id.map(|id| id.to_string()).unwrap_or_default();
+        [self.client_id.as_str(), " ", delivery, " ", &id].concat()
     }
 }
 

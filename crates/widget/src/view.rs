@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::chat::Chat;
 use crate::config::{ChatConfig, Theme};
-use crate::model::{Delivery, Line, Status, linkify};
-use rusher_chat::MAX_TEXT_CHARS;
+use crate::model::{Delivery, Line, Room, Status, linkify};
+use rusher_chat::{Invitation, MAX_TEXT_CHARS, User};
 
 /// The launcher's speech bubble (an SVG path in a 24 x 24 box); the package's launcher draws the
 /// same before the widget loads.
@@ -17,6 +17,31 @@ pub(crate) const LAUNCHER_ICON: &str =
 
 /// Shows the remaining length when fewer characters than this are left.
 const SHOW_REMAINING_BELOW: usize = 200;
+
+/// One row of a [`keyed_rows`] list: its key (the row is drawn again when it changes), and how
+/// to draw it when it first shows.
+struct Row {
+    key: String,
+    draw: Box<dyn FnOnce() -> AnyView + Send>,
+}
+
+impl Row {
+    fn new(key: String, draw: impl FnOnce() -> AnyView + Send + 'static) -> Self {
+        Row {
+            key,
+            draw: Box::new(draw),
+        }
+    }
+}
+
+/// A keyed list (Leptos's `For`) of the rows `rows` gives; their keys must differ (the keyed
+/// diff panics on a repeated key): a message's client id, a room, a user id are each unique in
+/// their store. Every list of the widget goes through this one: `For` is generic over its rows,
+/// and each list with rows of its own kind carried its own copy of the keyed diff, about 12 KB
+/// of wasm each (`cargo xtask size --breakdown`).
+fn keyed_rows(rows: Box<dyn Fn() -> Vec<Row> + Send>) -> impl IntoView {
+    view! { <For each=move || rows() key=|row: &Row| row.key.clone() children=|row: Row| (row.draw)()/> }
+}
 
 /// The whole widget for a configuration: a launcher at the bottom right and the chat panel it
 /// opens.
@@ -227,7 +252,7 @@ fn clock(ms: i64) -> String {
 }
 
 /// One message.
-fn message_row(chat: Chat, line: Line) -> impl IntoView {
+fn message_row(chat: Chat, line: Line) -> AnyView {
     let s = chat.strings;
     let mine = chat
         .session
@@ -275,6 +300,7 @@ fn message_row(chat: Chat, line: Line) -> impl IntoView {
             }}
         </li>
     }
+    .into_any()
 }
 
 /// The message log: sticks to the bottom unless the reader scrolled up; loads older messages at
@@ -327,16 +353,19 @@ fn MessageLog(chat: Chat) -> impl IntoView {
                     <p class="empty">{s.no_messages}</p>
                 </Show>
                 <ul>
-                    <For
-                        each=move || {
-                            let room = chat.rooms.room.get();
-                            chat.messages.lines.with(|lines| {
-                                lines.iter().filter(|l| l.channel == room).cloned().collect::<Vec<_>>()
-                            })
-                        }
-                        key=|line| (line.client_id.clone(), line.delivery, line.id)
-                        children=move |line| message_row(chat, line)
-                    />
+                    {keyed_rows(Box::new(move || {
+                        let room = chat.rooms.room.get();
+                        chat.messages.lines.with(|lines| {
+                            lines
+                                .iter()
+                                .filter(|l| l.channel == room)
+                                .map(|line| {
+                                    let line = line.clone();
+                                    Row::new(line.key(), move || message_row(chat, line))
+                                })
+                                .collect()
+                        })
+                    }))}
                 </ul>
             </div>
             <Show when=move || new_below.get()>
@@ -351,28 +380,38 @@ fn MessageLog(chat: Chat) -> impl IntoView {
 /// The invitations waiting for an answer, each with Accept and Decline.
 #[component]
 fn Invitations(chat: Chat) -> impl IntoView {
+    keyed_rows(Box::new(move || {
+        chat.rooms.invitations.with(|invitations| {
+            invitations
+                .iter()
+                .cloned()
+                .map(|invitation| {
+                    Row::new(invitation.room.clone(), move || {
+                        invitation_row(chat, invitation)
+                    })
+                })
+                .collect()
+        })
+    }))
+}
+
+/// One invitation, with Accept and Decline.
+fn invitation_row(chat: Chat, invitation: Invitation) -> AnyView {
     let s = chat.strings;
+    let accepted = invitation.clone();
+    let declined = invitation.clone();
     view! {
-        <For
-            each=move || chat.rooms.invitations.get()
-            key=|invitation| invitation.room.clone()
-            children=move |invitation| {
-                let accepted = invitation.clone();
-                let declined = invitation.clone();
-                view! {
-                    <div class="invitation" role="alert">
-                        <span>{invitation.from.name.clone()} " " {s.invites_you}</span>
-                        <button type="button" on:click=move |_| chat.answer(accepted.clone(), true)>
-                            {s.accept}
-                        </button>
-                        <button type="button" class="secondary" on:click=move |_| chat.answer(declined.clone(), false)>
-                            {s.decline}
-                        </button>
-                    </div>
-                }
-            }
-        />
+        <div class="invitation" role="alert">
+            <span>{invitation.from.name.clone()} " " {s.invites_you}</span>
+            <button type="button" on:click=move |_| chat.answer(accepted.clone(), true)>
+                {s.accept}
+            </button>
+            <button type="button" class="secondary" on:click=move |_| chat.answer(declined.clone(), false)>
+                {s.decline}
+            </button>
+        </div>
     }
+    .into_any()
 }
 
 /// Tabs for the lobby and the private rooms, each with its unread count (only with more than one
@@ -383,35 +422,46 @@ fn Tabs(chat: Chat) -> impl IntoView {
     view! {
         <Show when=move || chat.rooms.rooms.with(|rooms| rooms.len() > 1)>
             <div class="tabs" role="tablist" aria-label=s.rooms>
-                <For
-                    each=move || chat.rooms.rooms.get()
-                    key=|room| (room.channel.clone(), room.unread)
-                    children=move |room| {
-                        let channel = room.channel.clone();
-                        let selected = {
-                            let channel = channel.clone();
-                            move || chat.rooms.room.with(|r| *r == channel)
-                        };
-                        let label = if room.unread > 0 {
-                            [room.title.as_str(), " (", &room.unread.to_string(), ")"].concat()
-                        } else {
-                            room.title.clone()
-                        };
-                        view! {
-                            <button
-                                type="button"
-                                role="tab"
-                                aria-selected=move || selected().to_string()
-                                on:click=move |_| chat.select_room(channel.clone())
-                            >
-                                {label}
-                            </button>
-                        }
-                    }
-                />
+                {keyed_rows(Box::new(move || {
+                    chat.rooms.rooms.with(|rooms| {
+                        rooms
+                            .iter()
+                            .cloned()
+                            .map(|room| {
+                                let key = [room.channel.as_str(), " ", &room.unread.to_string()].concat();
+                                Row::new(key, move || tab_row(chat, room))
+                            })
+                            .collect()
+                    })
+                }))}
             </div>
         </Show>
     }
+}
+
+/// One room's tab, with its unread count.
+fn tab_row(chat: Chat, room: Room) -> AnyView {
+    let channel = room.channel.clone();
+    let selected = {
+        let channel = channel.clone();
+        move || chat.rooms.room.with(|r| *r == channel)
+    };
+    let label = if room.unread > 0 {
+        [room.title.as_str(), " (", &room.unread.to_string(), ")"].concat()
+    } else {
+        room.title.clone()
+    };
+    view! {
+        <button
+            type="button"
+            role="tab"
+            aria-selected=move || selected().to_string()
+            on:click=move |_| chat.select_room(channel.clone())
+        >
+            {label}
+        </button>
+    }
+    .into_any()
 }
 
 /// "Ana is typing…".
@@ -490,7 +540,6 @@ fn Composer(chat: Chat) -> impl IntoView {
 #[component]
 fn OnlineList(chat: Chat) -> impl IntoView {
     let s = chat.strings;
-    let my_id = move || chat.session.me.with(|me| me.as_ref().map(|m| m.id.clone()));
     view! {
         <aside class="online-list" role="region" aria-label=s.whos_online>
             <h3>{s.whos_online} " (" {move || chat.presence.online.get()} ")"</h3>
@@ -498,36 +547,48 @@ fn OnlineList(chat: Chat) -> impl IntoView {
                 <p class="full">{s.room_full}</p>
             </Show>
             <ul>
-                <For
-                    each=move || chat.presence.members.get()
-                    key=|user| user.id.clone()
-                    children=move |user| {
-                        let me = my_id() == Some(user.id.clone());
-                        let invite_label = [s.invite, ": ", &user.name].concat();
-                        let invitee = user.clone();
-                        view! {
-                            <li>
-                                <span class="dot" aria-hidden="true"></span>
-                                <span class="name">
-                                    {user.name.clone()}
-                                    {me.then_some(" ").map(|sp| [sp, s.you].concat())}
-                                </span>
-                                {(!me).then(|| view! {
-                                    <button
-                                        type="button"
-                                        class="invite"
-                                        aria-label=invite_label.clone()
-                                        title=invite_label.clone()
-                                        on:click=move |_| chat.invite(invitee.clone())
-                                    >
-                                        "+"
-                                    </button>
-                                })}
-                            </li>
-                        }
-                    }
-                />
+                {keyed_rows(Box::new(move || {
+                    chat.presence.members.with(|members| {
+                        members
+                            .iter()
+                            .cloned()
+                            .map(|user| Row::new(user.id.clone(), move || member_row(chat, user)))
+                            .collect()
+                    })
+                }))}
             </ul>
         </aside>
     }
+}
+
+/// One member, with a button to invite them (not for the reader).
+fn member_row(chat: Chat, user: User) -> AnyView {
+    let s = chat.strings;
+    let me = chat
+        .session
+        .me
+        .with_untracked(|me| me.as_ref().is_some_and(|me| me.id == user.id));
+    let invite_label = [s.invite, ": ", &user.name].concat();
+    let invitee = user.clone();
+    view! {
+        <li>
+            <span class="dot" aria-hidden="true"></span>
+            <span class="name">
+                {user.name.clone()}
+                {me.then_some(" ").map(|sp| [sp, s.you].concat())}
+            </span>
+            {(!me).then(|| view! {
+                <button
+                    type="button"
+                    class="invite"
+                    aria-label=invite_label.clone()
+                    title=invite_label.clone()
+                    on:click=move |_| chat.invite(invitee.clone())
+                >
+                    "+"
+                </button>
+            })}
+        </li>
+    }
+    .into_any()
 }

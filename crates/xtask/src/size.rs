@@ -30,9 +30,9 @@ pub const LAUNCHER_BUDGET: u64 = 15_000;
 /// The most the widget itself may weigh (wasm + glue, what opening the chat loads), gzip -9
 /// bytes: a budget, lowered whenever a change makes it smaller (217,356 B for the whole embed
 /// when it was set; lowered when the widget dropped serde_json for the browser's JSON, at
-/// 202,358 B; the aim is under 120,000 B, below the embeds of Crisp, about 130 KB, and Chatwoot,
-/// about 170 KB).
-pub const WIDGET_BUNDLE_BUDGET: u64 = 203_000;
+/// 202,358 B, and when its lists shared one keyed list, at 196,783 B; the aim is under
+/// 120,000 B, below the embeds of Crisp, about 130 KB, and Chatwoot, about 170 KB).
+pub const WIDGET_BUNDLE_BUDGET: u64 = 197_500;
 
 /// Prints `raw gzip brotli` for each file given, one JSON array per line.
 const MEASURE: &str = r#"
