@@ -61,15 +61,34 @@ impl Line {
             Delivery::Failed => "failed",
         };
         let id = self.id.map(|id| id.to_string()).unwrap_or_default();
-        [self.client_id.as_str(), " ", delivery, " ", &id].concat()
+        [
+            self.user.id.as_str(),
+            " ",
+            &self.client_id,
+            " ",
+            delivery,
+            " ",
+            &id,
+        ]
+        .concat()
+    }
+
+    /// Whether this is the line `client_id` that the backend has not stored yet: one of the
+    /// reader's, pending, failed or sent as a client event (a stored line of someone else's with
+    /// the same client id, which senders choose, is not it).
+    pub fn is_unstored(&self, client_id: &str) -> bool {
+        self.id.is_none() && self.client_id == client_id
     }
 }
 
-/// Adds a stored message to `lines` once (by client id): stored messages ordered by backend id,
-/// then the ones still pending. Drops the oldest past [`MAX_MESSAGES`]. Returns whether it was
-/// new (a pending one of ours being confirmed is not).
+/// Adds a stored message to `lines` once (by sender and client id: senders choose client ids, so
+/// two may choose the same): stored messages ordered by backend id, then the ones still pending.
+/// Drops the oldest past [`MAX_MESSAGES`]. Returns whether it was new (a pending one of ours
+/// being confirmed is not).
 pub fn merge(lines: &mut Vec<Line>, message: Message) -> bool {
-    let known = lines.iter().position(|l| l.client_id == message.client_id);
+    let known = lines
+        .iter()
+        .position(|l| l.client_id == message.client_id && l.user.id == message.user.id);
     if let Some(at) = known {
         lines.remove(at);
     }
@@ -197,6 +216,37 @@ mod tests {
         let ids: Vec<_> = lines.iter().map(|l| l.id).collect();
         assert_eq!(ids, [Some(3), Some(5), Some(9)]);
         assert!(lines.iter().all(|l| l.delivery == Delivery::Sent));
+    }
+
+    #[test]
+    fn two_senders_with_one_client_id_keep_their_own_lines() {
+        let mut lines = vec![Line {
+            delivery: Delivery::Pending,
+            id: None,
+            ..Line::stored(message(0, "same"))
+        }];
+        let theirs = Message {
+            user: User {
+                id: "v".into(),
+                name: "Bo".into(),
+            },
+            ..message(4, "same")
+        };
+        assert!(merge(&mut lines, theirs));
+        assert_eq!(
+            lines.len(),
+            2,
+            "Bo's message does not replace Ana's pending one"
+        );
+        let unstored: Vec<_> = lines.iter().filter(|l| l.is_unstored("same")).collect();
+        assert_eq!(unstored.len(), 1);
+        assert_eq!(unstored[0].user.id, "u");
+        assert_ne!(lines[0].key(), lines[1].key());
+        assert!(
+            !merge(&mut lines, message(5, "same")),
+            "Ana's own, confirmed"
+        );
+        assert_eq!(lines.len(), 2);
     }
 
     #[test]

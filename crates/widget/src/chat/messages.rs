@@ -41,7 +41,7 @@ impl Messages {
     /// Marks one of our lines.
     fn mark(self, client_id: &str, delivery: Delivery) {
         self.lines.update(|lines| {
-            if let Some(l) = lines.iter_mut().find(|l| l.client_id == client_id) {
+            if let Some(l) = lines.iter_mut().find(|l| l.is_unstored(client_id)) {
                 l.delivery = delivery;
             }
         });
@@ -182,7 +182,7 @@ impl Chat {
     /// Sends a line: through the outbox to the backend, or as a client event.
     fn deliver(self, client_id: String) {
         let Some(line) = self.messages.lines.try_update(|lines| {
-            let line = lines.iter_mut().find(|l| l.client_id == client_id)?;
+            let line = lines.iter_mut().find(|l| l.is_unstored(&client_id))?;
             line.delivery = Delivery::Pending;
             Some(line.clone())
         }) else {
