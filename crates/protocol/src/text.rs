@@ -62,9 +62,44 @@ impl Form {
     }
 }
 
+/// What each ASCII byte is worth as a base64 digit ([`NOT_BASE64`] outside the alphabet): one
+/// table lookup per character instead of a chain of range tests makes encrypted events about a
+/// fifth faster (`cargo xtask bench`).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time: an index out of bounds fails the build"
+)]
+const BASE64_VALUES: [u8; 128] = {
+    let mut values = [NOT_BASE64; 128];
+    let mut i = 0;
+    while i < 26 {
+        values[b'A' as usize + i] = i as u8;
+        values[b'a' as usize + i] = 26 + i as u8;
+        if i < 10 {
+            values[b'0' as usize + i] = 52 + i as u8;
+        }
+        i += 1;
+    }
+    values[b'+' as usize] = 62;
+    values[b'/' as usize] = 63;
+    values
+};
+
+/// The value [`BASE64_VALUES`] gives a byte outside the alphabet.
+const NOT_BASE64: u8 = 64;
+
+/// Up to four base64 characters as one number, six bits each (the first in the highest bits);
+/// `None` when one is outside the alphabet.
+fn base64_bits(chars: &[u8]) -> Option<u32> {
+    chars.iter().try_fold(0u32, |bits, &c| {
+        let value = BASE64_VALUES.get(usize::from(c)).copied()?;
+        (value != NOT_BASE64).then_some((bits << 6) | u32::from(value))
+    })
+}
+
 /// Decodes standard base64 with padding (RFC 4648 section 4), as the `base64` crate's `STANDARD`
 /// engine does: `None` for a wrong length, a byte outside the alphabet, misplaced padding, or
-/// leftover bits that are not zero.
+/// leftover bits that are not zero. Four characters at a time become three bytes.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
     if !bytes.len().is_multiple_of(4) {
@@ -75,26 +110,24 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     let data = bytes.get(..bytes.len() - padding)?;
-    let mut out = Vec::with_capacity(data.len() * 3 / 4);
-    let (mut bits, mut count) = (0u32, 0u32);
-    for byte in data {
-        let six = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(six);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            // The low 8 bits of what is left; the cast keeps exactly those.
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
+    let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
+    let mut quads = data.chunks_exact(4);
+    for quad in &mut quads {
+        let [_, a, b, c] = base64_bits(quad)?.to_be_bytes();
+        out.extend_from_slice(&[a, b, c]);
     }
-    // Padding makes the length a multiple of 4, so 0, 2 or 4 bits are left, and they must be 0.
-    (bits == 0).then_some(out)
+    // Padding makes the length a multiple of 4: what is left is two characters (one byte and 4
+    // spare bits) or three (two bytes and 2 spare bits), and the spare bits must be 0.
+    let rest = quads.remainder();
+    let bits = base64_bits(rest)?;
+    match rest.len() {
+        0 => {}
+        2 if bits & 0xF == 0 => out.push((bits >> 4) as u8),
+        3 if bits & 0x3 == 0 => {
+            let [_, _, a, b] = (bits >> 2).to_be_bytes();
+            out.extend_from_slice(&[a, b]);
+        }
+        _ => return None,
+    }
+    Some(out)
 }
