@@ -422,6 +422,26 @@ test('the launcher: preload loads the widget when the page is idle; a handle use
   equal([...page.errors, ...preloaded.errors], [], 'no page errors');
 });
 
+test('the panel closed at once when a message arrives (before the log scrolls to it): no panic', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const page = await embedVisitor('Rae');
+  await online(page);
+  // The log scrolls to a new message at the next animation frame; the panel closes before it.
+  await page.evaluate(() => {
+    window.rusherChat.on('message', () => queueMicrotask(() => {
+      window.rusherChat.close();
+      setTimeout(() => window.rusherChat.open(), 50);
+    }));
+  });
+  for (let i = 0; i < 6; i += 1) {
+    await say(ada, `closing ${i}`);
+    await sleep(250);
+  }
+  await shows(log(page), 'closing 5', 'still working');
+  equal(page.errors, [], 'no page errors');
+});
+
 test('an invitation is sent and accepted; a private message reaches only the invitee', async () => {
   const ada = await visitor();
   await join(ada, 'Ada');

@@ -311,8 +311,10 @@ fn MessageLog(chat: Chat) -> impl IntoView {
     let log: NodeRef<html::Div> = NodeRef::new();
     let at_bottom = RwSignal::new(true);
     let new_below = RwSignal::new(false);
+    // Also runs at the next animation frame, when the log may be gone (the panel closed, the
+    // widget removed): a gone log is not an error (reading it as present would panic).
     let to_bottom = move || {
-        if let Some(el) = log.get_untracked() {
+        if let Some(el) = log.try_get_untracked().flatten() {
             el.set_scroll_top(el.scroll_height());
         }
         new_below.set(false);
@@ -331,7 +333,7 @@ fn MessageLog(chat: Chat) -> impl IntoView {
         }
     });
     let on_scroll = move |_| {
-        let Some(el) = log.get_untracked() else {
+        let Some(el) = log.try_get_untracked().flatten() else {
             return;
         };
         let bottom = el.scroll_top() + el.client_height() >= el.scroll_height() - 24;
