@@ -233,23 +233,12 @@ fn breakdown() -> Result<bool, Error> {
 /// change from build to build.
 fn without_hashes(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
-    let mut rest = name;
-    while let Some(open) = rest.find('[') {
-        let hash = rest[open + 1..]
-            .find(']')
-            .map(|end| &rest[open + 1..open + 1 + end]);
-        out.push_str(&rest[..open]);
-        match hash {
-            Some(hash) if wasm_breakdown::is_crate_hash(hash) => {
-                rest = &rest[open + hash.len() + 2..];
-            }
-            _ => {
-                out.push('[');
-                rest = &rest[open + 1..];
-            }
-        }
+    let mut at = 0;
+    for (_, open, end) in wasm_breakdown::crate_hashes(name) {
+        out.push_str(&name[at..open]);
+        at = end;
     }
-    out.push_str(rest);
+    out.push_str(&name[at..]);
     out
 }
 

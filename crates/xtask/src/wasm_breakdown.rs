@@ -151,24 +151,33 @@ pub fn is_crate_hash(text: &str) -> bool {
     text.len() >= 8 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// The crate a function's name says it belongs to.
-fn crate_of(name: &str) -> &str {
-    let mut rest = name;
-    while let Some(open) = rest.find('[') {
-        let before = &rest[..open];
-        let ident = before
-            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .next()
-            .unwrap_or_default();
-        let hash_ends = rest[open..]
-            .find(']')
-            .map(|end| &rest[open + 1..open + end]);
-        if !ident.is_empty() && hash_ends.is_some_and(is_crate_hash) {
-            return ident;
+/// Each `crate[hash]` of a demangled name: where the crate's name starts, where its `[` is, and
+/// where the hash's `]` ends.
+pub fn crate_hashes(name: &str) -> Vec<(usize, usize, usize)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(open) = name[from..].find('[').map(|i| from + i) {
+        let start = name[..open]
+            .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            .len();
+        match name[open + 1..].find(']') {
+            Some(len) if start < open && is_crate_hash(&name[open + 1..open + 1 + len]) => {
+                found.push((start, open, open + len + 2));
+                from = open + len + 2;
+            }
+            _ => from = open + 1,
         }
-        rest = &rest[open + 1..];
     }
-    "(wasm-bindgen shims)"
+    found
+}
+
+/// The crate a function's name says it belongs to: its first.
+fn crate_of(name: &str) -> &str {
+    crate_hashes(name)
+        .first()
+        .map_or("(wasm-bindgen shims)", |&(start, open, _)| {
+            &name[start..open]
+        })
 }
 
 /// Reads a module's code by crate.
