@@ -7,10 +7,11 @@
 // - render: for each of RENDERS further messages, the main-thread time from the socket's
 //   `message` event to the list's DOM changed and laid out (a MutationObserver on it, which
 //   reads a layout figure);
-// - memory: after MEMORY_MESSAGES more, the page measured after a forced garbage collection.
+// - memory: after MEMORY_MESSAGES more, the page measured after a forced garbage collection;
+//   then the log scrolled to its top until it draws no more: the messages the list keeps.
 //
 // Prints one JSON line per figure: {bench: 'widget render', times} and
-// {bench: 'widget memory', before, after}.
+// {bench: 'widget memory', before, after, kept}.
 import { createRequire } from 'node:module';
 import { launch } from '../browser/chromium.mjs';
 import { heading, join as joinChat } from '../browser/chat_steps.mjs';
@@ -107,6 +108,20 @@ async function publish(count, text) {
 const shows = (text) => page.waitForFunction((t) => [...document.getElementById('rusher-chat').shadowRoot
   .querySelectorAll('.log li .text')].some((e) => e.textContent === t), text, { timeout: 60000 });
 
+/** Scrolls the log to its top until it draws no more rows (each time at the top draws older ones
+ * the list keeps): how many messages it keeps. */
+async function scrollThrough(page) {
+  const rows = () => page.evaluate(() => document.getElementById('rusher-chat').shadowRoot.querySelectorAll('.log li').length);
+  let drawn = await rows();
+  for (;;) {
+    await page.evaluate(() => { document.getElementById('rusher-chat').shadowRoot.querySelector('.log').scrollTop = 0; });
+    const more = await page.waitForFunction((n) => document.getElementById('rusher-chat').shadowRoot
+      .querySelectorAll('.log li').length > n, drawn, { timeout: 2000 }).then(() => true, () => false);
+    if (!more) return drawn;
+    drawn = await rows();
+  }
+}
+
 await publish(LIST_CAP, (i) => `filler ${i}`);
 await shows(`filler ${LIST_CAP - 1}`);
 await page.evaluate(() => window.watchList());
@@ -121,7 +136,7 @@ const before = await measure(page);
 await publish(MEMORY_MESSAGES, (i) => `more ${i}`);
 await shows(`more ${MEMORY_MESSAGES - 1}`);
 const after = await measure(page);
-console.log(JSON.stringify({ bench: 'widget memory', before, after }));
+console.log(JSON.stringify({ bench: 'widget memory', before, after, kept: await scrollThrough(page) }));
 
 await browser.close();
 for (const client of clients) client.disconnect();

@@ -22,8 +22,9 @@ const firstLookAfter = Number(process.env.SOAK_FIRST_LOOK_MS || 60000);
 const NODES_PER_LINE = 20;
 
 /** Growth that counts as a leak between the two looks, per measure (given both looks): the
- * widget shows at most 500 messages, so its page may grow with the messages it shows until the
- * list is full, and otherwise stay where it is, give or take. */
+ * widget draws at most 100 messages at the bottom (ROWS_DRAWN in crates/widget/src/log_window.rs),
+ * so its page may grow with the messages it shows until then, and otherwise stay where it is, give
+ * or take. */
 const LEAK_LIMITS = {
   listeners: (start) => start.listeners + 20,
   timers: (start) => start.timers + 20,

@@ -646,6 +646,58 @@ test('the last 50 messages load on join; older ones when the reader scrolls to t
   equal(await items.first().locator('.text').textContent(), 'line 1', 'after scrolling up');
 });
 
+test('a long room: the log draws the newest 100, all of them as the reader scrolls up, and holds what it draws while they read', async () => {
+  const writer = await visitor();
+  await join(writer, 'Wren');
+  const channel = `presence-scroll-${Date.now()}`;
+  const post = (texts) => writer.evaluate(async ([room, texts]) => {
+    for (const text of texts) {
+      for (;;) {
+        const body = JSON.stringify({ channel: room, text, client_id: text.replace(' ', '-') });
+        const answer = await fetch('/chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        if (answer.status !== 429) break;
+        await new Promise((resolve) => { setTimeout(resolve, 1000); });
+      }
+    }
+  }, [channel, texts]);
+  await post(Array.from({ length: 150 }, (_, i) => `row ${i + 1}`));
+  const reader = await embedVisitor('Reed', `?channel=${channel}`);
+  await shows(log(reader), 'row 150', 'the latest');
+  const drawn = () => log(reader).locator('li .text').allTextContents();
+  const drawnCount = (n) => reader.waitForFunction((n) => document.getElementById('rusher-chat').shadowRoot
+    .querySelectorAll('.log li').length === n, n, { timeout: 6000 });
+  const scroll = (to) => log(reader).evaluate((el, to) => {
+    el.scrollTop = to === 'top' ? 0 : to === 'bottom' ? el.scrollHeight : el.scrollHeight / 2;
+  }, to);
+  await drawnCount(50);
+  // At the top: older history, twice, with the reader's place kept (not thrown to the oldest).
+  await scroll('top');
+  await drawnCount(100);
+  await reader.waitForFunction(() => document.getElementById('rusher-chat').shadowRoot.querySelector('.log').scrollTop > 0);
+  await scroll('top');
+  await drawnCount(150);
+  equal((await drawn())[0], 'row 1', 'all 150 drawn after scrolling up');
+  // Back at the bottom, the newest 100 only.
+  await scroll('bottom');
+  await drawnCount(100);
+  equal((await drawn())[0], 'row 51', 'the newest 100 at the bottom');
+  // Reading above the bottom: a new message adds below, none drawn goes.
+  await scroll('middle');
+  await sleep(200);
+  await post(['row 151']);
+  await reader.getByRole('button', { name: 'New messages', exact: true }).waitFor({ timeout: 6000 });
+  await drawnCount(101);
+  equal((await drawn())[0], 'row 51', 'what the reader reads stays');
+  // At the top again: the older ones kept are drawn from memory, without asking the backend.
+  let asked = 0;
+  await reader.route('**/chat/history**', (route) => { asked += 1; return route.continue(); });
+  await scroll('top');
+  await drawnCount(151);
+  equal((await drawn())[0], 'row 1', 'the older ones kept');
+  equal(asked, 0, 'drawn from memory');
+  await reader.unroute('**/chat/history**');
+});
+
 test('after an outage in a busy room, every message written meanwhile shows (more than a page of history)', async () => {
   const channel = `presence-busy-${Date.now()}`;
   const reader = await embedVisitor('Reed', `?channel=${channel}`);
@@ -672,7 +724,10 @@ test('after an outage in a busy room, every message written meanwhile shows (mor
   await reader.context().setOffline(false);
   await online(reader, 30000);
   await reader.waitForFunction(() => {
-    const texts = [...document.getElementById('rusher-chat').shadowRoot.querySelectorAll('.log li .text')].map((t) => t.textContent);
+    const root = document.getElementById('rusher-chat').shadowRoot;
+    // The log draws the newest 100; at its top it draws the older ones kept.
+    root.querySelector('.log').scrollTop = 0;
+    const texts = [...root.querySelectorAll('.log li .text')].map((t) => t.textContent);
     return texts.filter((t) => /^gap \d+$/.test(t)).length === 120;
   }, null, { timeout: 10000 }).catch(() => {});
   const texts = await log(reader).locator('li .text').allTextContents();

@@ -17,6 +17,7 @@ mod config;
 mod embed;
 mod i18n;
 mod json;
+mod log_window;
 mod model;
 mod mount;
 mod notify;

@@ -3,9 +3,9 @@
 
 use rusher_chat::{Message, User};
 
-/// The most messages kept per room: a long conversation, and a list that still takes a new
-/// message in about 2 ms (`cargo xtask bench`); older ones are dropped from the view (history
-/// can reload them).
+/// The most messages kept per room: a long conversation to scroll back through without asking
+/// the backend (the log draws the newest of them, [`crate::log_window`]); older ones are dropped
+/// (history can reload them).
 pub const MAX_MESSAGES: usize = 1000;
 
 /// How far a message of ours has come.

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::chat::Chat;
 use crate::config::{ChatConfig, Theme};
+use crate::log_window::{Drawn, LineId};
 use crate::model::{Delivery, Line, Room, Status, linkify};
 use rusher_chat::{Invitation, MAX_TEXT_CHARS, User};
 
@@ -303,46 +304,121 @@ fn message_row(chat: Chat, line: Line) -> AnyView {
     .into_any()
 }
 
-/// The message log: sticks to the bottom unless the reader scrolled up; loads older messages at
-/// the top.
+/// The message log: sticks to the bottom unless the reader scrolled up; draws older messages, then
+/// loads them, at the top ([`Drawn`]).
 #[component]
 fn MessageLog(chat: Chat) -> impl IntoView {
     let s = chat.strings;
     let log: NodeRef<html::Div> = NodeRef::new();
     let at_bottom = RwSignal::new(true);
     let new_below = RwSignal::new(false);
+    let drawn = RwSignal::new(Drawn::Newest);
+    // The log's scroll height when the reader reached its top and lines were to be drawn above
+    // them (their distance from the bottom then): their place is kept once the log has grown, or
+    // it would show the oldest. Forgotten when they scroll away.
+    let held_at_top = StoredValue::new(None::<i32>);
+    // Where the log was last scrolled to its bottom: a scroll event at or below it is the log
+    // growing under a reader at the bottom (the event comes a frame later, maybe after more
+    // messages), not the reader scrolling up.
+    let pinned = StoredValue::new(None::<i32>);
     // Also runs at the next animation frame, when the log may be gone (the panel closed, the
     // widget removed): a gone log is not an error (reading it as present would panic).
     let to_bottom = move || {
         if let Some(el) = log.try_get_untracked().flatten() {
             el.set_scroll_top(el.scroll_height());
+            pinned.set_value(Some(el.scroll_top()));
         }
         new_below.set(false);
     };
-    Effect::new(move |_| {
-        chat.rooms.room.track();
-        let count = chat.messages.lines.with(Vec::len);
-        if count == 0 {
+    // After this update is rendered.
+    let keep_place = move || {
+        if held_at_top.with_value(Option::is_none) {
             return;
         }
-        if at_bottom.get_untracked() {
-            // After this update is rendered.
-            request_animation_frame(to_bottom);
-        } else {
-            new_below.set(true);
+        request_animation_frame(move || {
+            let Some(el) = log.try_get_untracked().flatten() else {
+                return;
+            };
+            let height = el.scroll_height();
+            if let Some(before) = held_at_top.get_value()
+                && before != height
+            {
+                held_at_top.set_value(None);
+                el.set_scroll_top(height - before);
+            }
+        });
+    };
+    Effect::new(move |previous: Option<String>| {
+        let room = chat.rooms.room.get();
+        if previous.is_some_and(|previous| previous != room) {
+            drawn.set(Drawn::Newest);
         }
+        room
+    });
+    // Follows the newest line at the bottom, or offers the way down to it.
+    Effect::new(move |previous: Option<Option<LineId>>| {
+        let room = chat.rooms.room.get();
+        let newest = chat.messages.lines.with(|lines| {
+            lines
+                .iter()
+                .rev()
+                .find(|line| line.channel == room)
+                .map(LineId::of)
+        });
+        keep_place();
+        if newest.is_some() {
+            if at_bottom.get_untracked() {
+                request_animation_frame(to_bottom);
+            } else if previous.is_some_and(|previous| previous != newest) {
+                new_below.set(true);
+            }
+        }
+        newest
+    });
+    Effect::new(move |_| {
+        drawn.track();
+        keep_place();
     });
     let on_scroll = move |_| {
         let Some(el) = log.try_get_untracked().flatten() else {
             return;
         };
-        let bottom = el.scroll_top() + el.client_height() >= el.scroll_height() - 24;
+        let bottom = el.scroll_top() + el.client_height() >= el.scroll_height() - 24
+            || pinned
+                .get_value()
+                .is_some_and(|pinned| el.scroll_top() >= pinned);
+        if !bottom {
+            pinned.set_value(None);
+        }
         at_bottom.set(bottom);
+        if el.scroll_top() != 0 {
+            held_at_top.set_value(None);
+        }
+        let room = chat.rooms.room.get_untracked();
+        let now = drawn.get_untracked();
+        let (next, load_older) = chat.messages.lines.with_untracked(|lines| {
+            let lines = room_lines(lines, &room);
+            if el.scroll_top() == 0 {
+                let top = now.at_top(&lines);
+                (top.drawn, top.load_older)
+            } else if bottom {
+                (Drawn::Newest, false)
+            } else {
+                (now.held(&lines), false)
+            }
+        });
         if bottom {
             new_below.set(false);
         }
-        if el.scroll_top() == 0 {
-            chat.load_older();
+        let asked = load_older && chat.load_older();
+        if el.scroll_top() == 0 && (asked || next != now) {
+            held_at_top.set_value(Some(el.scroll_height()));
+        }
+        if next != now {
+            if next == Drawn::Newest {
+                request_animation_frame(to_bottom);
+            }
+            drawn.set(next);
         }
     };
     view! {
@@ -357,10 +433,13 @@ fn MessageLog(chat: Chat) -> impl IntoView {
                 <ul>
                     {keyed_rows(Box::new(move || {
                         let room = chat.rooms.room.get();
+                        let drawn = drawn.get();
                         chat.messages.lines.with(|lines| {
+                            let lines = room_lines(lines, &room);
+                            let first = drawn.first(&lines);
                             lines
-                                .iter()
-                                .filter(|l| l.channel == room)
+                                .into_iter()
+                                .skip(first)
                                 .map(|line| {
                                     let line = line.clone();
                                     Row::new(line.key(), move || message_row(chat, line))
@@ -377,6 +456,11 @@ fn MessageLog(chat: Chat) -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// The lines of `room` among all kept, oldest first.
+fn room_lines<'a>(lines: &'a [Line], room: &str) -> Vec<&'a Line> {
+    lines.iter().filter(|line| line.channel == room).collect()
 }
 
 /// The invitations waiting for an answer, each with Accept and Decline.

@@ -304,9 +304,12 @@ fn widget_table(lines: &[Value]) -> String {
             .unwrap_or(f64::NAN)
     };
     let megabytes = |when: &str, key: &str| look(when, key) / 1_048_576.0;
+    let kept = memory
+        .get("kept")
+        .and_then(Value::as_f64)
+        .unwrap_or(f64::NAN);
     let mut out = format!(
-        "| the widget, 100 members online, the list full ({} messages) | figure |\n|---|---:|\n",
-        look("before", "lines")
+        "| the widget, 100 members online, the list full ({kept} messages kept) | figure |\n|---|---:|\n"
     );
     let _ = writeln!(
         out,
@@ -317,7 +320,8 @@ fn widget_table(lines: &[Value]) -> String {
     );
     let _ = writeln!(
         out,
-        "| messages shown before and after 10,000 more (the list keeps the newest) | {} → {} |\n\
+        "| messages drawn before and after 10,000 more (the newest of those kept) | {} → {} |\n\
+         | messages drawn after scrolling up through the list | {kept} |\n\
          | JavaScript heap before and after | {:.1} MB → {:.1} MB |\n\
          | WebAssembly memory before and after (it never shrinks) | {:.1} MB → {:.1} MB |\n\
          | DOM nodes before and after | {} → {} |",

@@ -133,12 +133,13 @@ impl Chat {
         }
     }
 
-    /// Loads older messages of the room shown (when the reader scrolls to the top).
-    pub fn load_older(self) {
+    /// Loads older messages of the room shown (when the reader scrolls to the top); whether they
+    /// were asked for (not when the lobby's history is known to be all there).
+    pub fn load_older(self) -> bool {
         let room = self.rooms.room.get_untracked();
         let lobby = self.services.with_value(|s| s.config.channel());
         if room == lobby && !self.messages.more_history.get_untracked() {
-            return;
+            return false;
         }
         let first = self.messages.lines.with_untracked(|lines| {
             lines
@@ -149,6 +150,7 @@ impl Chat {
         spawn_local(async move {
             self.load_history(&room, first).await;
         });
+        true
     }
 
     /// Sends a message: shown at once as pending, confirmed when the backend answers.
