@@ -12,37 +12,16 @@ use crate::model::Line;
 /// rows scrolling to the top draws before the backend is asked for older history.
 pub const ROWS_DRAWN: usize = 100;
 
-/// A line through its delivery states: its sender and client id (as `merge` matches them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineId {
-    user: String,
-    client_id: String,
-}
-
-impl LineId {
-    /// The id of `line`.
-    pub fn of(line: &Line) -> Self {
-        LineId {
-            user: line.user.id.clone(),
-            client_id: line.client_id.clone(),
-        }
-    }
-
-    fn is(&self, line: &Line) -> bool {
-        line.user.id == self.user && line.client_id == self.client_id
-    }
-}
-
 /// Which of a room's lines the log draws.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Drawn {
     /// The newest [`ROWS_DRAWN`]: the reader is at the bottom, and the oldest drawn goes as a new
     /// line comes.
     #[default]
     Newest,
-    /// From this line on: the reader is above the bottom, so new lines add below and none drawn
-    /// goes. All of them if the line is no longer kept.
-    From(LineId),
+    /// The lines stored from this backend id on, and those not stored yet: the reader is above
+    /// the bottom, so new lines add below and none drawn goes (lines are kept in id order).
+    From(i64),
     /// All of them: the reader reached the oldest kept, and older history from the backend shows
     /// as it comes.
     All,
@@ -63,7 +42,10 @@ impl Drawn {
     pub fn first(&self, lines: &[&Line]) -> usize {
         match self {
             Drawn::Newest => lines.len().saturating_sub(ROWS_DRAWN),
-            Drawn::From(id) => lines.iter().position(|line| id.is(line)).unwrap_or(0),
+            Drawn::From(id) => lines
+                .iter()
+                .position(|line| line.id.is_none_or(|line| line >= *id))
+                .unwrap_or(lines.len()),
             Drawn::All => 0,
         }
     }
@@ -72,7 +54,7 @@ impl Drawn {
     pub fn held(&self, lines: &[&Line]) -> Drawn {
         match self {
             Drawn::Newest => Drawn::from_index(lines, self.first(lines)),
-            held => held.clone(),
+            held => *held,
         }
     }
 
@@ -91,10 +73,12 @@ impl Drawn {
         }
     }
 
+    /// From the line at `index` on: all of them when it is not stored yet (then no line is).
     fn from_index(lines: &[&Line], index: usize) -> Drawn {
         lines
             .get(index)
-            .map_or(Drawn::All, |line| Drawn::From(LineId::of(line)))
+            .and_then(|line| line.id)
+            .map_or(Drawn::All, Drawn::From)
     }
 }
 
@@ -142,7 +126,7 @@ mod tests {
         assert_eq!(
             held.first(&refs(&kept)),
             0,
-            "a held line no longer kept: all"
+            "the held line dropped: from the next"
         );
     }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::chat::Chat;
 use crate::config::{ChatConfig, Theme};
-use crate::log_window::{Drawn, LineId};
+use crate::log_window::Drawn;
 use crate::model::{Delivery, Line, Room, Status, linkify};
 use rusher_chat::{Invitation, MAX_TEXT_CHARS, User};
 
@@ -348,36 +348,31 @@ fn MessageLog(chat: Chat) -> impl IntoView {
             }
         });
     };
-    Effect::new(move |previous: Option<String>| {
+    // Follows the newest line at the bottom, or offers the way down to it; keeps the reader's
+    // place when lines are drawn above them; draws the newest of another room.
+    Effect::new(move |previous: Option<(String, Option<String>)>| {
         let room = chat.rooms.room.get();
-        if previous.is_some_and(|previous| previous != room) {
-            drawn.set(Drawn::Newest);
-        }
-        room
-    });
-    // Follows the newest line at the bottom, or offers the way down to it.
-    Effect::new(move |previous: Option<Option<LineId>>| {
-        let room = chat.rooms.room.get();
+        drawn.track();
         let newest = chat.messages.lines.with(|lines| {
             lines
                 .iter()
                 .rev()
                 .find(|line| line.channel == room)
-                .map(LineId::of)
+                .map(|line| line.client_id.clone())
         });
         keep_place();
+        let (before, newest_before) = previous.unzip();
+        if before.is_some_and(|before| before != room) {
+            drawn.set(Drawn::Newest);
+        }
         if newest.is_some() {
             if at_bottom.get_untracked() {
                 request_animation_frame(to_bottom);
-            } else if previous.is_some_and(|previous| previous != newest) {
+            } else if newest_before.is_some_and(|before| before != newest) {
                 new_below.set(true);
             }
         }
-        newest
-    });
-    Effect::new(move |_| {
-        drawn.track();
-        keep_place();
+        (room, newest)
     });
     let on_scroll = move |_| {
         let Some(el) = log.try_get_untracked().flatten() else {
