@@ -31,16 +31,25 @@ struct Suite {
     server: Option<StartService>,
 }
 
-/// Runs every suite, or those whose name contains `only`.
+/// The suite that builds the npm packages into `www/`. The browser suites after it load what it
+/// built, so a run of chosen suites builds the packages first when any of them comes after it.
+const PACKAGE_SUITE: &str = "npm packages (wasm-pack)";
+
+/// Runs every suite, or those whose name contains `only` (after the package build when one of
+/// them comes after it: else it would test whatever an earlier build left in `www/`).
 pub fn run(only: Option<&str>) -> Result<bool, Error> {
     setup::ensure(Purpose::Test)?;
     let started = Instant::now();
     fs::create_dir_all(work_dir().join("logs"))?;
     let webdriver = write_webdriver_json()?;
     let (mut passed, mut failed) = (0, 0);
-    let chosen = suites(&webdriver)
-        .into_iter()
-        .filter(|suite| only.is_none_or(|word| suite.name.contains(word)));
+    let all = suites(&webdriver);
+    let wanted = |suite: &Suite| only.is_none_or(|word| suite.name.contains(word));
+    let package_at = all.iter().position(|suite| suite.name == PACKAGE_SUITE);
+    let tests_packages = package_at.is_some_and(|at| all.iter().skip(at).any(wanted));
+    let chosen = all.into_iter().enumerate().filter_map(|(at, suite)| {
+        (wanted(&suite) || tests_packages && Some(at) == package_at).then_some(suite)
+    });
     for suite in chosen {
         let (outcome, _) = run_suite(suite)?;
         passed += outcome.passed;
@@ -200,7 +209,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             server: Some(|| boxed(Upstream::start_soketi())),
             ..tests("client on soketi", client_elsewhere())
         },
-        check("npm packages (wasm-pack)", package),
+        check(PACKAGE_SUITE, package),
         check("client bundle budget (gzip)", budget),
         Suite {
             server: Some(|| boxed(LocalServer::start("js-api").and_then(Restartable::new))),
