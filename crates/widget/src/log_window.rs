@@ -21,6 +21,7 @@ pub enum Drawn {
     Newest,
     /// The lines stored from this backend id on, and those not stored yet: the reader is above
     /// the bottom, so new lines add below and none drawn goes (lines are kept in id order).
+    /// Chats over client events store nothing (every id is 0): there, all kept lines.
     From(i64),
     /// All of them: the reader reached the oldest kept, and older history from the backend shows
     /// as it comes.
@@ -73,7 +74,8 @@ impl Drawn {
         }
     }
 
-    /// From the line at `index` on: all of them when it is not stored yet (then no line is).
+    /// From the line at `index` on; all lines when it is not stored yet (unstored lines come
+    /// last: then none after it is stored either, and a window by id could not hold it).
     fn from_index(lines: &[&Line], index: usize) -> Drawn {
         lines
             .get(index)

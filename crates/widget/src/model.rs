@@ -4,8 +4,8 @@
 use rusher_chat::{Message, User};
 
 /// The most messages kept per room: a long conversation to scroll back through without asking
-/// the backend (the log draws the newest of them, [`crate::log_window`]); older ones are dropped
-/// (history can reload them).
+/// the backend (the log draws the newest of them, [`crate::log_window`]). Older ones are
+/// dropped, and a room that keeps this many asks for no older history.
 pub const MAX_MESSAGES: usize = 1000;
 
 /// How far a message of ours has come.

@@ -348,31 +348,39 @@ fn MessageLog(chat: Chat) -> impl IntoView {
             }
         });
     };
-    // Follows the newest line at the bottom, or offers the way down to it; keeps the reader's
-    // place when lines are drawn above them; draws the newest of another room.
-    Effect::new(move |previous: Option<(String, Option<String>)>| {
+    // Follows new lines at the bottom, or offers the way down to them (not for the older ones
+    // asked for at the top); keeps the reader's place when lines are drawn above them; draws
+    // the newest of another room.
+    // The room's line count and newest backend id say whether lines came (the id, once the
+    // room keeps all it may; the count, for lines not stored).
+    Effect::new(move |previous: Option<(String, (usize, Option<i64>))>| {
         let room = chat.rooms.room.get();
         drawn.track();
-        let newest = chat.messages.lines.with(|lines| {
+        let count = chat.messages.lines.with(|lines| {
             lines
                 .iter()
-                .rev()
-                .find(|line| line.channel == room)
-                .map(|line| line.client_id.clone())
+                .filter(|line| line.channel == room)
+                .fold((0, None), |(count, newest), line| {
+                    (count + 1, newest.max(line.id))
+                })
         });
-        keep_place();
-        let (before, newest_before) = previous.unzip();
+        let (before, count_before) = previous.unzip();
         if before.is_some_and(|before| before != room) {
             drawn.set(Drawn::Newest);
+            held_at_top.set_value(None);
         }
-        if newest.is_some() {
+        let from_the_top = held_at_top.with_value(Option::is_some);
+        keep_place();
+        if count.0 > 0 {
             if at_bottom.get_untracked() {
                 request_animation_frame(to_bottom);
-            } else if newest_before.is_some_and(|before| before != newest) {
+            } else if !from_the_top
+                && count_before.is_some_and(|before| before.0 < count.0 || before.1 < count.1)
+            {
                 new_below.set(true);
             }
         }
-        (room, newest)
+        (room, count)
     });
     let on_scroll = move |_| {
         let Some(el) = log.try_get_untracked().flatten() else {
@@ -410,9 +418,6 @@ fn MessageLog(chat: Chat) -> impl IntoView {
             held_at_top.set_value(Some(el.scroll_height()));
         }
         if next != now {
-            if next == Drawn::Newest {
-                request_animation_frame(to_bottom);
-            }
             drawn.set(next);
         }
     };

@@ -9,7 +9,7 @@ use rusher_client::Pusher;
 
 use super::{CLIENT_MESSAGE_EVENT, Chat, Retry};
 use crate::config::SendMode;
-use crate::model::{Delivery, Line, merge};
+use crate::model::{Delivery, Line, MAX_MESSAGES, merge};
 use crate::outbox::{self, MAX_QUEUED, Queued};
 
 /// Messages loaded on join and per page of older history.
@@ -134,19 +134,22 @@ impl Chat {
     }
 
     /// Loads older messages of the room shown (when the reader scrolls to the top); whether they
-    /// were asked for (not when the lobby's history is known to be all there).
+    /// were asked for: not when the lobby's history is known to be all there, nor when the room
+    /// keeps [`MAX_MESSAGES`] already (older ones would be dropped at once).
     pub fn load_older(self) -> bool {
         let room = self.rooms.room.get_untracked();
         let lobby = self.services.with_value(|s| s.config.channel());
         if room == lobby && !self.messages.more_history.get_untracked() {
             return false;
         }
-        let first = self.messages.lines.with_untracked(|lines| {
-            lines
-                .iter()
-                .filter(|l| l.channel == room)
-                .find_map(|l| l.id)
+        let (kept, first) = self.messages.lines.with_untracked(|lines| {
+            let in_room = lines.iter().filter(|l| l.channel == room);
+            let first = in_room.clone().find_map(|l| l.id);
+            (in_room.count(), first)
         });
+        if kept >= MAX_MESSAGES {
+            return false;
+        }
         spawn_local(async move {
             self.load_history(&room, first).await;
         });
