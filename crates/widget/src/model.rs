@@ -202,13 +202,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn merge_orders_by_id_replaces_pending_and_ignores_repeats() {
-        let mut lines = vec![Line {
+    /// Ana's line `client_id`, not stored yet.
+    fn pending(client_id: &str) -> Line {
+        Line {
             delivery: Delivery::Pending,
             id: None,
-            ..Line::stored(message(0, "mine"))
-        }];
+            ..Line::stored(message(0, client_id))
+        }
+    }
+
+    #[test]
+    fn merge_orders_by_id_replaces_pending_and_ignores_repeats() {
+        let mut lines = vec![pending("mine")];
         assert!(merge(&mut lines, message(5, "a")));
         assert!(merge(&mut lines, message(3, "b")));
         assert!(!merge(&mut lines, message(5, "a")));
@@ -220,11 +225,7 @@ mod tests {
 
     #[test]
     fn two_senders_with_one_client_id_keep_their_own_lines() {
-        let mut lines = vec![Line {
-            delivery: Delivery::Pending,
-            id: None,
-            ..Line::stored(message(0, "same"))
-        }];
+        let mut lines = vec![pending("same")];
         let theirs = Message {
             user: User {
                 id: "v".into(),

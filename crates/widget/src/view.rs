@@ -350,13 +350,12 @@ fn MessageLog(chat: Chat) -> impl IntoView {
     };
     // Follows new lines at the bottom, or offers the way down to them (not for the older ones
     // asked for at the top); keeps the reader's place when lines are drawn above them; draws
-    // the newest of another room.
-    // The room's line count and newest backend id say whether lines came (the id, once the
-    // room keeps all it may; the count, for lines not stored).
-    Effect::new(move |previous: Option<(String, (usize, Option<i64>))>| {
+    // the newest of another room. Lines came when the room's line count grew (lines not stored
+    // have no id) or its newest backend id did (the count stays once the room keeps all it may).
+    Effect::new(move |previous: Option<(String, usize, Option<i64>)>| {
         let room = chat.rooms.room.get();
         drawn.track();
-        let count = chat.messages.lines.with(|lines| {
+        let (count, newest) = chat.messages.lines.with(|lines| {
             lines
                 .iter()
                 .filter(|line| line.channel == room)
@@ -364,23 +363,27 @@ fn MessageLog(chat: Chat) -> impl IntoView {
                     (count + 1, newest.max(line.id))
                 })
         });
-        let (before, count_before) = previous.unzip();
-        if before.is_some_and(|before| before != room) {
-            drawn.set(Drawn::Newest);
-            held_at_top.set_value(None);
-        }
+        let came = match &previous {
+            Some((before, _, _)) if *before != room => {
+                drawn.set(Drawn::Newest);
+                held_at_top.set_value(None);
+                false
+            }
+            Some((_, count_before, newest_before)) => {
+                *count_before < count || *newest_before < newest
+            }
+            None => false,
+        };
         let from_the_top = held_at_top.with_value(Option::is_some);
         keep_place();
-        if count.0 > 0 {
+        if count > 0 {
             if at_bottom.get_untracked() {
                 request_animation_frame(to_bottom);
-            } else if !from_the_top
-                && count_before.is_some_and(|before| before.0 < count.0 || before.1 < count.1)
-            {
+            } else if came && !from_the_top {
                 new_below.set(true);
             }
         }
-        (room, count)
+        (room, count, newest)
     });
     let on_scroll = move |_| {
         let Some(el) = log.try_get_untracked().flatten() else {
