@@ -373,7 +373,7 @@ fn live_tables(lines: &[Value]) -> String {
     for (bench, what) in [
         (
             "private channels",
-            "from `new Pusher` to all subscribed (5 runs)",
+            "from `new Pusher` to all subscribed (5 runs after a warm-up)",
         ),
         (
             "private channels after a restart",
