@@ -473,6 +473,27 @@ test('an invitation is sent and accepted; a private message reaches only the inv
     method: 'POST', body: new URLSearchParams({ socket_id: '1.1', channel_name: channel }),
   })).status, room);
   equal(status, 403, 'a third visitor cannot subscribe to the private room');
+  // The room's history is all here (its first page came back short): scrolled to its top, the
+  // room asks the backend for no more, however often the reader goes there.
+  await ada.evaluate(async (channel) => {
+    for (let i = 1; i <= 30; i += 1) {
+      const body = JSON.stringify({ channel, text: `private ${i}`, client_id: `private-${i}` });
+      await fetch('/chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    }
+  }, room);
+  await bob.getByRole('tab', { name: 'Ada' }).click();
+  await shows(log(bob), 'private 30', 'the room filled');
+  let asked = 0;
+  await bob.route('**/chat/history**', (route) => { asked += 1; return route.continue(); });
+  for (let visit = 0; visit < 3; visit += 1) {
+    await log(bob).evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await sleep(100);
+    await log(bob).evaluate((el) => { el.scrollTop = 0; });
+    await sleep(200);
+  }
+  equal(await log(bob).evaluate((el) => el.scrollHeight > el.clientHeight), true, 'the room scrolls');
+  equal(asked, 0, 'no history asked of a room whose oldest message is here');
+  await bob.unroute('**/chat/history**');
 });
 
 test("a message sent before the invitee's subscription is confirmed still reaches him", async () => {

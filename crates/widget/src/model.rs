@@ -117,6 +117,9 @@ pub struct Room {
     pub title: String,
     /// Messages not seen yet.
     pub unread: u32,
+    /// Whether its oldest message is here: a page of history came back short, so scrolling to
+    /// the top asks the backend for no more.
+    pub history_complete: bool,
 }
 
 /// The connection as the reader sees it.

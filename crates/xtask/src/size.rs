@@ -35,8 +35,10 @@ pub const LAUNCHER_BUDGET: u64 = 15_000;
 /// 120,000 B, below the embeds of Crisp, about 130 KB, and Chatwoot, about 170 KB). Raised once,
 /// by 2,500 B, for the message log's window (`log_window`, +2.7 KB): 1,930 DOM nodes instead of
 /// 11,830 with a room's 1,000 messages kept, and a new message drawn in 2.4 ms instead of 3.5
-/// (median, `cargo xtask bench`); 199,931 B with it.
-pub const WIDGET_BUNDLE_BUDGET: u64 = 200_000;
+/// (median, `cargo xtask bench`); 199,931 B with it. Raised again, by 500 B, for a fix: a
+/// private room whose history was all loaded asked the backend again at every visit to the top
+/// (each room now knows when its oldest message is here); 200,020 B with it.
+pub const WIDGET_BUNDLE_BUDGET: u64 = 200_500;
 
 /// Prints `raw gzip brotli` for each file given, one JSON array per line.
 const MEASURE: &str = r#"

@@ -25,8 +25,6 @@ const PUBLISH_RETRY_MS: u32 = 5000;
 pub struct Messages {
     /// The messages, oldest first.
     pub lines: RwSignal<Vec<Line>>,
-    /// Whether older history may exist (in the lobby).
-    pub more_history: RwSignal<bool>,
 }
 
 impl Messages {
@@ -34,7 +32,6 @@ impl Messages {
     pub(super) fn new() -> Self {
         Self {
             lines: RwSignal::new(Vec::new()),
-            more_history: RwSignal::new(true),
         }
     }
 
@@ -79,23 +76,25 @@ impl Chat {
     }
 
     /// Loads a page of a room's history before `before` (or the latest); the page's size and its
-    /// oldest message's id, when it came.
+    /// oldest message's id, when it came. A short page marks the room's history complete.
     pub(super) async fn load_history(
         self,
         channel: &str,
         before: Option<i64>,
     ) -> Option<(usize, Option<i64>)> {
-        let (backend, lobby, mode) = self
+        let (backend, mode) = self
             .services
-            .with_value(|s| (s.backend.clone(), s.config.channel(), s.config.send));
-        if mode == SendMode::ClientEvent {
-            self.messages.more_history.set(false);
-            return None;
-        }
-        let messages = backend.history(channel, before, HISTORY_PAGE).await.ok()?;
+            .with_value(|s| (s.backend.clone(), s.config.send));
+        let messages = match mode {
+            SendMode::Backend => backend.history(channel, before, HISTORY_PAGE).await.ok()?,
+            // No backend keeps the messages: the room's history is empty.
+            SendMode::ClientEvent => Vec::new(),
+        };
         let page = (messages.len(), messages.first().map(|m| m.id));
-        if channel == lobby && messages.len() < HISTORY_PAGE {
-            self.messages.more_history.set(false);
+        // A short page holds the room's oldest message.
+        if messages.len() < HISTORY_PAGE {
+            self.rooms
+                .change(channel, &mut |r| r.history_complete = true);
         }
         self.messages.lines.update(|lines| {
             for message in messages {
@@ -134,12 +133,16 @@ impl Chat {
     }
 
     /// Loads older messages of the room shown (when the reader scrolls to the top); whether they
-    /// were asked for: not when the lobby's history is known to be all there, nor when the room
+    /// were asked for: not when the room's history is known to be all there, nor when the room
     /// keeps [`MAX_MESSAGES`] already (older ones would be dropped at once).
     pub fn load_older(self) -> bool {
         let room = self.rooms.room.get_untracked();
-        let lobby = self.services.with_value(|s| s.config.channel());
-        if room == lobby && !self.messages.more_history.get_untracked() {
+        let complete = self.rooms.rooms.with_untracked(|rooms| {
+            rooms
+                .iter()
+                .any(|r| r.channel == room && r.history_complete)
+        });
+        if complete {
             return false;
         }
         let (kept, first) = self.messages.lines.with_untracked(|lines| {

@@ -138,6 +138,7 @@ impl Chat {
             channel: config.channel(),
             title: strings.lobby.to_owned(),
             unread: 0,
+            history_complete: false,
         };
         Chat {
             strings,

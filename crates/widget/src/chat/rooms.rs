@@ -42,23 +42,25 @@ impl Rooms {
             .with_untracked(|rooms| rooms.iter().any(|r| r.channel == channel))
     }
 
-    /// Counts `by` messages the reader has not seen in `room`.
-    pub(super) fn bump(self, room: &str, by: u32) {
+    /// Changes an open room (nothing when `channel` is not one). One function for every change,
+    /// not one per closure: each instance of a signal's `update` costs the widget's wasm.
+    pub(super) fn change(self, channel: &str, change: &mut dyn FnMut(&mut Room)) {
         self.rooms.update(|rooms| {
-            if let Some(r) = rooms.iter_mut().find(|r| r.channel == room) {
-                r.unread = r.unread.saturating_add(by);
+            if let Some(room) = rooms.iter_mut().find(|r| r.channel == channel) {
+                change(room);
             }
         });
+    }
+
+    /// Counts `by` messages the reader has not seen in `room`.
+    pub(super) fn bump(self, room: &str, by: u32) {
+        self.change(room, &mut |r| r.unread = r.unread.saturating_add(by));
     }
 
     /// Clears a room's unread count; returns what it was.
     pub(super) fn clear_unread(self, room: &str) -> u32 {
         let mut cleared = 0;
-        self.rooms.update(|rooms| {
-            if let Some(r) = rooms.iter_mut().find(|r| r.channel == room) {
-                cleared = std::mem::take(&mut r.unread);
-            }
-        });
+        self.change(room, &mut |r| cleared = std::mem::take(&mut r.unread));
         cleared
     }
 }
@@ -139,6 +141,7 @@ impl Chat {
                     channel: channel.clone(),
                     title,
                     unread: 0,
+                    history_complete: false,
                 });
             });
         }
