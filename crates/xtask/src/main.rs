@@ -24,6 +24,7 @@
 
 mod bench;
 mod control;
+mod dead_classes;
 mod demo;
 mod fuzz;
 mod glue_strings;

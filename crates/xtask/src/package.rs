@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::setup::{self, BUNDLE_NIGHTLY, Purpose};
 use crate::shell::{Error, cmd, root, run_quiet, work_dir};
-use crate::{glue_strings, wasm_names};
+use crate::{dead_classes, glue_strings, wasm_names};
 
 /// The client package folder, served by rusher-server at `/www/pkg/`.
 pub fn package_dir() -> PathBuf {
@@ -103,6 +103,7 @@ pub fn build_chat() -> Result<PathBuf, Error> {
     let dir = chat_dir();
     fresh(&dir)?;
     wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm", true)?;
+    dead_classes::remove(&dir, "rusher-chat-wasm")?;
     wasm_names::shorten(&dir, "rusher-chat-wasm")?;
     glue_strings::decode_short_in_js(&dir.join("rusher-chat-wasm.js"))?;
     copy_files(&root().join("www").join("npm-chat"), &dir)?;
@@ -138,12 +139,13 @@ pub fn build_chat() -> Result<PathBuf, Error> {
     pack(&dir, "rusher-chat-")
 }
 
-/// The widget's module optimized as the package's is (`-Oz`), with its function names kept:
-/// what [`crate::wasm_breakdown`] reads. Built in `target/xtask/widget-names/`.
+/// The widget's module optimized as the package's is (`-Oz`, without the dead classes of
+/// [`dead_classes`]), with its function names kept: what [`crate::wasm_breakdown`] reads. Built in `target/xtask/widget-names/`.
 pub fn build_widget_with_names() -> Result<PathBuf, Error> {
     let dir = work_dir().join("widget-names");
     fresh(&dir)?;
     wasm_pack("crates/widget", "web", &dir, "widget", false)?;
+    dead_classes::remove(&dir, "widget")?;
     let wasm = dir.join("widget_bg.wasm");
     let named = dir.join("widget-named.wasm");
     run_quiet(
