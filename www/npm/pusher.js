@@ -433,11 +433,11 @@ export function classes({ Core, Kind }) {
           if (kind === Kind.UserMessage) this.user._emit(name, data);
           else target?._emit(name, data, userId === undefined ? {} : { user_id: userId });
           return this._emit(name, data);
-        case Kind.Channel: // pusher:… on a channel
+        case Kind.Channel: // pusher:… on a channel; a member event's id comes apart from its info
           if (name === "pusher:subscription_succeeded" && target?.members) {
             return target._emit(name, target.members);
           }
-          target?._emit(name, data);
+          target?._emit(name, userId === undefined ? data : { id: userId, info: data });
           if (name === "pusher:cache_miss") this._emit(name, { channel });
           return;
         case Kind.State: // from `channel` to `name`

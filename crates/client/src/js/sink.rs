@@ -50,7 +50,8 @@ pub enum Kind {
     /// A server-to-user event (on the signed-in user's `#server-to-user-…` channel): event name
     /// and data.
     UserMessage = 1,
-    /// One of pusher-js's `pusher:…` events on a channel.
+    /// One of pusher-js's `pusher:…` events on a channel. A member event (`member_added`,
+    /// `member_removed`) has the member's info as its data and the member's id as `user_id`.
     Channel = 2,
     /// A state change: `channel` is the previous state, `name` the current.
     State = 3,
@@ -112,11 +113,11 @@ impl Sink {
                 self.channel(channel, "pusher:subscription_count", Some(&data));
             }
             Event::CacheMiss { channel } => self.channel(channel, "pusher:cache_miss", None),
-            Event::MemberAdded { channel, member: m } => {
-                self.channel(channel, "pusher:member_added", Some(&member(m)));
+            Event::MemberAdded { channel, member } => {
+                self.member_event(channel, "pusher:member_added", member);
             }
-            Event::MemberRemoved { channel, member: m } => {
-                self.channel(channel, "pusher:member_removed", Some(&member(m)));
+            Event::MemberRemoved { channel, member } => {
+                self.member_event(channel, "pusher:member_removed", member);
             }
             Event::SignedIn { user_data, .. } => {
                 let data = ObjectWriter::new()
@@ -147,6 +148,14 @@ impl Sink {
 
     fn channel(&self, channel: &str, name: &str, data: Option<&str>) {
         self.emit(Kind::Channel, Some(channel), name, data);
+    }
+
+    /// A member event: the member's info as the data and its id as `user_id`, which
+    /// JavaScript makes into pusher-js's `{id, info}` (cheaper than JSON text of both: a
+    /// presence channel's joins and leaves are its busiest events).
+    fn member_event(&self, channel: &str, name: &str, member: &Member) {
+        let (id, info) = (Some(member.id.as_str()), Some(member.info.as_str()));
+        self.event(Kind::Channel, Some(channel), name, info, id);
     }
 }
 
