@@ -379,6 +379,26 @@ test('the launcher alone on a page view: no widget loaded, the summary shown, th
   equal(page.errors, [], 'no page errors');
 });
 
+test('a message read in the open panel counts as seen on the next page, though it is written to storage only when the reader stops watching', async () => {
+  const ada = await visitor();
+  await join(ada, 'Ada');
+  const page = await embedVisitor('Rene');
+  await online(page);
+  // The marks as the next page finds them, before its launcher or widget runs.
+  const marks = () => Object.fromEntries(Object.keys(localStorage)
+    .filter((key) => key.startsWith('rusher-chat-seen:')).map((key) => [key, Number(localStorage.getItem(key))]));
+  await page.addInitScript(`window.marksAtLoad = (${marks})()`);
+  const before = await page.evaluate(marks);
+  await say(ada, 'read as it came');
+  await shows(log(page), 'read as it came', 'Rene reads it in the open panel');
+  await page.reload();
+  await page.waitForFunction(() => window.marksAtLoad !== undefined);
+  const after = await page.evaluate(() => window.marksAtLoad);
+  const rooms = Object.keys(after);
+  equal(rooms.length, 1, `one room seen: ${JSON.stringify(after)}`);
+  assert(after[rooms[0]] > (before[rooms[0]] ?? 0), `the mark moved on with the message read: ${JSON.stringify({ before, after })}`);
+});
+
 test('the launcher: preload loads the widget when the page is idle; a handle used before it loads', async () => {
   const page = await openVisitor(browser, contexts, `${base}/www/chat.html`);
   const requests = widgetRequests(page);

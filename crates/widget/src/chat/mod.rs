@@ -62,6 +62,9 @@ struct Services {
     member_limit: Option<usize>,
     /// Whether the lobby's private twin is subscribed (the room is full: it gives the count).
     counting: bool,
+    /// The newest message read as it came, and its room, not written to storage yet
+    /// (notifications.rs).
+    read_live: Option<(String, i64)>,
 }
 
 impl Services {
@@ -159,6 +162,7 @@ impl Chat {
                 retries: Vec::new(),
                 member_limit: None,
                 counting: false,
+                read_live: None,
             }),
         }
     }

@@ -206,8 +206,9 @@ impl Chat {
             == Some(State::Connected)
     }
 
-    /// Disconnects the client (the widget is being removed).
+    /// Writes what was read and disconnects the client (the widget is being removed).
     pub fn stop(self) {
+        self.write_read_live();
         let pusher = self
             .services
             .try_update_value(|s| {
