@@ -9,6 +9,7 @@
 //! wasm (binaryen's `--remove-exports`, then `--remove-unused-module-elements` for the code only
 //! they reached), and the class goes from the glue and its type declarations.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
@@ -32,13 +33,11 @@ pub fn remove(dir: &Path, name: &str) -> Result<(), Error> {
     if dead.is_empty() {
         return Ok(());
     }
-    let mut exports = Vec::new();
+    let mut live_glue = glue.clone();
     for class in &dead {
-        exports.extend(wasm_calls(class.text));
-        exports.push(["__wbg_", &class.name.to_lowercase(), "_free"].concat());
+        live_glue = without_class(&live_glue, class.name)?;
     }
-    exports.sort();
-    exports.dedup();
+    let exports = exports_only_of(&dead, &live_glue);
     let wasm = dir.join([name, "_bg.wasm"].concat());
     run_quiet(
         cmd("wasm-opt")
@@ -53,12 +52,11 @@ pub fn remove(dir: &Path, name: &str) -> Result<(), Error> {
         "wasm-opt --remove-exports",
         None,
     )?;
-    let (mut glue_out, mut types) = (glue.clone(), fs::read_to_string(&types_path)?);
+    let mut types = fs::read_to_string(&types_path)?;
     for class in &dead {
-        glue_out = without_class(&glue_out, class.name)?;
         types = without_block(&types, &["export class ", class.name, " {"].concat())?;
     }
-    fs::write(&glue_path, glue_out)?;
+    fs::write(&glue_path, live_glue)?;
     fs::write(&types_path, types)?;
     Ok(())
 }
@@ -82,13 +80,25 @@ fn is_dead(glue: &str, class: &Class) -> bool {
     !class.text.contains("\n    constructor(") && !glue.contains(&[class.name, ".__wrap("].concat())
 }
 
-/// The wasm exports a text calls (`wasm.NAME(`).
-fn wasm_calls(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split("wasm.").skip(1).filter_map(|call| {
-        let name = call.split('(').next()?;
-        let is_name =
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        is_name.then(|| name.to_owned())
+/// The wasm exports the dead classes use (their methods, their `free`, and helpers such as the
+/// allocator) that the rest of the glue does not: a helper the live glue still uses stays.
+fn exports_only_of(dead: &[Class], live_glue: &str) -> Vec<String> {
+    let live: BTreeSet<&str> = wasm_names(live_glue).collect();
+    let only_dead: BTreeSet<&str> = dead
+        .iter()
+        .flat_map(|class| wasm_names(class.text))
+        .filter(|name| !live.contains(name))
+        .collect();
+    only_dead.into_iter().map(str::to_owned).collect()
+}
+
+/// The wasm exports a text names (`wasm.NAME`, called or passed).
+fn wasm_names(text: &str) -> impl Iterator<Item = &str> {
+    text.split("wasm.").skip(1).filter_map(|after| {
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        after.get(..end).filter(|name| !name.is_empty())
     })
 }
 
@@ -157,6 +167,11 @@ export class Source {
         const ret = wasm.source_pull(this.__wbg_ptr, controller);
         return ret;
     }
+    label(text) {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        const ptr = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        wasm.source_label(retptr, this.__wbg_ptr, ptr);
+    }
 }
 if (Symbol.dispose) Source.prototype[Symbol.dispose] = Source.prototype.free;
 
@@ -166,6 +181,10 @@ export class Made {
     }
 }
 function f() { return Handle.__wrap(1); }
+function g(text) {
+    wasm.__wbindgen_add_to_stack_pointer(-16);
+    return passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+}
 const SourceFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_source_free(ptr >>> 0, 1));
@@ -173,15 +192,16 @@ let b = 2;
 ";
 
     #[test]
-    fn finds_the_classes_no_javascript_can_hold_and_what_they_call() {
-        let dead: Vec<&str> = classes(GLUE)
-            .filter(|c| is_dead(GLUE, c))
-            .map(|c| c.name)
-            .collect();
-        assert_eq!(dead, ["Source"]);
-        let source = classes(GLUE).find(|c| c.name == "Source").expect("Source");
-        let calls: Vec<String> = wasm_calls(source.text).collect();
-        assert_eq!(calls, ["__wbg_source_free", "source_pull"]);
+    fn finds_the_classes_no_javascript_can_hold_and_the_exports_only_they_use() {
+        let dead: Vec<Class> = classes(GLUE).filter(|c| is_dead(GLUE, c)).collect();
+        let names: Vec<&str> = dead.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["Source"]);
+        let live_glue = without_class(GLUE, "Source").expect("removed");
+        // The stack pointer and the allocator are used by live code too, so they stay.
+        assert_eq!(
+            exports_only_of(&dead, &live_glue),
+            ["__wbg_source_free", "source_label", "source_pull"]
+        );
     }
 
     #[test]

@@ -140,7 +140,8 @@ pub fn build_chat() -> Result<PathBuf, Error> {
 }
 
 /// The widget's module optimized as the package's is (`-Oz`, without the dead classes of
-/// [`dead_classes`]), with its function names kept: what [`crate::wasm_breakdown`] reads. Built in `target/xtask/widget-names/`.
+/// [`dead_classes`]), with its function names kept: what [`crate::wasm_breakdown`] reads. Built
+/// in `target/xtask/widget-names/`.
 pub fn build_widget_with_names() -> Result<PathBuf, Error> {
     let dir = work_dir().join("widget-names");
     fresh(&dir)?;
