@@ -486,6 +486,51 @@ if (serverName === 'rusher-server') {
     await until(page, () => seen('after').length === 1);
   });
 
+  test('event data reaches callbacks as pusher-js 8 decodes it: escapes, strings that are not JSON, objects, and frames that are not ASCII', async () => {
+    const page = await visitor('Dee');
+    await page.addScriptTag({ url: '/vendor/pusher.min.js' });
+    await page.evaluate(() => {
+      window.received = { rusher: [], pusherJs: [] };
+      const listen = (client, into) => {
+        const channel = client.subscribe('data-forms');
+        channel.bind('d', (data) => into.push(data));
+        return channel;
+      };
+      window.pair = [
+        listen(new R(KEY, opts()), received.rusher),
+        listen(new Pusher(KEY, opts({ cluster: 'local', enabledTransports: ['ws'], disableStats: true })), received.pusherJs),
+      ];
+    });
+    await until(page, () => pair.every((channel) => channel.subscribed));
+    const ids = await page.evaluate(() => pair.map((channel) => channel.pusher.connection.socket_id));
+    const frame = (data) => `{"event":"d","channel":"data-forms","data":${data}}`;
+    const frames = [
+      // ASCII frames: taken from the frame's string in JavaScript.
+      frame(String.raw`"{\"a\":[1,\"x\\\"y\"],\"u\":\"\\u00e9\\ud83c\\udf89\",\"n\":12345678901234567890}"`),
+      frame('"hello there"'),
+      frame(String.raw`"\"quoted\""`),
+      frame('"  [1, 2]  "'),
+      frame('"42"'),
+      frame(String.raw`"\ud800 alone"`),
+      frame('{"k":[1,{"z":null}]}'),
+      frame('7'),
+      // Not ASCII: decoded in wasm.
+      frame(String.raw`"{\"name\":\"José 🎉\",\"q\":\"\\\"\"}"`),
+      frame('"plain café"'),
+    ];
+    for (const id of ids) {
+      for (const text of frames) await fault(`raw?socket_id=${id}`, text);
+    }
+    await until(page, (n) => received.rusher.length === n && received.pusherJs.length === n, frames.length);
+    const compared = await page.evaluate(() => received.rusher.map((data, i) => ({
+      same: JSON.stringify(data) === JSON.stringify(received.pusherJs[i]) && typeof data === typeof received.pusherJs[i],
+      data: JSON.stringify(data),
+    })));
+    compared.forEach((c, i) => assert(c.same, `frame ${i} (${frames[i]}): Rusher gave ${c.data}`));
+    equal(await page.evaluate(() => [received.rusher[0].u, received.rusher[5].charCodeAt(0), received.rusher[8].name]),
+      ['é🎉', 0xd800, 'José 🎉'], 'the decoded strings');
+  });
+
   /** Sets the backend's auth switch: wait `delayMs`, then fail with `status` (0: answer). */
   const authFault = async (delayMs, status = 0) => {
     const answer = await fetch(`${base}/_faults/auth?delay_ms=${delayMs}&status=${status}`, { method: 'POST' });

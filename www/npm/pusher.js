@@ -5,6 +5,14 @@
 const warn = (...args) => console.warn("Rusher:", ...args);
 const threw = (error) => console.error("Rusher: a callback threw", error);
 const parse = (text) => (text === undefined ? undefined : JSON.parse(text));
+// A string data decoded as pusher-js decodes it: the JSON it holds, else the string itself.
+const decode = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
 
 /** pusher-js's `Dispatcher`: callbacks by event name, plus global ones that get every event. */
 class Emitter {
@@ -363,7 +371,9 @@ export function classes({ Core, Kind }) {
       /** `{channels: {name: Channel}}`, as Laravel Echo reads it. */
       this.channels = { channels: {} };
       const sink = {
-        event: (kind, channel, name, data, userId) => this._event(kind, channel, name, data, userId),
+        event: (kind, channel, name, text, userId) => this._event(kind, channel, name, parse(text), userId),
+        literal: (kind, channel, name, text, at, end, userId) =>
+          this._event(kind, channel, name, decode(JSON.parse(text.slice(at, end))), userId),
         extras: (section) => extras(section === "userAuthentication" ? config.user : config.channel),
         authorize: (socketId, channelName, done) => custom(config.channel, { socketId, channelName }, done),
         signin: (socketId, done) => custom(config.user, { socketId }, done),
@@ -417,9 +427,8 @@ export function classes({ Core, Kind }) {
       this._core.signin();
     }
 
-    /** One event from the core, by `Kind`. */
-    _event(kind, channel, name, text, userId) {
-      const data = parse(text);
+    /** One event from the core, by `Kind`, with its data read. */
+    _event(kind, channel, name, data, userId) {
       const target = channel === undefined ? undefined : this.channels.channels[channel];
       // Members are read again after anything that may change them, before callbacks look.
       if (kind === Kind.Channel) target?.members?._changed();

@@ -180,6 +180,12 @@ impl Pusher {
         self.driver.read(|conn| conn.user_id().map(str::to_owned))
     }
 
+    /// The frame being read while its events are dispatched, for the JavaScript sink.
+    #[cfg(feature = "js")]
+    pub(crate) fn frame_text(&self) -> crate::frame_text::FrameText {
+        self.driver.frame_text()
+    }
+
     /// Calls `callback` for every event: state changes, errors, channel events, members.
     pub fn bind_global(&self, callback: impl Fn(&Event) + 'static) -> Binding {
         Binding(self.driver.listen(Rc::new(callback)))

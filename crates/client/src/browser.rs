@@ -82,6 +82,13 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn data(this: &Event) -> JsValue;
 
+    /// A JavaScript string.
+    pub type Text;
+
+    /// Its length in UTF-16 code units.
+    #[wasm_bindgen(method, getter)]
+    pub fn length(this: &Text) -> u32;
+
     /// A `CloseEvent`'s `code`.
     #[wasm_bindgen(method, getter)]
     pub fn code(this: &Event) -> u16;

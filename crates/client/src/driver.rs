@@ -13,6 +13,8 @@ use crate::auth_http::{
     ChannelAuthorizer, UserAuthenticator, authenticate_user, authorize_channels,
 };
 use crate::callback::{Callback, callback};
+#[cfg(feature = "js")]
+use crate::frame_text::FrameText;
 use crate::socket::{Socket, SocketEvent};
 use crate::{browser, clock};
 
@@ -42,6 +44,9 @@ pub struct Driver {
     callbacks: RefCell<Option<Callbacks>>,
     channel_auth: ChannelAuthorizer,
     user_auth: UserAuthenticator,
+    /// The frame being read, for the JavaScript sink.
+    #[cfg(feature = "js")]
+    frame_text: FrameText,
 }
 
 impl Driver {
@@ -62,6 +67,8 @@ impl Driver {
             callbacks: RefCell::new(None),
             channel_auth,
             user_auth,
+            #[cfg(feature = "js")]
+            frame_text: FrameText::default(),
         });
         let weak = Rc::downgrade(&driver);
         let timer = callback(move |_, _| {
@@ -100,6 +107,13 @@ impl Driver {
     /// Reads the core's state.
     pub fn read<T>(&self, read: impl FnOnce(&Connection) -> T) -> T {
         read(&self.state.borrow().conn)
+    }
+
+    /// The frame being read while its events are dispatched, for a listener that takes string
+    /// data from the browser's string of it.
+    #[cfg(feature = "js")]
+    pub fn frame_text(&self) -> FrameText {
+        self.frame_text.clone()
     }
 
     /// Adds a listener for every event; returns its id for [`unlisten`](Self::unlisten).
@@ -177,12 +191,12 @@ impl Driver {
         let weak: Weak<Self> = Rc::downgrade(self);
         let on_event = move |handle, event| {
             if let Some(driver) = weak.upgrade() {
-                driver.input(|conn, now| match event {
-                    SocketEvent::Message(text) => conn.handle_message(handle, &text, now),
+                match event {
+                    SocketEvent::Message(bytes, text) => driver.read_frame(handle, &bytes, text),
                     SocketEvent::Closed(code, reason) => {
-                        conn.handle_close(handle, code, &reason, now);
+                        driver.input(|conn, now| conn.handle_close(handle, code, &reason, now));
                     }
-                });
+                }
             }
         };
         match Socket::open(handle, url, on_event) {
@@ -192,6 +206,19 @@ impl Driver {
                 // core backs off and retries like for any failed connect.
                 self.input(|conn, now| conn.handle_close(handle, 1006, "could not open", now));
             }
+        }
+    }
+
+    /// Reads a frame: the core parses `bytes`, and with the JavaScript API, `text` (the
+    /// browser's string of the same frame) is on offer to the sink meanwhile.
+    fn read_frame(self: &Rc<Self>, handle: SocketHandle, bytes: &str, text: JsValue) {
+        let read = || self.input(|conn, now| conn.handle_message(handle, bytes, now));
+        #[cfg(feature = "js")]
+        self.frame_text.reading(bytes, text, read);
+        #[cfg(not(feature = "js"))]
+        {
+            drop(text);
+            read();
         }
     }
 

@@ -20,13 +20,15 @@ mod callback;
 mod clock;
 mod driver;
 #[cfg(feature = "js")]
+mod frame_text;
+#[cfg(feature = "js")]
 mod js;
 mod socket;
 pub mod stream;
 
 pub use api::{Binding, Channel, Metadata, Options, Pusher};
 pub use auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
-pub use rusher_protocol::json::{JsonText, Value};
+pub use rusher_protocol::json::{JsonText, Payload, Value};
 pub use rusher_protocol::{
     AuthError, ChannelAuth, Error, Event, Member, Members, State, UserAuth, is_server_to_user,
     object,

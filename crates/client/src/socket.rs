@@ -11,8 +11,8 @@ use crate::callback::{Callback, callback};
 
 /// What a socket reports.
 pub enum SocketEvent {
-    /// A text frame.
-    Message(String),
+    /// A text frame: its text, and the browser's string of it.
+    Message(String, JsValue),
     /// The socket closed (or failed to open) with this code and reason.
     Closed(u16, String),
 }
@@ -37,8 +37,9 @@ impl Socket {
         let on_message = on_event.clone();
         let message = callback(move |event: JsValue, _| {
             // Binary frames are not part of the protocol; they are ignored.
-            if let Some(text) = event.unchecked_ref::<Event>().data().as_string() {
-                on_message(handle, SocketEvent::Message(text));
+            let data = event.unchecked_ref::<Event>().data();
+            if let Some(text) = data.as_string() {
+                on_message(handle, SocketEvent::Message(text, data));
             }
         });
         let close = callback(move |event: JsValue, _| {

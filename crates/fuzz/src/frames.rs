@@ -1,11 +1,13 @@
-//! Frames from a server: any text parses or is refused without a panic, and a frame that parses
-//! as a server message is written to text that parses again, to a message that writes and reads
-//! back unchanged from then on.
+//! Frames from a server: any text parses or is refused without a panic; an event's data passed
+//! on undecoded decodes as the core decodes it; and a frame that parses as a server message is
+//! written to text that parses again, to a message that writes and reads back unchanged from
+//! then on.
 //!
 //! One cycle may change an event's `data`, as in pusher-js: a string whose content is JSON
 //! reads as that JSON (`"data":"\"42\""` is the string `"42"`; written, it is `"data":"42"`,
 //! the number 42), since the protocol's encoding of `data` cannot tell the two apart.
 
+use rusher_protocol::json::Payload;
 use rusher_protocol::wire::{Frame, ServerMessage};
 
 /// Runs one input.
@@ -14,7 +16,16 @@ pub fn run(data: &[u8]) {
         return;
     };
     if let Ok(frame) = Frame::parse(text) {
-        let _ = frame.decoded_data();
+        // The data an event passes on undecoded decodes to what the core decodes, and a literal
+        // stands where it says in the frame.
+        let payload = frame.payload();
+        assert_eq!(payload.decode(), frame.decoded_data(), "{text:?}");
+        if let Payload::Literal(literal) = &payload {
+            assert_eq!(
+                text.get(literal.at()..literal.end()),
+                Some(literal.as_str())
+            );
+        }
     }
     if let Ok(message) = ServerMessage::parse(text) {
         let once = read_back(text, &message);

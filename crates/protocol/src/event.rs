@@ -3,7 +3,7 @@
 use crate::prelude::*;
 use core::time::Duration;
 
-use crate::json::JsonText;
+use crate::json::{JsonText, Payload};
 
 use crate::Error;
 use crate::auth::{AuthError, AuthRequest, UserAuthRequest};
@@ -99,8 +99,9 @@ pub enum Event {
         channel: Option<String>,
         /// The event name.
         event: String,
-        /// The decoded payload, as JSON text.
-        data: JsonText,
+        /// The payload: decrypted data as JSON text, a string `data` as its literal, undecoded
+        /// (read it with [`Payload::decode`]).
+        data: Payload,
         /// The sender of a client event on a presence channel.
         user_id: Option<String>,
     },

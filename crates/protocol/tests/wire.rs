@@ -13,7 +13,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 mod common;
 
 use common::json;
-use rusher_protocol::json::JsonText;
+use rusher_protocol::json::{JsonText, Payload};
 use rusher_protocol::wire::{
     ChannelMessage, ClientMessage, Frame, PresenceData, ServerMessage, WatchlistEvent,
     WatchlistEventKind,
@@ -239,6 +239,35 @@ fn channel_event_with_string_and_object_data() {
         panic!("not an event")
     };
     assert_eq!(data.value(), json!({"text": "hi"}));
+}
+
+#[test]
+fn string_data_passes_on_as_its_literal_at_its_place_in_the_frame() {
+    let text = r#"{"event":"e","channel":"c","data":"{\"a\":\"\\u00e9\"}","user_id":"1"}"#;
+    let ServerMessage::Event { data, .. } = ServerMessage::parse(text).unwrap() else {
+        panic!("not an event")
+    };
+    let Payload::Literal(literal) = &data else {
+        panic!("not left as its literal: {data:?}")
+    };
+    assert_eq!(literal.as_str(), r#""{\"a\":\"\\u00e9\"}""#);
+    assert_eq!(&text[literal.at()..literal.end()], literal.as_str());
+    // Decoded, it is the JSON the string holds, its own escapes kept.
+    assert_eq!(data.decode().as_str(), r#"{"a":"\u00e9"}"#);
+    assert_eq!(data.value(), json!({"a": "é"}));
+    // Object data is read by the core; absent data is null.
+    for (frame, expected) in [
+        (r#"{"event":"e","data":{"b":[1]}}"#, r#"{"b":[1]}"#),
+        (r#"{"event":"e"}"#, "null"),
+    ] {
+        let ServerMessage::Event { data, .. } = ServerMessage::parse(frame).unwrap() else {
+            panic!("not an event")
+        };
+        assert!(
+            matches!(&data, Payload::Json(json) if json.as_str() == expected),
+            "{data:?}"
+        );
+    }
 }
 
 #[test]

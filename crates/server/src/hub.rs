@@ -355,7 +355,7 @@ impl Hub {
         let frame = ServerMessage::Event {
             event: event.to_owned(),
             channel: Some(channel.to_owned()),
-            data,
+            data: data.into(),
             user_id,
         }
         .to_json();
@@ -369,7 +369,7 @@ impl Hub {
             let frame = ServerMessage::Event {
                 event: event.to_owned(),
                 channel: Some(channel.clone()),
-                data: JsonText::string(data),
+                data: JsonText::string(data).into(),
                 user_id: None,
             }
             .to_json();

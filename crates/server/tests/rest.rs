@@ -226,6 +226,7 @@ async fn encrypted_triggers_arrive_as_a_secretbox_the_shared_secret_opens() {
     let ServerMessage::Event { data, .. } = a.next().await else {
         panic!()
     };
+    let data = data.decode();
     assert!(data.json().get("nonce").is_some() && data.json().get("ciphertext").is_some());
     let secret = sign::shared_secret(&MASTER_KEY, "private-encrypted-room");
     assert_eq!(

@@ -110,7 +110,7 @@ async fn encrypted_triggers_decrypt_with_the_shared_secret() {
     };
     let secret = sign::shared_secret(&MASTER_KEY, "private-encrypted-sockudo");
     assert_eq!(
-        serde_json::Value::from(secret.decrypt(data.json()).unwrap()),
+        serde_json::Value::from(secret.decrypt(data.decode().json()).unwrap()),
         json!({"message": "hello"})
     );
 }
@@ -226,7 +226,8 @@ async fn the_backend_signs_and_publishes_for_an_app_on_sockudo() {
         } => {
             assert_eq!(event, "message");
             assert_eq!(channel.as_deref(), Some("presence-lobby"));
-            let published: rusher_chat::Message = serde_json::from_str(data.as_str()).unwrap();
+            let published: rusher_chat::Message =
+                serde_json::from_str(data.decode().as_str()).unwrap();
             assert_eq!(published, stored);
         }
         other => panic!("expected the message, got {other:?}"),

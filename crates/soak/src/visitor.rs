@@ -288,7 +288,7 @@ impl Visitor {
                 data,
                 ..
             } if channel == self.shared.room && event == MESSAGE_EVENT => {
-                if let Ok(message) = serde_json::from_str::<Message>(data.as_str()) {
+                if let Ok(message) = serde_json::from_str::<Message>(data.decode().as_str()) {
                     let count = self.live.entry(message.id).or_default();
                     *count += 1;
                     if *count > 1 {

@@ -81,7 +81,8 @@ impl Core {
             endpoint("userEndpoint", "userHandler", DEFAULT_USER_AUTH_ENDPOINT),
         );
         let pusher = Pusher::new(options);
-        pusher.bind_global(move |event| sink.report(event));
+        let frame = pusher.frame_text();
+        pusher.bind_global(move |event| sink.report(event, &frame));
         Core { pusher }
     }
 

@@ -1,14 +1,17 @@
 //! The JavaScript object the exports report to (written in `www/npm/pusher.js`): every event of
 //! the core as `(kind, channel, name, data)`, with the data as JSON text for the engine's own
-//! `JSON.parse`, and the auth requests that JavaScript answers. [`Kind`] is exported, and
+//! `JSON.parse` (or, for a string data, its place in the frame's own string), and the auth
+//! requests that JavaScript answers. [`Kind`] is exported, and
 //! `pusher.js` reads it by name.
 
 use alloc::string::String;
 
-use rusher_protocol::json::{ObjectWriter, string_array};
+use rusher_protocol::json::{ObjectWriter, Payload, string_array};
 use rusher_protocol::text::decimal;
 use rusher_protocol::{Error, Event, Member, is_server_to_user};
 use wasm_bindgen::prelude::*;
+
+use crate::frame_text::FrameText;
 
 #[wasm_bindgen]
 extern "C" {
@@ -23,6 +26,20 @@ extern "C" {
         channel: Option<&str>,
         name: &str,
         data: Option<&str>,
+        user_id: Option<&str>,
+    );
+
+    /// An event whose data is a JSON string literal, `text.slice(at, end)`, which JavaScript
+    /// decodes like pusher-js does (the JSON it holds, else the string itself).
+    #[wasm_bindgen(method)]
+    fn literal(
+        this: &Sink,
+        kind: Kind,
+        channel: Option<&str>,
+        name: &str,
+        text: &JsValue,
+        at: usize,
+        end: usize,
         user_id: Option<&str>,
     );
 
@@ -68,8 +85,9 @@ impl Sink {
         self.event(kind, channel, name, data, None);
     }
 
-    /// Reports one of the core's events.
-    pub fn report(&self, event: &Event) {
+    /// Reports one of the core's events; a string data is taken from `frame` when it is on
+    /// offer.
+    pub fn report(&self, event: &Event, frame: &FrameText) {
         match event {
             Event::StateChange { previous, current } => {
                 self.emit(Kind::State, Some(previous.as_str()), current.as_str(), None);
@@ -98,7 +116,22 @@ impl Sink {
                 } else {
                     Kind::Message
                 };
-                self.event(kind, channel, name, Some(data.as_str()), user_id.as_deref());
+                let user_id = user_id.as_deref();
+                match data {
+                    Payload::Literal(literal) => match frame.get() {
+                        Some(text) => {
+                            let (at, end) = (literal.at(), literal.end());
+                            self.literal(kind, channel, name, &text, at, end, user_id);
+                        }
+                        None => {
+                            let data = data.decode();
+                            self.event(kind, channel, name, Some(data.as_str()), user_id);
+                        }
+                    },
+                    Payload::Json(json) => {
+                        self.event(kind, channel, name, Some(json.as_str()), user_id);
+                    }
+                }
             }
             Event::SubscriptionSucceeded { channel } => {
                 self.channel(channel, "pusher:subscription_succeeded", Some("{}"));

@@ -5,6 +5,8 @@
 //!   Frames, auth answers and options are read this way, without building a tree.
 //! - [`JsonText`] keeps a payload (event data, member info) as the JSON text it came in, for
 //!   JavaScript's own `JSON.parse` or [`JsonText::value`].
+//! - [`Payload`] is an event's data: JSON text, or a string `data` left as its literal for the
+//!   reader to decode.
 //! - [`ObjectWriter`] and [`write_string`] write frames and payloads directly.
 //! - [`Value`] is a tree for Rust code that wants one (servers, tests, the Rust API's callbacks):
 //!   numbers stay as their text (no float parsing or printing), objects keep their order. The
@@ -16,10 +18,12 @@ use crate::prelude::*;
 use crate::text::decimal;
 use core::fmt;
 
+mod payload;
 mod scan;
 mod text;
 mod write;
 
+pub use payload::{Payload, StringLiteral};
 pub use scan::{Entries, Items, Json};
 pub use text::JsonText;
 pub use write::{ObjectWriter, string_array, write_string};
@@ -408,7 +412,7 @@ macro_rules! object {
 
 #[cfg(feature = "serde_json")]
 mod serde_conversions {
-    use super::{JsonText, Map, Number, Value};
+    use super::{JsonText, Map, Number, Payload, Value};
     use alloc::string::ToString;
 
     impl From<serde_json::Value> for JsonText {
@@ -420,6 +424,19 @@ mod serde_conversions {
     impl From<JsonText> for serde_json::Value {
         fn from(text: JsonText) -> Self {
             serde_json::from_str(text.as_str()).unwrap_or(serde_json::Value::Null)
+        }
+    }
+
+    impl From<serde_json::Value> for Payload {
+        fn from(value: serde_json::Value) -> Self {
+            Payload::Json(JsonText::from(value))
+        }
+    }
+
+    impl From<Payload> for serde_json::Value {
+        /// The data decoded.
+        fn from(payload: Payload) -> Self {
+            serde_json::Value::from(payload.decode())
         }
     }
 

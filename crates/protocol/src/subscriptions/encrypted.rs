@@ -10,7 +10,7 @@ use crate::auth::{AuthError, AuthRequestId, ChannelAuth};
 use crate::channels::Access;
 use crate::crypto::{DecryptError, SharedSecret};
 use crate::event::{Event, Outputs};
-use crate::json::JsonText;
+use crate::json::{JsonText, Payload};
 
 /// The most encrypted events kept while a fresh key is fetched.
 const MAX_EVENTS_AWAITING_KEY: usize = 100;
@@ -29,7 +29,7 @@ impl Subscriptions {
         &mut self,
         event: String,
         channel: Option<String>,
-        data: JsonText,
+        data: Payload,
         user_id: Option<String>,
         out: &mut Outputs,
     ) {
@@ -53,6 +53,7 @@ impl Subscriptions {
             // Events before the key arrives are dropped, like pusher-js does.
             return;
         };
+        let data = data.decode();
         match secret.decrypt(data.json()) {
             Ok(plain) => out.event(message(name, event, plain, user_id)),
             Err(DecryptError::Format) => out.error(Error::Decryption {
@@ -131,7 +132,7 @@ fn message(channel: &str, event: String, data: JsonText, user_id: Option<String>
     Event::Message {
         channel: Some(channel.to_owned()),
         event,
-        data,
+        data: Payload::Json(data),
         user_id,
     }
 }

@@ -19,7 +19,7 @@ pub use client::ClientMessage;
 pub use server::{ChannelMessage, PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
 
 use crate::Error;
-use crate::json::{Json, JsonText, ObjectWriter};
+use crate::json::{Json, JsonText, ObjectWriter, Payload, StringLiteral};
 
 /// The largest frame the core parses. Pusher limits event data to 10 KB; presence
 /// `subscription_succeeded` with a large member list is the biggest legitimate frame.
@@ -36,6 +36,8 @@ pub struct Frame<'a> {
     pub data: Option<Json<'a>>,
     /// The sender of a client event on a presence channel.
     pub user_id: Option<String>,
+    /// Where `data` starts in the frame's text, in bytes.
+    data_at: usize,
 }
 
 impl<'a> Frame<'a> {
@@ -66,10 +68,26 @@ impl<'a> Frame<'a> {
         let frame = Frame {
             event: text_field(event)?.ok_or_else(|| malformed("the frame has no `event`"))?,
             channel: text_field(channel)?,
+            // `data` is a slice of `text`, so the distance between their starts is its place.
+            data_at: data.map_or(0, |data: Json<'_>| {
+                (data.as_text().as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
+            }),
             data,
             user_id: text_field(user_id)?,
         };
         Ok(frame)
+    }
+
+    /// The payload as an event passes it on: a string left as its literal, for the reader to
+    /// decode.
+    pub fn payload(&self) -> Payload {
+        match self.data {
+            None => Payload::Json(JsonText::null()),
+            Some(data) if data.is_string() => {
+                Payload::Literal(StringLiteral::new(data, self.data_at))
+            }
+            Some(data) => Payload::Json(JsonText::from(data)),
+        }
     }
 
     /// The payload decoded like pusher-js: a string is parsed as JSON when it is JSON and kept as a

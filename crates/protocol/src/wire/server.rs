@@ -4,7 +4,7 @@ use super::names::ProtocolEvent;
 use super::{Frame, required_channel, str_field, user_id_field};
 use crate::Error;
 use crate::auth::AuthError;
-use crate::json::{Json, JsonText};
+use crate::json::{Json, JsonText, Payload};
 use crate::prelude::*;
 
 /// A frame the server sends, typed.
@@ -50,8 +50,8 @@ pub enum ServerMessage {
         event: String,
         /// The channel, if any.
         channel: Option<String>,
-        /// The payload, decoded (JSON in a string is parsed).
-        data: JsonText,
+        /// The payload: a string `data` as its literal, undecoded.
+        data: Payload,
         /// The sender, for client events on presence channels.
         user_id: Option<String>,
     },
@@ -169,9 +169,13 @@ impl ServerMessage {
 
     /// Types a parsed frame.
     pub fn from_frame(frame: Frame<'_>) -> Result<ServerMessage, Error> {
-        let decoded = frame.decoded_data();
-        let data = decoded.json();
-        let message = match ProtocolEvent::named(&frame.event) {
+        let known = ProtocolEvent::named(&frame.event);
+        // The data of an event the protocol defines is read here; any other passes on undecoded.
+        let decoded = known.map(|_| frame.decoded_data());
+        let data = decoded
+            .as_ref()
+            .map_or(Json::trusted("null"), JsonText::json);
+        let message = match known {
             Some(ProtocolEvent::ConnectionEstablished) => ServerMessage::ConnectionEstablished {
                 socket_id: str_field(data, "socket_id")?,
                 activity_timeout: data.get("activity_timeout").and_then(Json::as_u64),
@@ -215,9 +219,9 @@ impl ServerMessage {
             // What only a client sends, and events the protocol does not define, pass as events.
             Some(ProtocolEvent::Subscribe | ProtocolEvent::Unsubscribe | ProtocolEvent::Signin)
             | None => ServerMessage::Event {
+                data: frame.payload(),
                 event: frame.event,
                 channel: frame.channel,
-                data: decoded,
                 user_id: frame.user_id,
             },
         };

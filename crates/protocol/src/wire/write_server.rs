@@ -2,7 +2,7 @@
 
 use super::names::ProtocolEvent;
 use super::{ChannelMessage, PresenceData, ServerMessage, encode};
-use crate::json::{JsonText, ObjectWriter, string_array};
+use crate::json::{JsonText, ObjectWriter, Payload, string_array};
 use crate::prelude::*;
 
 impl PresenceData {
@@ -141,7 +141,12 @@ fn watchlist(events: &[super::WatchlistEvent]) -> String {
 
 /// An event's payload as it goes on the wire: absent when null, a string as it is, anything
 /// else written into a string.
-fn event_data(data: &JsonText) -> Option<String> {
+fn event_data(data: &Payload) -> Option<String> {
+    let data = match data {
+        // A literal is already the string the frame carries.
+        Payload::Literal(literal) => return Some(literal.as_str().to_owned()),
+        Payload::Json(data) => data,
+    };
     let json = data.json();
     if json.is_null() {
         None

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use rusher_chat::{
     ANSWER_EVENT, INVITATION_EVENT, Invitation, InvitationAnswer, User, overflow_twin,
 };
-use rusher_client::JsonText;
+use rusher_client::Payload;
 
 use super::router::read;
 use super::{AUTH_RETRY_MS, Chat, Retry};
@@ -100,7 +100,7 @@ impl Chat {
     }
 
     /// An invitation or an answer, as a server-to-user event.
-    pub(super) fn on_user_event(self, event: &str, data: &JsonText) {
+    pub(super) fn on_user_event(self, event: &str, data: &Payload) {
         match event {
             INVITATION_EVENT => {
                 let Some(invitation) = read::<Invitation>(data) else {

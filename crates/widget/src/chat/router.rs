@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rusher_chat::{MESSAGE_EVENT, TYPING_EVENT, overflow_twin};
-use rusher_client::{Event, JsonText, State, is_server_to_user};
+use rusher_client::{Event, Payload, State, is_server_to_user};
 use serde::de::DeserializeOwned;
 
 use super::{CLIENT_MESSAGE_EVENT, Chat};
@@ -83,7 +83,7 @@ impl Chat {
     }
 
     /// An event in a room: a chat message or someone typing.
-    fn on_room_event(self, room: &str, event: &str, data: &JsonText, user_id: Option<&str>) {
+    fn on_room_event(self, room: &str, event: &str, data: &Payload, user_id: Option<&str>) {
         match event {
             MESSAGE_EVENT | CLIENT_MESSAGE_EVENT => {
                 if let Some(message) = read(data) {
@@ -130,8 +130,8 @@ impl Chat {
     }
 }
 
-/// An event's data read straight from its JSON text into the chat type it carries; `None` (the
-/// event is ignored) when it is not one.
-pub(super) fn read<T: DeserializeOwned>(data: &JsonText) -> Option<T> {
-    json::from_text(data.as_str())
+/// An event's data decoded and read into the chat type it carries; `None` (the event is
+/// ignored) when it is not one.
+pub(super) fn read<T: DeserializeOwned>(data: &Payload) -> Option<T> {
+    json::from_text(data.decode().as_str())
 }

@@ -1,0 +1,92 @@
+//! [`Payload`]: an event's data as the core passes it on, decoded only where the core has to
+//! read it.
+
+use super::{Json, JsonText, Value};
+use crate::prelude::*;
+
+/// An event's `data`. Most events carry a string of JSON text (`"data":"{\"a\":1}"`). The core
+/// does not read that string, so it passes the string on as the literal it came as, and the
+/// reader decodes it: a browser's `JSON.parse` does it fastest, from the frame it already holds.
+/// Rust code calls [`Payload::decode`] or [`Payload::value`].
+#[derive(Debug, Clone)]
+pub enum Payload {
+    /// Data the core has read or made: a `data` that is not a string (an object, a number…),
+    /// a missing one (`null`), or decrypted data.
+    Json(JsonText),
+    /// A string `data`, not decoded yet.
+    Literal(StringLiteral),
+}
+
+/// A JSON string literal as it stands in a frame, quotes and escapes included, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringLiteral {
+    text: String,
+    at: usize,
+}
+
+impl StringLiteral {
+    /// `literal`, a checked JSON string (from [`Json`]), found `at` bytes into its frame.
+    pub(crate) fn new(literal: Json<'_>, at: usize) -> Self {
+        Self {
+            text: literal.as_text().to_owned(),
+            at,
+        }
+    }
+
+    /// The literal, quotes and escapes included.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Where it starts in the frame the event came in, in bytes: in a frame of ASCII text, also
+    /// in UTF-16 code units, so JavaScript can take it from the frame's string without a copy.
+    pub fn at(&self) -> usize {
+        self.at
+    }
+
+    /// Where it ends in that frame (exclusive), in bytes.
+    pub fn end(&self) -> usize {
+        self.at.saturating_add(self.text.len())
+    }
+}
+
+impl Payload {
+    /// The data as JSON text, decoded like pusher-js decodes a string `data`: the JSON it holds
+    /// when it holds JSON, else the string itself.
+    pub fn decode(&self) -> JsonText {
+        match self {
+            Payload::Json(json) => json.clone(),
+            Payload::Literal(literal) => match Json::trusted(&literal.text).to_string_value() {
+                Some(text) => JsonText::decode(text),
+                // Not reached: a literal is made only from a checked JSON string.
+                None => JsonText::null(),
+            },
+        }
+    }
+
+    /// The decoded data as a [`Value`] tree.
+    pub fn value(&self) -> Value {
+        self.decode().value()
+    }
+}
+
+impl PartialEq for Payload {
+    /// Payloads are equal when they decode to the same JSON text, whatever their form.
+    fn eq(&self, other: &Self) -> bool {
+        self.decode() == other.decode()
+    }
+}
+
+impl Eq for Payload {}
+
+impl From<Value> for Payload {
+    fn from(value: Value) -> Self {
+        Payload::Json(JsonText::from(value))
+    }
+}
+
+impl From<JsonText> for Payload {
+    fn from(json: JsonText) -> Self {
+        Payload::Json(json)
+    }
+}
