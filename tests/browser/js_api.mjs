@@ -282,13 +282,16 @@ test('an auth failure is a subscription_error with its status', async () => {
   equal([error.type, error.status], ['AuthError', 403], `subscription error ${JSON.stringify(error)}`);
 });
 
-test('a socket that answers inside send() (a test double or a polyfill) works like any other', async () => {
+test('a socket that answers inside send() (a test double or a polyfill) works like any other, also inside the callback of another frame', async () => {
   const page = await visitor('Syd');
   await page.evaluate(() => {
-    // Confirms a subscription and sends an event on it before send() returns.
+    // Confirms a subscription and sends an event on it before send() returns, and answers a
+    // client event with an event, so that frame is read while the frame whose callback sent
+    // the client event is still being read.
     class AnsweringSocket {
       constructor() {
         this.readyState = 0;
+        window.socket = this;
         setTimeout(() => {
           this.readyState = 1;
           this.receive({ event: 'pusher:connection_established', data: JSON.stringify({ socket_id: '1.1', activity_timeout: 120 }) });
@@ -296,7 +299,8 @@ test('a socket that answers inside send() (a test double or a polyfill) works li
       }
       receive(message) { this.onmessage({ data: JSON.stringify(message) }); }
       send(text) {
-        const { event, data } = JSON.parse(text);
+        const { event, data, channel } = JSON.parse(text);
+        if (event === 'client-ask') this.receive({ event: 'answer', channel, data: JSON.stringify({ n: data.n + 1, s: 'é\ud83c\udf89"' }) });
         if (event !== 'pusher:subscribe') return;
         this.receive({ event: 'pusher_internal:subscription_succeeded', channel: data.channel, data: '{}' });
         this.receive({ event: 'news', channel: data.channel, data: '{"n":1}' });
@@ -304,12 +308,24 @@ test('a socket that answers inside send() (a test double or a polyfill) works li
       close() { this.readyState = 3; }
     }
     window.WebSocket = AnsweringSocket;
-    const channel = new R(KEY, opts()).subscribe('headlines');
+    const pusher = new R(KEY, opts({
+      channelAuthorization: { customHandler: (_, callback) => callback(null, { auth: 'key:signature' }) },
+    }));
+    const channel = pusher.subscribe('private-headlines');
     channel.bind('pusher:subscription_succeeded', () => log.push(['subscribed']));
-    channel.bind('news', (data) => log.push(['news', data]));
+    channel.bind('news', (data) => {
+      log.push(['news', data]);
+      channel.trigger('client-ask', { n: data.n });
+      log.push(['asked']);
+    });
+    channel.bind('answer', (data) => log.push(['answer', data]));
   });
-  await until(page, () => seen('news').length === 1);
-  equal(await page.evaluate(() => [seen('subscribed').length, seen('news')[0][1]]), [1, { n: 1 }], 'subscribed, then the event');
+  await until(page, () => seen('asked').length === 1);
+  equal(await page.evaluate(() => log.filter((e) => e[0] !== 'subscribed')),
+    [['news', { n: 1 }], ['answer', { n: 2, s: 'é🎉"' }], ['asked']], 'the answer read inside the callback, with its data');
+  // The next frame is read as any other.
+  await page.evaluate(() => socket.receive({ event: 'answer', channel: 'private-headlines', data: '{"n":\u0022\\ud800\u0022}' }));
+  equal(await page.evaluate(() => [seen('subscribed').length, seen('answer').length, seen('answer')[1][1].n.charCodeAt(0)]), [1, 2, 0xd800], 'subscribed once; the next frame');
   equal(page.warnings, [], 'no errors');
 });
 
