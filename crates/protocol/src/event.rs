@@ -99,8 +99,9 @@ pub enum Event {
         channel: Option<String>,
         /// The event name.
         event: String,
-        /// The payload: decrypted data as JSON text, a string `data` as its literal, undecoded
-        /// (read it with [`Payload::decode`]).
+        /// The payload: a string `data` (the usual form) as its literal, undecoded; JSON text
+        /// where the core read the data (decrypted, or not a string). [`Payload::decode`] reads
+        /// either.
         data: Payload,
         /// The sender of a client event on a presence channel.
         user_id: Option<String>,

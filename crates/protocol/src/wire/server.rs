@@ -50,7 +50,7 @@ pub enum ServerMessage {
         event: String,
         /// The channel, if any.
         channel: Option<String>,
-        /// The payload: a string `data` as its literal, undecoded.
+        /// The payload: a string `data` read from a frame stays its literal, undecoded.
         data: Payload,
         /// The sender, for client events on presence channels.
         user_id: Option<String>,
