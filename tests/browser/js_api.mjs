@@ -323,9 +323,10 @@ test('a socket that answers inside send() (a test double or a polyfill) works li
   await until(page, () => seen('asked').length === 1);
   equal(await page.evaluate(() => log.filter((e) => e[0] !== 'subscribed')),
     [['news', { n: 1 }], ['answer', { n: 2, s: 'é🎉"' }], ['asked']], 'the answer read inside the callback, with its data');
-  // The next frame is read as any other.
-  await page.evaluate(() => socket.receive({ event: 'answer', channel: 'private-headlines', data: '{"n":\u0022\\ud800\u0022}' }));
-  equal(await page.evaluate(() => [seen('subscribed').length, seen('answer').length, seen('answer')[1][1].n.charCodeAt(0)]), [1, 2, 0xd800], 'subscribed once; the next frame');
+  // The next frame is taken from its string again: only there does a lone surrogate (sent
+  // escaped, in an ASCII frame) stay one; decoded in wasm, it would be U+FFFD.
+  await page.evaluate(() => socket.receive({ event: 'answer', channel: 'private-headlines', data: '\ud800' }));
+  equal(await page.evaluate(() => [seen('subscribed').length, seen('answer').length, seen('answer')[1][1].charCodeAt(0)]), [1, 2, 0xd800], 'subscribed once; the next frame');
   equal(page.warnings, [], 'no errors');
 });
 
