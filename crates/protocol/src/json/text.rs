@@ -46,6 +46,15 @@ impl JsonText {
         }
     }
 
+    /// An event's data decoded like pusher-js decodes it: a string as [`decode`](Self::decode)
+    /// reads it, any other value as it is.
+    pub fn decode_data(data: Json<'_>) -> Self {
+        match data.to_string_value() {
+            Some(text) => Self::decode(text),
+            None => Self::from(data),
+        }
+    }
+
     /// The JSON text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -93,13 +93,7 @@ impl<'a> Frame<'a> {
     /// The payload decoded like pusher-js: a string is parsed as JSON when it is JSON and kept as a
     /// string otherwise; an absent payload is `null`.
     pub fn decoded_data(&self) -> JsonText {
-        match self.data {
-            None => JsonText::null(),
-            Some(data) => match data.to_string_value() {
-                Some(text) => JsonText::decode(text),
-                None => JsonText::from(data),
-            },
-        }
+        self.data.map_or_else(JsonText::null, JsonText::decode_data)
     }
 }
 
