@@ -508,14 +508,16 @@ if (serverName === 'rusher-server') {
     await page.addScriptTag({ url: '/vendor/pusher.min.js' });
     await page.evaluate(() => {
       window.received = { rusher: [], pusherJs: [] };
-      const listen = (client, into) => {
+      window.messages = { rusher: [], pusherJs: [] };
+      const listen = (client, into, messagesInto) => {
         const channel = client.subscribe('data-forms');
         channel.bind('d', (data) => into.push(data));
+        client.connection.bind('message', (m) => m.event === 'd' && messagesInto.push(JSON.stringify(m)));
         return channel;
       };
       window.pair = [
-        listen(new R(KEY, opts()), received.rusher),
-        listen(new Pusher(KEY, opts({ cluster: 'local', enabledTransports: ['ws'], disableStats: true })), received.pusherJs),
+        listen(new R(KEY, opts()), received.rusher, messages.rusher),
+        listen(new Pusher(KEY, opts({ cluster: 'local', enabledTransports: ['ws'], disableStats: true })), received.pusherJs, messages.pusherJs),
       ];
     });
     await until(page, () => pair.every((channel) => channel.subscribed));
@@ -534,6 +536,10 @@ if (serverName === 'rusher-server') {
       // Not ASCII: decoded in wasm.
       frame(String.raw`"{\"name\":\"José 🎉\",\"q\":\"\\\"\"}"`),
       frame('"plain café"'),
+      // No data (pusher-js: undefined), null data, and a sender's user_id.
+      '{"event":"d","channel":"data-forms"}',
+      frame('null'),
+      String.raw`{"event":"d","channel":"data-forms","data":"{\"u\":1}","user_id":"u1"}`,
     ];
     for (const id of ids) {
       for (const text of frames) await fault(`raw?socket_id=${id}`, text);
@@ -544,6 +550,9 @@ if (serverName === 'rusher-server') {
       data: JSON.stringify(data),
     })));
     compared.forEach((c, i) => assert(c.same, `frame ${i} (${frames[i]}): Rusher gave ${c.data}`));
+    // The connection's `message` event: the same object as pusher-js's, field for field.
+    const [ours, theirs] = await page.evaluate(() => [messages.rusher, messages.pusherJs]);
+    equal(ours, theirs, 'the connection message events');
     equal(await page.evaluate(() => [received.rusher[0].u, received.rusher[5].charCodeAt(0), received.rusher[8].name]),
       ['é🎉', 0xd800, 'José 🎉'], 'the decoded strings');
   });

@@ -437,7 +437,10 @@ export function classes({ Core, Kind }) {
         case Kind.Message: // the connection's `message`, then the channel's, then global
         case Kind.UserMessage: // the same, with the user's in place of a channel's
           if (this.connection._wants("message")) {
-            this.connection._emit("message", { event: name, channel: channel ?? null, user_id: userId ?? null, data });
+            // As pusher-js builds it: `user_id` only when the frame has one.
+            const message = { event: name, channel, data };
+            if (userId !== undefined) message.user_id = userId;
+            this.connection._emit("message", message);
           }
           if (kind === Kind.UserMessage) this.user._emit(name, data);
           else target?._emit(name, data, userId === undefined ? {} : { user_id: userId });

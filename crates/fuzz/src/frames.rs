@@ -16,10 +16,15 @@ pub fn run(data: &[u8]) {
         return;
     };
     if let Ok(frame) = Frame::parse(text) {
-        // The data an event passes on undecoded decodes to what the core decodes, and a literal
-        // stands where it says in the frame.
+        // The data an event passes on undecoded decodes to what the core decodes, a literal
+        // stands where it says in the frame, and only a frame without `data` has none.
         let payload = frame.payload();
         assert_eq!(payload.decode(), frame.decoded_data(), "{text:?}");
+        assert_eq!(
+            matches!(payload, Payload::Absent),
+            frame.data.is_none(),
+            "{text:?}"
+        );
         if let Payload::Literal(literal) = &payload {
             assert_eq!(
                 text.get(literal.at()..literal.end()),

@@ -100,8 +100,8 @@ pub enum Event {
         /// The event name.
         event: String,
         /// The payload: a string `data` (the usual form) as its literal, undecoded; JSON text
-        /// where the core read the data (decrypted, or not a string). [`Payload::decode`] reads
-        /// either.
+        /// where the core read the data (decrypted, or not a string); or none, when the frame had
+        /// no `data`. [`Payload::decode`] reads each.
         data: Payload,
         /// The sender of a client event on a presence channel.
         user_id: Option<String>,

@@ -255,10 +255,10 @@ fn string_data_passes_on_as_its_literal_at_its_place_in_the_frame() {
     // Decoded, it is the JSON the string holds, its own escapes kept.
     assert_eq!(data.decode().as_str(), r#"{"a":"\u00e9"}"#);
     assert_eq!(data.value(), json!({"a": "é"}));
-    // Object data is read by the core; absent data is null.
+    // Object data and null are read by the core; absent data stays absent, and decodes as null.
     for (frame, expected) in [
         (r#"{"event":"e","data":{"b":[1]}}"#, r#"{"b":[1]}"#),
-        (r#"{"event":"e"}"#, "null"),
+        (r#"{"event":"e","data":null}"#, "null"),
     ] {
         let ServerMessage::Event { data, .. } = ServerMessage::parse(frame).unwrap() else {
             panic!("not an event")
@@ -268,6 +268,12 @@ fn string_data_passes_on_as_its_literal_at_its_place_in_the_frame() {
             "{data:?}"
         );
     }
+    let ServerMessage::Event { data, .. } = ServerMessage::parse(r#"{"event":"e"}"#).unwrap()
+    else {
+        panic!("not an event")
+    };
+    assert!(matches!(data, Payload::Absent), "{data:?}");
+    assert_eq!(data.decode().as_str(), "null");
 }
 
 #[test]

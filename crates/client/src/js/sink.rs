@@ -131,6 +131,7 @@ impl Sink {
                     Payload::Json(json) => {
                         self.event(kind, channel, name, Some(json.as_str()), user_id);
                     }
+                    Payload::Absent => self.event(kind, channel, name, None, user_id),
                 }
             }
             Event::SubscriptionSucceeded { channel } => {

@@ -10,11 +10,14 @@ use crate::prelude::*;
 /// Rust code calls [`Payload::decode`] or [`Payload::value`].
 #[derive(Debug, Clone)]
 pub enum Payload {
-    /// Data the core has read or made: a `data` that is not a string (an object, a number…),
-    /// a missing one (`null`), or decrypted data.
+    /// Data the core has read or made: a `data` that is not a string (an object, a number,
+    /// `null`…), or decrypted data.
     Json(JsonText),
     /// A string `data`, not decoded yet.
     Literal(StringLiteral),
+    /// No `data` in the frame. pusher-js hands its callbacks `undefined` for it; it decodes as
+    /// `null`.
+    Absent,
 }
 
 /// A JSON string literal as it stands in a frame, quotes and escapes included, and where.
@@ -57,6 +60,7 @@ impl Payload {
         match self {
             Payload::Json(json) => json.clone(),
             Payload::Literal(literal) => JsonText::decode_data(Json::trusted(&literal.text)),
+            Payload::Absent => JsonText::null(),
         }
     }
 

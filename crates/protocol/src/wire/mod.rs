@@ -82,7 +82,7 @@ impl<'a> Frame<'a> {
     /// decode.
     pub fn payload(&self) -> Payload {
         match self.data {
-            None => Payload::Json(JsonText::null()),
+            None => Payload::Absent,
             Some(data) if data.is_string() => {
                 Payload::Literal(StringLiteral::new(data, self.data_at))
             }
