@@ -509,15 +509,19 @@ if (serverName === 'rusher-server') {
     await page.evaluate(() => {
       window.received = { rusher: [], pusherJs: [] };
       window.messages = { rusher: [], pusherJs: [] };
-      const listen = (client, into, messagesInto) => {
+      window.metadata = { rusher: [], pusherJs: [] };
+      const listen = (client, into, messagesInto, metadataInto) => {
         const channel = client.subscribe('data-forms');
-        channel.bind('d', (data) => into.push(data));
+        channel.bind('d', (data, metadata) => {
+          into.push(data);
+          metadataInto.push(JSON.stringify(metadata));
+        });
         client.connection.bind('message', (m) => m.event === 'd' && messagesInto.push(JSON.stringify(m)));
         return channel;
       };
       window.pair = [
-        listen(new R(KEY, opts()), received.rusher, messages.rusher),
-        listen(new Pusher(KEY, opts({ cluster: 'local', enabledTransports: ['ws'], disableStats: true })), received.pusherJs, messages.pusherJs),
+        listen(new R(KEY, opts()), received.rusher, messages.rusher, metadata.rusher),
+        listen(new Pusher(KEY, opts({ cluster: 'local', enabledTransports: ['ws'], disableStats: true })), received.pusherJs, messages.pusherJs, metadata.pusherJs),
       ];
     });
     await until(page, () => pair.every((channel) => channel.subscribed));
@@ -536,10 +540,12 @@ if (serverName === 'rusher-server') {
       // Not ASCII: decoded in wasm.
       frame(String.raw`"{\"name\":\"José 🎉\",\"q\":\"\\\"\"}"`),
       frame('"plain café"'),
-      // No data (pusher-js: undefined), null data, and a sender's user_id.
+      // No data (pusher-js: undefined), null data, and a sender's user_id (which pusher-js keeps
+      // out of a public channel's metadata), then an empty one (out of the message too).
       '{"event":"d","channel":"data-forms"}',
       frame('null'),
       String.raw`{"event":"d","channel":"data-forms","data":"{\"u\":1}","user_id":"u1"}`,
+      '{"event":"d","channel":"data-forms","data":"1","user_id":""}',
     ];
     for (const id of ids) {
       for (const text of frames) await fault(`raw?socket_id=${id}`, text);
@@ -550,9 +556,12 @@ if (serverName === 'rusher-server') {
       data: JSON.stringify(data),
     })));
     compared.forEach((c, i) => assert(c.same, `frame ${i} (${frames[i]}): Rusher gave ${c.data}`));
-    // The connection's `message` event: the same object as pusher-js's, field for field.
+    // The connection's `message` event and the callbacks' metadata: the same objects as
+    // pusher-js's, field for field.
     const [ours, theirs] = await page.evaluate(() => [messages.rusher, messages.pusherJs]);
     equal(ours, theirs, 'the connection message events');
+    const [ourMetadata, theirMetadata] = await page.evaluate(() => [metadata.rusher, metadata.pusherJs]);
+    equal(ourMetadata, theirMetadata, 'the callbacks\' metadata');
     equal(await page.evaluate(() => [received.rusher[0].u, received.rusher[5].charCodeAt(0), received.rusher[8].name]),
       ['é🎉', 0xd800, 'José 🎉'], 'the decoded strings');
   });

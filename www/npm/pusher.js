@@ -437,13 +437,14 @@ export function classes({ Core, Kind }) {
         case Kind.Message: // the connection's `message`, then the channel's, then global
         case Kind.UserMessage: // the same, with the user's in place of a channel's
           if (this.connection._wants("message")) {
-            // As pusher-js builds it: `user_id` only when the frame has one.
+            // As pusher-js builds it: `user_id` only when the frame has a non-empty one.
             const message = { event: name, channel, data };
-            if (userId !== undefined) message.user_id = userId;
+            if (userId) message.user_id = userId;
             this.connection._emit("message", message);
           }
           if (kind === Kind.UserMessage) this.user._emit(name, data);
-          else target?._emit(name, data, userId === undefined ? {} : { user_id: userId });
+          // pusher-js's metadata: the sender's `user_id` on a presence channel only.
+          else target?._emit(name, data, userId && target.members ? { user_id: userId } : {});
           return this._emit(name, data);
         case Kind.Channel: // pusher:… on a channel; a member event's id comes apart from its info
           if (name === "pusher:subscription_succeeded" && target?.members) {
