@@ -7,12 +7,17 @@ export const wasmTraps = [];
 
 /** Opens `url` in a new browser context (its own cookies and storage), remembered in `contexts`
  * for closing; page errors and dialogs are collected in `page.errors`, traps also in
- * `wasmTraps`. */
+ * `wasmTraps`, and what the console logs as an error (a failed request among them) in
+ * `page.consoleErrors`. */
 export async function openVisitor(browser, contexts, url, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, ...options });
   contexts.push(context);
   const page = await context.newPage();
   page.errors = [];
+  page.consoleErrors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') page.consoleErrors.push(message.text());
+  });
   page.on('pageerror', (error) => {
     page.errors.push(error.message);
     if (error.name === 'RuntimeError' || error.message === 'unreachable') wasmTraps.push(`${url}: ${error.message}\n${error.stack}`);

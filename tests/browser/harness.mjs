@@ -1,7 +1,7 @@
-// What the browser suites share: headless Chromium through playwright-core, small assertions,
-// the environment `cargo xtask test` sets, and a runner that prints
-// `test result: ok. N passed; M failed` like the Rust test runners. (The rusher-server most suites
-// run against is in server.mjs.)
+// What the browser suites share: the engine they drive (engines.mjs), small assertions, the
+// environment `cargo xtask test` sets, and a runner that prints `test result: ok. N passed; M
+// failed` like the Rust test runners. (The rusher-server most suites run against is in
+// server.mjs.)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,9 @@ export function env(name) {
   return value;
 }
 
-export { launch } from './chromium.mjs';
+import { engine } from './engines.mjs';
+
+export { launch } from './engines.mjs';
 
 export function assert(condition, message) {
   if (!condition) throw new Error(message);
@@ -47,16 +49,21 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const tests = [];
 
-/** Registers a test. */
-export function test(name, body) {
-  tests.push({ name, body });
+/** Registers a test. `only` (`{ engines, why }`) runs it in those engines alone; elsewhere it is
+ * reported as `ignored` with the reason, which the browser matrix (docs/browsers.md) shows. */
+export function test(name, body, only) {
+  tests.push({ name, body, only });
 }
 
 /** Runs every test in order, calling `after` after each; prints the summary and exits. */
 export async function run(after = async () => {}) {
   let passed = 0;
   let failed = 0;
-  for (const { name, body } of tests) {
+  for (const { name, body, only } of tests) {
+    if (only && !only.engines.includes(engine)) {
+      console.log(`test ${name} ... ignored, ${only.engines.join(' and ')} only: ${only.why}`);
+      continue;
+    }
     try {
       await body();
       passed += 1;

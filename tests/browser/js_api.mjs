@@ -1,8 +1,9 @@
-// The JavaScript API in a real browser: pages served by rusher-server import the built npm package
-// (www/pkg) and drive it the way applications do, through Laravel Echo 2 and side by side with
-// pusher-js 8. Also installs the packed tarball in a scratch folder and imports it. Run by
-// `cargo xtask test`, which builds the package, starts the server and passes its address,
-// credentials and Chromium in the environment. Prints `test result: ok. N passed; M failed`.
+// The JavaScript API in a real browser (the engine `RUSHER_ENGINE` names: engines.mjs): pages on
+// the backend's origin import the built npm package (www/pkg) and drive it the way applications
+// do, through Laravel Echo 2 and side by side with pusher-js 8. Also installs the packed tarball in
+// a scratch folder and imports it. Run by `cargo xtask test`, which builds the package, starts the
+// server and passes its address, credentials and browsers in the environment. Prints
+// `test result: ok. N passed; M failed`.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -11,43 +12,58 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { frozenTab } from './chromium.mjs';
 import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
+import { servePages } from './pages.mjs';
 import { base, departure, key, recordDeparture, sdk, serverName, sockets } from './server.mjs';
 
 const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
-// The test page is fulfilled by Playwright, so Chromium counts it as public and would refuse its
-// connections to the loopback server.
-const browser = await launch(['--disable-features=LocalNetworkAccessChecks']);
+const browser = await launch();
 
 // A blank page on the backend's origin (so auth requests carry the session cookie) that has
 // loaded Rusher's package and Laravel Echo. `opts()` gives the options to reach the sockets.
+// What the page logs as a warning or an error, and what it throws, is kept in `warnings`: every
+// engine's driver can read that, where only Playwright hears the console.
 const testPage = `<!doctype html><meta charset="utf-8"><title>Rusher JS API test</title>
 <script>
+  window.warnings = [];
+  for (const level of ['warn', 'error']) {
+    const original = console[level];
+    console[level] = (...args) => { warnings.push(args.map(String).join(' ')); original.apply(console, args); };
+  }
+  addEventListener('error', (event) => warnings.push(\`page error: \${event.message}\`));
+  addEventListener('unhandledrejection', (event) => warnings.push(\`page error: \${event.reason}\`));
   window.KEY = ${JSON.stringify(key)};
   window.opts = (more = {}) => ({ wsHost: ${JSON.stringify(sockets.host)}, wsPort: ${sockets.port}, forceTLS: false, ...more });
   window.log = [];
   window.seen = (name) => log.filter((entry) => entry[0] === name);
 </script>`;
 
+// Two module scripts and an import() of the package's default entry in one page, as a page
+// with two scripts that use the client has (WebKit ran only one importer of a module that
+// awaited at its top level).
+const twoImportersPage = `<!doctype html><meta charset="utf-8"><title>Two importers</title>
+<script>window.started = [];</script>
+<script type="module">import Pusher from '/www/pkg/index.js'; started.push(['first', typeof Pusher]);</script>
+<script type="module">import { Pusher } from '/www/pkg/index.js'; started.push(['second', typeof Pusher]);</script>
+<script type="module">import('/www/pkg/index.js').then((m) => started.push(['dynamic', typeof m.default]), (e) => started.push(['dynamic', String(e)]));</script>`;
+
+const pages = await servePages({
+  '/test/': { type: 'text/html', body: testPage },
+  '/test/two-importers/': { type: 'text/html', body: twoImportersPage },
+  '/vendor/pusher.min.js': { type: 'text/javascript', file: join(modules, 'pusher-js/dist/web/pusher.min.js') },
+  '/vendor/echo.js': { type: 'text/javascript', file: join(modules, 'laravel-echo/dist/echo.js') },
+}, base);
+
 const contexts = [];
+
+/** What the page has warned of, logged as an error, or thrown. */
+const warnings = (page) => page.evaluate(() => window.warnings);
 
 /** A visitor signed in to the chat backend as `name`, on a page with Rusher and Echo loaded. */
 async function visitor(name) {
   const context = await browser.newContext();
   contexts.push(context);
   const page = await context.newPage();
-  page.warnings = [];
-  page.on('console', (message) => {
-    if (message.type() === 'warning' || message.type() === 'error') page.warnings.push(message.text());
-  });
-  page.on('pageerror', (error) => page.warnings.push(`page error: ${error.message}`));
-  await page.route(`${base}/test/`, (route) => route.fulfill({ contentType: 'text/html', body: testPage }));
-  await page.route(`${base}/vendor/pusher.min.js`, (route) => route.fulfill({
-    contentType: 'text/javascript', path: join(modules, 'pusher-js/dist/web/pusher.min.js'),
-  }));
-  await page.route(`${base}/vendor/echo.js`, (route) => route.fulfill({
-    contentType: 'text/javascript', path: join(modules, 'laravel-echo/dist/echo.js'),
-  }));
-  await page.goto(`${base}/test/`);
+  await page.goto(`${pages.base}/test/`);
   const user = await page.evaluate(async (name) => {
     const response = await fetch('/chat/session', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }),
@@ -67,7 +83,8 @@ async function until(page, predicate, arg, what = predicate.toString(), timeout 
     await page.waitForFunction(predicate, arg, { timeout, polling: 20 });
   } catch (error) {
     const log = await page.evaluate(() => JSON.stringify(window.log)).catch(() => '?');
-    throw new Error(`timed out waiting for ${what}; page log: ${log}; console: ${page.warnings}`);
+    const console = await warnings(page).catch(() => '?');
+    throw new Error(`timed out waiting for ${what}; page log: ${log}; console: ${console}`);
   }
 }
 
@@ -86,6 +103,11 @@ test('options: a wrong type throws naming the option; unused options get one war
       handler: thrown(() => new R(KEY, { userAuthentication: { customHandler: 'nope' } })),
       noKey: thrown(() => new R('', {})),
       fine: thrown(() => new R(KEY, opts()).disconnect()),
+      // As pusher-js reads them: environment values are strings, and a falsy value is the default.
+      strings: thrown(() => new R(KEY, opts({
+        wsPort: String(opts().wsPort), wssPort: '', activityTimeout: '120000', pongTimeout: 0,
+      })).disconnect()),
+      fraction: thrown(() => new R(KEY, { wsPort: 6001.5 })),
     };
   });
   assert(result.port && result.port.includes('wsPort'), `wsPort error: ${result.port}`);
@@ -93,10 +115,13 @@ test('options: a wrong type throws naming the option; unused options get one war
   assert(result.handler && result.handler.includes('customHandler'), `handler error: ${result.handler}`);
   assert(result.noKey && result.noKey.includes('app key'), `no key error: ${result.noKey}`);
   equal(result.fine, null, 'valid options');
-  const warnings = page.warnings.filter((w) => w.includes('ignoring options'));
-  equal(warnings.length, 1, `warnings about unused options (${page.warnings})`);
+  equal(result.strings, null, 'ports and timeouts as strings, empty or 0');
+  assert(result.fraction && result.fraction.includes('wsPort'), `a fractional port: ${result.fraction}`);
+  const logged = await warnings(page);
+  const unused = logged.filter((w) => w.includes('ignoring options'));
+  equal(unused.length, 1, `warnings about unused options (${logged})`);
   for (const name of ['enabledTransports', 'disableStats', 'channelAuthorization.timeout']) {
-    assert(warnings[0].includes(name), `the warning names ${name}: ${warnings[0]}`);
+    assert(unused[0].includes(name), `the warning names ${name}: ${unused[0]}`);
   }
 });
 
@@ -257,10 +282,7 @@ test('pusher-js 8 and Rusher on one presence channel: each sees the other, clien
 
 test('batchAuth: three private channels waiting together are authorized in one request', async () => {
   const page = await visitor('Bea');
-  let requests = 0;
-  page.on('request', (request) => {
-    if (request.url() === `${base}/pusher/auth`) requests += 1;
-  });
+  const before = pages.requests('/pusher/auth');
   await page.evaluate(() => {
     const pusher = new R(KEY, opts({ batchAuth: true }));
     for (const name of ['private-a', 'private-b', 'private-c']) {
@@ -268,7 +290,7 @@ test('batchAuth: three private channels waiting together are authorized in one r
     }
   });
   await until(page, () => seen('subscribed').length === 3);
-  equal(requests, 1, 'auth requests');
+  equal(pages.requests('/pusher/auth') - before, 1, 'auth requests');
 });
 
 test('an auth failure is a subscription_error with its status', async () => {
@@ -327,7 +349,7 @@ test('a socket that answers inside send() (a test double or a polyfill) works li
   // escaped, in an ASCII frame) stay one; decoded in wasm, it would be U+FFFD.
   await page.evaluate(() => socket.receive({ event: 'answer', channel: 'private-headlines', data: '\ud800' }));
   equal(await page.evaluate(() => [seen('subscribed').length, seen('answer').length, seen('answer')[1][1].charCodeAt(0)]), [1, 2, 0xd800], 'subscribed once; the next frame');
-  equal(page.warnings, [], 'no errors');
+  equal(await warnings(page), [], 'no errors');
 });
 
 test('customHandler: channels and sign-in authorized by the page, answering later; a failing handler is a subscription_error', async () => {
@@ -750,7 +772,7 @@ if (serverName === 'rusher-server') {
     equal(await memberNames(hid), ['Cal', 'Hid'], 'the room as it is now');
     await sdk.trigger('presence-frozen-tab', 'tick', { n: 10 });
     await until(hid, () => seen('tick').some((e) => e[1] === 10), undefined, 'an event after waking');
-  });
+  }, { engines: ['chromium'], why: 'a frozen page needs the DevTools protocol (its debugger pauses the page)' });
 
   test('faults: a flood of 20,000 events from the server: every one reaches the callback, the connection lives, timers keep running', async () => {
     const page = await visitor('Flo');
@@ -797,7 +819,7 @@ if (serverName === 'rusher-server') {
     await until(page, () => pusher.connection.state === 'unavailable', undefined, 'unavailable while offline');
     await page.context().setOffline(false);
     await until(page, () => pusher.connection.state === 'connected' && kept.subscribed, undefined, 'back online', 15000);
-  });
+  }, { engines: ['chromium'], why: 'taking the network offline needs the DevTools protocol' });
 }
 
 test('the embed example in www/ connects and shows an event as text', async () => {
@@ -816,6 +838,27 @@ test('the embed example in www/ connects and shows an event as text', async () =
   equal(shown, { text: 'news: {"text":"<b>hi</b>"}', bold: 0, state: 'connected' }, 'embed page');
 });
 
+test('the default entry imported by two module scripts and an import() in one page: each runs, and a Pusher made at once connects', async () => {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${pages.base}/test/two-importers/`);
+  await until(page, () => window.started.length === 3, undefined, 'three importers');
+  const started = await page.evaluate(() => window.started.sort());
+  equal(started, [['dynamic', 'function'], ['first', 'function'], ['second', 'function']], 'every importer ran');
+  // Made before the WebAssembly module is surely loaded: it keeps what it is asked until then.
+  await page.goto(`${pages.base}/test/`);
+  await page.evaluate(async () => {
+    const { default: Pusher } = await import('/www/pkg/index.js');
+    window.pusher = new Pusher(KEY, opts());
+    window.early = pusher.subscribe('early-news');
+    early.bind('news', (data) => log.push(['news', data]));
+  });
+  await until(page, () => early.subscribed, undefined, 'subscribed');
+  await sdk.trigger('early-news', 'news', { n: 1 });
+  await until(page, () => seen('news').length === 1, undefined, 'the event');
+});
+
 test('the packed tarball installs into a scratch folder and imports', async () => {
   await withInstalledTarball('rusher-client-', async (dir) => {
     writeFileSync(join(dir, 'check.mjs'), `
@@ -826,15 +869,25 @@ test('the packed tarball installs into a scratch folder and imports', async () =
       let error = '';
       try { new Pusher('key', { wsPort: 'x' }); } catch (e) { error = e.message; }
       const manifest = JSON.parse(readFileSync('node_modules/rusher-client/package.json', 'utf8'));
-      console.log(JSON.stringify({ pusher: typeof Pusher, channel: typeof Channel, error, types: manifest.types }));
+      // The default entry, imported as server-side rendering does: it fetches nothing, so the
+      // import neither throws nor rejects, and nothing is left pending that keeps Node running.
+      const fetched = [];
+      globalThis.fetch = (url) => { fetched.push(String(url)); return Promise.reject(new Error('no fetch in SSR')); };
+      const entry = await import('rusher-client');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      console.log(JSON.stringify({
+        pusher: typeof Pusher, channel: typeof Channel, error, types: manifest.types,
+        ssr: { default: typeof entry.default, presence: typeof entry.Members, fetched },
+      }));
     `);
     const output = JSON.parse(execFileSync('node', ['check.mjs'], { cwd: dir, encoding: 'utf8' }));
+    equal(output.ssr, { default: 'function', presence: 'function', fetched: [] }, 'the default entry imported in Node');
     equal(output.pusher, 'function', 'Pusher export');
     equal(output.channel, 'function', 'Channel export');
     assert(output.error.includes('wsPort'), `option error in Node: ${output.error}`);
     equal(output.types, 'index.d.ts', 'types');
   });
-});
+}, { engines: ['chromium'], why: 'runs in Node, the same whatever the engine' });
 
 await run(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));

@@ -50,6 +50,8 @@ test('a visitor who has not joined sees the launcher and, opened, the join form'
   await page.getByRole('button', { name: 'Join' }).click();
   await shows(page.getByRole('alert'), '1 to 32 characters', 'a long name');
   await shot(page, 'join-form');
+  // Having no session yet is a first visit, not an error: nothing in the console.
+  equal(page.consoleErrors, [], 'console errors on a first visit');
 });
 
 test("two visitors see each other online and chat both ways; the page's CSS stays out", async () => {
@@ -98,6 +100,20 @@ test('the typing indicator appears and clears', async () => {
     const host = document.getElementById('rusher-chat');
     return host.shadowRoot.querySelector('p.typing').textContent === '';
   }, null, { timeout: 8000 });
+  // Typing again, then sending: the line goes as the message shows, not seconds later.
+  await messageBox(bob).pressSequentially('sent at once', { delay: 20 });
+  await shows(ada.locator('p.typing'), 'Bob is typing…', 'indicator again');
+  await messageBox(bob).press('Enter');
+  const typingAsItShows = await ada.evaluate(() => new Promise((resolve) => {
+    const root = document.getElementById('rusher-chat').shadowRoot;
+    const look = () => {
+      if (!root.querySelector('[role="log"]').textContent.includes('sent at once')) return false;
+      resolve(root.querySelector('p.typing').textContent);
+      return true;
+    };
+    if (!look()) new MutationObserver((_, observer) => look() && observer.disconnect()).observe(root, { subtree: true, childList: true, characterData: true });
+  }));
+  equal(typingAsItShows, '', 'the typing line when the message shows');
 });
 
 test('a member who leaves leaves the typing line with the member list', async () => {

@@ -30,18 +30,18 @@ export interface Options {
   cluster?: string;
   /** A self-hosted server's host (sockudo, soketi, Reverb, rusher-server). */
   wsHost?: string;
-  /** The port for `ws://` (80). */
-  wsPort?: number;
-  /** The port for `wss://` (443). */
-  wssPort?: number;
-  /** TLS unless `false` (always on an https page). */
+  /** The port for `ws://` (80); a string of digits counts as its number (environment values). */
+  wsPort?: number | string;
+  /** The port for `wss://` (443); a string of digits counts as its number. */
+  wssPort?: number | string;
+  /** TLS unless `false` itself (always on an https page). */
   forceTLS?: boolean;
   /** Milliseconds of silence before a ping (120000; the server's value wins when lower). */
-  activityTimeout?: number;
+  activityTimeout?: number | string;
   /** Milliseconds to wait for a pong (30000). */
-  pongTimeout?: number;
+  pongTimeout?: number | string;
   /** Milliseconds before a connect attempt counts as `unavailable` (10000). */
-  unavailableTimeout?: number;
+  unavailableTimeout?: number | string;
   /** Channel authorization (default: POST `/pusher/auth`). */
   channelAuthorization?: AuthOptions;
   /** User sign-in (default: POST `/pusher/user-auth`). */

@@ -87,7 +87,11 @@ function option(object, name, key, expected, valid) {
 }
 
 const isString = (v) => typeof v === "string";
-const isWhole = (max) => (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max;
+/**
+ * A whole number from 1 to `max`, as pusher-js takes it: a number, or a string that reads as one
+ * (environment values, such as Vite's `import.meta.env`, always are strings).
+ */
+const isWhole = (max) => (v) => /^\d+$/.test(v) && v > 0 && v <= max;
 const isStringMap = (v) => typeof v === "object" && Object.values(v).every(isString);
 const isFunction = (v) => typeof v === "function";
 
@@ -130,10 +134,12 @@ function readOptions(key, options) {
   if (!key) throw new Error("You must pass your app key when you instantiate Pusher.");
   if (options == null) options = {};
   if (typeof options !== "object") throw new Error("options must be an object");
-  const text = (k) => option(options, k, k, "a string", isString);
-  const port = (k) => option(options, k, k, "a whole number from 0 to 65535", isWhole(65535));
-  const millis = (k) =>
-    option(options, k, k, "a whole number of milliseconds", isWhole(4294967295));
+  // As pusher-js: an empty text leaves the default.
+  const text = (k) => option(options, k, k, "a string", isString) || undefined;
+  // As pusher-js reads them (`options.wsPort || default`): a falsy value (`0`, `""`) is the default.
+  const whole = (k, expected, max) => (options[k] ? +option(options, k, k, expected, isWhole(max)) : undefined);
+  const port = (k) => whole(k, "a whole number from 1 to 65535", 65535);
+  const millis = (k) => whole(k, "a whole number of milliseconds", 4294967295);
   const flag = (k) => option(options, k, k, "true or false", (v) => typeof v === "boolean");
   const legacy = !(typeof options.channelAuthorization === "object" && options.channelAuthorization);
   const channel = legacy
@@ -145,8 +151,8 @@ function readOptions(key, options) {
     wsHost: text("wsHost"),
     wsPort: port("wsPort"),
     wssPort: port("wssPort"),
-    // As pusher-js: TLS unless `forceTLS: false`, and always from an https page.
-    forceTLS: flag("forceTLS") !== false || globalThis.location?.protocol === "https:",
+    // As pusher-js: TLS unless `forceTLS` is `false` itself, and always from an https page.
+    forceTLS: options.forceTLS !== false || globalThis.location?.protocol === "https:",
     activityTimeout: millis("activityTimeout"),
     pongTimeout: millis("pongTimeout"),
     unavailableTimeout: millis("unavailableTimeout"),
@@ -218,9 +224,21 @@ function custom(section, params, done) {
 
 /**
  * Builds pusher-js's classes over the wasm exports (the web and bundler builds each have their
- * own): `Core`, and `Kind`, what an event is for (crates/client/src/js/sink.rs).
+ * own): `Core`, and `Kind`, what an event is for (crates/client/src/js/sink.rs). With `init`,
+ * the module is loaded here: at once in a browser or a worker, else (Node, for server-side
+ * rendering) when the first `Pusher` is made; a `Pusher` made before it is loaded keeps what it
+ * is asked and starts its core once it is. It is loaded without a top-level `await`: WebKit runs
+ * only one of several modules that import a module awaiting at its top level.
  */
-export function classes({ Core, Kind }) {
+export function classes({ Core, Kind, init }) {
+  let loaded = !init;
+  let loading;
+  /** Nothing once the module is loaded; else the promise of it, started once. */
+  const load = () => (loaded ? undefined : (loading ??= init().then(() => void (loaded = true))));
+  // In a page or a worker, which have a `location` (Node has none). A failure is reported by
+  // every `Pusher` made, as its connection's `failed` state.
+  if (globalThis.location) load()?.catch(() => {});
+
   /** A presence channel's members, read from the core when asked. */
   class Members {
     constructor(pusher, channel) {
@@ -230,7 +248,7 @@ export function classes({ Core, Kind }) {
 
     /** The members as the core has them, read once after each change (`_changed`). */
     _read() {
-      return (this._cache ??= parse(this._pusher._core.members(this._channel)) ?? { members: {}, me: null });
+      return (this._cache ??= parse(this._pusher._core?.members(this._channel)) ?? { members: {}, me: null });
     }
 
     /** The list changed (a member came or went, the subscription changed, the socket was lost). */
@@ -282,11 +300,15 @@ export function classes({ Core, Kind }) {
       super();
       this.name = name;
       this.pusher = pusher;
-      if (this._status().presence) this.members = new Members(pusher, name);
+    }
+
+    /** A presence channel's members (once the core knows the channel); else `undefined`. */
+    get members() {
+      return (this._members ??= this._status().presence ? new Members(this.pusher, this.name) : undefined);
     }
 
     _status() {
-      return parse(this.pusher._core.status(this.name)) ?? {};
+      return parse(this.pusher._core?.status(this.name)) ?? {};
     }
 
     /** The server confirmed the subscription. */
@@ -312,7 +334,8 @@ export function classes({ Core, Kind }) {
       } catch {
         // Cycles and BigInts cannot be sent: no text, and the core says so below.
       }
-      const why = this.pusher._core.trigger(this.name, event, text);
+      const core = this.pusher._core;
+      const why = core ? core.trigger(this.name, event, text) : "not loaded yet";
       if (why) warn(`client event ${event} not sent: ${why}`);
       return !why;
     }
@@ -327,7 +350,7 @@ export function classes({ Core, Kind }) {
 
     /** pusher-js's connection state (`connecting`, `connected`, …). */
     get state() {
-      return this._pusher._core?.state() ?? "initialized";
+      return this._pusher._core?.state() ?? this._pusher._loadFailed ?? "initialized";
     }
 
     /** The socket id while connected. */
@@ -386,19 +409,46 @@ export function classes({ Core, Kind }) {
         userEndpoint: user.endpoint,
         userHandler: user.handler,
       };
-      this._core = new Core(key, JSON.stringify(normalized), sink);
+      const start = () => this._start(new Core(key, JSON.stringify(normalized), sink));
+      const loading = load();
+      if (loading) loading.then(start, (error) => this._notLoaded(error));
+      else start();
     }
 
-    /** Subscribes to a channel, or returns the channel already subscribed. Throws on an invalid name. */
+    /** The module is loaded: the core (`_core`) starts with what was asked before (`_off`:
+     * disconnected; `_signin`; the channels). */
+    _start(core) {
+      this._core = core;
+      if (this._off) core.disconnect();
+      if (this._signin) core.signin();
+      for (const channel of Object.values(this.channels.channels)) {
+        const why = core.subscribe(channel.name);
+        if (why) {
+          delete this.channels.channels[channel.name];
+          channel._emit("pusher:subscription_error", { type: "InvalidChannelName", error: why });
+        }
+      }
+    }
+
+    /** The module could not be loaded: the connection is `failed`, as pusher-js's is where the
+     * browser lacks what it needs (it says no more there either); the console says why. */
+    _notLoaded(error) {
+      this._loadFailed = "failed";
+      console.error("Rusher: no WebAssembly module", error);
+      this._event(Kind.State, "initialized", "failed");
+    }
+
+    /** Subscribes to a channel, or returns the channel already subscribed. Throws on an invalid
+     * name (once the module is loaded; before, the channel's `pusher:subscription_error` says so). */
     subscribe(name) {
-      const why = this._core.subscribe(name);
+      const why = this._core?.subscribe(name);
       if (why) throw new Error(why);
       return (this.channels.channels[name] ??= new Channel(this, name));
     }
 
     /** Unsubscribes from a channel and forgets its callbacks. */
     unsubscribe(name) {
-      this._core.unsubscribe(name);
+      this._core?.unsubscribe(name);
       delete this.channels.channels[name];
     }
 
@@ -414,17 +464,20 @@ export function classes({ Core, Kind }) {
 
     /** Connects (again, after `disconnect()`). */
     connect() {
-      this._core.connect();
+      this._off = false;
+      this._core?.connect();
     }
 
     /** Disconnects and stops reconnecting; channels stay for the next `connect()`. */
     disconnect() {
-      this._core.disconnect();
+      this._off = true;
+      this._core?.disconnect();
     }
 
     /** Signs the user in through `userAuthentication`, and again after every reconnect. */
     signin() {
-      this._core.signin();
+      this._signin = true;
+      this._core?.signin();
     }
 
     /** One event from the core, by `Kind`, with its data read. */

@@ -103,11 +103,13 @@ pub async fn sign_in(
     ([(SET_COOKIE, cookie)], Json(Session { user, token })).into_response()
 }
 
-/// `GET /chat/session`: who is signed in.
+/// `GET /chat/session`: who is signed in, or 204 No Content. A visitor with no session yet is the
+/// usual case on a first visit, not an error (a 401 would be logged as an error by the browser on
+/// every first visit).
 pub async fn whoami(State(backend): State<BackendState>, headers: HeaderMap) -> Response {
     match session::user(&backend.store, &headers).await {
         Some(user) => Json(user).into_response(),
-        None => refuse(Refusal::NotSignedIn),
+        None => StatusCode::NO_CONTENT.into_response(),
     }
 }
 

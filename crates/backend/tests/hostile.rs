@@ -35,7 +35,6 @@ async fn without_a_session_nothing_is_answered_but_the_config() {
     let refused = [
         http.post(url("/chat/messages")).json(&message("hi", "c1")),
         http.get(url("/chat/history?channel=presence-lobby")),
-        http.get(url("/chat/session")),
         http.post(url("/chat/invitations"))
             .json(&json!({ "to": "0123456789abcdef" })),
         http.post(url("/pusher/auth"))

@@ -108,14 +108,13 @@ impl Backend {
     /// Who is signed in, if anyone.
     pub async fn whoami(&self) -> Result<Option<User>, BackendError> {
         let request = self.with_cookies(Request::get(&self.url("/chat/session")));
-        match read::<User>(request.send().await).await {
-            Ok(user) => Ok(Some(user)),
-            Err(e) if e.status == 401 => {
-                self.keep_token(None);
-                Ok(None)
-            }
-            Err(e) => Err(e),
+        let sent = request.send().await;
+        // 204: no session (yet, or any more).
+        if sent.as_ref().is_ok_and(|response| response.status() == 204) {
+            self.keep_token(None);
+            return Ok(None);
         }
+        read::<User>(sent).await.map(Some)
     }
 
     /// Signs in with a display name; the server assigns the id.

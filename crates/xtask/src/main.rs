@@ -23,6 +23,7 @@
 //!   scenarios' tests, every table of RELIABILITY.md written from this run.
 
 mod bench;
+mod browsers;
 mod control;
 mod dead_classes;
 mod demo;

@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::shell::{Error, build_npm_dir, cmd, first_line, npm_dir, root, run_quiet, work_dir};
@@ -25,6 +25,13 @@ const SOCKUDO_FEATURES: &str = "local redis";
 pub const BUNDLE_NIGHTLY: &str = "nightly-2026-05-20";
 /// The cargo-fuzz that `cargo xtask fuzz` drives libFuzzer with (on [`BUNDLE_NIGHTLY`]).
 const CARGO_FUZZ_VERSION: &str = "0.13.1";
+/// geckodriver, which drives Firefox for the suites (the npm package downloads a binary from
+/// outside the registries; this builds it from crates.io).
+const GECKODRIVER_VERSION: &str = "0.37.1";
+/// Where Debian's WebKitGTK puts its MiniBrowser, the browser WebKitWebDriver starts.
+pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+/// Debian's Firefox ESR.
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
 
 /// What a command needs set up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +70,7 @@ impl Purpose {
             Purpose::Test => &[
                 Group::Build,
                 Group::Browser,
+                Group::Engines,
                 Group::TestPackages,
                 Group::Interop,
                 Group::Databases,
@@ -97,6 +105,9 @@ enum Group {
     Build,
     /// Headless Chromium and ChromeDriver.
     Browser,
+    /// The other engines the browser suites run in: Firefox ESR with geckodriver, and
+    /// WebKitGTK's MiniBrowser with WebKitWebDriver on an Xvfb display.
+    Engines,
     /// The npm packages the browser tests and benchmarks load: pusher-js, Laravel Echo, the
     /// pusher server SDK, playwright-core.
     TestPackages,
@@ -413,11 +424,64 @@ fn tools() -> Result<Vec<Tool>, Error> {
             install: |tool| apt_install(tool, &["chromium", "chromium-driver"]),
         },
         Tool {
+            name: "firefox-esr",
+            groups: &[Group::Engines],
+            wanted: None,
+            // "Mozilla Firefox 153.8.0esr"
+            found: || version_word(&first_line(FIREFOX, &["--version"])?, 2),
+            how: "apt-get install firefox-esr (about 30 s)",
+            install: |tool| apt_install(tool, &["firefox-esr"]),
+        },
+        Tool {
+            name: "geckodriver",
+            groups: &[Group::Engines],
+            wanted: Some(GECKODRIVER_VERSION.to_owned()),
+            // "geckodriver 0.37.1"
+            found: || {
+                version_word(
+                    &first_line(&geckodriver_binary().to_string_lossy(), &["--version"])?,
+                    1,
+                )
+            },
+            how: "cargo install geckodriver into target/tools, compiled from crates.io (about 2 min)",
+            install: |tool| {
+                let version = format!("={GECKODRIVER_VERSION}");
+                quiet(
+                    tool,
+                    cmd("cargo")
+                        .args(["install", "geckodriver", "--version", &version, "--locked"])
+                        .arg("--root")
+                        .arg(geckodriver_root()),
+                )
+            },
+        },
+        Tool {
+            name: "WebKitGTK (MiniBrowser, WebKitWebDriver)",
+            groups: &[Group::Engines],
+            wanted: None,
+            found: || {
+                let browser = Path::new(MINIBROWSER).exists();
+                browser
+                    .then(|| debian_version("webkit2gtk-driver"))
+                    .flatten()
+            },
+            how: "apt-get install webkit2gtk-driver libwebkit2gtk-4.1-0 (about 40 s)",
+            install: |tool| apt_install(tool, &["webkit2gtk-driver", "libwebkit2gtk-4.1-0"]),
+        },
+        Tool {
+            name: "Xvfb",
+            groups: &[Group::Engines],
+            wanted: None,
+            found: || debian_version("xvfb"),
+            how: "apt-get install xvfb (about 10 s)",
+            install: |tool| apt_install(tool, &["xvfb"]),
+        },
+        Tool {
             name: TEST_PACKAGES,
             groups: &[Group::TestPackages],
             wanted: Some(lock_stamp(&npm_dir())?),
             found: || installed_stamp(&npm_dir()),
-            how: "npm ci in tests: pusher-js, laravel-echo, pusher, playwright-core (about 5 s)",
+            how: "npm ci in tests: pusher-js, laravel-echo, pusher, playwright-core, selenium-webdriver (about 5 s)",
             install: |tool| npm_ci(tool, &npm_dir()),
         },
         Tool {
@@ -631,6 +695,25 @@ fn sockudo_root() -> PathBuf {
     ]
     .concat();
     root().join("target").join("tools").join(name)
+}
+
+fn geckodriver_root() -> PathBuf {
+    root()
+        .join("target")
+        .join("tools")
+        .join(["geckodriver-", GECKODRIVER_VERSION].concat())
+}
+
+/// The geckodriver binary.
+pub fn geckodriver_binary() -> PathBuf {
+    geckodriver_root().join("bin").join("geckodriver")
+}
+
+/// The version of an installed Debian package, if it is installed.
+fn debian_version(package: &str) -> Option<String> {
+    let line = first_line("dpkg-query", &["-W", "-f=${Status} ${Version}", package])?;
+    line.strip_prefix("install ok installed ")
+        .map(str::to_owned)
 }
 
 /// The sockudo binary.

@@ -23,8 +23,13 @@ use crate::wasm_breakdown;
 /// faster, and base64 decoded through a table (+48 B) encrypted events a fifth faster; 48,743 B
 /// with all three. Raised again, by 900 B, for speed: a string `data` passed on as its literal
 /// and taken by JavaScript from the frame's own string (`frame_text`, `Payload`; +904 B) takes
-/// 100 B events about 25% faster and 1 KB events about 12%; 49,680 B with it.
-pub const CLIENT_BUNDLE_BUDGET: u64 = 49_700;
+/// 100 B events about 25% faster and 1 KB events about 12%; 49,680 B with it. Raised to the
+/// ceiling, 50,000 B, for correctness in WebKit and in Node: the default entry loads the module
+/// without a top-level `await` (WebKit ran only one of several importers of a module that awaited
+/// at its top level), so a `Pusher` made before the module is loaded keeps what it is asked until
+/// then, and options are read as pusher-js reads them (strings of digits, falsy defaults);
+/// +299 B, 49,988 B with it.
+pub const CLIENT_BUNDLE_BUDGET: u64 = 50_000;
 
 /// The most the embed's launcher may weigh, gzip -9 bytes: what every page view loads before a
 /// visitor opens the chat (the target: under 15 KB).

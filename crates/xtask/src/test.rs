@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::browsers::{self, Engine, EngineRun};
 use crate::control::Restartable;
 use crate::server::{LocalServer, Service, boxed};
 use crate::setup::{self, Purpose, chromium_binary};
@@ -29,11 +30,16 @@ struct Suite {
     counts_tests: bool,
     /// Starts the server it runs against, whose address it gets in the environment.
     server: Option<StartService>,
+    /// The scenario group and engine, for a browser suite in the engine matrix.
+    matrix: Option<(&'static str, Engine)>,
 }
 
 /// The suite that builds the npm packages into `www/`. The browser suites after it load what it
 /// built, so a run of chosen suites builds the packages first when any of them comes after it.
 const PACKAGE_SUITE: &str = "npm packages (wasm-pack)";
+
+/// The JS API scenarios' group in the engine matrix.
+const JS_API: &str = "JS API (tests/browser/js_api.mjs)";
 
 /// Runs every suite, or those whose name contains `only` (after the package build when one of
 /// them comes after it: else it would test whatever an earlier build left in `www/`).
@@ -50,11 +56,21 @@ pub fn run(only: Option<&str>) -> Result<bool, Error> {
     let chosen = all.into_iter().enumerate().filter_map(|(at, suite)| {
         (wanted(&suite) || tests_packages && Some(at) == package_at).then_some(suite)
     });
+    let mut engine_runs = Vec::new();
     for suite in chosen {
-        let (outcome, _) = run_suite(suite)?;
+        let matrix = suite.matrix;
+        let (outcome, output) = run_suite(suite)?;
         passed += outcome.passed;
         failed += outcome.failed;
+        if let Some((group, engine)) = matrix {
+            engine_runs.push(EngineRun {
+                group,
+                engine,
+                output,
+            });
+        }
     }
+    browsers::write_matrix(&engine_runs)?;
     println!("all suites in {:.0} s", started.elapsed().as_secs_f64());
     println!("{passed} passed, {failed} failed");
     Ok(failed == 0)
@@ -66,12 +82,14 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         command,
         counts_tests: false,
         server: None,
+        matrix: None,
     };
     let tests = |name, command| Suite {
         name,
         command,
         counts_tests: true,
         server: None,
+        matrix: None,
     };
     let mut fmt = cmd("cargo");
     fmt.args(["fmt", "--all", "--check", "--", "--color=never"]);
@@ -167,14 +185,13 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         .args(["--flap-every", "15", "--down-ms", "1500"]);
     let mut budget = cmd("cargo");
     budget.args(["xtask", "size", "--budget"]);
-    let js_api = || {
+    let js_api_in = |engine: Engine| {
         let mut command = cmd("node");
-        command
-            .arg("browser/js_api.mjs")
-            .current_dir(npm_dir())
-            .env("CHROMIUM", chromium_binary().unwrap_or_default());
+        command.arg("browser/js_api.mjs").current_dir(npm_dir());
+        engine.configure(&mut command);
         command
     };
+    let js_api = || js_api_in(Engine::Chromium);
     let mut widget = cmd("node");
     widget
         .arg("browser/widget.mjs")
@@ -213,7 +230,18 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
         check("client bundle budget (gzip)", budget),
         Suite {
             server: Some(|| boxed(LocalServer::start("js-api").and_then(Restartable::new))),
+            matrix: Some((JS_API, Engine::Chromium)),
             ..tests("JS API: Echo, pusher-js, package", js_api())
+        },
+        Suite {
+            server: Some(|| boxed(LocalServer::start("js-api").and_then(Restartable::new))),
+            matrix: Some((JS_API, Engine::Firefox)),
+            ..tests("JS API in Firefox", js_api_in(Engine::Firefox))
+        },
+        Suite {
+            server: Some(|| boxed(LocalServer::start("js-api").and_then(Restartable::new))),
+            matrix: Some((JS_API, Engine::WebKit)),
+            ..tests("JS API in WebKit", js_api_in(Engine::WebKit))
         },
         Suite {
             server: Some(|| boxed(Upstream::start_sockudo())),
@@ -353,7 +381,7 @@ pub fn results(output: &str) -> Vec<(String, bool)> {
     output
         .lines()
         .filter_map(test_line)
-        .filter(|(_, result)| *result != "ignored")
+        .filter(|(_, result)| !result.starts_with("ignored"))
         .map(|(name, result)| (name.to_owned(), result == "ok"))
         .collect()
 }

@@ -64,6 +64,7 @@ impl Chat {
             .session
             .me
             .with_untracked(|me| me.as_ref().is_none_or(|me| me.id != message.user.id));
+        self.typing.spoke(room, &message.user);
         let (id, name, text) = (message.id, message.user.name.clone(), message.text.clone());
         let new = self
             .messages

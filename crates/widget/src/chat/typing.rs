@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat::{MAX_NAME_CHARS, TYPING_EVENT, TypingNotice};
+use rusher_chat::{MAX_NAME_CHARS, TYPING_EVENT, TypingNotice, User};
 use rusher_client::JsonText;
 
 use super::Chat;
@@ -80,11 +80,23 @@ impl Typing {
             .json()
             .get("name")
             .and_then(|name| name.to_string_value());
+        self.stopped(room, &member.id, name.as_deref());
+    }
+
+    /// Whoever sent a message in a room has stopped typing it: their line goes as the message
+    /// shows, not seconds later.
+    pub(super) fn spoke(self, room: &str, user: &User) {
+        self.stopped(room, &user.id, Some(&user.name));
+    }
+
+    /// The user `id` (named `name`) no longer types in `room`. A typist is known by id where the
+    /// server gave one with their typing event, else by name.
+    fn stopped(self, room: &str, id: &str, name: Option<&str>) {
         self.list.update(|typing| {
             typing.retain(|t| {
                 let theirs = match &t.user_id {
-                    Some(id) => *id == member.id,
-                    None => name.as_deref() == Some(t.name.as_str()),
+                    Some(typist) => typist == id,
+                    None => name == Some(t.name.as_str()),
                 };
                 t.room != room || !theirs
             });

@@ -1,0 +1,240 @@
+// The engines the browser suites run in, named by `RUSHER_ENGINE`: `chromium` (the default),
+// `firefox` or `webkit`. Chromium is driven by playwright-core. Playwright drives only its own
+// patched Firefox and WebKit builds, which are downloads from outside the package registries, so
+// the stock Firefox ESR and WebKitGTK are driven over classic WebDriver, the one protocol all three
+// stock engines speak (geckodriver, built from crates.io, and WebKitWebDriver, from Debian),
+// through selenium-webdriver. The WebDriver browser below offers the part of Playwright's Browser,
+// BrowserContext and Page that the suites use, so each scenario is written once for all three.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { Builder } from 'selenium-webdriver';
+import { launch as launchChromium } from './chromium.mjs';
+
+/** The engine this run drives. */
+export const engine = process.env.RUSHER_ENGINE || 'chromium';
+const ENGINES = ['chromium', 'firefox', 'webkit'];
+if (!ENGINES.includes(engine)) throw new Error(`RUSHER_ENGINE must be one of ${ENGINES}, not ${engine}`);
+
+/** How long a WebDriver script may run before the driver gives up on it. */
+const SCRIPT_TIMEOUT_MS = 120_000;
+/** How often `waitForFunction` asks over WebDriver, where each ask is an HTTP round trip. */
+const POLL_MS = 50;
+
+/** Starts the engine: Playwright's Chromium (with `chromiumArgs`), or a WebDriver browser. */
+export async function launch(chromiumArgs = []) {
+  if (engine === 'chromium') return launchChromium(chromiumArgs);
+  return new WebDriverBrowser(engine);
+}
+
+/** A free loopback port (the driver is told to listen there). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A started process, stopped when this one exits. */
+function started(command, args, options = {}) {
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+  child.stderrText = '';
+  child.stderr?.on('data', (chunk) => { child.stderrText = (child.stderrText + chunk).slice(-4000); });
+  const stop = () => child.kill('SIGKILL');
+  process.on('exit', stop);
+  child.on('exit', () => process.off('exit', stop));
+  return child;
+}
+
+let display;
+/** The X display WebKitGTK's MiniBrowser draws on (it has no headless mode): one Xvfb for the
+ * whole run, which tells its display number on fd 3. */
+function xDisplay() {
+  display ??= new Promise((resolve, reject) => {
+    const xvfb = started('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+      { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    xvfb.on('error', reject);
+    xvfb.stdio[3].on('data', (chunk) => resolve(`:${String(chunk).trim()}`));
+    xvfb.on('exit', (code) => reject(new Error(`Xvfb exited (${code}): ${xvfb.stderrText}`)));
+  });
+  return display;
+}
+
+/** The driver command and the capabilities for one session of `name`. */
+async function driverFor(name, port) {
+  if (name === 'firefox') {
+    const websocket = await freePort();
+    return {
+      command: process.env.GECKODRIVER || 'geckodriver',
+      args: ['--host', '127.0.0.1', '--port', String(port), '--websocket-port', String(websocket), '--log', 'fatal'],
+      env: process.env,
+      capabilities: {
+        browserName: 'firefox',
+        'moz:firefoxOptions': {
+          binary: process.env.FIREFOX || '/usr/bin/firefox-esr',
+          args: ['-headless'],
+          // Off the (closed) network: no update, telemetry or captive-portal checks.
+          prefs: {
+            'app.update.disabledForTesting': true,
+            'network.captive-portal-service.enabled': false,
+            'network.connectivity-service.enabled': false,
+            'datareporting.policy.dataSubmissionEnabled': false,
+            'toolkit.telemetry.reportingpolicy.firstRun': false,
+            'browser.safebrowsing.update.enabled': false,
+          },
+        },
+      },
+    };
+  }
+  return {
+    command: process.env.WEBKIT_WEBDRIVER || 'WebKitWebDriver',
+    args: [`--port=${port}`],
+    env: { ...process.env, DISPLAY: await xDisplay() },
+    capabilities: {
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': {
+        binary: process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+        args: ['--automation'],
+      },
+    },
+  };
+}
+
+/** Waits until the driver at `url` answers its status. */
+async function driverReady(url, child) {
+  for (let tries = 0; tries < 200; tries += 1) {
+    if (child.exitCode !== null) throw new Error(`the driver exited (${child.exitCode}): ${child.stderrText}`);
+    try {
+      const status = await (await fetch(`${url}/status`)).json();
+      if (status.value?.ready !== false) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the driver at ${url} never answered: ${child.stderrText}`);
+}
+
+/** A WebDriver engine with Playwright's `newContext()` and `close()`. Each context is a driver
+ * process and its browser (geckodriver and WebKitWebDriver hold one session each), so contexts
+ * share no cookies or storage, as Playwright's do not. */
+class WebDriverBrowser {
+  constructor(name) {
+    this.name = name;
+    this.contexts = new Set();
+  }
+
+  /** A new context; `options` (viewport) is applied to its page. */
+  async newContext(options = {}) {
+    const context = new WebDriverContext(this, options);
+    this.contexts.add(context);
+    return context;
+  }
+
+  async close() {
+    await Promise.all([...this.contexts].map((context) => context.close()));
+  }
+}
+
+/** One driver, its browser and its one page. */
+class WebDriverContext {
+  constructor(browser, options) {
+    this.browser = browser;
+    this.options = options;
+  }
+
+  /** The context's page (a WebDriver session has one top-level window here). */
+  async newPage() {
+    if (this.page) throw new Error('a WebDriver context has one page');
+    const port = await freePort();
+    const { command, args, env, capabilities } = await driverFor(this.browser.name, port);
+    this.driverProcess = started(command, args, { env });
+    const url = `http://127.0.0.1:${port}`;
+    await driverReady(url, this.driverProcess);
+    this.driver = await new Builder().usingServer(url).withCapabilities(capabilities).build();
+    await this.driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
+    const { width, height } = this.options.viewport ?? { width: 1100, height: 760 };
+    await this.driver.manage().window().setRect({ width, height }).catch(() => {});
+    this.page = new WebDriverPage(this);
+    return this.page;
+  }
+
+  async close() {
+    this.browser.contexts.delete(this);
+    await this.driver?.quit().catch(() => {});
+    this.driverProcess?.kill('SIGKILL');
+  }
+}
+
+/** Runs `fn(arg)` in the page (a function or an expression's text), awaiting what it returns.
+ * What JSON cannot carry (an object with cycles, such as a channel) comes back `undefined`. */
+function pageScript(fn) {
+  const call = typeof fn === 'function' ? `(${fn})(arg)` : `(${fn})`;
+  return `const done = arguments[arguments.length - 1];
+const arg = arguments[0] === undefined ? undefined : JSON.parse(arguments[0]);
+const json = (value) => { try { return JSON.stringify(value); } catch { return undefined; } };
+Promise.resolve().then(() => ${call}).then(
+  (value) => done({ json: value === undefined ? undefined : json(value) }),
+  (error) => done({ error: String((error && error.stack) || error) }));`;
+}
+
+/** The part of Playwright's Page the suites use, over WebDriver. */
+class WebDriverPage {
+  constructor(context) {
+    this._context = context;
+    this.driver = context.driver;
+  }
+
+  context() {
+    return this._context;
+  }
+
+  async goto(url) {
+    await this.driver.get(url);
+  }
+
+  async reload() {
+    await this.driver.navigate().refresh();
+  }
+
+  /** `fn(arg)` in the page; what it returns (or resolves to), as JSON carries it. */
+  async evaluate(fn, arg) {
+    const answer = await this.driver.executeAsyncScript(pageScript(fn), arg === undefined ? undefined : JSON.stringify(arg));
+    if (answer?.error !== undefined) throw new Error(`in the page: ${answer.error}`);
+    return answer?.json === undefined || answer.json === null ? undefined : JSON.parse(answer.json);
+  }
+
+  /** Waits until `fn(arg)` is truthy in the page; returns it. */
+  async waitForFunction(fn, arg, { timeout = 30_000 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const value = await this.evaluate(fn, arg);
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`Timeout ${timeout} ms exceeded waiting for ${fn}`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /** Adds `<script src=url>` to the page and waits until it has run. */
+  async addScriptTag({ url }) {
+    await this.evaluate((src) => new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`${src} did not load`));
+      document.head.append(script);
+    }), url);
+  }
+
+  async screenshot({ path }) {
+    writeFileSync(path, Buffer.from(await this.driver.takeScreenshot(), 'base64'));
+  }
+
+  async close() {
+    await this._context.close();
+  }
+}

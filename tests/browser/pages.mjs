@@ -1,0 +1,46 @@
+// Pages a suite serves itself on the backend's behalf: a loopback HTTP server that answers the
+// paths it is given (a test page, vendored scripts) and passes every other request on to the
+// backend as if the pages were the backend's own (one origin: its session cookie, its auth
+// routes). Every engine can load such a page, unlike a driver's request interception, which only
+// Playwright has; and it counts requests by path, for tests that check how many were made.
+import { readFileSync } from 'node:fs';
+import { createServer, request as forward } from 'node:http';
+
+/**
+ * Serves `routes` (`{path: {type, body}}` or `{path: {type, file}}`) at a new loopback address
+ * and passes the rest to `backend` (its base URL), with the backend's own `Host` and `Origin`.
+ * Returns `{ base, requests(path), close() }`.
+ */
+export async function servePages(routes, backend) {
+  const target = new URL(backend);
+  const counts = new Map();
+  const server = createServer((request, response) => {
+    const path = request.url.split('?')[0];
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+    const route = routes[path];
+    if (route) {
+      response.writeHead(200, { 'content-type': route.type, 'cache-control': 'no-store' });
+      response.end(route.body ?? readFileSync(route.file));
+      return;
+    }
+    const headers = { ...request.headers, host: target.host };
+    if (headers.origin) headers.origin = target.origin;
+    const upstream = forward({
+      host: target.hostname, port: target.port, method: request.method, path: request.url, headers,
+    }, (answer) => {
+      response.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.on('error', (error) => {
+      response.writeHead(502, { 'content-type': 'text/plain' });
+      response.end(`the backend did not answer: ${error.message}`);
+    });
+    request.pipe(upstream);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    requests: (path) => counts.get(path) ?? 0,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
