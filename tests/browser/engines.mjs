@@ -6,7 +6,6 @@
 // through selenium-webdriver. The WebDriver browser below offers the part of Playwright's Browser,
 // BrowserContext and Page that the suites use, so each scenario is written once for all three.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Builder } from 'selenium-webdriver';
 import { launch as launchChromium } from './chromium.mjs';
@@ -119,52 +118,40 @@ async function driverReady(url, child) {
   throw new Error(`the driver at ${url} never answered: ${child.stderrText}`);
 }
 
-/** A WebDriver engine with Playwright's `newContext()` and `close()`. Each context is a driver
- * process and its browser (geckodriver and WebKitWebDriver hold one session each), so contexts
- * share no cookies or storage, as Playwright's do not. */
+/** A WebDriver engine with Playwright's `newContext()`. Each context is a driver process and its
+ * browser (geckodriver and WebKitWebDriver hold one session each), so contexts share no cookies
+ * or storage, as Playwright's do not. */
 class WebDriverBrowser {
   constructor(name) {
     this.name = name;
-    this.contexts = new Set();
   }
 
-  /** A new context; `options` (viewport) is applied to its page. */
-  async newContext(options = {}) {
-    const context = new WebDriverContext(this, options);
-    this.contexts.add(context);
-    return context;
-  }
-
-  async close() {
-    await Promise.all([...this.contexts].map((context) => context.close()));
+  async newContext() {
+    return new WebDriverContext(this.name);
   }
 }
 
 /** One driver, its browser and its one page. */
 class WebDriverContext {
-  constructor(browser, options) {
-    this.browser = browser;
-    this.options = options;
+  constructor(engineName) {
+    this.engineName = engineName;
   }
 
   /** The context's page (a WebDriver session has one top-level window here). */
   async newPage() {
     if (this.page) throw new Error('a WebDriver context has one page');
     const port = await freePort();
-    const { command, args, env, capabilities } = await driverFor(this.browser.name, port);
+    const { command, args, env, capabilities } = await driverFor(this.engineName, port);
     this.driverProcess = started(command, args, { env });
     const url = `http://127.0.0.1:${port}`;
     await driverReady(url, this.driverProcess);
     this.driver = await new Builder().usingServer(url).withCapabilities(capabilities).build();
     await this.driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
-    const { width, height } = this.options.viewport ?? { width: 1100, height: 760 };
-    await this.driver.manage().window().setRect({ width, height }).catch(() => {});
-    this.page = new WebDriverPage(this);
+    this.page = new WebDriverPage(this.driver);
     return this.page;
   }
 
   async close() {
-    this.browser.contexts.delete(this);
     await this.driver?.quit().catch(() => {});
     this.driverProcess?.kill('SIGKILL');
   }
@@ -184,21 +171,12 @@ Promise.resolve().then(() => ${call}).then(
 
 /** The part of Playwright's Page the suites use, over WebDriver. */
 class WebDriverPage {
-  constructor(context) {
-    this._context = context;
-    this.driver = context.driver;
-  }
-
-  context() {
-    return this._context;
+  constructor(driver) {
+    this.driver = driver;
   }
 
   async goto(url) {
     await this.driver.get(url);
-  }
-
-  async reload() {
-    await this.driver.navigate().refresh();
   }
 
   /** `fn(arg)` in the page; what it returns (or resolves to), as JSON carries it. */
@@ -228,13 +206,5 @@ class WebDriverPage {
       script.onerror = () => reject(new Error(`${src} did not load`));
       document.head.append(script);
     }), url);
-  }
-
-  async screenshot({ path }) {
-    writeFileSync(path, Buffer.from(await this.driver.takeScreenshot(), 'base64'));
-  }
-
-  async close() {
-    await this._context.close();
   }
 }

@@ -83,8 +83,8 @@ async function until(page, predicate, arg, what = predicate.toString(), timeout 
     await page.waitForFunction(predicate, arg, { timeout, polling: 20 });
   } catch (error) {
     const log = await page.evaluate(() => JSON.stringify(window.log)).catch(() => '?');
-    const console = await warnings(page).catch(() => '?');
-    throw new Error(`timed out waiting for ${what}; page log: ${log}; console: ${console}`);
+    const logged = await warnings(page).catch(() => '?');
+    throw new Error(`timed out waiting for ${what}; page log: ${log}; console: ${logged}`);
   }
 }
 
@@ -838,7 +838,7 @@ test('the embed example in www/ connects and shows an event as text', async () =
   equal(shown, { text: 'news: {"text":"<b>hi</b>"}', bold: 0, state: 'connected' }, 'embed page');
 });
 
-test('the default entry imported by two module scripts and an import() in one page: each runs, and a Pusher made at once connects', async () => {
+test('the default entry imported by two module scripts and an import() in one page: each runs', async () => {
   const context = await browser.newContext();
   contexts.push(context);
   const page = await context.newPage();
@@ -846,17 +846,49 @@ test('the default entry imported by two module scripts and an import() in one pa
   await until(page, () => window.started.length === 3, undefined, 'three importers');
   const started = await page.evaluate(() => window.started.sort());
   equal(started, [['dynamic', 'function'], ['first', 'function'], ['second', 'function']], 'every importer ran');
-  // Made before the WebAssembly module is surely loaded: it keeps what it is asked until then.
+});
+
+/** A page in a new context (nothing cached) whose WebAssembly module's request is held until the
+ * returned `release(how)` (pages.mjs's `hold`). */
+async function pageWithModuleHeld() {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  const release = pages.hold('/www/pkg/rusher_bg.wasm');
   await page.goto(`${pages.base}/test/`);
-  await page.evaluate(async () => {
+  return { page, release };
+}
+
+test('a Pusher made before the module is loaded keeps its channels (an invalid name is a subscription_error) and connects once it is; the module served with the wrong type loads anyway', async () => {
+  const { page, release } = await pageWithModuleHeld();
+  const before = await page.evaluate(async () => {
     const { default: Pusher } = await import('/www/pkg/index.js');
     window.pusher = new Pusher(KEY, opts());
     window.early = pusher.subscribe('early-news');
     early.bind('news', (data) => log.push(['news', data]));
+    pusher.subscribe('not a name').bind('pusher:subscription_error', (error) => log.push(['refused', error.type]));
+    return [pusher.connection.state, early.subscribed, early.trigger('client-early', {})];
   });
-  await until(page, () => early.subscribed, undefined, 'subscribed');
+  equal(before, ['initialized', false, false], 'state, subscribed and a client event before the module is loaded');
+  // As a server that does not know the wasm type sends it: instantiateStreaming refuses it.
+  release({ type: 'application/octet-stream' });
+  await until(page, () => early.subscribed && seen('refused').length === 1, undefined, 'subscribed once loaded');
+  equal(await page.evaluate(() => [seen('refused')[0][1], pusher.channel('not a name')]), ['InvalidChannelName', undefined], 'the invalid name');
   await sdk.trigger('early-news', 'news', { n: 1 });
   await until(page, () => seen('news').length === 1, undefined, 'the event');
+});
+
+test('a module that cannot be loaded leaves the connection failed, as pusher-js where the browser lacks what it needs', async () => {
+  const { page, release } = await pageWithModuleHeld();
+  await page.evaluate(async () => {
+    const { default: Pusher } = await import('/www/pkg/index.js');
+    window.pusher = new Pusher(KEY, opts());
+    pusher.connection.bind('state_change', (change) => log.push(['change', change]));
+  });
+  release({ status: 404 });
+  await until(page, () => pusher.connection.state === 'failed', undefined, 'failed');
+  equal(await page.evaluate(() => seen('change').map((e) => e[1])), [{ previous: 'initialized', current: 'failed' }], 'state changes');
+  assert((await warnings(page)).some((w) => w.includes('no WebAssembly module')), 'the console says why');
 });
 
 test('the packed tarball installs into a scratch folder and imports', async () => {

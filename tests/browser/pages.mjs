@@ -2,19 +2,21 @@
 // paths it is given (a test page, vendored scripts) and passes every other request on to the
 // backend as if the pages were the backend's own (one origin: its session cookie, its auth
 // routes). Every engine can load such a page, unlike a driver's request interception, which only
-// Playwright has; and it counts requests by path, for tests that check how many were made.
+// Playwright has; and it counts requests by path, for tests that check how many were made. A test
+// can also hold the next request for a path until it says how to answer it.
 import { readFileSync } from 'node:fs';
 import { createServer, request as forward } from 'node:http';
 
 /**
  * Serves `routes` (`{path: {type, body}}` or `{path: {type, file}}`) at a new loopback address
  * and passes the rest to `backend` (its base URL), with the backend's own `Host` and `Origin`.
- * Returns `{ base, requests(path), close() }`.
+ * Returns `{ base, requests(path), hold(path), close() }`.
  */
 export async function servePages(routes, backend) {
   const target = new URL(backend);
   const counts = new Map();
-  const server = createServer((request, response) => {
+  const held = new Map();
+  const server = createServer(async (request, response) => {
     const path = request.url.split('?')[0];
     counts.set(path, (counts.get(path) ?? 0) + 1);
     const route = routes[path];
@@ -23,12 +25,20 @@ export async function servePages(routes, backend) {
       response.end(route.body ?? readFileSync(route.file));
       return;
     }
+    const hold = held.get(path);
+    held.delete(path);
+    const how = hold ? await hold.answer : {};
+    if (how.status) {
+      response.writeHead(how.status, { 'content-type': 'text/plain' });
+      response.end(`answered ${how.status} by the test`);
+      return;
+    }
     const headers = { ...request.headers, host: target.host };
     if (headers.origin) headers.origin = target.origin;
     const upstream = forward({
       host: target.hostname, port: target.port, method: request.method, path: request.url, headers,
     }, (answer) => {
-      response.writeHead(answer.statusCode, answer.headers);
+      response.writeHead(answer.statusCode, how.type ? { ...answer.headers, 'content-type': how.type } : answer.headers);
       answer.pipe(response);
     });
     upstream.on('error', (error) => {
@@ -41,6 +51,13 @@ export async function servePages(routes, backend) {
   return {
     base: `http://127.0.0.1:${server.address().port}`,
     requests: (path) => counts.get(path) ?? 0,
+    /** Holds the next request for `path` until `release(how)`: passed on (`{}`), passed on with
+     * another content type (`{ type }`), or answered with a status (`{ status }`). */
+    hold: (path) => {
+      let release;
+      held.set(path, { answer: new Promise((resolve) => { release = resolve; }) });
+      return (how = {}) => release(how);
+    },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }

@@ -302,9 +302,10 @@ export function classes({ Core, Kind, init }) {
       this.pusher = pusher;
     }
 
-    /** A presence channel's members (once the core knows the channel); else `undefined`. */
+    /** A presence channel's members; else `undefined`. Decided once the core knows the channel
+     * (`0` kept for no members), so events do not ask the core again. */
     get members() {
-      return (this._members ??= this._status().presence ? new Members(this.pusher, this.name) : undefined);
+      return (this._members ??= this.pusher._core && (this._status().presence ? new Members(this.pusher, this.name) : 0)) || undefined;
     }
 
     _status() {
@@ -411,8 +412,14 @@ export function classes({ Core, Kind, init }) {
       };
       const start = () => this._start(new Core(key, JSON.stringify(normalized), sink));
       const loading = load();
-      if (loading) loading.then(start, (error) => this._notLoaded(error));
-      else start();
+      if (!loading) return start();
+      // Not loadable: `failed`, as pusher-js's connection is where the browser lacks what it
+      // needs (it says no more there either); the console says why.
+      loading.then(start, (error) => {
+        this._loadFailed = "failed";
+        console.error("Rusher: no WebAssembly module", error);
+        this._event(Kind.State, "initialized", "failed");
+      });
     }
 
     /** The module is loaded: the core (`_core`) starts with what was asked before (`_off`:
@@ -422,20 +429,12 @@ export function classes({ Core, Kind, init }) {
       if (this._off) core.disconnect();
       if (this._signin) core.signin();
       for (const channel of Object.values(this.channels.channels)) {
-        const why = core.subscribe(channel.name);
-        if (why) {
+        const error = core.subscribe(channel.name);
+        if (error) {
           delete this.channels.channels[channel.name];
-          channel._emit("pusher:subscription_error", { type: "InvalidChannelName", error: why });
+          channel._emit("pusher:subscription_error", { type: "InvalidChannelName", error });
         }
       }
-    }
-
-    /** The module could not be loaded: the connection is `failed`, as pusher-js's is where the
-     * browser lacks what it needs (it says no more there either); the console says why. */
-    _notLoaded(error) {
-      this._loadFailed = "failed";
-      console.error("Rusher: no WebAssembly module", error);
-      this._event(Kind.State, "initialized", "failed");
     }
 
     /** Subscribes to a channel, or returns the channel already subscribed. Throws on an invalid

@@ -39,10 +39,8 @@ impl Engine {
             Engine::Chromium => chromium_binary()
                 .and_then(|binary| first_line(&binary.to_string_lossy(), &["--version"])),
             Engine::Firefox => first_line(setup::FIREFOX, &["--version"]),
-            Engine::WebKit => {
-                first_line("dpkg-query", &["-W", "-f=${Version}", "webkit2gtk-driver"])
-                    .map(|version| ["WebKitGTK ", &version, " (MiniBrowser)"].concat())
-            }
+            Engine::WebKit => setup::debian_version("webkit2gtk-driver")
+                .map(|version| ["WebKitGTK ", &version, " (MiniBrowser)"].concat()),
         };
         version.unwrap_or_else(|| self.name().to_owned())
     }

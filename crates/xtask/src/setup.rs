@@ -710,7 +710,7 @@ pub fn geckodriver_binary() -> PathBuf {
 }
 
 /// The version of an installed Debian package, if it is installed.
-fn debian_version(package: &str) -> Option<String> {
+pub fn debian_version(package: &str) -> Option<String> {
     let line = first_line("dpkg-query", &["-W", "-f=${Status} ${Version}", package])?;
     line.strip_prefix("install ok installed ")
         .map(str::to_owned)
