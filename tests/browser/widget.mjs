@@ -58,12 +58,28 @@ test("two visitors see each other online and chat both ways; the page's CSS stay
   const ada = await visitor();
   await join(ada, 'Ada');
   const bob = await visitor();
-  await join(bob, 'Bob');
+  await bob.getByRole('button', { name: 'Open chat' }).click();
+  await bob.getByLabel('Your name').waitFor();
+  // Every heading the list shows from Join on: none says that nobody is online.
+  await bob.evaluate(() => {
+    const root = document.getElementById('rusher-chat').shadowRoot;
+    window.headings = [];
+    const look = () => {
+      const text = root.querySelector('.online-list h3')?.textContent;
+      if (text !== undefined && text !== window.headings.at(-1)) window.headings.push(text);
+    };
+    new MutationObserver(look).observe(root, { subtree: true, childList: true, characterData: true });
+  });
+  await bob.getByLabel('Your name').fill('Bob');
+  await bob.getByRole('button', { name: 'Join' }).click();
+  await online(bob);
   for (const page of [ada, bob]) {
     await shows(heading(page), "Who's online (2)", 'heading');
     const names = await page.getByRole('region', { name: "Who's online" }).getByRole('listitem').allTextContents();
     assert(names.some((n) => n.includes('Ada')) && names.some((n) => n.includes('Bob')), `members ${names}`);
   }
+  const headings = await bob.evaluate(() => window.headings);
+  assert(headings.length > 0 && !headings.some((h) => h.includes('(0)')), `the headings after Join: ${JSON.stringify(headings)}`);
   await say(ada, 'Hello Bob');
   await shows(log(bob), 'Hello Bob', 'Bob receives');
   await say(bob, 'Hi Ada!');

@@ -102,6 +102,9 @@ impl Chat {
             .update(|lines| lines.extend(waiting.iter().map(Queued::line)));
         self.services.update_value(|s| s.outbox = waiting);
         self.session.me.set(Some(user));
+        // Whoever joined is online: until the server lists the room, the count is them, never
+        // "0".
+        self.presence.online.set(1);
         let (mut config, backend) = self
             .services
             .with_value(|s| (s.config.clone(), s.backend.clone()));
