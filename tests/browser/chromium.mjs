@@ -1,10 +1,12 @@
 // Headless Chromium through playwright-core, as the browser suites and the benchmark start it.
 import { chromium } from 'playwright-core';
 
-/** Headless Chromium (`$CHROMIUM`, else /usr/bin/chromium), kept off the network. */
+/** Headless Chromium (`$CHROMIUM`, else /usr/bin/chromium), kept off the network, with the
+ * back/forward cache on, as every visitor's Chromium has it (Playwright turns it off). */
 export function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
       '--disable-background-networking', '--disable-component-update', '--no-first-run',
       ...extraArgs],

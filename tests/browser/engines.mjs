@@ -179,6 +179,10 @@ class WebDriverPage {
     await this.driver.get(url);
   }
 
+  async goBack() {
+    await this.driver.navigate().back();
+  }
+
   /** `fn(arg)` in the page; what it returns (or resolves to), as JSON carries it. */
   async evaluate(fn, arg) {
     const answer = await this.driver.executeAsyncScript(pageScript(fn), arg === undefined ? undefined : JSON.stringify(arg));
@@ -207,4 +211,18 @@ class WebDriverPage {
       document.head.append(script);
     }), url);
   }
+}
+
+/** The visitor switches to another tab for `ms` and comes back: a real `visibilitychange` (hidden,
+ * then visible) and `focus` in Firefox, a `blur` and `focus` in WebKitGTK's MiniBrowser, whose
+ * new tab is a window of its own. Headless Chromium has no such thing: its pages stay visible and
+ * focused whichever is in front, even headed on Xvfb, so the suites do not call this there. */
+export async function leaveTabAndComeBack(page, ms) {
+  if (engine === 'chromium') throw new Error('headless Chromium keeps every page visible and focused');
+  const { driver } = page;
+  const tab = await driver.getWindowHandle();
+  await driver.switchTo().newWindow('tab');
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await driver.close();
+  await driver.switchTo().window(tab);
 }

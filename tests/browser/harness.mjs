@@ -55,11 +55,13 @@ export function test(name, body, only) {
   tests.push({ name, body, only });
 }
 
-/** Runs every test in order, calling `after` after each; prints the summary and exits. */
+/** Runs every test in order (those whose name contains `$RUSHER_TESTS`, when it is set: for a
+ * developer's run of a few), calling `after` after each; prints the summary and exits. */
 export async function run(after = async () => {}) {
   let passed = 0;
   let failed = 0;
-  for (const { name, body, only } of tests) {
+  const chosen = process.env.RUSHER_TESTS;
+  for (const { name, body, only } of tests.filter((t) => !chosen || t.name.includes(chosen))) {
     if (only && !only.engines.includes(engine)) {
       console.log(`test ${name} ... ignored, ${only.engines.join(' and ')} only: ${only.why}`);
       continue;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { frozenTab } from './chromium.mjs';
 import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
+import { leaveTabAndComeBack } from './engines.mjs';
 import { servePages } from './pages.mjs';
 import { base, departure, key, recordDeparture, sdk, serverName, sockets } from './server.mjs';
 
@@ -456,6 +457,36 @@ test('after the server restarts, and after it is killed, Rusher reconnects, resu
   }
 });
 
+test('back/forward cache: a page left while connected is restored from the cache, connects again and receives on the channels it had', async () => {
+  const page = await visitor('Bea');
+  await page.evaluate(() => {
+    window.lifecycle = [];
+    for (const name of ['pagehide', 'pageshow']) addEventListener(name, (event) => lifecycle.push([name, event.persisted]));
+    window.pusher = new R(KEY, opts());
+    window.kept = pusher.subscribe('private-bfcache');
+    kept.bind('news', (data) => log.push(['news', data]));
+    pusher.connection.bind('state_change', (change) => log.push(['state', change.current]));
+  });
+  await until(page, () => kept.subscribed);
+  const before = await page.evaluate(() => pusher.connection.socket_id);
+  await page.goto(`${pages.base}/test/?elsewhere`);
+  // A page restored from the cache fires no `load`, which Playwright's goBack waits for by default.
+  await page.goBack({ waitUntil: 'commit' });
+  await until(page, () => window.lifecycle?.length === 2, undefined, 'back on the page');
+  equal(await page.evaluate(() => window.lifecycle), [['pagehide', true], ['pageshow', true]],
+    'the page went into the back/forward cache and came back from it');
+  await until(page, (id) => pusher.connection.state === 'connected' && pusher.connection.socket_id !== id && kept.subscribed,
+    before, 'connected and subscribed again', 10000);
+  equal(await page.evaluate(() => seen('state').map((entry) => entry[1])), ['connected', 'unavailable', 'connected'],
+    'closed (cleanly, by the client) while in the cache, then connected again');
+  await sdk.trigger('private-bfcache', 'news', { after: 'restore' });
+  await until(page, () => seen('news').length === 1, undefined, 'an event after the restore');
+  equal(await warnings(page), [], 'nothing warned or thrown');
+}, {
+  engines: ['chromium', 'webkit'],
+  why: 'Firefox ESR 153 keeps no page whose WebSocket is still closing when the navigation starts, so closing it on pagehide (or beforeunload, or visibilitychange: all tried) is too late there; going back loads the page afresh, which connects as any page does',
+});
+
 // Faults, through rusher-server's fault switches (on the other servers the suite runs without).
 if (serverName === 'rusher-server') {
   /** Flips one of rusher-server's `/_faults/` switches. */
@@ -651,6 +682,56 @@ if (serverName === 'rusher-server') {
       await fault('ignore-pings?on=false');
     }
     await until(page, () => kept.subscribed && pusher.connection.state === 'connected');
+  });
+
+  test('waking: shown again after a tab switch, a half-open link is found within seconds (not after the 150 s of the activity and pong timeouts); a live link is kept', async () => {
+    const page = await visitor('Wes');
+    await page.evaluate(() => {
+      window.pusher = new R(KEY, opts());
+      window.kept = pusher.subscribe('private-waking');
+    });
+    await until(page, () => kept.subscribed);
+    const live = await page.evaluate(() => pusher.connection.socket_id);
+    await leaveTabAndComeBack(page, 300);
+    // The link answers the wake-up ping: the same connection well after its 5 s pong timeout.
+    await sleep(6000);
+    equal(await page.evaluate(() => [pusher.connection.state, pusher.connection.socket_id]), ['connected', live], 'a live link is kept');
+    await fault('ignore-pings?on=true');
+    try {
+      await leaveTabAndComeBack(page, 300);
+      await until(page, (id) => pusher.connection.socket_id && pusher.connection.socket_id !== id, live,
+        'a new connection within seconds of coming back', 12000);
+    } finally {
+      await fault('ignore-pings?on=false');
+    }
+    await until(page, () => kept.subscribed && pusher.connection.state === 'connected');
+  }, { engines: ['firefox', 'webkit'], why: 'headless Chromium keeps every page visible and focused: no visibilitychange or focus to wake on' });
+
+  test('faults: 50 drops in a row, each link living under 2 s: every retry is at once (jitter under 250 ms, not a grown backoff), and it is back at once after the last', async () => {
+    const page = await visitor('Dee');
+    await page.evaluate(() => {
+      window.pusher = new R(KEY, opts());
+      window.kept = pusher.subscribe('private-drops');
+      pusher.connection.bind('connecting_in', (seconds) => log.push(['connecting_in', seconds]));
+      pusher.connection.bind('state_change', (change) => log.push(['state', change.current]));
+    });
+    await until(page, () => kept.subscribed);
+    let id = await page.evaluate(() => pusher.connection.socket_id);
+    let lastBack = 0;
+    for (let drop = 0; drop < 50; drop += 1) {
+      await fault('drop-all');
+      const started = Date.now();
+      await until(page, (old) => pusher.connection.state === 'connected' && pusher.connection.socket_id !== old, id,
+        `connected again after drop ${drop + 1}`, 10000);
+      lastBack = Date.now() - started;
+      id = await page.evaluate(() => pusher.connection.socket_id);
+    }
+    const delays = await page.evaluate(() => seen('connecting_in').map((entry) => entry[1]));
+    equal(delays.length, 50, 'one retry per drop');
+    equal(delays.filter((seconds) => seconds !== 0), [], 'every retry within the first step (rounded to 0 s)');
+    equal(await page.evaluate(() => seen('state').filter((s) => s[1] === 'disconnected' || s[1] === 'failed').length), 0, 'it never gave up');
+    await until(page, () => kept.subscribed);
+    console.log(`figure: 50 drops in a row: back ${lastBack} ms after the last`);
   });
 
   test('faults: a tampered encrypted event is an error and the next arrives; a rotated master key is fetched again', async () => {

@@ -21,7 +21,8 @@ export async function servePages(routes, backend) {
     counts.set(path, (counts.get(path) ?? 0) + 1);
     const route = routes[path];
     if (route) {
-      response.writeHead(200, { 'content-type': route.type, 'cache-control': 'no-store' });
+      // Asked again every time, yet (unlike `no-store`) no bar to the back/forward cache.
+      response.writeHead(200, { 'content-type': route.type, 'cache-control': 'no-cache' });
       response.end(route.body ?? readFileSync(route.file));
       return;
     }

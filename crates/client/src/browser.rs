@@ -1,5 +1,5 @@
 //! The browser APIs the client calls, bound directly with wasm-bindgen: the WebSocket, timers,
-//! the clock, `fetch`, and the `online` and `offline` events. Global functions work in windows and workers
+//! the clock, `fetch`, and the page's events (network, visibility, focus, the back/forward cache). Global functions work in windows and workers
 //! alike. (Not through web-sys and js-sys: merely depending on js-sys puts the shims of its
 //! closure-taking declarations, 43 of them, 3 KB, into the wasm.)
 
@@ -77,6 +77,22 @@ extern "C" {
     /// `event.type`.
     #[wasm_bindgen(method, getter, js_name = type)]
     pub fn kind(this: &Event) -> String;
+
+    /// A `PageTransitionEvent`'s `persisted`: the page goes into, or comes from, the
+    /// back/forward cache.
+    #[wasm_bindgen(method, getter)]
+    pub fn persisted(this: &Event) -> bool;
+
+    /// The event's target.
+    #[wasm_bindgen(method, getter)]
+    pub fn target(this: &Event) -> Document;
+
+    /// The document, as far as the client reads it.
+    pub type Document;
+
+    /// `document.hidden`.
+    #[wasm_bindgen(method, getter)]
+    pub fn hidden(this: &Document) -> bool;
 
     /// A `MessageEvent`'s `data`.
     #[wasm_bindgen(method, getter)]

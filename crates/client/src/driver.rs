@@ -29,11 +29,23 @@ struct State {
     timer: Option<(f64, Instant)>,
 }
 
-/// The browser callbacks the driver owns for its whole life: the timer's and the `online` /
-/// `offline` listener. Dropping them removes the listener and cancels the timer.
+/// The global object's events the driver listens to, for the page's life: the network going and
+/// coming back, the page hidden and shown again (`visibilitychange` bubbles from the document),
+/// focused, and put in or restored from the back/forward cache.
+const PAGE_EVENTS: [&str; 6] = [
+    "online",
+    "offline",
+    "visibilitychange",
+    "focus",
+    "pagehide",
+    "pageshow",
+];
+
+/// The browser callbacks the driver owns for its whole life: the timer's and the listener of
+/// [`PAGE_EVENTS`]. Dropping them removes the listener and cancels the timer.
 struct Callbacks {
     timer: Callback,
-    network: Callback,
+    page: Callback,
 }
 
 /// The driver, shared by the API handles and the browser callbacks (which hold it weakly).
@@ -50,7 +62,7 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// A driver for a connection; listens to the browser's online and offline events.
+    /// A driver for a connection; listens to the page's events ([`PAGE_EVENTS`]).
     pub fn new(
         conn: Connection,
         channel_auth: ChannelAuthorizer,
@@ -78,16 +90,15 @@ impl Driver {
             }
         });
         let weak = Rc::downgrade(&driver);
-        let network = callback(move |event: JsValue, _| {
-            let online = event.unchecked_ref::<browser::Event>().kind() == "online";
+        let page = callback(move |event: JsValue, _| {
             if let Some(driver) = weak.upgrade() {
-                driver.input(|conn, now| conn.set_online(online, now));
+                driver.input(|conn, now| page_event(conn, event.unchecked_ref(), now));
             }
         });
-        for name in ["online", "offline"] {
-            browser::add_event_listener(name, network.as_ref());
+        for name in PAGE_EVENTS {
+            browser::add_event_listener(name, page.as_ref());
         }
-        driver.callbacks.replace(Some(Callbacks { timer, network }));
+        driver.callbacks.replace(Some(Callbacks { timer, page }));
         if !browser::on_line() {
             driver.input(|conn, now| conn.set_online(false, now));
         }
@@ -129,11 +140,15 @@ impl Driver {
         self.listeners.borrow_mut().retain(|(i, _)| *i != id);
     }
 
-    /// How many browser event listeners the driver holds (socket and network), for tests that
+    /// How many browser event listeners the driver holds (socket and page), for tests that
     /// prove nothing leaks.
     pub fn live_listeners(&self) -> usize {
-        let network = self.callbacks.borrow().as_ref().map_or(0, |_| 2);
-        network + self.state.borrow().socket.as_ref().map_or(0, |_| 2)
+        let page = self
+            .callbacks
+            .borrow()
+            .as_ref()
+            .map_or(0, |_| PAGE_EVENTS.len());
+        page + self.state.borrow().socket.as_ref().map_or(0, |_| 2)
     }
 
     /// Carries out the core's outputs until there are none, then arms the timer.
@@ -266,9 +281,33 @@ impl Drop for Driver {
             browser::clear_timeout(id);
         }
         if let Some(callbacks) = self.callbacks.get_mut().take() {
-            for name in ["online", "offline"] {
-                browser::remove_event_listener(name, callbacks.network.as_ref());
+            for name in PAGE_EVENTS {
+                browser::remove_event_listener(name, callbacks.page.as_ref());
             }
         }
+    }
+}
+
+/// One of [`PAGE_EVENTS`], as the core's inputs. A page going into the back/forward cache is
+/// offline until it is shown again: its socket is closed cleanly (an open WebSocket keeps a page
+/// out of the cache in some engines, and a frozen one would die unnoticed), its channels kept.
+/// Shown again, focused, or restored, the page checks its link or retries at once.
+fn page_event(conn: &mut Connection, event: &browser::Event, now: Instant) {
+    match event.kind().as_str() {
+        "online" => conn.set_online(true, now),
+        "offline" => conn.set_online(false, now),
+        "pagehide" => {
+            if event.persisted() {
+                conn.set_online(false, now);
+            }
+        }
+        "pageshow" => {
+            if event.persisted() {
+                conn.set_online(browser::on_line(), now);
+            }
+        }
+        "visibilitychange" if event.target().hidden() => {}
+        // Focus, or the page shown again.
+        _ => conn.wake(now),
     }
 }

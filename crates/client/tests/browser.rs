@@ -260,7 +260,7 @@ async fn disconnect_releases_the_socket_listeners() {
     assert_eq!(
         pusher.live_listeners(),
         connected - 2,
-        "the socket's message and close listeners are gone; only online/offline remain"
+        "the socket's message and close listeners are gone; only the page's remain"
     );
     pusher.connect();
     until("connected again", || pusher.state() == State::Connected).await;

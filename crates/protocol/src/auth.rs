@@ -6,7 +6,7 @@
 
 use crate::json::{Json, ObjectWriter};
 use crate::prelude::*;
-use crate::text::{Form, decimal};
+use crate::text::{Form, decimal, prefix};
 
 /// Identifies one auth request, so that a late answer for an older request is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -158,7 +158,7 @@ impl AuthRequest {
                     "auth endpoint answered ",
                     &decimal(status.into()),
                     ": ",
-                    &excerpt(body),
+                    excerpt(body),
                 ]
                 .concat(),
                 Some(status),
@@ -231,7 +231,7 @@ impl UserAuthRequest {
                     "user auth endpoint answered ",
                     &decimal(status.into()),
                     ": ",
-                    &excerpt(body),
+                    excerpt(body),
                 ]
                 .concat(),
                 Some(status),
@@ -289,6 +289,6 @@ fn parse_json_body(body: &str) -> Result<Json<'_>, AuthError> {
 }
 
 /// The start of a response body, for error messages.
-fn excerpt(body: &str) -> String {
-    body.chars().take(200).collect()
+fn excerpt(body: &str) -> &str {
+    prefix(body, 200)
 }

@@ -1,5 +1,5 @@
-//! Reconnect delays: exponential backoff with full jitter, a cap, and a reset once a connection has
-//! been stable. Randomness comes from a seed the driver gives, so tests are repeatable.
+//! Reconnect delays: exponential backoff with full jitter, a cap, and a reset whenever a connection
+//! completes its handshake or the page has reason to believe the network is back. Randomness comes from a seed the driver gives, so tests are repeatable.
 
 use core::time::Duration;
 
@@ -10,8 +10,6 @@ pub struct BackoffConfig {
     pub initial: Duration,
     /// The largest ceiling.
     pub max: Duration,
-    /// A connection up at least this long resets the backoff.
-    pub stable_after: Duration,
     /// After a close with code 4200-4299 (the server asks for a reconnect: it is restarting),
     /// delays stay under [`restart_ceiling`](Self::restart_ceiling) for this long, so that
     /// clients are back within about that ceiling of a server that restarts within it.
@@ -29,7 +27,6 @@ impl Default for BackoffConfig {
             // sleeping out a long ceiling; full jitter still spreads them (docs/protocol.md).
             initial: Duration::from_millis(250),
             max: Duration::from_secs(30),
-            stable_after: Duration::from_secs(10),
             // A deploy's restart takes seconds; one that takes longer is an outage, and the
             // growing delays take over.
             restart_window: Duration::from_secs(20),
@@ -38,7 +35,7 @@ impl Default for BackoffConfig {
     }
 }
 
-/// The backoff state: attempts since the last stable connection and a small PRNG.
+/// The backoff state: attempts since the last handshake (or reset) and a small PRNG.
 #[derive(Debug, Clone)]
 pub struct Backoff {
     config: BackoffConfig,
@@ -89,14 +86,9 @@ impl Backoff {
         Duration::from_millis(jittered).max(floor)
     }
 
-    /// Forgets past attempts (after a stable connection, or when the network comes back).
+    /// Forgets past attempts (after a handshake, or when the network comes back).
     pub fn reset(&mut self) {
         self.attempts = 0;
-    }
-
-    /// Whether a connection that lasted `uptime` counts as stable.
-    pub fn is_stable(&self, uptime: Duration) -> bool {
-        uptime >= self.config.stable_after
     }
 
     /// splitmix64: small, fast, good enough for jitter.

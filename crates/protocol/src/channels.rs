@@ -1,6 +1,8 @@
 //! Channel names and kinds (docs/protocol.md section 4).
 
 use crate::Error;
+use crate::prelude::*;
+use crate::text::prefix;
 
 /// The longest channel name Pusher accepts.
 pub const MAX_CHANNEL_NAME_LEN: usize = 164;
@@ -87,7 +89,7 @@ impl ChannelKind {
 /// sign-in.
 pub fn validate_name(name: &str) -> Result<ChannelKind, Error> {
     let invalid = |reason| Error::InvalidChannelName {
-        name: name.chars().take(MAX_CHANNEL_NAME_LEN + 1).collect(),
+        name: prefix(name, MAX_CHANNEL_NAME_LEN + 1).to_owned(),
         reason,
     };
     if name.is_empty() {
@@ -116,7 +118,7 @@ pub fn validate_name_server(name: &str) -> Result<ChannelKind, Error> {
             Ok(ChannelKind::of(name))
         }
         Some(_) => Err(Error::InvalidChannelName {
-            name: name.chars().take(MAX_CHANNEL_NAME_LEN + 1).collect(),
+            name: prefix(name, MAX_CHANNEL_NAME_LEN + 1).to_owned(),
             reason: "a #server-to-user- channel needs a user id",
         }),
         None => validate_name(name),

@@ -16,7 +16,7 @@ use crate::event::{Event, Output, Outputs, SocketHandle, State};
 use crate::outbox::{Outbox, Queued};
 use crate::presence::Members;
 use crate::subscriptions::{AuthContext, ChannelStatus, Subscriptions};
-use crate::time::Instant;
+use crate::time::{Instant, earliest_of};
 use crate::user::User;
 use crate::wire::{ClientMessage, ServerMessage};
 
@@ -24,6 +24,11 @@ use crate::wire::{ClientMessage, ServerMessage};
 pub const MAX_CLIENT_EVENT_BYTES: usize = 10 * 1024;
 /// The longest event name Pusher accepts.
 pub const MAX_EVENT_NAME_LEN: usize = 200;
+/// How long the link check of [`Connection::wake`] waits for an answer to its ping. A live
+/// link answers in well under a second even on a phone's network; a link that died while the
+/// laptop slept is then found in seconds rather than after the activity and pong timeouts
+/// (150 s by default), and a slow answer costs no more than one reconnect.
+pub const WAKE_PONG_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How soon to try again after losing the socket.
 #[derive(Debug, Clone, Copy)]
@@ -53,17 +58,14 @@ struct Timers {
 
 impl Timers {
     fn earliest(&self) -> Option<Instant> {
-        [
+        earliest_of(&[
             self.retry,
             self.unavailable,
             self.handshake,
             self.ping,
             self.pong,
             self.subscriptions.map(|(at, _)| at),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        ])
     }
 }
 
@@ -83,7 +85,6 @@ pub struct Connection {
     socket: Option<SocketHandle>,
     next_handle: u64,
     socket_id: Option<String>,
-    connected_at: Option<Instant>,
     activity_timeout: Duration,
     timers: Timers,
     backoff: Backoff,
@@ -108,7 +109,6 @@ impl Connection {
             socket: None,
             next_handle: 0,
             socket_id: None,
-            connected_at: None,
             activity_timeout: config.activity_timeout,
             timers: Timers::default(),
             backoff: Backoff::new(config.backoff, seed),
@@ -149,7 +149,10 @@ impl Connection {
         self.set_state(State::Disconnected);
     }
 
-    /// The browser went offline or came back online.
+    /// Whether the page can use the network: the browser's `offline` and `online` events, and
+    /// a page put in the back/forward cache, which is offline until it is shown again. Offline
+    /// closes the socket (channels, sign-in and queued client events are kept) and makes the
+    /// state `unavailable`; back online, it connects at once.
     pub fn set_online(&mut self, online: bool, now: Instant) {
         if self.online == online {
             return;
@@ -168,6 +171,29 @@ impl Connection {
             self.close_socket("the browser is offline");
             self.timers = Timers::default();
             self.set_state(State::Unavailable);
+        }
+    }
+
+    /// The page has reason to believe the network is back, or that the link may have died
+    /// unnoticed: it was shown again, got the focus, or was restored. A retry waiting out its
+    /// backoff is made at once; a connected link is checked with a ping that must be answered
+    /// within [`WAKE_PONG_TIMEOUT`], else it is replaced at once.
+    pub fn wake(&mut self, now: Instant) {
+        if !self.wanted || !self.online {
+            return;
+        }
+        if self.timers.retry.is_some() {
+            self.backoff.reset();
+            self.out.event(Event::ConnectingIn(Duration::ZERO));
+            self.open_socket(now);
+        } else if self.is_connected() {
+            let deadline = now + WAKE_PONG_TIMEOUT;
+            if self.timers.pong.is_none_or(|at| at > deadline) {
+                if self.timers.pong.is_none() {
+                    self.out.send(&ClientMessage::Ping);
+                }
+                self.timers.pong = Some(deadline);
+            }
         }
     }
 
@@ -325,13 +351,7 @@ impl Connection {
             return;
         }
         self.socket = None;
-        let uptime = self
-            .connected_at
-            .map(|at| now.saturating_duration_since(at));
         self.lose_socket();
-        if uptime.is_some_and(|up| self.backoff.is_stable(up)) {
-            self.backoff.reset();
-        }
         if (4000..5000).contains(&code) {
             self.out.error(Error::Closed {
                 code,
@@ -449,12 +469,11 @@ impl Connection {
 
     /// When [`handle_timeout`](Self::handle_timeout) must next be called, if ever.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.timers
-            .earliest()
-            .into_iter()
-            .chain(self.outbox.next_deadline())
-            .chain(self.user.deadline())
-            .min()
+        earliest_of(&[
+            self.timers.earliest(),
+            self.outbox.next_deadline(),
+            self.user.deadline(),
+        ])
     }
 
     // ----- queries ----------------------------------------------------------------------------
@@ -545,7 +564,6 @@ impl Connection {
 
     fn lose_socket(&mut self) {
         self.socket_id = None;
-        self.connected_at = None;
         self.timers.handshake = None;
         self.timers.ping = None;
         self.timers.pong = None;
@@ -605,7 +623,10 @@ impl Connection {
             return self.refuse_handshake("socket_id is not of the form 123.456", now);
         }
         self.socket_id = Some(socket_id);
-        self.connected_at = Some(now);
+        // A handshake proves the network and the server work: a drop from here on is retried
+        // from the first, shortest step (jittered, so the clients of a crashed server do not
+        // come back in one herd), as pusher-js, Socket.IO and Phoenix do.
+        self.backoff.reset();
         self.restarting_until = None;
         self.activity_timeout = timeout.min(self.config.activity_timeout);
         self.timers.handshake = None;

@@ -7,7 +7,7 @@ use core::time::Duration;
 use crate::json::JsonText;
 
 use crate::error::{DropReason, Error};
-use crate::time::Instant;
+use crate::time::{Instant, earliest_of};
 use crate::wire::ClientMessage;
 
 /// The window the rate limit counts over.
@@ -126,7 +126,7 @@ impl Outbox {
         } else {
             self.recent_sends.first().map(|sent| *sent + RATE_WINDOW)
         };
-        expiry.into_iter().chain(window).min()
+        earliest_of(&[expiry, window])
     }
 
     fn rate_allows(&self, sent_in_window: usize) -> bool {

@@ -20,6 +20,22 @@ pub fn decimal(mut n: u64) -> String {
     String::from_utf8(digits).unwrap_or_default()
 }
 
+/// The first `max` characters of `text` (all of it when it has no more), for error messages
+/// that quote what they refuse. A slice of `text` rather than a collected `String`: no UTF-8
+/// encoding code in the browser bundle.
+pub fn prefix(text: &str, max: usize) -> &str {
+    let mut count = 0;
+    for at in 0..text.len() {
+        if text.is_char_boundary(at) {
+            if count == max {
+                return text.get(..at).unwrap_or(text);
+            }
+            count += 1;
+        }
+    }
+    text
+}
+
 /// Appends `text` encoded as `application/x-www-form-urlencoded` does (the WHATWG URL standard's
 /// byte serializer): letters, digits and `*-._` stay, a space becomes `+`, every other byte
 /// becomes `%XX`.

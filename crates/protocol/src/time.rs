@@ -27,6 +27,13 @@ impl Instant {
     }
 }
 
+/// The earliest of some deadlines, each of which may be unset. One function over a slice rather
+/// than `chain`ed and `flatten`ed iterators at each caller, whose adapters cost about 270 B of
+/// the gzip bundle.
+pub(crate) fn earliest_of(deadlines: &[Option<Instant>]) -> Option<Instant> {
+    deadlines.iter().flatten().min().copied()
+}
+
 /// A duration in whole milliseconds, saturating. (Not `Duration::as_millis`, whose `u128`
 /// brings 128-bit multiplication and conversion code into a wasm bundle.)
 pub fn millis(duration: Duration) -> u64 {

@@ -39,6 +39,13 @@ fn connecting_in(events: &[Event]) -> Vec<Duration> {
         .collect()
 }
 
+/// The socket was closed and another opened at once, with no backoff.
+fn replaced_at_once(out: &[Output]) {
+    assert!(out.iter().any(|o| matches!(o, Output::Close { .. })));
+    assert_eq!(connecting_in(&events(out)), vec![Duration::ZERO]);
+    assert_eq!(opens(out).len(), 1);
+}
+
 #[test]
 fn connect_opens_the_protocol_7_url_and_handshake_connects() {
     let mut h = Harness::new();
@@ -269,7 +276,7 @@ fn closes_4300_to_4399_report_and_back_off() {
 }
 
 #[test]
-fn failed_attempts_grow_the_delay_and_a_stable_connection_resets_it() {
+fn failed_attempts_grow_the_delay_and_a_handshake_resets_it() {
     let mut h = Harness::new();
     h.conn.connect(h.now);
     h.drain();
@@ -281,12 +288,116 @@ fn failed_attempts_grow_the_delay_and_a_stable_connection_resets_it() {
         h.advance(last + Duration::from_millis(1));
     }
     assert!(last <= Duration::from_secs(30));
-    // Connected for 10 s: the next failure starts from the first step again.
+    // A handshake: the next failure starts from the first step again.
     h.establish("1.1");
-    h.advance(Duration::from_secs(10));
     h.close(1006);
     let delays = connecting_in(&events(&h.drain()));
-    assert!(delays[0] <= SEC, "{delays:?}");
+    assert!(delays[0] <= Duration::from_millis(250), "{delays:?}");
+}
+
+#[test]
+fn fifty_quick_drops_in_a_row_each_retry_within_the_first_step() {
+    let mut h = Harness::connected();
+    h.drain();
+    for drop in 0..50 {
+        h.advance(Duration::from_millis(1500));
+        h.close(1006);
+        let delays = connecting_in(&events(&h.drain()));
+        assert_eq!(delays.len(), 1, "drop {drop}");
+        assert!(
+            delays[0] <= Duration::from_millis(250),
+            "drop {drop}: {delays:?}"
+        );
+        let out = h.advance(delays[0]);
+        assert_eq!(opens(&out).len(), 1, "drop {drop} reopens");
+        h.establish(&format!("{drop}.1"));
+    }
+    assert!(h.log.iter().all(|o| !matches!(
+        o,
+        Output::Event(Event::StateChange {
+            current: State::Disconnected | State::Failed,
+            ..
+        })
+    )));
+}
+
+#[test]
+fn waking_checks_a_connected_link_with_a_short_pong_timeout() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.advance(Duration::from_secs(60));
+    h.conn.wake(h.now);
+    let out = h.drain();
+    assert_eq!(frames(&out), vec![r#"{"event":"pusher:ping","data":{}}"#]);
+    // Woken again before the answer: still one ping, the same deadline.
+    h.conn.wake(h.now);
+    assert!(frames(&h.drain()).is_empty());
+    let out = h.advance(Duration::from_secs(4));
+    assert!(out.iter().all(|o| !matches!(o, Output::Close { .. })));
+    replaced_at_once(&h.advance(SEC));
+}
+
+#[test]
+fn a_link_that_answers_the_wake_up_ping_is_kept() {
+    let mut h = Harness::connected();
+    h.drain();
+    h.conn.wake(h.now);
+    h.drain();
+    h.advance(SEC);
+    h.receive(r#"{"event":"pusher:pong"}"#);
+    let out = h.advance(Duration::from_secs(60));
+    assert!(out.iter().all(|o| !matches!(o, Output::Close { .. })));
+    assert_eq!(h.conn.state(), State::Connected);
+}
+
+#[test]
+fn waking_shortens_a_pending_pong_timeout_without_a_second_ping() {
+    let mut h = Harness::connected();
+    h.drain();
+    let out = h.advance(Duration::from_secs(120));
+    assert_eq!(frames(&out).len(), 1, "the activity ping");
+    h.conn.wake(h.now);
+    assert!(frames(&h.drain()).is_empty());
+    let out = h.advance(Duration::from_secs(5));
+    assert!(out.iter().any(|o| matches!(o, Output::Close { .. })));
+}
+
+#[test]
+fn waking_retries_at_once_instead_of_sleeping_out_the_backoff() {
+    let mut h = Harness::new();
+    h.conn.connect(h.now);
+    h.drain();
+    // Grow the delay: failed connects only.
+    for _ in 0..8 {
+        h.close(1006);
+        let delays = connecting_in(&events(&h.drain()));
+        h.advance(delays[0]);
+    }
+    h.close(1006);
+    h.drain();
+    h.conn.wake(h.now);
+    let out = h.drain();
+    assert_eq!(connecting_in(&events(&out)), vec![Duration::ZERO]);
+    assert_eq!(opens(&out).len(), 1);
+    // A socket already connecting is left to its handshake timer.
+    h.conn.wake(h.now);
+    assert!(h.drain().is_empty());
+}
+
+#[test]
+fn waking_does_nothing_offline_or_disconnected() {
+    let mut h = Harness::connected();
+    h.conn.set_online(false, h.now);
+    h.drain();
+    h.conn.wake(h.now);
+    assert!(h.drain().is_empty());
+    h.conn.set_online(true, h.now);
+    h.drain();
+    h.establish("2.2");
+    h.conn.disconnect();
+    h.drain();
+    h.conn.wake(h.now);
+    assert!(h.drain().is_empty());
 }
 
 #[test]
@@ -299,10 +410,7 @@ fn ping_after_activity_timeout_and_reconnect_without_pong() {
     assert_eq!(frames(&out), vec![r#"{"event":"pusher:ping","data":{}}"#]);
     let out = h.advance(Duration::from_secs(29));
     assert!(out.iter().all(|o| !matches!(o, Output::Close { .. })));
-    let out = h.advance(SEC);
-    assert!(out.iter().any(|o| matches!(o, Output::Close { .. })));
-    assert_eq!(connecting_in(&events(&out)), vec![Duration::ZERO]);
-    assert_eq!(opens(&out).len(), 1);
+    replaced_at_once(&h.advance(SEC));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 mod common;
 
-use rusher_protocol::text::{Form, base64_decode, decimal};
+use rusher_protocol::text::{Form, base64_decode, decimal, prefix};
 
 #[test]
 fn known_answers() {
@@ -16,6 +16,9 @@ fn known_answers() {
     for bad in ["aGk", "aG=k", "aGk==", "====", "aGl=", "a*k=", "aGk=aGk="] {
         assert_eq!(base64_decode(bad), None, "{bad}");
     }
+    assert_eq!(prefix("", 2), "");
+    assert_eq!(prefix("aü€😀b", 4), "aü€😀");
+    assert_eq!(prefix("aü", 5), "aü");
     let mut form = Form::default();
     form.pair("channel_name[0]", "private-a b&c=ü");
     form.pair("socket_id", "1.2");
@@ -30,7 +33,7 @@ mod properties {
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
     use proptest::prelude::*;
-    use rusher_protocol::text::{base64_decode, decimal, push_form_encoded};
+    use rusher_protocol::text::{base64_decode, decimal, prefix, push_form_encoded};
 
     proptest! {
         #[test]
@@ -44,6 +47,12 @@ mod properties {
             push_form_encoded(&mut ours, &text);
             let theirs: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
             prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn prefix_is_the_first_characters(text in "\\PC*", max in 0usize..8) {
+            let theirs: String = text.chars().take(max).collect();
+            prop_assert_eq!(prefix(&text, max), theirs);
         }
 
         #[test]

@@ -3,10 +3,14 @@
 //! every engine.
 
 use std::fs;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
 
+use crate::server::Service;
 use crate::setup::{self, chromium_binary};
-use crate::shell::{Error, first_line, root};
+use crate::shell::{Error, cmd, first_line, root, work_dir};
 use crate::test::test_line;
 
 /// A browser engine.
@@ -43,6 +47,51 @@ impl Engine {
                 .map(|version| ["WebKitGTK ", &version, " (MiniBrowser)"].concat()),
         };
         version.unwrap_or_else(|| self.name().to_owned())
+    }
+
+    /// Points wasm-bindgen-test-runner at the engine's WebDriver server and browser: the
+    /// capabilities go in a `webdriver-ENGINE.json` it reads (the runner adds `--headless` for
+    /// Chrome and `-headless` for Firefox). WebKit goes through the runner's Safari path, whose
+    /// `--port` WebKitWebDriver takes as safaridriver does; with no capabilities it starts the
+    /// MiniBrowser it was built with, on the display of an [`XDisplay`].
+    pub fn configure_test_runner(self, command: &mut Command) -> Result<(), Error> {
+        let capabilities = match self {
+            Engine::Chromium => serde_json::json!({
+                "goog:chromeOptions": {
+                    "binary": chromium_binary().ok_or("Chromium is not installed")?,
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", "--disable-quic"
+                    ]
+                }
+            }),
+            Engine::Firefox => serde_json::json!({
+                "moz:firefoxOptions": {
+                    "binary": setup::FIREFOX,
+                    // Off the (closed) network, as tests/browser/engines.mjs starts it.
+                    "prefs": {
+                        "app.update.disabledForTesting": true,
+                        "network.captive-portal-service.enabled": false,
+                        "network.connectivity-service.enabled": false,
+                        "datareporting.policy.dataSubmissionEnabled": false,
+                        "toolkit.telemetry.reportingpolicy.firstRun": false,
+                        "browser.safebrowsing.update.enabled": false
+                    }
+                }
+            }),
+            Engine::WebKit => serde_json::json!({}),
+        };
+        fs::create_dir_all(work_dir())?;
+        let path = work_dir().join(["webdriver-", self.name(), ".json"].concat());
+        fs::write(&path, serde_json::to_string_pretty(&capabilities)?)?;
+        command.env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &path);
+        match self {
+            Engine::Chromium => command.env("CHROMEDRIVER", "chromedriver"),
+            Engine::Firefox => command.env("GECKODRIVER", setup::geckodriver_binary()),
+            Engine::WebKit => command.env("SAFARIDRIVER", "WebKitWebDriver"),
+        };
+        Ok(())
     }
 
     /// Names the engine for a suite, with where its browser and driver are.
@@ -164,4 +213,65 @@ pub fn write_matrix(runs: &[EngineRun]) -> Result<(), Error> {
     let updated = [&text[..start], &table.join("\n"), &text[end + END.len()..]].concat();
     fs::write(&path, updated)?;
     Ok(())
+}
+
+/// How long Xvfb may take to open its display.
+const DISPLAY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An Xvfb display for WebKitGTK, which has no headless mode, with the service a suite runs
+/// against (if any): both are stopped when it is dropped. It listens on a Unix socket only
+/// (`-nolisten tcp`).
+pub struct XDisplay {
+    xvfb: Child,
+    display: String,
+    inner: Option<Box<dyn Service>>,
+}
+
+impl XDisplay {
+    /// Starts Xvfb on the first free display from :90, then waits for its socket.
+    pub fn start(inner: Option<Box<dyn Service>>) -> Result<XDisplay, Error> {
+        let sockets = Path::new("/tmp/.X11-unix");
+        let number = (90..190)
+            .find(|n| !sockets.join(format!("X{n}")).exists())
+            .ok_or("no free X display from :90 to :189")?;
+        let display = format!(":{number}");
+        let xvfb = cmd("Xvfb")
+            .args([&display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start Xvfb: {e}"))?;
+        let socket: PathBuf = sockets.join(format!("X{number}"));
+        let started = Instant::now();
+        let mut started_display = XDisplay {
+            xvfb,
+            display,
+            inner,
+        };
+        while !socket.exists() {
+            if started.elapsed() > DISPLAY_TIMEOUT || started_display.xvfb.try_wait()?.is_some() {
+                return Err(format!("Xvfb did not open {}", started_display.display).into());
+            }
+            sleep(Duration::from_millis(50));
+        }
+        Ok(started_display)
+    }
+}
+
+impl Service for XDisplay {
+    /// `DISPLAY`, and the inner service's variables.
+    fn configure(&self, command: &mut Command) {
+        command.env("DISPLAY", &self.display);
+        if let Some(inner) = &self.inner {
+            inner.configure(command);
+        }
+    }
+}
+
+impl Drop for XDisplay {
+    fn drop(&mut self) {
+        self.inner = None;
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
 }

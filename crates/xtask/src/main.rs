@@ -8,7 +8,8 @@
 //! - `package`: builds the npm package `rusher-client` and its tarball.
 //! - `size [--budget | --breakdown]`: the client bundle's raw, gzip and brotli sizes next to
 //!   pusher-js's, and the chat embed's (its launcher, and the widget it loads); with `--budget`,
-//!   fails when one is over its budget; with `--breakdown`, what the widget's code is made of,
+//!   fails when one is over its budget or a module needs a WebAssembly feature beyond the
+//!   baseline; with `--breakdown`, what the widget's code is made of,
 //!   by crate (written into BENCHMARKS.md).
 //! - `bench`: Rusher next to pusher-js 8 in Chromium: event throughput (and a raw page's),
 //!   latency, private channels with a slow auth endpoint, recovery after a restart, and the
@@ -39,6 +40,7 @@ mod size;
 mod soak;
 mod test;
 mod topology;
+mod wasm_baseline;
 mod wasm_breakdown;
 mod wasm_names;
 

@@ -5,7 +5,8 @@
 //! Compression is Node's zlib (gzip level 9, brotli quality 11), measured in the same run.
 //! `cargo xtask size --budget` (a suite of `cargo xtask test`) measures the packages built by the
 //! suite before it and fails when one is over its budget ([`CLIENT_BUNDLE_BUDGET`],
-//! [`LAUNCHER_BUDGET`], [`WIDGET_BUNDLE_BUDGET`]).
+//! [`LAUNCHER_BUDGET`], [`WIDGET_BUNDLE_BUDGET`]) or a module needs a WebAssembly feature beyond
+//! the baseline ([`wasm_baseline`]).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 use crate::package::{self, chat_dir, package_dir};
 use crate::setup::{self, Purpose};
 use crate::shell::{Error, cmd, npm_dir, root, write_table};
-use crate::wasm_breakdown;
+use crate::{wasm_baseline, wasm_breakdown};
 
 /// The most the client bundle may weigh, gzip -9 bytes: a budget under the issue's 50,000 B,
 /// lowered whenever a change makes the bundle smaller (set at 50,000 B over a 49,547 B bundle;
@@ -28,8 +29,11 @@ use crate::wasm_breakdown;
 /// without a top-level `await` (WebKit ran only one of several importers of a module that awaited
 /// at its top level), so a `Pusher` made before the module is loaded keeps what it is asked until
 /// then, and options are read as pusher-js reads them (strings of digits, falsy defaults);
-/// +302 B, 49,991 B with it.
-pub const CLIENT_BUNDLE_BUDGET: u64 = 50_000;
+/// +302 B, 49,991 B with it. Lowered to 49,000 B when plain loops and slices replaced iterator
+/// adapters that each became a large inlined state machine, and the two auth requests shared
+/// one callback type (-1,336 B), while the page's life came in (back/forward cache, waking;
+/// +222 B): 48,843 B.
+pub const CLIENT_BUNDLE_BUDGET: u64 = 49_000;
 
 /// The most the embed's launcher may weigh, gzip -9 bytes: what every page view loads before a
 /// visitor opens the chat (the issue's target: under 15 KB).
@@ -47,8 +51,10 @@ pub const LAUNCHER_BUDGET: u64 = 15_000;
 /// (each room now knows when its oldest message is here); 200,020 B with it. Lowered when the
 /// classes no JavaScript can hold left the build ([`crate::dead_classes`]), at 198,223 B.
 /// Raised by 400 B for the client's `Payload` (an event's string data passed on undecoded, which
-/// the widget decodes where the core did before): 198,872 B with it.
-pub const WIDGET_BUNDLE_BUDGET: u64 = 198_900;
+/// the widget decodes where the core did before): 198,872 B with it. Lowered with the client's
+/// smaller core and driver (plain loops for iterator adapters), page's life included:
+/// 198,185 B.
+pub const WIDGET_BUNDLE_BUDGET: u64 = 198_200;
 
 /// Prints `raw gzip brotli` for each file given, one JSON array per line.
 const MEASURE: &str = r#"
@@ -81,7 +87,8 @@ impl std::ops::Add for Sizes {
 }
 
 /// Builds the package (with `--budget`, only when it is not built yet) and prints the table; with
-/// `--budget`, fails when the bundle is over budget.
+/// `--budget`, fails when the bundle is over budget or a module is beyond the WebAssembly
+/// baseline.
 pub fn run(args: &[String]) -> Result<bool, Error> {
     let budget = match args {
         [] => false,
@@ -177,7 +184,9 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
     let client = check("client bundle", bundle.gzip, CLIENT_BUNDLE_BUDGET);
     let chat_launcher = check("chat launcher", launcher.gzip, LAUNCHER_BUDGET);
     let chat_widget = check("chat widget", widget.gzip, WIDGET_BUNDLE_BUDGET);
-    Ok(client && chat_launcher && chat_widget)
+    let client_baseline = wasm_baseline::check(&pkg.join("rusher_bg.wasm"))?;
+    let widget_baseline = wasm_baseline::check(&chat.join("rusher-chat-wasm_bg.wasm"))?;
+    Ok(client && chat_launcher && chat_widget && client_baseline && widget_baseline)
 }
 
 /// How many crates the breakdown lists by name; the rest are summed in one row.

@@ -2,11 +2,10 @@
 //! `N passed, N failed`. A failing suite, or one that ran no test, fails the run.
 
 use std::fs;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::browsers::{self, Engine, EngineRun};
+use crate::browsers::{self, Engine, EngineRun, XDisplay};
 use crate::control::Restartable;
 use crate::server::{LocalServer, Service, boxed};
 use crate::setup::{self, Purpose, chromium_binary};
@@ -47,9 +46,8 @@ pub fn run(only: Option<&str>) -> Result<bool, Error> {
     setup::ensure(Purpose::Test)?;
     let started = Instant::now();
     fs::create_dir_all(work_dir().join("logs"))?;
-    let webdriver = write_webdriver_json()?;
     let (mut passed, mut failed) = (0, 0);
-    let all = suites(&webdriver);
+    let all = suites()?;
     let wanted = |suite: &Suite| only.is_none_or(|word| suite.name.contains(word));
     let package_at = all.iter().position(|suite| suite.name == PACKAGE_SUITE);
     let tests_packages = package_at.is_some_and(|at| all.iter().skip(at).any(wanted));
@@ -76,7 +74,7 @@ pub fn run(only: Option<&str>) -> Result<bool, Error> {
     Ok(failed == 0)
 }
 
-fn suites(webdriver: &PathBuf) -> Vec<Suite> {
+fn suites() -> Result<Vec<Suite>, Error> {
     let check = |name, command| Suite {
         name,
         command,
@@ -135,7 +133,8 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
     ]);
     let mut native = cmd("cargo");
     native.args(["test", "--workspace"]);
-    let browser = |package: &str| {
+    // A wasm-bindgen-test suite in one engine.
+    let browser_in = |package: &str, engine: Engine| -> Result<Command, Error> {
         let mut command = cmd("cargo");
         command
             .args(["test", "-p", package, "--target", "wasm32-unknown-unknown"])
@@ -143,12 +142,12 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                 "wasm-bindgen-test-runner",
             )
-            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver)
-            .env("CHROMEDRIVER", "chromedriver")
             // The runner gives the whole run 20 s by default; the fault tests wait out outages.
             .env("WASM_BINDGEN_TEST_TIMEOUT", "300");
-        command
+        engine.configure_test_runner(&mut command)?;
+        Ok(command)
     };
+    let browser = |package: &str| browser_in(package, Engine::Chromium);
     // The backend's own suite again, on PostgreSQL.
     let mut postgres = cmd("cargo");
     postgres.args(["test", "-p", "rusher-backend"]);
@@ -166,8 +165,8 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
     let mut package = cmd("cargo");
     package.args(["xtask", "package"]);
     // On a server nobody here wrote, without the tests that need rusher-server's faults.
-    let client_elsewhere = || {
-        let mut command = browser("rusher-client");
+    let client_elsewhere = || -> Result<Command, Error> {
+        let mut command = browser("rusher-client")?;
         command.args([
             "--",
             "--nocapture",
@@ -176,7 +175,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             "--skip",
             "faults_",
         ]);
-        command
+        Ok(command)
     };
     // The short soak: what `cargo xtask soak` does for minutes, in 40 s, with two browser pages.
     let mut soak = cmd("cargo");
@@ -207,27 +206,57 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
     };
     let mut interop = cmd("node");
     interop.arg("interop/pusher_js.mjs").current_dir(npm_dir());
-    vec![
+    Ok(vec![
         check("cargo fmt --check", fmt),
         check("clippy (native)", clippy),
         check("clippy (wasm32)", clippy_wasm),
         check("clippy (wasm32 npm bundle)", clippy_bundle),
         tests("native tests", native),
-        tests("protocol in headless Chromium", browser("rusher-protocol")),
+        tests("protocol in headless Chromium", browser("rusher-protocol")?),
         Suite {
             server: Some(|| boxed(LocalServer::start("client").and_then(Restartable::new))),
-            ..tests("client in headless Chromium", browser("rusher-client"))
+            ..tests("client in headless Chromium", browser("rusher-client")?)
         },
         Suite {
             server: Some(|| boxed(Upstream::start_sockudo())),
-            ..tests("client on sockudo", client_elsewhere())
+            ..tests("client on sockudo", client_elsewhere()?)
         },
         Suite {
             server: Some(|| boxed(Upstream::start_soketi())),
-            ..tests("client on soketi", client_elsewhere())
+            ..tests("client on soketi", client_elsewhere()?)
+        },
+        // The same wasm-bindgen-test suites in Firefox and WebKit (after Chromium: the build is
+        // the same, so these only run).
+        tests(
+            "protocol in Firefox",
+            browser_in("rusher-protocol", Engine::Firefox)?,
+        ),
+        Suite {
+            server: Some(|| boxed(XDisplay::start(None))),
+            ..tests(
+                "protocol in WebKit",
+                browser_in("rusher-protocol", Engine::WebKit)?,
+            )
+        },
+        Suite {
+            server: Some(|| boxed(LocalServer::start("client").and_then(Restartable::new))),
+            ..tests(
+                "client in Firefox",
+                browser_in("rusher-client", Engine::Firefox)?,
+            )
+        },
+        Suite {
+            server: Some(|| {
+                let server = LocalServer::start("client").and_then(Restartable::new)?;
+                boxed(XDisplay::start(Some(Box::new(server))))
+            }),
+            ..tests(
+                "client in WebKit",
+                browser_in("rusher-client", Engine::WebKit)?,
+            )
         },
         check(PACKAGE_SUITE, package),
-        check("client bundle budget (gzip)", budget),
+        check("size budgets (gzip), WebAssembly baseline", budget),
         Suite {
             server: Some(|| boxed(LocalServer::start("js-api").and_then(Restartable::new))),
             matrix: Some((JS_API, Engine::Chromium)),
@@ -276,7 +305,7 @@ fn suites(webdriver: &PathBuf) -> Vec<Suite> {
             ..tests("chat widget on a soketi cluster", cluster())
         },
         check("soak: 20 visitors, 2 pages, 2 outages", soak),
-    ]
+    ])
 }
 
 /// Runs a suite with its output in a log file; on failure, shows the log's end. Returns its
@@ -355,10 +384,9 @@ pub type Outputs = Vec<(&'static str, String)>;
 pub fn run_named(names: &[&str]) -> Result<(Outputs, bool), Error> {
     setup::ensure(Purpose::Test)?;
     fs::create_dir_all(work_dir().join("logs"))?;
-    let webdriver = write_webdriver_json()?;
     let mut outputs = Vec::new();
     let mut all_passed = true;
-    for suite in suites(&webdriver) {
+    for suite in suites()? {
         if names.contains(&suite.name) {
             let name = suite.name;
             let (outcome, text) = run_suite(suite)?;
@@ -412,24 +440,4 @@ fn count_results(text: &str) -> Outcome {
         }
     }
     outcome
-}
-
-/// The WebDriver capabilities for wasm-bindgen-test-runner: this machine's Chromium with the flags
-/// that keep it off the (closed) network.
-fn write_webdriver_json() -> Result<PathBuf, Error> {
-    let binary = chromium_binary().ok_or("Chromium is not installed")?;
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": binary,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic"
-            ]
-        }
-    });
-    let path = work_dir().join("webdriver.json");
-    fs::create_dir_all(work_dir())?;
-    fs::write(&path, serde_json::to_string_pretty(&capabilities)?)?;
-    Ok(path)
 }

@@ -59,7 +59,10 @@ fn live_endpoint(sink: &Rc<Sink>, url: String, section: &'static str) -> Endpoin
 /// The string fields of an object.
 fn pairs(object: Option<Json<'_>>) -> Pairs {
     let mut pairs = Vec::new();
-    for (name, value) in object.into_iter().flat_map(Json::entries) {
+    let Some(object) = object else {
+        return pairs;
+    };
+    for (name, value) in object.entries() {
         if let Some(value) = value.to_string_value() {
             pairs.push((name.into_owned(), value));
         }

@@ -165,23 +165,25 @@ impl Subscriptions {
             return None;
         }
         self.looked_at = self.generation;
-        self.channels
-            .iter()
-            .filter(|(_, c)| c.is_waiting())
-            .map(|(_, c)| c.pending_since)
-            .max()
+        let mut latest = None;
+        for (_, channel) in self.channels.iter() {
+            if channel.is_waiting() {
+                latest = latest.max(Some(channel.pending_since));
+            }
+        }
+        latest
     }
 
     /// Fails the subscriptions that have waited since `generation` or earlier: for the auth
     /// endpoint (`AuthTimeout`; its late answer is then ignored) or for the server
     /// (`SubscriptionTimeout`; its late confirmation still counts).
     pub(crate) fn expire(&mut self, generation: u64, out: &mut Outputs) {
-        let expired: Vec<String> = self
-            .channels
-            .iter()
-            .filter(|(_, c)| c.is_waiting() && c.pending_since <= generation)
-            .map(|(name, _)| name.clone())
-            .collect();
+        let mut expired = Vec::new();
+        for (name, channel) in self.channels.iter() {
+            if channel.is_waiting() && channel.pending_since <= generation {
+                expired.push(name.clone());
+            }
+        }
         for name in expired {
             if let Some(channel) = self.channels.get_mut(&name) {
                 let (kind, error) = if channel.state == SubState::Pending {
@@ -210,13 +212,12 @@ impl Subscriptions {
                 waiting.push(name);
             }
         }
-        let groups: Vec<Vec<String>> = if ctx.batched {
-            vec![waiting]
-                .into_iter()
-                .filter(|g| !g.is_empty())
-                .collect()
-        } else {
+        let groups: Vec<Vec<String>> = if !ctx.batched {
             waiting.into_iter().map(|name| vec![name]).collect()
+        } else if waiting.is_empty() {
+            Vec::new()
+        } else {
+            vec![waiting]
         };
         for group in groups {
             *ctx.next_id = ctx.next_id.wrapping_add(1);

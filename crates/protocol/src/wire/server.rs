@@ -262,12 +262,9 @@ fn parse_watchlist(data: Json<'_>) -> Result<Vec<WatchlistEvent>, Error> {
             Some("offline") => WatchlistEventKind::Offline,
             _ => return Err(Error::MalformedFrame("unknown watchlist event".to_owned())),
         };
-        let user_ids = event
-            .get("user_ids")
-            .into_iter()
-            .flat_map(Json::items)
-            .filter_map(Json::as_id)
-            .collect();
+        let user_ids = event.get("user_ids").map_or_else(Vec::new, |ids| {
+            ids.items().filter_map(Json::as_id).collect()
+        });
         parsed.push(WatchlistEvent { kind, user_ids });
     }
     Ok(parsed)
