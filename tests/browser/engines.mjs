@@ -7,8 +7,10 @@
 // BrowserContext and Page that the suites use, so each scenario is written once for all three.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { Builder } from 'selenium-webdriver';
 import { launch as launchChromium } from './chromium.mjs';
+import { Locator, pressKeys } from './locators.mjs';
 
 /** The engine this run drives. */
 export const engine = process.env.RUSHER_ENGINE || 'chromium';
@@ -63,8 +65,9 @@ function xDisplay() {
   return display;
 }
 
-/** The driver command and the capabilities for one session of `name`. */
-async function driverFor(name, port) {
+/** The driver command and the capabilities for one session of `name`; `colorScheme` as
+ * Playwright's context option, where the engine has a switch for it (Firefox's preference). */
+async function driverFor(name, port, { colorScheme } = {}) {
   if (name === 'firefox') {
     const websocket = await freePort();
     return {
@@ -84,6 +87,7 @@ async function driverFor(name, port) {
             'datareporting.policy.dataSubmissionEnabled': false,
             'toolkit.telemetry.reportingpolicy.firstRun': false,
             'browser.safebrowsing.update.enabled': false,
+            ...(colorScheme ? { 'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1 } : {}),
           },
         },
       },
@@ -126,28 +130,32 @@ class WebDriverBrowser {
     this.name = name;
   }
 
-  async newContext() {
-    return new WebDriverContext(this.name);
+  async newContext(options = {}) {
+    if (options.colorScheme && this.name !== 'firefox') throw new Error(`${this.name} has no colour scheme switch here`);
+    return new WebDriverContext(this.name, options);
   }
 }
 
 /** One driver, its browser and its one page. */
 class WebDriverContext {
-  constructor(engineName) {
+  constructor(engineName, options) {
     this.engineName = engineName;
+    this.options = options;
   }
 
   /** The context's page (a WebDriver session has one top-level window here). */
   async newPage() {
     if (this.page) throw new Error('a WebDriver context has one page');
     const port = await freePort();
-    const { command, args, env, capabilities } = await driverFor(this.engineName, port);
+    const { command, args, env, capabilities } = await driverFor(this.engineName, port, this.options);
     this.driverProcess = started(command, args, { env });
     const url = `http://127.0.0.1:${port}`;
     await driverReady(url, this.driverProcess);
     this.driver = await new Builder().usingServer(url).withCapabilities(capabilities).build();
     await this.driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
-    this.page = new WebDriverPage(this.driver);
+    const { width, height } = this.options.viewport ?? {};
+    if (width) await this.driver.manage().window().setRect({ width, height });
+    this.page = new WebDriverPage(this.driver, this);
     return this.page;
   }
 
@@ -157,22 +165,71 @@ class WebDriverContext {
   }
 }
 
-/** Runs `fn(arg)` in the page (a function or an expression's text), awaiting what it returns.
- * What JSON cannot carry (an object with cycles, such as a channel) comes back `undefined`. */
+/** What a page tells a test, collected in the page since a document's first script call (WebDriver
+ * has no init scripts, so what happens before it is not heard): uncaught errors and rejections
+ * (`pageerror`), `console.error` (`console`), and `alert`, `confirm` and `prompt`, which would
+ * block the driver and are answered at once instead (`dialog`). */
+const PAGE_HOOKS = `if (!window.__rusherEvents) {
+  window.__rusherEvents = [];
+  const record = (kind, text, name) => window.__rusherEvents.push({ kind, text: String(text), name });
+  addEventListener('error', (event) => record('pageerror', event.message, event.error && event.error.name));
+  addEventListener('unhandledrejection', (event) => record('pageerror', event.reason && event.reason.message || event.reason, event.reason && event.reason.name));
+  const error = console.error;
+  console.error = (...args) => { record('console', args.map(String).join(' ')); error.apply(console, args); };
+  for (const name of ['alert', 'confirm', 'prompt']) window[name] = (message) => { record('dialog', message); return null; };
+}`;
+
+/** Runs `fn(arg)` in the page (a function or an expression's text), awaiting what it returns,
+ * with what the page told since the last call. What JSON cannot carry (an object with cycles,
+ * such as a channel) comes back `undefined`. */
 function pageScript(fn) {
   const call = typeof fn === 'function' ? `(${fn})(arg)` : `(${fn})`;
   return `const done = arguments[arguments.length - 1];
+${PAGE_HOOKS}
 const arg = arguments[0] === undefined ? undefined : JSON.parse(arguments[0]);
 const json = (value) => { try { return JSON.stringify(value); } catch { return undefined; } };
+const told = () => window.__rusherEvents.splice(0);
 Promise.resolve().then(() => ${call}).then(
-  (value) => done({ json: value === undefined ? undefined : json(value) }),
-  (error) => done({ error: String((error && error.stack) || error) }));`;
+  (value) => done({ json: value === undefined ? undefined : json(value), told: told() }),
+  (error) => done({ error: String((error && error.stack) || error), told: told() }));`;
 }
+
+/** What Playwright gives a `console` handler. */
+const consoleMessage = (text) => ({ type: () => 'error', text: () => text });
+/** What Playwright gives a `dialog` handler. */
+const dialogOf = (text) => ({ message: () => text, dismiss: async () => {} });
+/** What Playwright gives a `pageerror` handler. */
+const pageError = (text, name) => Object.assign(new Error(text), { name: name ?? 'Error' });
 
 /** The part of Playwright's Page the suites use, over WebDriver. */
 class WebDriverPage {
-  constructor(driver) {
+  constructor(driver, context) {
     this.driver = driver;
+    this.owner = context;
+    this.handlers = { pageerror: [], console: [], dialog: [] };
+    this.keyboard = {
+      press: (combination) => pressKeys(driver, combination),
+      type: (text) => driver.actions({ async: true }).sendKeys(text).perform(),
+    };
+  }
+
+  context() {
+    return this.owner;
+  }
+
+  /** Handlers for `pageerror`, `console` and `dialog`, called with what the page told at each
+   * script call (every wait polls, so they hear it within a poll). */
+  on(name, handler) {
+    const handlers = this.handlers[name];
+    if (!handlers) throw new Error(`a WebDriver page does not tell ${name}`);
+    handlers.push(handler);
+  }
+
+  tell(told = []) {
+    for (const { kind, text, name } of told) {
+      const payload = kind === 'console' ? consoleMessage(text) : kind === 'dialog' ? dialogOf(text) : pageError(text, name);
+      for (const handler of this.handlers[kind]) handler(payload);
+    }
   }
 
   async goto(url) {
@@ -183,9 +240,31 @@ class WebDriverPage {
     await this.driver.navigate().back();
   }
 
+  async reload() {
+    await this.driver.navigate().refresh();
+  }
+
+  title() {
+    return this.driver.getTitle();
+  }
+
+  async screenshot({ path }) {
+    writeFileSync(path, await this.driver.takeScreenshot(), 'base64');
+  }
+
+  /** A `<style>` with `content` in the document's head. */
+  async addStyleTag({ content }) {
+    await this.evaluate((css) => { document.head.append(Object.assign(document.createElement('style'), { textContent: css })); }, content);
+  }
+
+  locator(css, options) { return new Locator(this, []).locator(css, options); }
+  getByRole(role, options) { return new Locator(this, []).getByRole(role, options); }
+  getByLabel(label, options) { return new Locator(this, []).getByLabel(label, options); }
+
   /** `fn(arg)` in the page; what it returns (or resolves to), as JSON carries it. */
   async evaluate(fn, arg) {
     const answer = await this.driver.executeAsyncScript(pageScript(fn), arg === undefined ? undefined : JSON.stringify(arg));
+    this.tell(answer?.told);
     if (answer?.error !== undefined) throw new Error(`in the page: ${answer.error}`);
     return answer?.json === undefined || answer.json === null ? undefined : JSON.parse(answer.json);
   }

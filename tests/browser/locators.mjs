@@ -94,7 +94,14 @@ function resolveSteps(steps) {
     if (wanted && typeof wanted === 'object') return new RegExp(wanted.source, wanted.flags).test(text);
     return exact ? text === normal(wanted) : text.toLowerCase().includes(normal(wanted).toLowerCase());
   };
-  const deepText = (el) => normal(contentText(el));
+  // The text a `hasText` filter reads, as Playwright's: the text content, open shadow roots
+  // included.
+  const deepText = (el) => {
+    const text = (node) => node.nodeType === Node.TEXT_NODE ? node.data
+      : node.localName === 'style' || node.localName === 'script' ? ''
+        : [...(node.shadowRoot ?? node).childNodes].map(text).join('');
+    return normal(text(el));
+  };
   const isRole = (el, { role, name, exact, selected }) => roleOf(el) === role && !hidden(el)
     && (name === undefined || matches(nameOf(el), name, exact))
     && (selected === undefined || (el.getAttribute('aria-selected') === 'true') === selected);
@@ -126,8 +133,9 @@ function resolveSteps(steps) {
 /** Carries a RegExp into the page. */
 const carried = (value) => (value instanceof RegExp ? { source: value.source, flags: value.flags } : value);
 
-/** A page script: the elements of `arg.steps` as `found`, then `body`. */
-const withFound = (body) => `(() => { const found = (${resolveSteps})(arg.steps); ${body} })()`;
+/** A page script: the elements of `arg.steps` as `found`, then `body`, with the action's own
+ * argument as `arg`. */
+const withFound = (body) => `((found, arg) => { ${body} })((${resolveSteps})(arg.steps), arg.arg)`;
 
 /** Waits until the locator matches an element, for an action on it; matching more than one is
  * an error, as in Playwright's strict mode. */
@@ -173,7 +181,10 @@ export class Locator {
     return new Locator(this.page, [...this.steps, step]);
   }
 
-  locator(css) { return this.with({ css }); }
+  locator(css, { hasText } = {}) {
+    const found = this.with({ css });
+    return hasText === undefined ? found : found.filter({ hasText });
+  }
   getByRole(role, { name, exact, selected } = {}) { return this.with({ role, name: carried(name), exact, selected }); }
   getByLabel(label, { exact } = {}) { return this.with({ label: carried(label), exact }); }
   filter({ hasText }) { return this.with({ hasText: carried(hasText) }); }

@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { extname, join as joinPath, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { frozenTab } from './chromium.mjs';
+import { engine } from './engines.mjs';
 import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
 import { base, port, sdk } from './server.mjs';
 import { accept, heading, invite, join, log, messageBox, online, openVisitor, say, shows, wasmTraps } from './chat_steps.mjs';
@@ -14,6 +15,20 @@ import { accept, heading, invite, join, log, messageBox, online, openVisitor, sa
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
 const browser = await launch();
+
+// What some scenarios need that only Playwright's Chromium offers here; elsewhere they are
+// reported as not run, with the reason (docs/browsers.md lists them).
+const CHROMIUM_ONLY = {
+  intercepts: { engines: ['chromium'], why: "it intercepts the page's requests (Playwright's route), which WebDriver cannot" },
+  offline: { engines: ['chromium'], why: 'taking the network offline needs the DevTools protocol' },
+  initScript: { engines: ['chromium'], why: "it runs a script before the page's own (Playwright's init scripts; classic WebDriver has none)" },
+  network: { engines: ['chromium'], why: "it reads every request or response the page makes (Playwright's network events)" },
+  frozen: { engines: ['chromium'], why: 'a frozen page needs the DevTools protocol (its debugger pauses the page)' },
+  node: { engines: ['chromium'], why: 'runs in Node, the same whatever the engine' },
+};
+/** The themes: WebKitGTK's MiniBrowser has no colour scheme switch over WebDriver. */
+const THEMES = { engines: ['chromium', 'firefox'], why: "WebKitGTK's MiniBrowser has no colour scheme switch over WebDriver (Firefox's is a preference)" };
+
 const contexts = [];
 
 /** A new visitor on the demo page (its own cookies and storage). */
@@ -32,8 +47,10 @@ async function embedVisitor(name, query = '', pageUrl = `${base}/www/chat.html`)
   return page;
 }
 
+/** A screenshot in tests/artifacts/, named after the engine where it is not Chromium. */
 async function shot(page, name) {
-  await page.screenshot({ path: `${artifacts}widget-${name}.png` });
+  const suffix = engine === 'chromium' ? '' : `-${engine}`;
+  await page.screenshot({ path: `${artifacts}widget-${name}${suffix}.png` });
 }
 
 test('a visitor who has not joined sees the launcher and, opened, the join form', async () => {
@@ -262,7 +279,7 @@ test(`XSS: ${XSS_PAYLOADS.length} payloads through names, messages, history, typ
   equal(injected, { strangers: [], badLinks: [], anywhere: ['FORM'], handlers: [0, 0] }, 'nothing injected');
   equal(await reader.evaluate(() => window.alerted), [], 'no alert ran');
   equal([...reader.errors, ...evil.errors, ...evil2.errors], [], 'no script ran, no dialog opened');
-});
+}, CHROMIUM_ONLY.initScript);
 
 test('http(s) links become safe links', async () => {
   const page = await visitor();
@@ -327,7 +344,7 @@ test("the demo page's strict Content-Security-Policy (no inline styles or script
   equal(position, 'fixed', 'the widget is styled (its stylesheet applies)');
   equal(await page.evaluate(() => window.violations), [], 'no CSP violation');
   equal(page.errors, [], 'no error, no CSP message');
-});
+}, CHROMIUM_ONLY.initScript);
 
 test('themes: the widget follows the system in light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
@@ -340,7 +357,7 @@ test('themes: the widget follows the system in light and dark', async () => {
     equal(theme, colorScheme, 'data-theme');
     await shot(page, `theme-${colorScheme}`);
   }
-});
+}, THEMES);
 
 test('the drop-in embed: mountChat in a plain page, its handle and its events', async () => {
   const ada = await visitor();
@@ -364,13 +381,12 @@ test('the drop-in embed: mountChat in a plain page, its handle and its events', 
   assert(thrown && thrown.includes('on() takes'), `on() with an unknown event: ${thrown}`);
 });
 
-/** Watches which parts of the widget `page` requests: `loaded()` says whether it asked for the
- * WebAssembly widget (its glue or its module). */
-function widgetRequests(page) {
-  const urls = [];
-  page.on('request', (request) => urls.push(request.url()));
-  return { loaded: () => urls.some((url) => /rusher-chat-wasm/.test(url)), urls };
-}
+/** Every URL `page`'s document has requested, as the Resource Timing API lists them (every
+ * engine has it; WebDriver has no network events). */
+const requested = (page) => page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+
+/** Whether `urls` include the WebAssembly widget (its glue or its module). */
+const widgetIn = (urls) => urls.some((url) => /rusher-chat-wasm/.test(url));
 
 test('the launcher alone on a page view: no widget loaded, the summary shown, the widget on the first open', async () => {
   const ada = await visitor();
@@ -384,7 +400,6 @@ test('the launcher alone on a page view: no widget loaded, the summary shown, th
   await say(ada, 'missed one');
   await say(ada, 'missed two');
   await shows(log(ada), 'missed two', 'sent');
-  const requests = widgetRequests(page);
   await page.reload();
   await page.waitForFunction(() => window.rusherChat !== undefined);
   const launcher = page.getByRole('button', { name: 'Open chat' });
@@ -394,7 +409,8 @@ test('the launcher alone on a page view: no widget loaded, the summary shown, th
   assert(Number(await launcher.locator('.online-count').textContent()) >= 1, 'the online count');
   assert((await page.title()).startsWith('(2) '), `the title counts them: ${await page.title()}`);
   await sleep(500);
-  assert(!requests.loaded(), `the widget is not loaded before the visitor opens it: ${requests.urls.filter((u) => u.includes('/chat/')).join(', ')}`);
+  const before = await requested(page);
+  assert(!widgetIn(before), `the widget is not loaded before the visitor opens it: ${before.filter((u) => u.includes('/chat/')).join(', ')}`);
   const widths = await page.evaluate(() => {
     const button = document.getElementById('rusher-chat').shadowRoot.querySelector('button.launcher');
     const box = button.getBoundingClientRect();
@@ -404,7 +420,7 @@ test('the launcher alone on a page view: no widget loaded, the summary shown, th
   await shot(page, 'launcher');
   await launcher.click();
   await shows(log(page), 'missed two', 'the widget opens on the first click', 10000);
-  assert(requests.loaded(), 'the widget loaded on the click');
+  assert(widgetIn(await requested(page)), 'the widget loaded on the click');
   await page.locator('button.launcher[aria-expanded="true"]').waitFor({ timeout: 6000 });
   equal(await page.locator('button.launcher').count(), 1, 'one launcher: the widget took over');
   equal(await page.locator('.badge').count(), 0, 'read now');
@@ -431,29 +447,31 @@ test('a message read in the open panel counts as seen on the next page, though i
   const rooms = Object.keys(after);
   equal(rooms.length, 1, `one room seen: ${JSON.stringify(after)}`);
   assert(after[rooms[0]] > (before[rooms[0]] ?? 0), `written as the reader left, the mark moved on with the message read: ${JSON.stringify({ before, after })}`);
-});
+}, CHROMIUM_ONLY.initScript);
 
 test('the launcher: preload loads the widget when the page is idle; a handle used before it loads', async () => {
   const page = await openVisitor(browser, contexts, `${base}/www/chat.html`);
-  const requests = widgetRequests(page);
   // A first-time visitor: no summary to ask for, no widget until asked.
   await page.waitForFunction(() => window.rusherChat !== undefined);
   await sleep(500);
-  assert(!requests.loaded(), 'not loaded without preload');
-  equal(requests.urls.filter((url) => url.includes('/chat/summary')).length, 0, 'no summary for a first-time visitor');
+  const first = await requested(page);
+  assert(!widgetIn(first), 'not loaded without preload');
+  equal(first.filter((url) => url.includes('/chat/summary')).length, 0, 'no summary for a first-time visitor');
   // The handle before the widget loaded: a wrong option throws at once; open() loads and opens.
   const thrown = await page.evaluate(async () => {
     const { mountChat } = await import('/www/chat/rusher-chat.js');
     try { mountChat({ wsPort: '6001' }); return null; } catch (e) { return e.message; }
   });
   assert(thrown && thrown.includes('wsPort'), `a wrong type throws: ${thrown}`);
-  const opened = page.evaluate(() => new Promise((resolve) => { window.rusherChat.on('open', resolve); }));
+  // What on('open') was called with, kept in the page (a WebDriver session runs one script at a
+  // time, so a script cannot wait for it while others run).
+  await page.evaluate(() => window.rusherChat.on('open', (value) => { window.openedWith = value; }));
   await page.evaluate(() => window.rusherChat.open());
-  equal(await opened, true, 'on("open") registered before the load');
+  await page.waitForFunction(() => window.openedWith !== undefined);
+  equal(await page.evaluate(() => window.openedWith), true, 'on("open") registered before the load');
   await page.getByLabel('Your name').waitFor({ timeout: 10000 });
   // preload: the widget loads without a click once the page is idle, closed.
   const preloaded = await openVisitor(browser, contexts, `${base}/www/embed.html`);
-  const preloadRequests = widgetRequests(preloaded);
   await preloaded.evaluate(async () => {
     const { mountChat } = await import('/www/chat/rusher-chat.js');
     window.preloaded = mountChat({ preload: true, open: false });
@@ -461,7 +479,7 @@ test('the launcher: preload loads the widget when the page is idle; a handle use
   // The widget renders into a root of its own in the shadow root (the launcher's is gone).
   await preloaded.waitForFunction(() => [...(document.getElementById('rusher-chat')?.shadowRoot.children ?? [])]
     .some((child) => child.firstElementChild?.matches('div.rusher-chat')), null, { timeout: 10000 });
-  assert(preloadRequests.loaded(), 'preloaded');
+  assert(widgetIn(await requested(preloaded)), 'preloaded');
   equal(await preloaded.getByLabel('Your name').count(), 0, 'still closed');
   await preloaded.evaluate(() => window.preloaded.destroy());
   equal(await preloaded.locator('#rusher-chat').count(), 0, 'destroyed');
@@ -471,7 +489,7 @@ test('the launcher: preload loads the widget when the page is idle; a handle use
     window.german = mountChat({ language: 'de' });
   });
   await preloaded.getByRole('button', { name: 'Chat öffnen' }).waitFor({ timeout: 3000 });
-  assert(!preloadRequests.urls.some((url) => url.includes('/chat/summary')), 'no summary for a first-time visitor');
+  assert(!(await requested(preloaded)).some((url) => url.includes('/chat/summary')), 'no summary for a first-time visitor');
   await preloaded.evaluate(() => window.german.destroy());
   equal([...page.errors, ...preloaded.errors], [], 'no page errors');
 });
@@ -548,7 +566,7 @@ test('an invitation is sent and accepted; a private message reaches only the inv
   equal(await log(bob).evaluate((el) => el.scrollHeight > el.clientHeight), true, 'the room scrolls');
   equal(asked, 0, 'no history asked of a room whose oldest message is here');
   await bob.unroute('**/chat/history**');
-});
+}, CHROMIUM_ONLY.intercepts);
 
 test("a message sent before the invitee's subscription is confirmed still reaches him", async () => {
   // On a cluster a publish can overtake a subscription on another node; here the auth endpoint
@@ -611,7 +629,7 @@ test('the app secret and the master key reach no browser: not in any built file,
   for (const leak of await Promise.all(answers)) found.push(...leak);
   equal(answers.length > 10, true, `read ${answers.length} answers`);
   equal(found, [], 'no secret anywhere a browser reads');
-});
+}, CHROMIUM_ONLY.network);
 
 test('messages written offline wait in the outbox, survive a reload, and go out once, in order', async () => {
   const ada = await visitor();
@@ -640,7 +658,7 @@ test('messages written offline wait in the outbox, survive a reload, and go out 
   await sleep(500);
   const texts = (await log(bob).locator('li .text').allTextContents()).filter((t) => t.endsWith(String(stamp)));
   equal(texts, [`first ${stamp}`, `second ${stamp}`, `third ${stamp}`], 'once each, in order');
-});
+}, CHROMIUM_ONLY.intercepts);
 
 test('a hidden tab gets the unread count in its title and, when asked for, desktop notifications', async () => {
   const bob = await visitor();
@@ -673,7 +691,7 @@ test('a hidden tab gets the unread count in its title and, when asked for, deskt
   equal(await ada.title(), `(1) ${title}`, 'title while hidden');
   await ada.evaluate(() => { window.hideTab = false; document.dispatchEvent(new Event('visibilitychange')); });
   await ada.waitForFunction((t) => document.title === t, title, { timeout: 3000 });
-});
+}, CHROMIUM_ONLY.initScript);
 
 test('send: "client-event" chats over client events, in German, with the remaining length near the limit', async () => {
   const pages = [];
@@ -771,7 +789,7 @@ test('a long room: the log draws the newest 100, all of them as the reader scrol
   equal((await drawn())[0], 'row 1', 'the older ones kept');
   equal(asked, 0, 'drawn from memory');
   await reader.unroute('**/chat/history**');
-});
+}, CHROMIUM_ONLY.intercepts);
 
 test('after an outage in a busy room, every message written meanwhile shows (more than a page of history)', async () => {
   const channel = `presence-busy-${Date.now()}`;
@@ -809,7 +827,7 @@ test('after an outage in a busy room, every message written meanwhile shows (mor
   const gap = texts.filter((t) => /^gap \d+$/.test(t));
   equal(gap.length, 120, 'all 120, none twice');
   equal(gap.includes('gap 1') && gap.includes('gap 120'), true, 'the oldest and the newest');
-});
+}, CHROMIUM_ONLY.offline);
 
 /** Flips one of rusher-server's fault switches (its own, or the backend's `auth`). */
 async function fault(pathAndQuery, body = '') {
@@ -924,7 +942,7 @@ test('a tab frozen in the background, its socket dropped meanwhile: woken, it re
   await sleep(500);
   equal(await texts(bob, /^frozen \d$/), [1, 2, 3, 4, 5, 6].map((i) => `frozen ${i}`), 'every message once, in order');
   await shows(heading(bob), "Who's online (2)", 'both listed');
-});
+}, CHROMIUM_ONLY.frozen);
 
 test('a declined invitation tells the inviter; private rooms count their unread messages', async () => {
   const ada = await visitor();
@@ -1008,7 +1026,7 @@ test('text meets WCAG AA contrast in both themes', async () => {
     });
     equal(failures, [], `contrast below 4.5:1 in the ${colorScheme} theme`);
   }
-});
+}, THEMES);
 
 test('Shift+Enter is a new line; a refused message offers Retry; a rate-limited one (429) goes out by itself; scrolling up shows "New messages"', async () => {
   const ada = await visitor();
@@ -1058,7 +1076,7 @@ test('Shift+Enter is a new line; a refused message offers Retry; a rate-limited 
     return el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
   }, null, { timeout: 3000 });
   equal(await jump.count(), 0, 'the button goes away at the bottom');
-});
+}, CHROMIUM_ONLY.intercepts);
 
 test('the rusher-chat tarball installs into a scratch folder with its files and types', async () => {
   await withInstalledTarball('rusher-chat-', async (dir) => {
@@ -1073,7 +1091,7 @@ test('the rusher-chat tarball installs into a scratch folder with its files and 
       assert(types.includes(name), `the types have ${name}`);
     }
   });
-});
+}, CHROMIUM_ONLY.node);
 
 test("a host page's custom properties theme the widget", async () => {
   // An inline style tag: on an example page (the demo page's policy allows styles from files only).

@@ -40,6 +40,9 @@ const PACKAGE_SUITE: &str = "npm packages (wasm-pack)";
 /// The JS API scenarios' group in the engine matrix.
 const JS_API: &str = "JS API (tests/browser/js_api.mjs)";
 
+/// The chat widget's scenarios' group in the engine matrix.
+const WIDGET: &str = "chat widget (tests/browser/widget.mjs)";
+
 /// Runs every suite, or those whose name contains `only` (after the package build when one of
 /// them comes after it: else it would test whatever an earlier build left in `www/`).
 pub fn run(only: Option<&str>) -> Result<bool, Error> {
@@ -191,11 +194,12 @@ fn suites() -> Result<Vec<Suite>, Error> {
         command
     };
     let js_api = || js_api_in(Engine::Chromium);
-    let mut widget = cmd("node");
-    widget
-        .arg("browser/widget.mjs")
-        .current_dir(npm_dir())
-        .env("CHROMIUM", chromium_binary().unwrap_or_default());
+    let widget_in = |engine: Engine| {
+        let mut command = cmd("node");
+        command.arg("browser/widget.mjs").current_dir(npm_dir());
+        engine.configure(&mut command);
+        command
+    };
     let cluster = || {
         let mut command = cmd("node");
         command
@@ -294,7 +298,18 @@ fn suites() -> Result<Vec<Suite>, Error> {
         },
         Suite {
             server: Some(|| boxed(LocalServer::start_for_widget())),
-            ..tests("chat widget in Chromium", widget)
+            matrix: Some((WIDGET, Engine::Chromium)),
+            ..tests("chat widget in Chromium", widget_in(Engine::Chromium))
+        },
+        Suite {
+            server: Some(|| boxed(LocalServer::start_for_widget())),
+            matrix: Some((WIDGET, Engine::Firefox)),
+            ..tests("chat widget in Firefox", widget_in(Engine::Firefox))
+        },
+        Suite {
+            server: Some(|| boxed(LocalServer::start_for_widget())),
+            matrix: Some((WIDGET, Engine::WebKit)),
+            ..tests("chat widget in WebKit", widget_in(Engine::WebKit))
         },
         Suite {
             server: Some(|| boxed(Cluster::start_sockudo())),
