@@ -4,22 +4,42 @@
 // routes). Every engine can load such a page, unlike a driver's request interception, which only
 // Playwright has; and it counts requests by path, for tests that check how many were made. A test
 // can also hold the next request for a path until it says how to answer it.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { createServer, request as forward } from 'node:http';
 
+/** Content types of the files an app's build writes. */
+const TYPES = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
+  '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json',
+};
+
+/** The file under `dir` that `path` names, with its content type, if there is one. */
+function fileIn(dir, path) {
+  if (!dir || path.includes('..')) return undefined;
+  const file = join(dir, decodeURIComponent(path));
+  if (!existsSync(file) || !statSync(file).isFile()) return undefined;
+  return { type: TYPES[extname(file)] ?? 'application/octet-stream', file };
+}
+
 /**
- * Serves `routes` (`{path: {type, body}}` or `{path: {type, file}}`) at a new loopback address
- * and passes the rest to `backend` (its base URL), with the backend's own `Host` and `Origin`.
- * Returns `{ base, requests(path), hold(path), close() }`.
+ * Serves `routes` (`{path: {type, body}}`, `{path: {type, file}}`, or `{path: {handle(request,
+ * response)}}`) and then the files of `files` (a folder, such as an app's build) at a new
+ * loopback address, and passes the rest to `backend` (its base URL), with the backend's own
+ * `Host` and `Origin`. Returns `{ base, requests(path), hold(path), close() }`.
  */
-export async function servePages(routes, backend) {
+export async function servePages(routes, backend, files) {
   const target = new URL(backend);
   const counts = new Map();
   const held = new Map();
   const server = createServer(async (request, response) => {
     const path = request.url.split('?')[0];
     counts.set(path, (counts.get(path) ?? 0) + 1);
-    const route = routes[path];
+    const route = routes[path] ?? fileIn(files, path);
+    if (route?.handle) {
+      route.handle(request, response);
+      return;
+    }
     if (route) {
       // Asked again every time, yet (unlike `no-store`) no bar to the back/forward cache.
       response.writeHead(200, { 'content-type': route.type, 'cache-control': 'no-cache' });

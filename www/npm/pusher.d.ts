@@ -52,9 +52,43 @@ export interface Options {
   auth?: { headers?: Record<string, string>; params?: Record<string, string> };
   /** Rusher: authorize the channels waiting at the same moment in one request. */
   batchAuth?: boolean;
-  /** Any other pusher-js option is accepted and ignored, with one console warning. */
-  [other: string]: unknown;
+  // pusher-js's other options: accepted and ignored, with one console warning that lists them.
+  /** Ignored: Rusher has one transport, WebSocket. */
+  enabledTransports?: string[];
+  /** Ignored: Rusher has one transport, WebSocket. */
+  disabledTransports?: string[];
+  /** Ignored: Rusher sends no stats. */
+  enableStats?: boolean;
+  /** Ignored: Rusher sends no stats. */
+  disableStats?: boolean;
+  /** Ignored: Rusher sends no stats. */
+  statsHost?: string;
+  /** Ignored: Rusher sends no timeline. */
+  timelineParams?: unknown;
+  /** Ignored: only for pusher-js's HTTP fallbacks. */
+  httpHost?: string;
+  /** Ignored: only for pusher-js's HTTP fallbacks. */
+  httpPort?: number;
+  /** Ignored: only for pusher-js's HTTP fallbacks. */
+  httpsPort?: number;
+  /** Ignored: only for pusher-js's HTTP fallbacks. */
+  httpPath?: string;
+  /** Ignored: Rusher connects to `/app/KEY` on the host. */
+  wsPath?: string;
+  /** Ignored: only for pusher-js's HTTP fallbacks. */
+  ignoreNullOrigin?: boolean;
+  /** Ignored: Rusher has its own XSalsa20-Poly1305 for private-encrypted channels. */
+  nacl?: unknown;
+  /** Ignored: use `channelAuthorization.customHandler`. */
+  authorizer?: unknown;
+  /** Only "ajax". */
+  authTransport?: "ajax";
 }
+
+/** pusher-js's name for the channel authorization options. */
+export type ChannelAuthorizationOptions = AuthOptions;
+/** pusher-js's name for the user authentication options. */
+export type UserAuthenticationOptions = AuthOptions;
 
 /** A callback bound to an event: its data, and `{user_id}` for client events on a channel. */
 export type EventCallback = (data: any, metadata?: { user_id?: string }) => void;
@@ -107,6 +141,13 @@ export declare class Channel extends Emitter {
   trigger(event: string, data?: any): boolean;
 }
 
+/** A presence channel (`presence-…`): a channel whose `members` are there. pusher-js users cast
+ * `subscribe`'s result to it. */
+export interface PresenceChannel extends Channel {
+  /** The members. */
+  readonly members: Members;
+}
+
 /** `pusher.connection`: the state, the socket id, and their events. */
 export declare class Connection extends Emitter {
   /** pusher-js's connection state (`connecting`, `connected`, …). */
@@ -130,6 +171,10 @@ export declare class User extends Emitter {
 
 /** A connection to a Pusher-protocol server, like pusher-js's `Pusher`. */
 export declare class Pusher extends Emitter {
+  /** As in pusher-js: when true, the client logs its state changes and events to the console. */
+  static logToConsole: boolean;
+  /** As in pusher-js: where those logs go instead of the console, when set. */
+  static log: ((message: any) => void) | undefined;
   /** Creates the client and connects. Throws when an option has the wrong type, naming it. */
   constructor(key: string, options?: Options);
   /** The app key. */

@@ -382,6 +382,11 @@ export function classes({ Core, Kind, init }) {
 
   /** A connection to a Pusher-protocol server, like pusher-js's `Pusher`. */
   class Pusher extends Emitter {
+    /** As in pusher-js: when true, the client logs its state changes and events to the console. */
+    static logToConsole = false;
+    /** As in pusher-js: where those logs go instead of the console, when set. */
+    static log = undefined;
+
     /** Creates the client and connects. Throws when an option has the wrong type, naming it. */
     constructor(key, options) {
       super();
@@ -481,6 +486,13 @@ export function classes({ Core, Kind, init }) {
 
     /** One event from the core, by `Kind`, with its data read. */
     _event(kind, channel, name, data, userId) {
+      // pusher-js's debug log: `Pusher.log` when set, else the console when `logToConsole`.
+      if (Pusher.log || Pusher.logToConsole) {
+        const line = kind === Kind.State
+          ? `Rusher : State changed : ${channel} -> ${name}`
+          : `Rusher : Event recd : ${JSON.stringify({ event: name, channel, data })}`;
+        (Pusher.log ?? console.log)(line);
+      }
       const target = channel === undefined ? undefined : this.channels.channels[channel];
       // Members are read again after anything that may change them, before callbacks look.
       if (kind === Kind.Channel) target?.members?._changed();

@@ -64,6 +64,7 @@ pub fn build() -> Result<PathBuf, Error> {
         "rusher.js",
         "index.js",
         "init.js",
+        "echo.js",
         "pusher.js",
         "bundler.js",
         "bundler/rusher.js",
@@ -83,13 +84,16 @@ pub fn build() -> Result<PathBuf, Error> {
                 ".": {"types": "./index.d.ts", "default": "./index.js"},
                 "./bundler": {"types": "./bundler.d.ts", "default": "./bundler.js"},
                 "./init": {"types": "./init.d.ts", "default": "./init.js"},
-                "./rusher_bg.wasm": "./rusher_bg.wasm"
+                "./echo": {"types": "./echo.d.ts", "default": "./echo.js"},
+                "./rusher_bg.wasm": {"types": (["./", WASM_URL_TYPES].concat()), "default": "./rusher_bg.wasm"},
+                "./package.json": "./package.json"
             },
             "files": [
-                "index.js", "index.d.ts", "init.js", "init.d.ts", "pusher.js", "pusher.d.ts",
+                "index.js", "index.d.ts", "init.js", "init.d.ts", "echo.js", "echo.d.ts",
+                "pusher.js", "pusher.d.ts",
                 "bundler.js", "bundler.d.ts", "rusher.js", "rusher.d.ts", "rusher_bg.wasm",
-                "rusher_bg.wasm.d.ts",
-                "bundler/", "README.md"
+                "rusher_bg.wasm.d.ts", WASM_URL_TYPES,
+                "bundler/", "README.md", "LICENSE"
             ],
             "sideEffects": ["./index.js", "./bundler/rusher.js"],
             "keywords": ["pusher", "websocket", "realtime", "wasm", "laravel-echo"]
@@ -125,12 +129,13 @@ pub fn build_chat() -> Result<PathBuf, Error> {
             "types": "rusher-chat.d.ts",
             "exports": {
                 ".": {"types": "./rusher-chat.d.ts", "default": "./rusher-chat.js"},
-                "./rusher-chat-wasm_bg.wasm": "./rusher-chat-wasm_bg.wasm"
+                "./rusher-chat-wasm_bg.wasm": {"types": (["./", WASM_URL_TYPES].concat()), "default": "./rusher-chat-wasm_bg.wasm"},
+                "./package.json": "./package.json"
             },
             "files": [
                 "rusher-chat.js", "rusher-chat.d.ts", "rusher-chat-style.js",
                 "rusher-chat-wasm.js", "rusher-chat-wasm.d.ts", "rusher-chat-wasm_bg.wasm",
-                "README.md"
+                WASM_URL_TYPES, "README.md", "LICENSE"
             ],
             "sideEffects": ["./rusher-chat.js"],
             "keywords": ["chat", "widget", "pusher", "presence", "wasm", "leptos"]
@@ -257,8 +262,24 @@ fn minify(file: &Path) -> Result<(), Error> {
     )
 }
 
-/// Completes wasm-pack's package.json with `fields` (an ES module package).
+/// The types of a package's `.wasm` export, as bundlers' asset loaders give it (esbuild's `file`
+/// loader, webpack's `asset/resource`): its URL.
+const WASM_URL_TYPES: &str = "wasm-url.d.ts";
+
+/// Writes [`WASM_URL_TYPES`] and the repository's LICENSE into a package folder.
+fn write_package_files(dir: &Path) -> Result<(), Error> {
+    let types = "// The URL of the package's WebAssembly module, as a bundler's asset loader gives it\n\
+                 // (esbuild `--loader:.wasm=file`, webpack `type: \"asset/resource\"`).\n\
+                 declare const url: string;\nexport default url;\n";
+    fs::write(dir.join(WASM_URL_TYPES), types)?;
+    fs::copy(root().join("LICENSE"), dir.join("LICENSE"))?;
+    Ok(())
+}
+
+/// Completes wasm-pack's package.json with `fields` (an ES module package), and adds the files
+/// every package has ([`write_package_files`]).
 fn write_manifest(dir: &Path, fields: Value) -> Result<(), Error> {
+    write_package_files(dir)?;
     let path = dir.join("package.json");
     let mut manifest: Value = serde_json::from_str(&fs::read_to_string(&path)?)?;
     if let (Some(manifest), Some(fields)) = (manifest.as_object_mut(), fields.as_object()) {
@@ -267,8 +288,58 @@ fn write_manifest(dir: &Path, fields: Value) -> Result<(), Error> {
             manifest.insert(key.clone(), value.clone());
         }
     }
-    fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n")?;
+    let mut text = String::new();
+    write_json(&manifest, "", &mut text);
+    fs::write(&path, text + "\n")?;
     Ok(())
+}
+
+/// Where a key goes among its object's keys: resolvers read an `exports` entry's conditions in
+/// order, so `types` comes first and `default` last (serde_json's map sorts keys, which would put
+/// `default` before `types`); the rest keep their sorted order.
+fn condition_rank(key: &str) -> u8 {
+    match key {
+        "types" => 0,
+        "default" => 2,
+        _ => 1,
+    }
+}
+
+/// Writes `value` as indented JSON, with each object's keys in [`condition_rank`] order.
+fn write_json(value: &Value, indent: &str, out: &mut String) {
+    let inner = [indent, "  "].concat();
+    let items: Vec<(Option<&String>, &Value)> = match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().map(|(k, v)| (Some(k), v)).collect();
+            entries.sort_by_key(|(k, _)| k.map_or(1, |k| condition_rank(k)));
+            entries
+        }
+        Value::Array(items) => items.iter().map(|v| (None, v)).collect(),
+        scalar => {
+            out.push_str(&scalar.to_string());
+            return;
+        }
+    };
+    let (open, close) = if value.is_object() {
+        ('{', '}')
+    } else {
+        ('[', ']')
+    };
+    out.push(open);
+    for (at, (key, item)) in items.iter().enumerate() {
+        out.push_str(if at == 0 { "\n" } else { ",\n" });
+        out.push_str(&inner);
+        if let Some(key) = key {
+            out.push_str(&Value::from(key.as_str()).to_string());
+            out.push_str(": ");
+        }
+        write_json(item, &inner, out);
+    }
+    if !items.is_empty() {
+        out.push('\n');
+        out.push_str(indent);
+    }
+    out.push(close);
 }
 
 /// `npm pack` into `target/package/`, replacing older tarballs named `prefix*`.

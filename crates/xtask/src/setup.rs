@@ -281,6 +281,7 @@ fn describe(tool: &Tool, version: &str) -> String {
     match tool.name {
         BUILD_PACKAGES => format!("{BUILD_PACKAGES} ({})", npm_packages(&build_npm_dir())),
         TEST_PACKAGES => format!("{TEST_PACKAGES} ({})", npm_packages(&npm_dir())),
+        APP_PACKAGES => format!("{APP_PACKAGES} ({})", npm_packages(&apps_dir())),
         SOKETI => "soketi 1.6.1".to_owned(),
         _ => format!("{} {version}", tool.name),
     }
@@ -289,6 +290,8 @@ fn describe(tool: &Tool, version: &str) -> String {
 const BUILD_PACKAGES: &str = "npm build tools";
 const SOKETI: &str = "soketi";
 const TEST_PACKAGES: &str = "npm test packages";
+/// The setup line of the build tools and frameworks the app suite builds with.
+const APP_PACKAGES: &str = "npm app packages";
 
 fn tools() -> Result<Vec<Tool>, Error> {
     Ok(vec![
@@ -483,6 +486,14 @@ fn tools() -> Result<Vec<Tool>, Error> {
             found: || installed_stamp(&npm_dir()),
             how: "npm ci in tests: pusher-js, laravel-echo, pusher, playwright-core, selenium-webdriver (about 5 s)",
             install: |tool| npm_ci(tool, &npm_dir()),
+        },
+        Tool {
+            name: APP_PACKAGES,
+            groups: &[Group::TestPackages],
+            wanted: Some(lock_stamp(&apps_dir())?),
+            found: || installed_stamp(&apps_dir()),
+            how: "npm ci in tests/apps: Vite, webpack, esbuild, TypeScript, React with its types, @laravel/echo-react, publint, @arethetypeswrong (about 20 s)",
+            install: |tool| npm_ci(tool, &apps_dir()),
         },
         Tool {
             name: "protoc with the well-known types (to build sockudo)",
@@ -749,6 +760,11 @@ fn lock_stamp(dir: &std::path::Path) -> Result<String, Error> {
     let mut hasher = DefaultHasher::new();
     lock.hash(&mut hasher);
     Ok(format!("{:016x}", hasher.finish()))
+}
+
+/// The apps the suite builds, with their tools (`tests/apps/package.json`).
+pub fn apps_dir() -> PathBuf {
+    npm_dir().join("apps")
 }
 
 /// Where soketi is installed (`tests/soketi/package.json`).

@@ -40,6 +40,10 @@ const PACKAGE_SUITE: &str = "npm packages (wasm-pack)";
 /// The JS API scenarios' group in the engine matrix.
 const JS_API: &str = "JS API (tests/browser/js_api.mjs)";
 
+/// The applications built with the packages by Vite, webpack, esbuild and React (tests/apps), and
+/// the packages' checks, in the engine matrix.
+const APPS: &str = "apps users build (tests/browser/apps.mjs)";
+
 /// The chat widget's scenarios' group in the engine matrix.
 const WIDGET: &str = "chat widget (tests/browser/widget.mjs)";
 
@@ -51,6 +55,12 @@ pub fn run(only: Option<&str>) -> Result<bool, Error> {
     fs::create_dir_all(work_dir().join("logs"))?;
     let (mut passed, mut failed) = (0, 0);
     let all = suites()?;
+    let mut groups: Vec<&'static str> = Vec::new();
+    for (group, _) in all.iter().filter_map(|suite| suite.matrix) {
+        if !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
     let wanted = |suite: &Suite| only.is_none_or(|word| suite.name.contains(word));
     let package_at = all.iter().position(|suite| suite.name == PACKAGE_SUITE);
     let tests_packages = package_at.is_some_and(|at| all.iter().skip(at).any(wanted));
@@ -71,7 +81,7 @@ pub fn run(only: Option<&str>) -> Result<bool, Error> {
             });
         }
     }
-    browsers::write_matrix(&engine_runs)?;
+    browsers::write_matrix(&groups, &engine_runs)?;
     println!("all suites in {:.0} s", started.elapsed().as_secs_f64());
     println!("{passed} passed, {failed} failed");
     Ok(failed == 0)
@@ -208,6 +218,12 @@ fn suites() -> Result<Vec<Suite>, Error> {
             .env("CHROMIUM", chromium_binary().unwrap_or_default());
         command
     };
+    let apps_in = |engine: Engine| {
+        let mut command = cmd("node");
+        command.arg("browser/apps.mjs").current_dir(npm_dir());
+        engine.configure(&mut command);
+        command
+    };
     let mut interop = cmd("node");
     interop.arg("interop/pusher_js.mjs").current_dir(npm_dir());
     Ok(vec![
@@ -283,6 +299,21 @@ fn suites() -> Result<Vec<Suite>, Error> {
         Suite {
             server: Some(|| boxed(Upstream::start_soketi())),
             ..tests("JS API on soketi + backend", js_api())
+        },
+        Suite {
+            server: Some(|| boxed(LocalServer::start("apps"))),
+            matrix: Some((APPS, Engine::Chromium)),
+            ..tests("apps users build, in Chromium", apps_in(Engine::Chromium))
+        },
+        Suite {
+            server: Some(|| boxed(LocalServer::start("apps"))),
+            matrix: Some((APPS, Engine::Firefox)),
+            ..tests("apps users build, in Firefox", apps_in(Engine::Firefox))
+        },
+        Suite {
+            server: Some(|| boxed(LocalServer::start("apps"))),
+            matrix: Some((APPS, Engine::WebKit)),
+            ..tests("apps users build, in WebKit", apps_in(Engine::WebKit))
         },
         Suite {
             server: Some(|| boxed(LocalServer::start("interop"))),

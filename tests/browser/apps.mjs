@@ -1,0 +1,300 @@
+// Applications built the way users build them (tests/apps), with the packed tarballs of
+// `cargo xtask package` installed as npm installs them: the packages checked by publint,
+// @arethetypeswrong and TypeScript; a Laravel app's echo.js built by Vite and run under Vite's dev
+// server; a webpack 5 app and an esbuild app with the configuration the README gives; a React app
+// through @laravel/echo-react, rendered on the server in Node and hydrated in the browser, with
+// the chat widget. Each app is served with its own `/broadcasting/auth` route (signed with the
+// official `pusher` server SDK, as Laravel does), and the browser (the engine `RUSHER_ENGINE`
+// names) subscribes to a private and a presence channel through it and receives events the
+// server's REST API triggers. Run by `cargo xtask test`, which builds the packages and starts the
+// server. Prints `test result: ok. N passed; M failed`.
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { assert, equal, launch, run, test } from './harness.mjs';
+import { servePages } from './pages.mjs';
+import { base, key, sdk, sockets } from './server.mjs';
+
+const apps = fileURLToPath(new URL('../apps/', import.meta.url));
+const packages = fileURLToPath(new URL('../../target/package/', import.meta.url));
+const bin = (tool) => join(apps, 'node_modules', '.bin', tool);
+
+/** How long a build may take before it counts as hung. */
+const BUILD_TIMEOUT_MS = 180_000;
+/** How long a page may take to connect, subscribe and receive. */
+const PAGE_TIMEOUT_MS = 15_000;
+
+/** The packed tarball named `name-*.tgz`. */
+function tarball(name) {
+  const file = readdirSync(packages).find((f) => f.startsWith(`${name}-`) && f.endsWith('.tgz'));
+  assert(file, `no ${name}-*.tgz in ${packages}: run cargo xtask package`);
+  return join(packages, file);
+}
+
+/** Runs a tool to completion in `cwd`; throws with its output when it fails. */
+function tool(command, args, cwd = apps, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd, timeout: BUILD_TIMEOUT_MS, env: { ...process.env, ...extraEnv } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${command} ${args.join(' ')} failed:\n${stdout}${stderr}`));
+        else resolve(`${stdout}${stderr}`);
+      });
+  });
+}
+
+// Both packages, unpacked into the apps' node_modules as `npm install <tarball>` puts them.
+for (const name of ['rusher-client', 'rusher-chat']) {
+  const dir = join(apps, 'node_modules', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await tool('tar', ['xzf', tarball(name), '-C', dir, '--strip-components', '1']);
+}
+
+/** Where the server is, as an app's page is told it. */
+const connection = { key, wsHost: sockets.host, wsPort: sockets.port, forceTLS: false };
+
+/** Each page's visitor, named by the cookie its page set. */
+let visitors = 0;
+
+/** The app's `/broadcasting/auth`: Laravel's route, signing with the app secret. Presence
+ * members are the visitor named by the page's cookie. */
+const broadcastingAuth = {
+  handle(request, response) {
+    let body = '';
+    request.on('data', (chunk) => { body += chunk; });
+    request.on('end', () => {
+      const form = new URLSearchParams(body);
+      const socketId = form.get('socket_id');
+      const channel = form.get('channel_name');
+      const name = /visitor=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+      if (!socketId || !channel || !name) {
+        response.writeHead(403, { 'content-type': 'text/plain' });
+        response.end('not signed in');
+        return;
+      }
+      const member = channel.startsWith('presence-') ? { user_id: name, user_info: { name } } : undefined;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(sdk.authorizeChannel(socketId, channel, member)));
+    });
+  },
+};
+
+/** Serves an app's page (`html`, its `<head>` given `window.app` and a visitor cookie), the
+ * app's files under `files`, its auth route, and the chat backend's routes behind them. */
+function serveApp(html, files) {
+  const page = {
+    handle(request, response) {
+      visitors += 1;
+      const settings = `<script>window.app = ${JSON.stringify(connection)}; window.chat = ${JSON.stringify({ ...connection, backend: '' })};</script>`;
+      response.writeHead(200, {
+        'content-type': 'text/html', 'cache-control': 'no-cache',
+        'set-cookie': `visitor=Visitor${visitors}; Path=/`,
+      });
+      response.end(html.replace('<head>', `<head>\n  ${settings}`));
+    },
+  };
+  // The browser asks for it; without it, the page's console would show a 404.
+  const favicon = { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg"/>' };
+  return servePages({
+    '/': page, '/index.html': page, '/favicon.ico': favicon, '/broadcasting/auth': broadcastingAuth,
+  }, base, files);
+}
+
+const browser = await launch();
+
+/** Opens `url` in a new context; collects the page's errors. */
+async function visit(url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') page.errors.push(message.text());
+  });
+  await page.goto(url);
+  page.done = () => context.close();
+  return page;
+}
+
+/** Waits until `predicate` holds in the page; on time-out, says what the page saw. */
+async function until(page, predicate, what) {
+  try {
+    await page.waitForFunction(predicate, undefined, { timeout: PAGE_TIMEOUT_MS, polling: 50 });
+  } catch {
+    const seen = await page.evaluate(() => JSON.stringify(window.seen ?? document.body.innerText)).catch(String);
+    throw new Error(`timed out waiting for ${what}; the page saw ${seen}; errors: ${page.errors.join(' | ')}`);
+  }
+}
+
+/** The server's REST API sends an order and a room message; the page's listeners must get both. */
+async function triggerEvents() {
+  await sdk.trigger('private-orders.1', 'shipped', { id: 7 });
+  await sdk.trigger('presence-room.1', 'said', { text: 'hello from the server' });
+}
+
+/** A page of an app using tests/apps/shared/listen.js: subscribed, in the room, receiving. */
+async function listensAndReceives(url) {
+  const page = await visit(url);
+  try {
+    await until(page, () => window.seen?.subscribed.includes('orders.1') && window.seen.here?.length > 0,
+      'the private channel subscribed and the presence channel here');
+    const { here, states } = await page.evaluate(() => window.seen);
+    assert(here.every((name) => /^Visitor\d+$/.test(name)), `presence members from the auth route: ${here}`);
+    assert(states.includes('connected'), `connected: ${states}`);
+    await triggerEvents();
+    await until(page, () => window.seen.orders.length > 0 && window.seen.said.length > 0, 'both events');
+    const { orders, said } = await page.evaluate(() => window.seen);
+    equal(orders, [{ id: 7 }], 'the private channel\'s event');
+    equal(said, [{ text: 'hello from the server' }], 'the presence channel\'s event');
+    equal(page.errors, [], 'the page\'s errors');
+  } finally {
+    await page.done();
+  }
+}
+
+/** An app's built `index.html`. */
+const builtPage = (dir) => readFileSync(join(dir, 'index.html'), 'utf8');
+
+/** The checks that run no browser: once, with Chromium's run. */
+const NO_BROWSER = { engines: ['chromium'], why: 'checks the packages, in no browser' };
+
+for (const name of ['rusher-client', 'rusher-chat']) {
+  test(`publint: ${name} has no errors`, async () => {
+    const output = await tool(bin('publint'), ['run', join(apps, 'node_modules', name), '--level', 'error']);
+    assert(!/Errors?:/.test(output), output);
+  }, NO_BROWSER);
+  test(`@arethetypeswrong: ${name} resolves with types (ESM only)`, async () => {
+    await tool(bin('attw'), [tarball(name), '--profile', 'esm-only', '--format', 'ascii']);
+  }, NO_BROWSER);
+}
+
+for (const resolution of ['bundler', 'nodenext']) {
+  test(`TypeScript (tsc --strict, moduleResolution ${resolution}): pusher-js code type-checks, its mistakes do not`, async () => {
+    await tool(bin('tsc'), ['-p', join(apps, 'types', `tsconfig.${resolution}.json`)]);
+  }, NO_BROWSER);
+}
+
+const laravel = join(apps, 'vite-laravel');
+/** The environment a Laravel app's `.env` gives Vite (every value a string). */
+function writeLaravelEnv() {
+  writeFileSync(join(laravel, '.env'), [
+    `VITE_REVERB_APP_KEY=${key}`, `VITE_REVERB_HOST=${sockets.host}`,
+    `VITE_REVERB_PORT=${sockets.port}`, 'VITE_REVERB_SCHEME=http', '',
+  ].join('\n'));
+}
+
+test('Vite: Laravel\'s echo.js with rusher-client, built by vite build', async () => {
+  writeLaravelEnv();
+  await tool(bin('vite'), ['build', '--logLevel', 'warn'], laravel);
+  const dist = join(laravel, 'dist');
+  const wasm = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.wasm'));
+  equal(wasm.length, 1, 'the wasm files Vite copied');
+  const pages = await serveApp(builtPage(dist), dist);
+  try {
+    await listensAndReceives(`${pages.base}/`);
+  } finally {
+    await pages.close();
+  }
+});
+
+test('Vite: the same app under the dev server, its scripts on the page of another origin (as Laravel serves them)', async () => {
+  writeLaravelEnv();
+  const port = 5173 + Math.floor(Math.random() * 1000);
+  const dev = spawn(bin('vite'), ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: laravel, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  for (const stream of [dev.stdout, dev.stderr]) stream.on('data', (chunk) => { output += chunk; });
+  try {
+    const started = Date.now();
+    while (!output.includes(`${port}`)) {
+      assert(Date.now() - started < BUILD_TIMEOUT_MS && dev.exitCode === null, `vite did not start: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // What laravel-vite-plugin's @vite directive writes in development.
+    const vite = `http://127.0.0.1:${port}`;
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders (Vite dev)</title>
+<script type="module" src="${vite}/@vite/client"></script>
+<script type="module" src="${vite}/resources/js/app.js"></script></head><body><h1>Orders</h1></body></html>`;
+    const pages = await serveApp(html);
+    try {
+      await listensAndReceives(`${pages.base}/`);
+    } finally {
+      await pages.close();
+    }
+  } catch (error) {
+    throw new Error(`${error.message}\nvite dev server said:\n${output}`);
+  } finally {
+    dev.kill();
+  }
+});
+
+test('webpack 5: the default entry, no configuration file', async () => {
+  const dir = join(apps, 'webpack');
+  await tool(bin('webpack'), ['--mode', 'production'], dir);
+  const dist = join(dir, 'dist');
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders (webpack)</title></head>
+<body><h1>Orders</h1><script src="/main.js"></script></body></html>`;
+  const pages = await serveApp(html, dist);
+  try {
+    await listensAndReceives(`${pages.base}/`);
+  } finally {
+    await pages.close();
+  }
+});
+
+test('esbuild: rusher-client/init with the module\'s URL from the file loader', async () => {
+  const dir = join(apps, 'esbuild');
+  await tool(bin('esbuild'), ['app.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=dist'], dir);
+  const dist = join(dir, 'dist');
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders (esbuild)</title></head>
+<body><h1>Orders</h1><script type="module" src="/app.js"></script></body></html>`;
+  const pages = await serveApp(html, dist);
+  try {
+    await listensAndReceives(`${pages.base}/`);
+  } finally {
+    await pages.close();
+  }
+});
+
+test('React with @laravel/echo-react, rendered in Node (nothing fetched, no socket), hydrated and connected in the browser, with the chat widget', async () => {
+  const dir = join(apps, 'react-ssr');
+  await tool(bin('vite'), ['build', '--logLevel', 'warn', '--outDir', 'dist/client'], dir);
+  await tool(bin('vite'), ['build', '--logLevel', 'warn', '--ssr', 'src/entry-server.js', '--outDir', 'dist/server'], dir);
+  // Server-side rendering in this process: importing and rendering must fetch nothing and open
+  // no socket.
+  const opened = [];
+  const { fetch: realFetch, WebSocket: RealWebSocket } = globalThis;
+  globalThis.fetch = (...args) => { opened.push(`fetch ${args[0]}`); return realFetch(...args); };
+  globalThis.WebSocket = class extends (RealWebSocket ?? class {}) {
+    constructor(url) { opened.push(`WebSocket ${url}`); super(url); }
+  };
+  let rendered;
+  try {
+    const { render } = await import(pathToFileURL(join(dir, 'dist', 'server', 'entry-server.js')));
+    rendered = render();
+  } finally {
+    globalThis.fetch = realFetch;
+    globalThis.WebSocket = RealWebSocket;
+  }
+  equal(opened, [], 'what rendering on the server opened');
+  assert(rendered.includes('Connecting…') && rendered.includes('<h1>Orders</h1>'), `rendered: ${rendered}`);
+  const dist = join(dir, 'dist', 'client');
+  const pages = await serveApp(builtPage(dist).replace('<!--app-->', rendered), dist);
+  const page = await visit(`${pages.base}/`);
+  try {
+    await until(page, () => /^Online: Visitor\d+$/.test(document.querySelector('[role=status]')?.textContent)
+      && document.body.innerText.includes('Orders are live'), 'the presence channel\'s members and the private channel');
+    await triggerEvents();
+    await until(page, () => document.querySelector('[aria-label=Shipped] li')?.textContent === 'Order 7 shipped'
+      && document.querySelector('[aria-label=Said] li')?.textContent === 'hello from the server', 'both events');
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await page.getByRole('button', { name: 'Join' }).waitFor({ timeout: PAGE_TIMEOUT_MS });
+    equal(page.errors, [], 'the page\'s errors');
+  } finally {
+    await page.done();
+    await pages.close();
+  }
+});
+
+await run();
