@@ -1,55 +1,25 @@
 // Applications built the way users build them (tests/apps), with the packed tarballs of
-// `cargo xtask package` installed as npm installs them: the packages checked by publint,
-// @arethetypeswrong and TypeScript; a Laravel app's echo.js built by Vite and run under Vite's dev
-// server; a webpack 5 app and an esbuild app with the configuration the README gives; a React app
+// `cargo xtask package` installed as npm installs them (tests/apps/check.mjs checks the packages
+// themselves): a Laravel app's echo.js built by Vite and run under Vite's dev server; a webpack 5 app and an esbuild app with the configuration the README gives; a React app
 // through @laravel/echo-react, rendered on the server in Node and hydrated in the browser, with
 // the chat widget. Each app is served with its own `/broadcasting/auth` route (signed with the
 // official `pusher` server SDK, as Laravel does), and the browser (the engine `RUSHER_ENGINE`
 // names) subscribes to a private and a presence channel through it and receives events the
 // server's REST API triggers. Run by `cargo xtask test`, which builds the packages and starts the
 // server. Prints `test result: ok. N passed; M failed`.
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { BUILD_TIMEOUT_MS, apps, bin, installTarballs, tool } from '../apps/tools.mjs';
 import { assert, equal, launch, run, test } from './harness.mjs';
 import { servePages } from './pages.mjs';
-import { base, key, sdk, sockets } from './server.mjs';
+import { authRoute, base, key, sdk, sockets } from './server.mjs';
 
-const apps = fileURLToPath(new URL('../apps/', import.meta.url));
-const packages = fileURLToPath(new URL('../../target/package/', import.meta.url));
-const bin = (tool) => join(apps, 'node_modules', '.bin', tool);
-
-/** How long a build may take before it counts as hung. */
-const BUILD_TIMEOUT_MS = 180_000;
 /** How long a page may take to connect, subscribe and receive. */
 const PAGE_TIMEOUT_MS = 15_000;
 
-/** The packed tarball named `name-*.tgz`. */
-function tarball(name) {
-  const file = readdirSync(packages).find((f) => f.startsWith(`${name}-`) && f.endsWith('.tgz'));
-  assert(file, `no ${name}-*.tgz in ${packages}: run cargo xtask package`);
-  return join(packages, file);
-}
-
-/** Runs a tool to completion in `cwd`; throws with its output when it fails. */
-function tool(command, args, cwd = apps, extraEnv = {}) {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd, timeout: BUILD_TIMEOUT_MS, env: { ...process.env, ...extraEnv } },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`${command} ${args.join(' ')} failed:\n${stdout}${stderr}`));
-        else resolve(`${stdout}${stderr}`);
-      });
-  });
-}
-
-// Both packages, unpacked into the apps' node_modules as `npm install <tarball>` puts them.
-for (const name of ['rusher-client', 'rusher-chat']) {
-  const dir = join(apps, 'node_modules', name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  await tool('tar', ['xzf', tarball(name), '-C', dir, '--strip-components', '1']);
-}
+await installTarballs();
 
 /** Where the server is, as an app's page is told it. */
 const connection = { key, wsHost: sockets.host, wsPort: sockets.port, forceTLS: false };
@@ -57,28 +27,12 @@ const connection = { key, wsHost: sockets.host, wsPort: sockets.port, forceTLS: 
 /** Each page's visitor, named by the cookie its page set. */
 let visitors = 0;
 
-/** The app's `/broadcasting/auth`: Laravel's route, signing with the app secret. Presence
- * members are the visitor named by the page's cookie. */
-const broadcastingAuth = {
-  handle(request, response) {
-    let body = '';
-    request.on('data', (chunk) => { body += chunk; });
-    request.on('end', () => {
-      const form = new URLSearchParams(body);
-      const socketId = form.get('socket_id');
-      const channel = form.get('channel_name');
-      const name = /visitor=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
-      if (!socketId || !channel || !name) {
-        response.writeHead(403, { 'content-type': 'text/plain' });
-        response.end('not signed in');
-        return;
-      }
-      const member = channel.startsWith('presence-') ? { user_id: name, user_info: { name } } : undefined;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(sdk.authorizeChannel(socketId, channel, member)));
-    });
-  },
-};
+/** The app's `/broadcasting/auth`, whose presence members are the visitor named by the page's
+ * cookie. */
+const broadcastingAuth = authRoute((request) => {
+  const name = /visitor=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+  return name && { user_id: name, user_info: { name } };
+});
 
 /** Serves an app's page (`html`, its `<head>` given `window.app` and a visitor cookie), the
  * app's files under `files`, its auth route, and the chat backend's routes behind them. */
@@ -155,25 +109,6 @@ async function listensAndReceives(url) {
 
 /** An app's built `index.html`. */
 const builtPage = (dir) => readFileSync(join(dir, 'index.html'), 'utf8');
-
-/** The checks that run no browser: once, with Chromium's run. */
-const NO_BROWSER = { engines: ['chromium'], why: 'checks the packages, in no browser' };
-
-for (const name of ['rusher-client', 'rusher-chat']) {
-  test(`publint: ${name} has no errors`, async () => {
-    const output = await tool(bin('publint'), ['run', join(apps, 'node_modules', name), '--level', 'error']);
-    assert(!/Errors?:/.test(output), output);
-  }, NO_BROWSER);
-  test(`@arethetypeswrong: ${name} resolves with types (ESM only)`, async () => {
-    await tool(bin('attw'), [tarball(name), '--profile', 'esm-only', '--format', 'ascii']);
-  }, NO_BROWSER);
-}
-
-for (const resolution of ['bundler', 'nodenext']) {
-  test(`TypeScript (tsc --strict, moduleResolution ${resolution}): pusher-js code type-checks, its mistakes do not`, async () => {
-    await tool(bin('tsc'), ['-p', join(apps, 'types', `tsconfig.${resolution}.json`)]);
-  }, NO_BROWSER);
-}
 
 const laravel = join(apps, 'vite-laravel');
 /** The environment a Laravel app's `.env` gives Vite (every value a string). */

@@ -14,7 +14,7 @@ import { frozenTab } from './chromium.mjs';
 import { assert, env, equal, launch, run, sleep, test, withInstalledTarball } from './harness.mjs';
 import { leaveTabAndComeBack } from './engines.mjs';
 import { servePages } from './pages.mjs';
-import { base, departure, key, recordDeparture, sdk, serverName, sockets } from './server.mjs';
+import { authRoute, base, departure, key, recordDeparture, sdk, serverName, sockets } from './server.mjs';
 
 const modules = fileURLToPath(new URL('../node_modules/', import.meta.url));
 const browser = await launch();
@@ -47,11 +47,20 @@ const twoImportersPage = `<!doctype html><meta charset="utf-8"><title>Two import
 <script type="module">import { Pusher } from '/www/pkg/index.js'; started.push(['second', typeof Pusher]);</script>
 <script type="module">import('/www/pkg/index.js').then((m) => started.push(['dynamic', typeof m.default]), (e) => started.push(['dynamic', String(e)]));</script>`;
 
+/** The bearer token `/test/token-auth` accepts, and the headers it got. */
+const token = { valid: 'fresh', seen: [] };
+
 const pages = await servePages({
   '/test/': { type: 'text/html', body: testPage },
   '/test/two-importers/': { type: 'text/html', body: twoImportersPage },
   '/vendor/pusher.min.js': { type: 'text/javascript', file: join(modules, 'pusher-js/dist/web/pusher.min.js') },
   '/vendor/echo.js': { type: 'text/javascript', file: join(modules, 'laravel-echo/dist/echo.js') },
+  // An application's auth route taking bearer tokens: only `Bearer ${token.valid}` is accepted,
+  // and each request's Authorization header is kept in `token.seen`.
+  '/test/token-auth': authRoute(() => undefined, (request) => {
+    token.seen.push(request.headers.authorization);
+    return request.headers.authorization === `Bearer ${token.valid}`;
+  }),
 }, base);
 
 const contexts = [];
@@ -303,6 +312,54 @@ test('an auth failure is a subscription_error with its status', async () => {
   await until(page, () => seen('error').length === 1);
   const error = await page.evaluate(() => seen('error')[0][1]);
   equal([error.type, error.status], ['AuthError', 403], `subscription error ${JSON.stringify(error)}`);
+});
+
+test('auth: an async headersProvider is awaited at each request; after a 403, a refreshed token and subscribe() again subscribe the channel, its bindings kept', async () => {
+  token.seen = [];
+  const page = await visitor('Tok');
+  await page.evaluate(() => {
+    window.current = 'stale';
+    const pusher = (window.pusher = new R(KEY, opts({
+      channelAuthorization: {
+        endpoint: '/test/token-auth',
+        // A token fetched before each request, as applications do.
+        headersProvider: () => new Promise((resolve) => setTimeout(() => resolve({ Authorization: `Bearer ${window.current}` }), 50)),
+      },
+    })));
+    const channel = pusher.subscribe('private-tokens');
+    channel.bind('pusher:subscription_error', (error) => log.push(['error', error.status]));
+    channel.bind('pusher:subscription_succeeded', () => log.push(['subscribed']));
+    channel.bind('news', (data) => log.push(['news', data]));
+  });
+  await until(page, () => seen('error').length === 1, undefined, 'the refusal of the stale token');
+  equal(await page.evaluate(() => seen('error')[0][1]), 403, 'the refusal\'s status');
+  await page.evaluate(() => { window.current = 'fresh'; window.pusher.subscribe('private-tokens'); });
+  await until(page, () => seen('subscribed').length === 1, undefined, 'the subscription with the fresh token');
+  await sdk.trigger('private-tokens', 'news', { n: 1 });
+  await until(page, () => seen('news').length === 1, undefined, 'the event, through the bindings made before');
+  equal(token.seen, ['Bearer stale', 'Bearer fresh'], 'the Authorization header of each request');
+});
+
+test('auth with Laravel Echo: a header changed in place is read at the next request, and subscribing again retries', async () => {
+  token.seen = [];
+  const page = await visitor('Hed');
+  await page.evaluate(() => {
+    window.echo = new Echo({
+      broadcaster: 'pusher', key: KEY, Pusher: R, ...opts(), authEndpoint: '/test/token-auth',
+      auth: { headers: { Authorization: 'Bearer stale' } },
+    });
+    echo.private('headers').error((error) => log.push(['error', error.status]))
+      .listen('.news', (data) => log.push(['news', data]));
+  });
+  await until(page, () => seen('error').length === 1, undefined, 'the refusal of the stale token');
+  await page.evaluate(() => {
+    echo.connector.options.auth.headers.Authorization = 'Bearer fresh';
+    echo.connector.pusher.subscribe('private-headers');
+  });
+  await until(page, () => echo.connector.pusher.channel('private-headers').subscribed, undefined, 'the subscription');
+  await sdk.trigger('private-headers', 'news', { n: 2 });
+  await until(page, () => seen('news').length === 1, undefined, 'the event, through Echo\'s listener');
+  equal(token.seen, ['Bearer stale', 'Bearer fresh'], 'the Authorization header of each request');
 });
 
 test('a socket that answers inside send() (a test double or a polyfill) works like any other, also inside the callback of another frame', async () => {

@@ -48,3 +48,31 @@ export const sdk = new PusherServer({
   host: sockets.host, port: String(sockets.port), useTLS: false,
   encryptionMasterKeyBase64: env('RUSHER_MASTER_KEY'),
 });
+
+/**
+ * An application's own auth route, as Laravel's `/broadcasting/auth` is (for `servePages`): reads
+ * the form and signs with the app secret through the SDK. `member(request)` is the presence
+ * member (`{user_id, user_info}`) or undefined, which is refused for a presence channel;
+ * `allowed(request)` false is refused for any channel. Refusals are 403, as Laravel's.
+ */
+export function authRoute(member, allowed = () => true) {
+  return {
+    handle(request, response) {
+      let body = '';
+      request.on('data', (chunk) => { body += chunk; });
+      request.on('end', () => {
+        const form = new URLSearchParams(body);
+        const socketId = form.get('socket_id');
+        const channel = form.get('channel_name');
+        const presence = channel?.startsWith('presence-') ? member(request) : undefined;
+        if (!socketId || !channel || !allowed(request) || (channel.startsWith('presence-') && !presence)) {
+          response.writeHead(403, { 'content-type': 'text/plain' });
+          response.end('refused by the test\'s auth route');
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(sdk.authorizeChannel(socketId, channel, presence)));
+      });
+    },
+  };
+}

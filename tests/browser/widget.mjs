@@ -1199,6 +1199,85 @@ test('keyboard only: Tab to the launcher, open, join and send', async () => {
   await shows(log(page), 'typed, not clicked', 'sent by keyboard');
 });
 
+test('accessibility: Escape closes the panel; the launcher\'s name holds the counts it shows (label in name)', async () => {
+  const page = await visitor();
+  await join(page, 'Esc');
+  const launcher = page.locator('button.launcher');
+  const name = await launcher.getAttribute('aria-label');
+  assert(/^Close chat, \d+ Online$/.test(name), `the open launcher's name: ${name}`);
+  await messageBox(page).focus();
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.getElementById('rusher-chat').shadowRoot.querySelector('.panel'));
+  const closed = await launcher.getAttribute('aria-label');
+  assert(/^Open chat, \d+ Online$/.test(closed), `the closed launcher's name: ${closed}`);
+});
+
+test('accessibility: a new message is announced once: one row added to one live region (the log), nothing redrawn', async () => {
+  const ann = await visitor();
+  await join(ann, 'Ann');
+  const ben = await visitor();
+  await join(ben, 'Ben');
+  await say(ben, 'before');
+  await shows(log(ann), 'before', 'the first message');
+  await ann.evaluate(() => {
+    const root = document.getElementById('rusher-chat').shadowRoot;
+    const region = (node) => (node.nodeType === 1 ? node : node.parentElement)
+      ?.closest('[aria-live], [role=log], [role=status], [role=alert]');
+    window.announced = [];
+    new MutationObserver((records) => {
+      for (const record of records) {
+        const live = region(record.target);
+        if (!live) continue;
+        const name = live.getAttribute('role') || live.className;
+        for (const node of record.addedNodes) announced.push([name, node.textContent]);
+        if (record.type === 'characterData') announced.push([name, record.target.data]);
+      }
+    }).observe(root, { childList: true, subtree: true, characterData: true });
+  });
+  await say(ben, 'announce me once');
+  await shows(log(ann), 'announce me once', 'the message');
+  await sleep(500);
+  const inLog = await ann.evaluate(() => announced.filter(([name]) => name === 'log'));
+  equal(inLog.length, 1, `what the log region got: ${JSON.stringify(inLog)}`);
+  assert(inLog[0][1].includes('announce me once'), `the row added: ${inLog[0][1]}`);
+  const elsewhere = await ann.evaluate(() => announced.filter(([name, text]) => name !== 'log' && text.includes('announce me once')));
+  equal(elsewhere, [], 'the message announced by another region');
+});
+
+/** axe-core's rules for WCAG 2.2 A and AA. */
+const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const axeSource = readFileSync(fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8');
+
+/** axe-core's violations in the widget, as `rule: target` lines. */
+async function axeViolations(page) {
+  return page.evaluate(async ({ source, tags }) => {
+    if (!window.axe) new Function(source)();
+    const result = await window.axe.run(document.getElementById('rusher-chat'), { runOnly: { type: 'tag', values: tags } });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)} ${n.failureSummary?.split('\n')[1] ?? ''}`));
+  }, { source: axeSource, tags: WCAG_AA });
+}
+
+test('accessibility: axe-core finds no WCAG 2.2 AA violation in the open widget (the join form with an error; joined, with messages, who\'s online and an invitation), light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const ada = await visitor({ colorScheme });
+    await ada.getByRole('button', { name: 'Open chat' }).click();
+    await ada.getByLabel('Your name').fill('   ');
+    await ada.getByRole('button', { name: 'Join' }).click();
+    await ada.getByRole('alert').waitFor({ timeout: 3000 });
+    equal(await axeViolations(ada), [], `the join form with an error, ${colorScheme}`);
+    await ada.getByLabel('Your name').fill(`Ada ${colorScheme}`);
+    await ada.getByRole('button', { name: 'Join' }).click();
+    await online(ada);
+    const bob = await visitor({ colorScheme });
+    await join(bob, `Bob ${colorScheme}`);
+    await say(bob, 'hello https://example.com');
+    await say(ada, 'hi');
+    await shows(log(ada), 'hello', 'a message');
+    await invite(bob, `Bob ${colorScheme}`, ada, `Ada ${colorScheme}`);
+    equal(await axeViolations(ada), [], `joined, with messages, who's online and an invitation, ${colorScheme}`);
+  }
+}, THEMES);
+
 test('back/forward cache: a visitor who leaves the page and comes back has it restored, online again, with what was said meanwhile shown once', async () => {
   const ada = await visitor();
   await join(ada, 'Ada');

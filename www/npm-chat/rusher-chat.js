@@ -17,6 +17,8 @@ const OPTION_TYPES = {
 
 /** The launcher's label, as the widget's (`open_chat` in crates/widget/src/i18n.rs). */
 const OPEN_CHAT = { en: "Open chat", de: "Chat öffnen" };
+/** After the unread count in the launcher's name, as the widget's (crates/widget/src/i18n.rs). */
+const UNREAD = { en: "unread", de: "ungelesen" };
 
 /** The events `on` takes, as the widget's handle. */
 const EVENTS = ["unread", "online", "open", "message"];
@@ -94,6 +96,9 @@ export class ChatHandle {
   #launcher = null;
   #button;
   #badge;
+  /** The launcher's name before the counts, and the word after the unread count. */
+  #name;
+  #unreadWord;
   #count;
   #callbacks = new Map();
   #widget = null;
@@ -186,11 +191,12 @@ export class ChatHandle {
     const language = (options.language ?? navigator.language ?? "").split(/[-_]/)[0].toLowerCase();
     this.#launcher = element("div", { class: "rusher-chat" });
     this.#button = element("button", {
-      class: "launcher", type: "button", "aria-label": OPEN_CHAT[language] ?? OPEN_CHAT.en,
+      class: "launcher", type: "button", "aria-label": (this.#name = OPEN_CHAT[language] ?? OPEN_CHAT.en),
       "aria-expanded": "false",
     });
     const icon = element("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", width: "26", height: "26" }, SVG);
     icon.append(element("path", { fill: "currentColor", d: ICON }, SVG));
+    this.#unreadWord = UNREAD[language] ?? UNREAD.en;
     this.#badge = element("span", { class: "badge", "aria-hidden": "true", hidden: "" });
     this.#count = element("span", { class: "online-count", "aria-hidden": "true", hidden: "" });
     this.#button.append(icon, this.#badge, this.#count);
@@ -246,6 +252,9 @@ export class ChatHandle {
       this.#count.hidden = false;
       this.#emit("online", online);
     }
+    // What it does, then the counts it shows, in that order: its name holds its visible text.
+    const counts = [this.#unread > 0 && `${this.#unread} ${this.#unreadWord}`, this.#online !== undefined && `${this.#online} Online`];
+    this.#button.setAttribute("aria-label", [this.#name, ...counts.filter(Boolean)].join(", "));
   }
 
   #restoreTitle() {

@@ -10,10 +10,10 @@ export interface AuthOptions {
   headers?: Record<string, string>;
   /** Extra form fields, read at each request. */
   params?: Record<string, string>;
-  /** Called at each request for more headers. */
-  headersProvider?: () => Record<string, string>;
-  /** Called at each request for more form fields. */
-  paramsProvider?: () => Record<string, string>;
+  /** Called at each request for more headers; a promise is awaited (a fresh token). */
+  headersProvider?: () => Record<string, string> | Promise<Record<string, string>>;
+  /** Called at each request for more form fields; a promise is awaited. */
+  paramsProvider?: () => Record<string, string> | Promise<Record<string, string>>;
   /** Authorize in your own code instead of the endpoint. */
   customHandler?: (
     params: { socketId: string; channelName?: string },

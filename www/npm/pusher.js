@@ -171,8 +171,12 @@ function readOptions(key, options) {
   return config;
 }
 
-/** Headers and params of an auth section as they are now, every value a string. */
-function extras(section) {
+/**
+ * Headers and params of an auth section as they are now, every value a string, once its
+ * providers have answered (a provider may return a promise: a fresh token fetched first); then
+ * `done(json)`. A provider that throws or rejects adds nothing, and the console says why.
+ */
+async function extras(section, done) {
   const source = section.source;
   const strings = (object) => {
     const out = {};
@@ -183,17 +187,18 @@ function extras(section) {
     }
     return out;
   };
-  const call = (provider) => {
+  const call = async (provider) => {
     try {
-      return provider ? provider() : undefined;
+      return provider ? await provider() : undefined;
     } catch (error) {
       console.error("Rusher: a provider threw", error);
     }
   };
-  return JSON.stringify({
-    headers: { ...strings(source.headers), ...strings(call(source.headersProvider)) },
-    params: { ...strings(source.params), ...strings(call(source.paramsProvider)) },
-  });
+  const [headers, params] = await Promise.all([call(source.headersProvider), call(source.paramsProvider)]);
+  done(JSON.stringify({
+    headers: { ...strings(source.headers), ...strings(headers) },
+    params: { ...strings(source.params), ...strings(params) },
+  }));
 }
 
 /**
@@ -403,7 +408,7 @@ export function classes({ Core, Kind, init }) {
         event: (kind, channel, name, text, userId) => this._event(kind, channel, name, parse(text), userId),
         literal: (kind, channel, name, text, at, end, userId) =>
           this._event(kind, channel, name, decode(JSON.parse(text.slice(at, end))), userId),
-        extras: (section) => extras(section === "userAuthentication" ? config.user : config.channel),
+        extras: (section, done) => extras(section === "userAuthentication" ? config.user : config.channel, done),
         authorize: (socketId, channelName, done) => custom(config.channel, { socketId, channelName }, done),
         signin: (socketId, done) => custom(config.user, { socketId }, done),
       };

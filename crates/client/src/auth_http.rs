@@ -28,8 +28,9 @@ pub type UserHandler = Rc<dyn Fn(String, Done<Result<UserAuth, AuthError>>)>;
 pub type Pairs = Vec<(String, String)>;
 
 /// Computes more headers and form fields for each request (pusher-js's `headersProvider` and
-/// `paramsProvider`, or headers an application changes after start-up).
-pub type ExtrasProvider = Rc<dyn Fn() -> (Pairs, Pairs)>;
+/// `paramsProvider`, or headers an application changes after start-up), and hands them to the
+/// callback: at once, or later (a provider fetching a fresh token first).
+pub type ExtrasProvider = Rc<dyn Fn(Done<(Pairs, Pairs)>)>;
 
 /// An HTTP auth endpoint (pusher-js's `channelAuthorization` / `userAuthentication`).
 #[derive(Clone, Default)]
@@ -53,17 +54,30 @@ impl Endpoint {
         }
     }
 
-    /// The fixed headers and fields, then the provider's.
-    fn extras(&self) -> (Pairs, Pairs) {
+    /// POSTs a form with the fixed headers and fields, then the provider's, once it has
+    /// answered: `form(params)` gives the body and what to call with the answer's status and
+    /// body. Boxed, so that channel and user auth share one copy of this code.
+    fn post(&self, form: Form) {
         let (mut headers, mut params) = (self.headers.clone(), self.params.clone());
-        if let Some(provider) = &self.provider {
-            let (more_headers, more_params) = provider();
+        let url = self.url.clone();
+        let send = move |(more_headers, more_params): (Pairs, Pairs)| {
             headers.extend(more_headers);
             params.extend(more_params);
+            let (body, answer) = form(&params);
+            post_form(&url, &headers, &body, answer);
+        };
+        match &self.provider {
+            Some(provider) => provider(Box::new(send)),
+            None => send((Vec::new(), Vec::new())),
         }
-        (headers, params)
     }
 }
+
+/// What is called with an auth answer's status and body.
+type Answer = Box<dyn FnOnce(u16, String)>;
+
+/// Writes an auth request's form body from its fields, and gives what takes the answer.
+type Form = Box<dyn FnOnce(&Pairs) -> (String, Answer)>;
 
 /// How channels are authorized.
 #[derive(Clone)]
@@ -93,7 +107,7 @@ fn when_settled(promise: &Thenable, callback: impl FnOnce(JsValue) + 'static) {
 /// before an answer is status 0 with an empty body. Callbacks rather than `async`: the futures
 /// executor and its closures would be a tenth of the browser bundle. `done` is boxed, so that
 /// channel and user auth share one copy of this code (about 290 B of the gzip bundle).
-fn post_form(url: &str, headers: &Pairs, body: &str, done: Box<dyn FnOnce(u16, String)>) {
+fn post_form(url: &str, headers: &Pairs, body: &str, done: Answer) {
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_credentials("same-origin");
@@ -126,19 +140,14 @@ pub fn authorize_channels(
     done: impl FnOnce(AuthRequest, Vec<(String, Result<ChannelAuth, AuthError>)>) + 'static,
 ) {
     match authorizer {
-        ChannelAuthorizer::Endpoint(endpoint) => {
-            let (headers, params) = endpoint.extras();
-            let body = request.form_body(&params);
-            post_form(
-                &endpoint.url,
-                &headers,
-                &body,
-                Box::new(move |status, body| {
-                    let results = request.parse_response(status, &body);
-                    done(request, results);
-                }),
-            );
-        }
+        ChannelAuthorizer::Endpoint(endpoint) => endpoint.post(Box::new(move |params| {
+            let body = request.form_body(params);
+            let answer: Answer = Box::new(move |status, body| {
+                let results = request.parse_response(status, &body);
+                done(request, results);
+            });
+            (body, answer)
+        })),
         ChannelAuthorizer::Handler(_) if request.channels.is_empty() => done(request, Vec::new()),
         ChannelAuthorizer::Handler(handler) => {
             let channels = request.channels.clone();
@@ -171,19 +180,14 @@ pub fn authenticate_user(
     done: impl FnOnce(UserAuthRequest, Result<UserAuth, AuthError>) + 'static,
 ) {
     match authenticator {
-        UserAuthenticator::Endpoint(endpoint) => {
-            let (headers, params) = endpoint.extras();
-            let body = request.form_body(&params);
-            post_form(
-                &endpoint.url,
-                &headers,
-                &body,
-                Box::new(move |status, body| {
-                    let result = request.parse_response(status, &body);
-                    done(request, result);
-                }),
-            );
-        }
+        UserAuthenticator::Endpoint(endpoint) => endpoint.post(Box::new(move |params| {
+            let body = request.form_body(params);
+            let answer: Answer = Box::new(move |status, body| {
+                let result = request.parse_response(status, &body);
+                done(request, result);
+            });
+            (body, answer)
+        })),
         UserAuthenticator::Handler(handler) => {
             let socket_id = request.socket_id.clone();
             handler(socket_id, Box::new(move |result| done(request, result)));

@@ -65,11 +65,14 @@ pub struct Strings {
     pub notify: &'static str,
     /// Shown instead of the member list when the room is too big to list.
     pub room_full: &'static str,
+    /// After the unread count in the launcher's name ("3 unread").
+    pub unread: &'static str,
 }
 
 /// English.
 pub const EN: Strings = Strings {
     open_chat: "Open chat",
+    unread: "unread",
     close_chat: "Close chat",
     title: "Chat",
     your_name: "Your name",
@@ -105,6 +108,7 @@ pub const EN: Strings = Strings {
 /// German.
 pub const DE: Strings = Strings {
     open_chat: "Chat öffnen",
+    unread: "ungelesen",
     close_chat: "Chat schließen",
     title: "Chat",
     your_name: "Dein Name",

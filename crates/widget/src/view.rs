@@ -124,15 +124,40 @@ fn unread_in_title(chat: Chat) {
     StoredValue::new_local(listener);
 }
 
+/// The launcher's accessible name: what it does, then the counts it shows, in the order it shows
+/// them, so that its name holds its visible text (WCAG 2.5.3, "Label in Name").
+fn launcher_name(chat: Chat) -> String {
+    let s = chat.strings;
+    let mut name = String::from(if chat.notifications.open.get() {
+        s.close_chat
+    } else {
+        s.open_chat
+    });
+    let unread = chat.notifications.unread.get();
+    if unread > 0 {
+        name = [&name, ", ", &unread.to_string(), " ", s.unread].concat();
+    }
+    if chat.session.me.with(Option::is_some) {
+        name = [
+            &name,
+            ", ",
+            &chat.presence.online.get().to_string(),
+            " ",
+            s.online,
+        ]
+        .concat();
+    }
+    name
+}
+
 /// The round button that opens and closes the panel, with the unread badge and online count.
 #[component]
 fn Launcher(chat: Chat) -> impl IntoView {
-    let s = chat.strings;
     view! {
         <button
             class="launcher"
             type="button"
-            aria-label=move || if chat.notifications.open.get() { s.close_chat } else { s.open_chat }
+            aria-label=move || launcher_name(chat)
             aria-expanded=move || chat.notifications.open.get().to_string()
             on:click=move |_| chat.set_open(!chat.notifications.open.get_untracked())
         >
@@ -165,7 +190,15 @@ fn Panel(chat: Chat) -> impl IntoView {
         _ => "status is-connecting",
     };
     view! {
-        <section class="panel" aria-label=s.title>
+        <section
+            class="panel"
+            aria-label=s.title
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    chat.set_open(false);
+                }
+            }
+        >
             <header>
                 <h2>{s.title}</h2>
                 <span class=status_class role="status">{status}</span>

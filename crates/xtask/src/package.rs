@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::setup::{self, BUNDLE_NIGHTLY, Purpose};
 use crate::shell::{Error, cmd, root, run_quiet, work_dir};
-use crate::{dead_classes, glue_strings, wasm_names};
+use crate::{dead_classes, glue_strings, wasm_baseline, wasm_names};
 
 /// The client package folder, served by rusher-server at `/www/pkg/`.
 pub fn package_dir() -> PathBuf {
@@ -48,6 +48,7 @@ pub fn build() -> Result<PathBuf, Error> {
     fresh(&bundler)?;
     wasm_pack("crates/client", "web", &dir, "rusher", true)?;
     wasm_names::shorten(&dir, "rusher")?;
+    reoptimize(&dir.join("rusher_bg.wasm"))?;
     glue_strings::decode_short_in_js(&dir.join("rusher.js"))?;
     wasm_pack("crates/client", "bundler", &bundler, "rusher", true)?;
     glue_strings::decode_short_in_js(&bundler.join("rusher_bg.js"))?;
@@ -109,6 +110,7 @@ pub fn build_chat() -> Result<PathBuf, Error> {
     wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm", true)?;
     dead_classes::remove(&dir, "rusher-chat-wasm")?;
     wasm_names::shorten(&dir, "rusher-chat-wasm")?;
+    reoptimize(&dir.join("rusher-chat-wasm_bg.wasm"))?;
     glue_strings::decode_short_in_js(&dir.join("rusher-chat-wasm.js"))?;
     copy_files(&root().join("www").join("npm-chat"), &dir)?;
     write_style_module(&dir)?;
@@ -172,6 +174,32 @@ pub fn build_widget_with_names() -> Result<PathBuf, Error> {
     Ok(named)
 }
 
+/// The flags wasm-pack's wasm-opt runs with (each crate's
+/// `[package.metadata.wasm-pack.profile.release]`).
+const WASM_OPT_FLAGS: [&str; 4] = [
+    "-Oz",
+    "--converge",
+    "--low-memory-unused",
+    "--strip-producers",
+];
+
+/// wasm-opt once more, with the same flags, after [`dead_classes`] and [`wasm_names`] changed the
+/// module wasm-pack had optimized: the code only the removed exports kept goes, and what the
+/// renaming left is folded again (-719 B gzip in the widget, -106 B in the client). Only the
+/// baseline features are enabled, as the renaming strips the module's feature section.
+fn reoptimize(wasm: &Path) -> Result<(), Error> {
+    run_quiet(
+        cmd("wasm-opt")
+            .arg(wasm)
+            .args(wasm_baseline::feature_flags())
+            .args(WASM_OPT_FLAGS)
+            .arg("-o")
+            .arg(wasm),
+        "wasm-opt, once more",
+        None,
+    )
+}
+
 /// Writes `rusher-chat-style.js`: the widget's stylesheet (`crates/widget/src/style.css`) as the
 /// default export the launcher adopts in the shadow root it makes, which the widget then renders
 /// into.
@@ -220,7 +248,12 @@ fn wasm_pack(
         .args(["--target", target, "--weak-refs", "--out-name", name])
         .arg("--out-dir")
         .arg(out)
-        .args(["--", "--features", if widget { "embed" } else { "bundle" }]);
+        .arg("--")
+        .args(if widget {
+            &["--features", "embed"][..]
+        } else {
+            &["--no-default-features", "--features", "bundle"][..]
+        });
     command
         .env("RUSTUP_TOOLCHAIN", BUNDLE_NIGHTLY)
         .env(

@@ -484,7 +484,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
             groups: &[Group::TestPackages],
             wanted: Some(lock_stamp(&npm_dir())?),
             found: || installed_stamp(&npm_dir()),
-            how: "npm ci in tests: pusher-js, laravel-echo, pusher, playwright-core, selenium-webdriver (about 5 s)",
+            how: "npm ci in tests: pusher-js, laravel-echo, pusher, playwright-core, selenium-webdriver, axe-core (about 5 s)",
             install: |tool| npm_ci(tool, &npm_dir()),
         },
         Tool {

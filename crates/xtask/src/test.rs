@@ -135,6 +135,7 @@ fn suites() -> Result<Vec<Suite>, Error> {
         "clippy",
         "-p",
         "rusher-client",
+        "--no-default-features",
         "--features",
         "bundle",
         "--lib",
@@ -218,6 +219,25 @@ fn suites() -> Result<Vec<Suite>, Error> {
             .env("CHROMIUM", chromium_binary().unwrap_or_default());
         command
     };
+    let mut package_checks = cmd("node");
+    package_checks.arg("apps/check.mjs").current_dir(npm_dir());
+    // The library crates as crates.io would take them. Not built from their packed form here: that
+    // build shares `target/` with the workspace's, and left the native tests' link of the widget
+    // with two copies of wasm-bindgen (the suites above build the same sources).
+    let mut crates = cmd("cargo");
+    crates.args([
+        "package",
+        "--no-verify",
+        "--allow-dirty",
+        "-p",
+        "rusher-protocol",
+        "-p",
+        "rusher-chat-api",
+        "-p",
+        "rusher-client",
+        "-p",
+        "rusher-widget",
+    ]);
     let apps_in = |engine: Engine| {
         let mut command = cmd("node");
         command.arg("browser/apps.mjs").current_dir(npm_dir());
@@ -277,6 +297,11 @@ fn suites() -> Result<Vec<Suite>, Error> {
         },
         check(PACKAGE_SUITE, package),
         check("size budgets (gzip), WebAssembly baseline", budget),
+        tests(
+            "npm packages checked: publint, attw, tsc, README examples",
+            package_checks,
+        ),
+        check("library crates packaged (cargo package)", crates),
         Suite {
             server: Some(|| boxed(LocalServer::start("js-api").and_then(Restartable::new))),
             matrix: Some((JS_API, Engine::Chromium)),

@@ -22,13 +22,19 @@ pub const BASELINE: [(&str, &str); 5] = [
     ("multivalue", "Chrome 85, Firefox 78, Safari 13.1"),
 ];
 
+/// wasm-opt's flags for the [`BASELINE`] features and no others.
+pub fn feature_flags() -> Vec<String> {
+    let mut flags = vec!["--mvp-features".to_owned()];
+    for (feature, _) in BASELINE {
+        flags.push(["--enable-", feature].concat());
+    }
+    flags
+}
+
 /// Validates `module` with only the [`BASELINE`] features enabled; prints the verdict.
 pub fn check(module: &Path) -> Result<bool, Error> {
     let mut validate = cmd("wasm-opt");
-    validate.arg(module).arg("--mvp-features");
-    for (feature, _) in BASELINE {
-        validate.arg(["--enable-", feature].concat());
-    }
+    validate.arg(module).args(feature_flags());
     let output = validate.args(["-o", "/dev/null"]).output()?;
     let name = module.file_name().unwrap_or_default().to_string_lossy();
     let within = output.status.success();

@@ -1,7 +1,8 @@
 //! Auth for the JavaScript API: the endpoint's headers and params are asked of JavaScript at each
 //! request (an application may change them later, as Laravel Echo does with its CSRF token, and
-//! pusher-js's `headersProvider` / `paramsProvider` are called there); a `customHandler` is
-//! called by JavaScript, which calls back with its answer as JSON text, or with why it failed.
+//! pusher-js's `headersProvider` / `paramsProvider` are called there, and awaited when they
+//! answer with a promise: a fresh token); a `customHandler` is called by JavaScript, which calls
+//! back with its answer as JSON text, or with why it failed.
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -42,11 +43,14 @@ pub fn user_authenticator(sink: &Rc<Sink>, endpoint: Option<String>) -> UserAuth
 /// An endpoint whose headers and params JavaScript gives at each request.
 fn live_endpoint(sink: &Rc<Sink>, url: String, section: &'static str) -> Endpoint {
     let sink = Rc::clone(sink);
-    let provider: ExtrasProvider = Rc::new(move || {
-        let extras = sink.extras(section);
-        let extras = Json::parse(&extras).ok();
-        let section = |name: &str| extras.and_then(|extras| extras.get(name));
-        (pairs(section("headers")), pairs(section("params")))
+    let provider: ExtrasProvider = Rc::new(move |done| {
+        let callback = once(move |extras: JsValue, _: JsValue| {
+            let extras = extras.as_string().unwrap_or_default();
+            let extras = Json::parse(&extras).ok();
+            let section = |name: &str| extras.and_then(|extras| extras.get(name));
+            done((pairs(section("headers")), pairs(section("params"))));
+        });
+        sink.extras(section, &callback);
     });
     Endpoint {
         url,

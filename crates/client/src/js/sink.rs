@@ -44,9 +44,10 @@ extern "C" {
     );
 
     /// The auth endpoint's headers and params as they are now (`section` is
-    /// `channelAuthorization` or `userAuthentication`): `{"headers": {..}, "params": {..}}`.
+    /// `channelAuthorization` or `userAuthentication`), once its providers (which may answer
+    /// with a promise) have answered: `done('{"headers": {..}, "params": {..}}')`.
     #[wasm_bindgen(method)]
-    pub fn extras(this: &Sink, section: &str) -> String;
+    pub fn extras(this: &Sink, section: &str, done: &JsValue);
 
     /// Calls `channelAuthorization.customHandler`, then `done(json)`, or `done(undefined, why)`.
     #[wasm_bindgen(method)]
