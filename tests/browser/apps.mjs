@@ -107,6 +107,21 @@ async function listensAndReceives(url) {
   }
 }
 
+/** Serves an app (its page `html` and its `files`) for as long as a page of it is checked by
+ * [`listensAndReceives`]. */
+async function servedAndReceiving(html, files) {
+  const pages = await serveApp(html, files);
+  try {
+    await listensAndReceives(`${pages.base}/`);
+  } finally {
+    await pages.close();
+  }
+}
+
+/** The page a bundler's output goes in: `scripts` in an otherwise plain page. */
+const bundlePage = (tool, scripts) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders (${tool})</title>
+${scripts}</head><body><h1>Orders</h1></body></html>`;
+
 /** An app's built `index.html`. */
 const builtPage = (dir) => readFileSync(join(dir, 'index.html'), 'utf8');
 
@@ -125,12 +140,7 @@ test('Vite: Laravel\'s echo.js with rusher-client, built by vite build', async (
   const dist = join(laravel, 'dist');
   const wasm = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.wasm'));
   equal(wasm.length, 1, 'the wasm files Vite copied');
-  const pages = await serveApp(builtPage(dist), dist);
-  try {
-    await listensAndReceives(`${pages.base}/`);
-  } finally {
-    await pages.close();
-  }
+  await servedAndReceiving(builtPage(dist), dist);
 });
 
 test('Vite: the same app under the dev server, its scripts on the page of another origin (as Laravel serves them)', async () => {
@@ -148,15 +158,8 @@ test('Vite: the same app under the dev server, its scripts on the page of anothe
     }
     // What laravel-vite-plugin's @vite directive writes in development.
     const vite = `http://127.0.0.1:${port}`;
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders (Vite dev)</title>
-<script type="module" src="${vite}/@vite/client"></script>
-<script type="module" src="${vite}/resources/js/app.js"></script></head><body><h1>Orders</h1></body></html>`;
-    const pages = await serveApp(html);
-    try {
-      await listensAndReceives(`${pages.base}/`);
-    } finally {
-      await pages.close();
-    }
+    await servedAndReceiving(bundlePage('Vite dev', `<script type="module" src="${vite}/@vite/client"></script>
+<script type="module" src="${vite}/resources/js/app.js"></script>`));
   } catch (error) {
     throw new Error(`${error.message}\nvite dev server said:\n${output}`);
   } finally {
@@ -167,29 +170,14 @@ test('Vite: the same app under the dev server, its scripts on the page of anothe
 test('webpack 5: the default entry, no configuration file', async () => {
   const dir = join(apps, 'webpack');
   await tool(bin('webpack'), ['--mode', 'production'], dir);
-  const dist = join(dir, 'dist');
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders (webpack)</title></head>
-<body><h1>Orders</h1><script src="/main.js"></script></body></html>`;
-  const pages = await serveApp(html, dist);
-  try {
-    await listensAndReceives(`${pages.base}/`);
-  } finally {
-    await pages.close();
-  }
+  // webpack's default output is a classic script, which runs once the page is parsed when deferred.
+  await servedAndReceiving(bundlePage('webpack', '<script defer src="/main.js"></script>'), join(dir, 'dist'));
 });
 
 test('esbuild: rusher-client/init with the module\'s URL from the file loader', async () => {
   const dir = join(apps, 'esbuild');
   await tool(bin('esbuild'), ['app.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=dist'], dir);
-  const dist = join(dir, 'dist');
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders (esbuild)</title></head>
-<body><h1>Orders</h1><script type="module" src="/app.js"></script></body></html>`;
-  const pages = await serveApp(html, dist);
-  try {
-    await listensAndReceives(`${pages.base}/`);
-  } finally {
-    await pages.close();
-  }
+  await servedAndReceiving(bundlePage('esbuild', '<script type="module" src="/app.js"></script>'), join(dir, 'dist'));
 });
 
 test('React with @laravel/echo-react, rendered in Node (nothing fetched, no socket), hydrated and connected in the browser, with the chat widget', async () => {

@@ -16,8 +16,14 @@ const TYPES = {
 
 /** The file under `dir` that `path` names, with its content type, if there is one. */
 function fileIn(dir, path) {
-  if (!dir || path.includes('..')) return undefined;
-  const file = join(dir, decodeURIComponent(path));
+  let name;
+  try {
+    name = decodeURIComponent(path);
+  } catch {
+    return undefined; // not a path any file has
+  }
+  if (!dir || name.includes('..')) return undefined;
+  const file = join(dir, name);
   if (!existsSync(file) || !statSync(file).isFile()) return undefined;
   return { type: TYPES[extname(file)] ?? 'application/octet-stream', file };
 }

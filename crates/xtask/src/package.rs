@@ -10,6 +10,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 use crate::setup::{self, BUNDLE_NIGHTLY, Purpose};
@@ -46,11 +47,14 @@ pub fn build() -> Result<PathBuf, Error> {
     let bundler = tarball_dir().join("bundler");
     fresh(&dir)?;
     fresh(&bundler)?;
-    wasm_pack("crates/client", "web", &dir, "rusher", true)?;
+    wasm_pack("crates/client", "web", &dir, "rusher")?;
+    let wasm = dir.join("rusher_bg.wasm");
+    optimize(&wasm, &[])?;
     wasm_names::shorten(&dir, "rusher")?;
-    reoptimize(&dir.join("rusher_bg.wasm"))?;
+    optimize(&wasm, &[])?;
     glue_strings::decode_short_in_js(&dir.join("rusher.js"))?;
-    wasm_pack("crates/client", "bundler", &bundler, "rusher", true)?;
+    wasm_pack("crates/client", "bundler", &bundler, "rusher")?;
+    optimize(&bundler.join("rusher_bg.wasm"), &[])?;
     glue_strings::decode_short_in_js(&bundler.join("rusher_bg.js"))?;
     let bundler_dest = dir.join("bundler");
     fs::create_dir_all(&bundler_dest)?;
@@ -107,10 +111,12 @@ pub fn build() -> Result<PathBuf, Error> {
 pub fn build_chat() -> Result<PathBuf, Error> {
     let dir = chat_dir();
     fresh(&dir)?;
-    wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm", true)?;
+    wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm")?;
+    let wasm = dir.join("rusher-chat-wasm_bg.wasm");
+    optimize(&wasm, &[])?;
     dead_classes::remove(&dir, "rusher-chat-wasm")?;
     wasm_names::shorten(&dir, "rusher-chat-wasm")?;
-    reoptimize(&dir.join("rusher-chat-wasm_bg.wasm"))?;
+    optimize(&wasm, &[])?;
     glue_strings::decode_short_in_js(&dir.join("rusher-chat-wasm.js"))?;
     copy_files(&root().join("www").join("npm-chat"), &dir)?;
     write_style_module(&dir)?;
@@ -152,30 +158,18 @@ pub fn build_chat() -> Result<PathBuf, Error> {
 pub fn build_widget_with_names() -> Result<PathBuf, Error> {
     let dir = work_dir().join("widget-names");
     fresh(&dir)?;
-    wasm_pack("crates/widget", "web", &dir, "widget", false)?;
+    wasm_pack("crates/widget", "web", &dir, "widget")?;
     dead_classes::remove(&dir, "widget")?;
-    let wasm = dir.join("widget_bg.wasm");
     let named = dir.join("widget-named.wasm");
-    run_quiet(
-        cmd("wasm-opt")
-            .arg(&wasm)
-            .args([
-                "-Oz",
-                "--converge",
-                "--low-memory-unused",
-                "--strip-dwarf",
-                "-g",
-            ])
-            .arg("-o")
-            .arg(&named),
-        "wasm-opt -g",
-        None,
-    )?;
+    fs::copy(dir.join("widget_bg.wasm"), &named)?;
+    optimize(&named, &["--strip-dwarf", "-g"])?;
     Ok(named)
 }
 
-/// The flags wasm-pack's wasm-opt runs with (each crate's
-/// `[package.metadata.wasm-pack.profile.release]`).
+/// How the packages' modules are optimized. `--low-memory-unused`: Rust's wasm32 layout puts the
+/// stack first, growing down from 1 MiB, so the low 1 KiB is only reached by a stack overflow; it
+/// lets wasm-opt fold constant offsets (-1.3%). `--strip-producers`: the toolchain's names and
+/// versions are no use to a browser.
 const WASM_OPT_FLAGS: [&str; 4] = [
     "-Oz",
     "--converge",
@@ -183,19 +177,21 @@ const WASM_OPT_FLAGS: [&str; 4] = [
     "--strip-producers",
 ];
 
-/// wasm-opt once more, with the same flags, after [`dead_classes`] and [`wasm_names`] changed the
-/// module wasm-pack had optimized: the code only the removed exports kept goes, and what the
-/// renaming left is folded again (-719 B gzip in the widget, -106 B in the client). Only the
-/// baseline features are enabled, as the renaming strips the module's feature section.
-fn reoptimize(wasm: &Path) -> Result<(), Error> {
+/// Optimizes a module in place with [`WASM_OPT_FLAGS`] and `more` (wasm-pack's own wasm-opt is
+/// off). A module that xtask changes ([`dead_classes`], [`wasm_names`]) is optimized before and
+/// again after: the code only the removed exports kept goes, and what the renaming left is
+/// folded (once, after the changes only, was 19 B larger for the client and 36 B for the widget,
+/// gzip). Only the baseline features are enabled (the renaming strips the feature section).
+fn optimize(wasm: &Path, more: &[&str]) -> Result<(), Error> {
     run_quiet(
         cmd("wasm-opt")
             .arg(wasm)
             .args(wasm_baseline::feature_flags())
             .args(WASM_OPT_FLAGS)
+            .args(more)
             .arg("-o")
             .arg(wasm),
-        "wasm-opt, once more",
+        "wasm-opt",
         None,
     )
 }
@@ -232,19 +228,13 @@ fn copy_files(from: &Path, to: &Path) -> Result<(), Error> {
 /// `wasm-pack build` of a crate with its JavaScript feature, using the tools on PATH. The client
 /// (its `bundle` feature) is built by the pinned nightly with `core` and `alloc` rebuilt to abort
 /// on panic without a message and with their smaller implementations (`optimize_for_size`), in a
-/// target folder of its own. Without `optimize`, wasm-opt does not run (the module keeps its names).
-fn wasm_pack(
-    krate: &str,
-    target: &str,
-    out: &Path,
-    name: &str,
-    optimize: bool,
-) -> Result<(), Error> {
+/// target folder of its own. wasm-opt does not run here ([`optimize`] does, after).
+fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Error> {
     let widget = krate.ends_with("widget");
     let mut command = cmd("wasm-pack");
     command
         .args(["build", krate, "--release", "--mode", "no-install"])
-        .args(if optimize { &[][..] } else { &["--no-opt"][..] })
+        .arg("--no-opt")
         .args(["--target", target, "--weak-refs", "--out-name", name])
         .arg("--out-dir")
         .arg(out)
@@ -321,8 +311,7 @@ fn write_manifest(dir: &Path, fields: Value) -> Result<(), Error> {
             manifest.insert(key.clone(), value.clone());
         }
     }
-    let mut text = String::new();
-    write_json(&manifest, "", &mut text);
+    let text = serde_json::to_string_pretty(&InConditionOrder(&manifest))?;
     fs::write(&path, text + "\n")?;
     Ok(())
 }
@@ -338,41 +327,25 @@ fn condition_rank(key: &str) -> u8 {
     }
 }
 
-/// Writes `value` as indented JSON, with each object's keys in [`condition_rank`] order.
-fn write_json(value: &Value, indent: &str, out: &mut String) {
-    let inner = [indent, "  "].concat();
-    let items: Vec<(Option<&String>, &Value)> = match value {
-        Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().map(|(k, v)| (Some(k), v)).collect();
-            entries.sort_by_key(|(k, _)| k.map_or(1, |k| condition_rank(k)));
-            entries
+/// A manifest serialized with each object's keys in [`condition_rank`] order.
+struct InConditionOrder<'a>(&'a Value);
+
+impl Serialize for InConditionOrder<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(map) => {
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_by_key(|(key, _)| condition_rank(key));
+                let mut out = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    out.serialize_entry(key, &InConditionOrder(value))?;
+                }
+                out.end()
+            }
+            Value::Array(items) => serializer.collect_seq(items.iter().map(InConditionOrder)),
+            scalar => scalar.serialize(serializer),
         }
-        Value::Array(items) => items.iter().map(|v| (None, v)).collect(),
-        scalar => {
-            out.push_str(&scalar.to_string());
-            return;
-        }
-    };
-    let (open, close) = if value.is_object() {
-        ('{', '}')
-    } else {
-        ('[', ']')
-    };
-    out.push(open);
-    for (at, (key, item)) in items.iter().enumerate() {
-        out.push_str(if at == 0 { "\n" } else { ",\n" });
-        out.push_str(&inner);
-        if let Some(key) = key {
-            out.push_str(&Value::from(key.as_str()).to_string());
-            out.push_str(": ");
-        }
-        write_json(item, &inner, out);
     }
-    if !items.is_empty() {
-        out.push('\n');
-        out.push_str(indent);
-    }
-    out.push(close);
 }
 
 /// `npm pack` into `target/package/`, replacing older tarballs named `prefix*`.

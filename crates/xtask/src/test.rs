@@ -198,19 +198,17 @@ fn suites() -> Result<Vec<Suite>, Error> {
         .args(["--flap-every", "15", "--down-ms", "1500"]);
     let mut budget = cmd("cargo");
     budget.args(["xtask", "size", "--budget"]);
-    let js_api_in = |engine: Engine| {
+    // A browser suite's script (under tests/) in one engine.
+    let node_in = |script: &str, engine: Engine| {
         let mut command = cmd("node");
-        command.arg("browser/js_api.mjs").current_dir(npm_dir());
+        command.arg(script).current_dir(npm_dir());
         engine.configure(&mut command);
         command
     };
+    let js_api_in = |engine| node_in("browser/js_api.mjs", engine);
     let js_api = || js_api_in(Engine::Chromium);
-    let widget_in = |engine: Engine| {
-        let mut command = cmd("node");
-        command.arg("browser/widget.mjs").current_dir(npm_dir());
-        engine.configure(&mut command);
-        command
-    };
+    let widget_in = |engine| node_in("browser/widget.mjs", engine);
+    let apps_in = |engine| node_in("browser/apps.mjs", engine);
     let cluster = || {
         let mut command = cmd("node");
         command
@@ -221,13 +219,14 @@ fn suites() -> Result<Vec<Suite>, Error> {
     };
     let mut package_checks = cmd("node");
     package_checks.arg("apps/check.mjs").current_dir(npm_dir());
-    // The library crates as crates.io would take them. Not built from their packed form here: that
-    // build shares `target/` with the workspace's, and left the native tests' link of the widget
-    // with two copies of wasm-bindgen (the suites above build the same sources).
+    // The library crates as crates.io would take them, each built from its packed form, in a
+    // target folder of its own: built in `target/`, their artifacts sat beside the workspace's
+    // of the same names, and the next native build found two of its dependencies (wasm-bindgen
+    // at the widget's link, leptos in its example).
     let mut crates = cmd("cargo");
+    crates.env("CARGO_TARGET_DIR", work_dir().join("crates-packaged"));
     crates.args([
         "package",
-        "--no-verify",
         "--allow-dirty",
         "-p",
         "rusher-protocol",
@@ -238,12 +237,6 @@ fn suites() -> Result<Vec<Suite>, Error> {
         "-p",
         "rusher-widget",
     ]);
-    let apps_in = |engine: Engine| {
-        let mut command = cmd("node");
-        command.arg("browser/apps.mjs").current_dir(npm_dir());
-        engine.configure(&mut command);
-        command
-    };
     let mut interop = cmd("node");
     interop.arg("interop/pusher_js.mjs").current_dir(npm_dir());
     Ok(vec![
