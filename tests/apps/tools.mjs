@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 /** This folder: the apps, and the tools installed for them (`npm ci` by setup). */
 export const apps = fileURLToPath(new URL('./', import.meta.url));
-const packages = fileURLToPath(new URL('../../target/package/', import.meta.url));
+/** The top of the repository. */
+export const repository = fileURLToPath(new URL('../../', import.meta.url));
+const packages = join(repository, 'target', 'package');
 
 /** A tool installed here. */
 export const bin = (name) => join(apps, 'node_modules', '.bin', name);
@@ -22,10 +24,11 @@ export function tarball(name) {
   return join(packages, file);
 }
 
-/** Runs a tool to completion in `cwd`; throws with its output when it fails. */
-export function tool(command, args, cwd = apps) {
+/** Runs a tool to completion in `cwd` (within `timeout` ms); throws with its output when it
+ * fails. */
+export function tool(command, args, cwd = apps, timeout = BUILD_TIMEOUT_MS) {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd, timeout: BUILD_TIMEOUT_MS }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd, timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${command} ${args.join(' ')} failed:\n${stdout}${stderr}`));
       else resolve(`${stdout}${stderr}`);
     });

@@ -1,18 +1,21 @@
 // Applications built the way users build them (tests/apps), with the packed tarballs of
 // `cargo xtask package` installed as npm installs them (tests/apps/check.mjs checks the packages
-// themselves): a Laravel app's echo.js built by Vite and run under Vite's dev server; a webpack 5 app and an esbuild app with the configuration the README gives; a React app
-// through @laravel/echo-react, rendered on the server in Node and hydrated in the browser, with
-// the chat widget. Each app is served with its own `/broadcasting/auth` route (signed with the
-// official `pusher` server SDK, as Laravel does), and the browser (the engine `RUSHER_ENGINE`
-// names) subscribes to a private and a presence channel through it and receives events the
-// server's REST API triggers. Run by `cargo xtask test`, which builds the packages and starts the
-// server. Prints `test result: ok. N passed; M failed`.
+// themselves): a Laravel app's echo.js built by Vite and run under Vite's dev server; a webpack 5
+// app and an esbuild app with the configuration the README gives; a React app through
+// @laravel/echo-react, rendered on the server in Node and hydrated in the browser, with the chat
+// widget. Each is served with its own `/broadcasting/auth` route (signed with the official
+// `pusher` server SDK, as Laravel does), and the browser (the engine `RUSHER_ENGINE` names)
+// subscribes to a private and a presence channel through it and receives events the server's
+// REST API triggers. Then the Leptos pages Trunk builds (`TRUNK`): the widget's own page and the
+// example Leptos app on rusher-client's signals, served with the backend's routes and socket
+// behind them, as `trunk serve` serves them. Run by `cargo xtask test`, which builds the
+// packages and starts the server. Prints `test result: ok. N passed; M failed`.
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUILD_TIMEOUT_MS, apps, bin, installTarballs, tool } from '../apps/tools.mjs';
-import { assert, equal, launch, run, test } from './harness.mjs';
+import { BUILD_TIMEOUT_MS, apps, bin, installTarballs, repository, tool } from '../apps/tools.mjs';
+import { assert, env, equal, launch, run, test } from './harness.mjs';
 import { servePages } from './pages.mjs';
 import { authRoute, base, key, sdk, sockets } from './server.mjs';
 
@@ -216,6 +219,78 @@ test('React with @laravel/echo-react, rendered in Node (nothing fetched, no sock
     equal(page.errors, [], 'the page\'s errors');
   } finally {
     await page.done();
+    await pages.close();
+  }
+});
+
+/** How long a `trunk build` may take: the first compiles the crate and its dependencies for
+ * wasm32 (minutes on two cores); later ones are incremental. */
+const TRUNK_TIMEOUT_MS = 900_000;
+
+/** Builds `page` (an `index.html` with a `data-trunk` link) with Trunk from the top of the
+ * repository, as a developer does (Trunk.toml there), into a folder of its own; returns it. */
+async function trunkBuild(page, name) {
+  const dist = join(repository, 'target', 'xtask', 'trunk', name);
+  await tool(env('TRUNK'), ['build', page, '--dist', dist], repository, TRUNK_TIMEOUT_MS);
+  return dist;
+}
+
+/** Serves a page Trunk built, its backend routes and socket passed on as Trunk's proxy does. */
+const serveBuilt = (dist) => servePages({ '/': { type: 'text/html', file: join(dist, 'index.html') } }, base, dist);
+
+test('Trunk: the widget\'s own page (index.html at the top of the repository), built by trunk build', async () => {
+  const pages = await serveBuilt(await trunkBuild('index.html', 'widget'));
+  const page = await visit(`${pages.base}/`);
+  try {
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await page.getByLabel('Your name').fill('Trunk');
+    await page.getByRole('button', { name: 'Join' }).click();
+    await page.getByRole('status').filter({ hasText: 'Online' }).waitFor({ timeout: PAGE_TIMEOUT_MS });
+    const box = page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill('built by Trunk');
+    await box.press('Enter');
+    await page.getByRole('log', { name: 'Messages' }).filter({ hasText: 'built by Trunk' })
+      .waitFor({ timeout: PAGE_TIMEOUT_MS });
+    equal(page.errors, [], 'the page\'s errors');
+  } finally {
+    await page.done();
+    await pages.close();
+  }
+});
+
+test('Leptos: the example app on rusher-client\'s signals (examples/leptos-app), built by trunk build', async () => {
+  const pages = await serveBuilt(await trunkBuild('examples/leptos-app/index.html', 'leptos-app'));
+  const visitors = [];
+  try {
+    for (const name of ['Ada', 'Bob']) {
+      const page = await visit(`${pages.base}/`);
+      visitors.push(page);
+      await page.getByLabel('Your name').fill(name);
+      await page.getByRole('button', { name: 'Join' }).click();
+      await page.getByRole('status').filter({ hasText: 'Connection: connected' }).waitFor({ timeout: PAGE_TIMEOUT_MS });
+    }
+    const [ada, bob] = visitors;
+    const here = (page) => page.getByRole('list', { name: 'Who\'s here' }).getByRole('listitem');
+    const announcements = (page) => page.getByRole('list', { name: 'Announcements' }).getByRole('listitem');
+    for (const page of visitors) {
+      await until(page, () => document.querySelectorAll('[aria-label="Who\'s here"] li').length === 2, 'both visitors listed');
+      equal((await here(page).allTextContents()).sort(), ['Ada', 'Bob'], 'who is here');
+    }
+    await sdk.trigger('announcements', 'announcement', { text: 'Doors open at nine' });
+    await sdk.trigger('announcements', 'announcement', { text: 'Lunch is served' });
+    for (const page of visitors) {
+      await until(page, () => document.querySelectorAll('[aria-label=Announcements] li').length === 2, 'both announcements');
+      equal(await announcements(page).allTextContents(), ['Doors open at nine', 'Lunch is served'], 'the announcements, in order');
+    }
+    // Leaving unmounts the live view: its signals go, the client disconnects, and the others
+    // see the visitor leave.
+    await bob.getByRole('button', { name: 'Leave' }).click();
+    await bob.getByLabel('Your name').waitFor({ timeout: PAGE_TIMEOUT_MS });
+    await until(ada, () => document.querySelectorAll('[aria-label="Who\'s here"] li').length === 1, 'Bob gone');
+    equal(await here(ada).allTextContents(), ['Ada'], 'who is here after Bob left');
+    for (const page of visitors) equal(page.errors, [], 'the page\'s errors');
+  } finally {
+    for (const page of visitors) await page.done();
     await pages.close();
   }
 });

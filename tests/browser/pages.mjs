@@ -3,10 +3,12 @@
 // backend as if the pages were the backend's own (one origin: its session cookie, its auth
 // routes). Every engine can load such a page, unlike a driver's request interception, which only
 // Playwright has; and it counts requests by path, for tests that check how many were made. A test
-// can also hold the next request for a path until it says how to answer it.
+// can also hold the next request for a path until it says how to answer it. WebSockets to it go
+// on to the backend as well.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { createServer, request as forward } from 'node:http';
+import { connect } from 'node:net';
 
 /** Content types of the files an app's build writes. */
 const TYPES = {
@@ -74,6 +76,25 @@ export async function servePages(routes, backend, files) {
     });
     request.pipe(upstream);
   });
+  // A WebSocket to the page's own origin goes on to the backend too, as a dev server's proxy
+  // passes it (Trunk's, Vite's): the request line and headers, then bytes both ways.
+  const sockets = new Set();
+  server.on('upgrade', (request, socket, head) => {
+    const headers = { ...request.headers, host: target.host };
+    if (headers.origin) headers.origin = target.origin;
+    const upstream = connect(Number(target.port), target.hostname, () => {
+      const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+      upstream.write(`${request.method} ${request.url} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+      upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    for (const end of [socket, upstream]) {
+      sockets.add(end);
+      end.on('close', () => sockets.delete(end));
+      end.on('error', () => { socket.destroy(); upstream.destroy(); });
+    }
+  });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${server.address().port}`,
@@ -85,6 +106,9 @@ export async function servePages(routes, backend, files) {
       held.set(path, { answer: new Promise((resolve) => { release = resolve; }) });
       return (how = {}) => release(how);
     },
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
   };
 }

@@ -463,6 +463,15 @@ test('the launcher: preload loads the widget when the page is idle; a handle use
     try { mountChat({ wsPort: '6001' }); return null; } catch (e) { return e.message; }
   });
   assert(thrown && thrown.includes('wsPort'), `a wrong type throws: ${thrown}`);
+  // The widget's own reading of its options (the module the launcher loads) names a wrong value,
+  // a float among them.
+  const refused = await page.evaluate(async () => {
+    const wasm = await import('/www/chat/rusher-chat-wasm.js');
+    await wasm.default();
+    const root = document.createElement('div').attachShadow({ mode: 'open' });
+    try { wasm.mountChat({ wsPort: 1.5 }, root); return null; } catch (e) { return e.message; }
+  });
+  equal(refused, 'mountChat: invalid type: floating point `1.5`, expected u16', 'a float where a port goes');
   // What on('open') was called with, kept in the page (a WebDriver session runs one script at a
   // time, so a script cannot wait for it while others run).
   await page.evaluate(() => window.rusherChat.on('open', (value) => { window.openedWith = value; }));
@@ -1189,7 +1198,8 @@ test('keyboard only: Tab to the launcher, open, join and send', async () => {
   const outline = await launcher.evaluate((el) => getComputedStyle(el).outlineStyle);
   equal(outline, 'solid', 'the focus is visible');
   await page.keyboard.press('Enter');
-  await page.getByLabel('Your name').focus();
+  // Opened by the launcher, the panel takes the focus in its first field.
+  await focused(page, page.getByLabel('Your name'), 'the name field');
   await page.keyboard.type('Kim');
   await page.keyboard.press('Enter');
   await online(page);
@@ -1199,7 +1209,20 @@ test('keyboard only: Tab to the launcher, open, join and send', async () => {
   await shows(log(page), 'typed, not clicked', 'sent by keyboard');
 });
 
-test('accessibility: Escape closes the panel; the launcher\'s name holds the counts it shows (label in name)', async () => {
+/** Waits until `locator`'s element (in `page`) has the focus (within its shadow root). */
+async function focused(page, locator, what) {
+  for (let i = 0; i < 100; i += 1) {
+    if (await locator.evaluate((el) => el.matches(':focus')).catch(() => false)) return;
+    await sleep(50);
+  }
+  const has = await page.evaluate(() => {
+    const inWidget = document.getElementById('rusher-chat')?.shadowRoot?.activeElement;
+    return (inWidget ?? document.activeElement)?.outerHTML.slice(0, 80);
+  });
+  throw new Error(`${what} never took the focus; it is on ${has}`);
+}
+
+test('accessibility: Escape closes the panel and the focus goes back to the launcher, which opening again gives to the message field, and Close gives back; the launcher\'s name holds the counts it shows (label in name)', async () => {
   const page = await visitor();
   await join(page, 'Esc');
   const launcher = page.locator('button.launcher');
@@ -1210,6 +1233,11 @@ test('accessibility: Escape closes the panel; the launcher\'s name holds the cou
   await page.waitForFunction(() => !document.getElementById('rusher-chat').shadowRoot.querySelector('.panel'));
   const closed = await launcher.getAttribute('aria-label');
   assert(/^Open chat, \d+ Online$/.test(closed), `the closed launcher's name: ${closed}`);
+  await focused(page, launcher, 'the launcher, after Escape');
+  await page.keyboard.press('Enter');
+  await focused(page, messageBox(page), 'the message field, opened again');
+  await page.getByRole('button', { name: 'Close chat', exact: true }).click();
+  await focused(page, launcher, 'the launcher, after Close');
 });
 
 test('accessibility: a new message is announced once: one row added to one live region (the log), nothing redrawn', async () => {

@@ -37,6 +37,11 @@ const SUMMARY_STALE_MS = 60_000;
 /** The launcher's icon, as the widget's (`LAUNCHER_ICON` in crates/widget/src/view.rs). */
 const ICON = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z";
 const SVG = "http://www.w3.org/2000/svg";
+/** The panel's first field, which takes the focus when the launcher opens the panel (as
+ * `PANEL_FIELD` in crates/widget/src/view.rs). */
+const PANEL_FIELD = ".panel input, .panel textarea";
+/** How long (in 50 ms steps) the focus waits for that field (as `FOCUS_WAIT_STEPS` there). */
+const FOCUS_WAIT_STEPS = 40;
 
 /** A value the page's storage holds, or null (also when storage is blocked). */
 function stored(key) {
@@ -104,6 +109,9 @@ export class ChatHandle {
   #widget = null;
   #loading = null;
   #wantOpen;
+  /** Whether the visitor opened the chat with the launcher: the panel's first field then takes
+   * the focus once it shows, as it does when the widget's own launcher opens it. */
+  #clicked = false;
   #destroyed = false;
   #stops = [];
   #title = null;
@@ -200,7 +208,10 @@ export class ChatHandle {
     this.#badge = element("span", { class: "badge", "aria-hidden": "true", hidden: "" });
     this.#count = element("span", { class: "online-count", "aria-hidden": "true", hidden: "" });
     this.#button.append(icon, this.#badge, this.#count);
-    this.#button.addEventListener("click", () => this.open());
+    this.#button.addEventListener("click", () => {
+      this.#clicked = true;
+      this.open();
+    });
     this.#launcher.append(this.#button);
     this.#shadow.append(this.#launcher);
     const theme = options.theme ?? "system";
@@ -306,6 +317,15 @@ export class ChatHandle {
     await new Promise((resolve) => setTimeout(resolve));
     if (this.#wantOpen) widget.open();
     else widget.close();
+    if (this.#wantOpen && this.#clicked) this.#focusField(FOCUS_WAIT_STEPS);
+  }
+
+  /** Gives the panel's first field the focus once it shows (the join form waits for the
+   * session check), trying every 50 ms `steps` times. */
+  #focusField(steps) {
+    const field = this.#shadow.querySelector(PANEL_FIELD);
+    if (field) field.focus();
+    else if (steps > 0) setTimeout(() => this.#focusField(steps - 1), 50);
   }
 
   /** Removes the launcher's button and listeners. */

@@ -226,7 +226,7 @@ impl Pusher {
 /// A handle on one channel.
 #[derive(Clone)]
 pub struct Channel {
-    pusher: Pusher,
+    pub(crate) pusher: Pusher,
     name: String,
 }
 

@@ -23,6 +23,8 @@ mod driver;
 mod frame_text;
 #[cfg(feature = "js")]
 mod js;
+#[cfg(feature = "leptos")]
+pub mod leptos;
 mod socket;
 pub mod stream;
 

@@ -959,3 +959,117 @@ async fn faults_a_huge_member_list_is_capped_and_said() {
     simple_post(&backend_url("/_faults/auth?delay_ms=0"), "").await;
     pusher.disconnect();
 }
+
+/// `rusher_client::leptos`: signals that follow the client, unbound with their owner.
+#[cfg(feature = "leptos")]
+mod leptos_signals {
+    use super::*;
+    use leptos::prelude::*;
+    use rusher_client::leptos::{connection_state, event_log, latest_event, members, on_event};
+
+    #[wasm_bindgen_test]
+    async fn the_connection_state_follows_the_client() {
+        let pusher = Pusher::new(options("ana").await);
+        let owner = Owner::new();
+        let state = owner.with(|| connection_state(&pusher));
+        until("connected", || state.get_untracked() == State::Connected).await;
+        pusher.disconnect();
+        until("disconnected", || {
+            state.get_untracked() == State::Disconnected
+        })
+        .await;
+    }
+
+    #[wasm_bindgen_test]
+    async fn channel_events_arrive_as_the_latest_and_as_a_log_of_the_newest() {
+        let pusher = Pusher::new(options("ana").await);
+        let channel = pusher.subscribe("leptos-events").unwrap();
+        let owner = Owner::new();
+        let (latest, log, all) = owner.with(|| {
+            (
+                latest_event(&channel, "tick"),
+                event_log(&channel, "tick", 2),
+                event_log(&channel, "tick", usize::MAX),
+            )
+        });
+        assert_eq!(latest.get_untracked(), None);
+        until("subscribed", || channel.subscribed()).await;
+        for n in 1..=3 {
+            trigger("leptos-events", "tick", &format!("{{\"n\":{n}}}")).await;
+            until("the event", || all.with_untracked(|all| all.len() == n)).await;
+        }
+        trigger("leptos-events", "other", "{}").await;
+        let data = |events: &std::collections::VecDeque<rusher_client::leptos::ChannelEvent>| {
+            events.iter().map(|e| e.data.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            log.with_untracked(data),
+            [json!({ "n": 2 }), json!({ "n": 3 })],
+            "the newest two, oldest first"
+        );
+        assert_eq!(latest.get_untracked().unwrap().data, json!({ "n": 3 }));
+        pusher.disconnect();
+    }
+
+    #[wasm_bindgen_test]
+    async fn presence_members_follow_joins_and_leaves() {
+        let (ana_options, ana_id) = signed_in("ana").await;
+        let (bob_options, bob_id) = signed_in("bob").await;
+        let ana = Pusher::new(ana_options);
+        let at_ana = ana.subscribe("presence-leptos").unwrap();
+        let owner = Owner::new();
+        let here = owner.with(|| members(&at_ana));
+        assert_eq!(here.with_untracked(|m| m.count()), 0, "nobody before");
+        until("ana listed", || here.with_untracked(|m| m.count()) == 1).await;
+        let bob = Pusher::new(bob_options);
+        bob.subscribe("presence-leptos").unwrap();
+        until("bob joins", || here.with_untracked(|m| m.count()) == 2).await;
+        assert!(here.with_untracked(|m| m.get(&bob_id).is_some()));
+        assert_eq!(
+            here.with_untracked(|m| m.me().map(|me| me.id.clone())),
+            Some(ana_id)
+        );
+        bob.disconnect();
+        until("bob leaves", || here.with_untracked(|m| m.count()) == 1).await;
+        ana.disconnect();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_disposed_owner_leaves_nothing_bound() {
+        let pusher = Pusher::new(options("ana").await);
+        let channel = pusher.subscribe("leptos-disposed").unwrap();
+        let owner = Owner::new();
+        let seen = Rc::new(RefCell::new(0));
+        let count = Rc::clone(&seen);
+        let latest = owner.with(|| {
+            on_event(&pusher, move |_| *count.borrow_mut() += 1);
+            latest_event(&channel, "tick")
+        });
+        until("subscribed", || channel.subscribed()).await;
+        let before = *seen.borrow();
+        assert!(
+            before > 0,
+            "events reached the callback while its owner lived"
+        );
+        owner.cleanup();
+        drop(owner);
+        assert_eq!(
+            latest.try_get_untracked(),
+            None,
+            "the signal went with its owner"
+        );
+        // Events still come (a state change, then a message on a second binding)…
+        let after = record(&pusher);
+        trigger("leptos-disposed", "tick", "{}").await;
+        until("the event elsewhere", || {
+            after
+                .borrow()
+                .iter()
+                .any(|e| matches!(e, Event::Message { .. }))
+        })
+        .await;
+        pusher.disconnect();
+        // …but not to the disposed owner's callback.
+        assert_eq!(*seen.borrow(), before);
+    }
+}

@@ -24,8 +24,13 @@ pub fn mount_chat(
     let config: ChatConfig = if options.is_undefined() || options.is_null() {
         ChatConfig::default()
     } else {
-        serde_wasm_bindgen::from_value(options)
-            .map_err(|e| JsError::new(&["mountChat: ", &e.to_string()].concat()))?
+        serde_wasm_bindgen::from_value(options).map_err(|e| {
+            // The message alone: the error's Display is JavaScript's `String(error)`, which
+            // starts with "Error: ".
+            let message =
+                String::from(JsValue::from(e).unchecked_into::<js_sys::Error>().message());
+            JsError::new(&["mountChat: ", &message].concat())
+        })?
     };
     let mounted = mount_in(config, &root).map_err(|e| {
         let why = e

@@ -8,7 +8,9 @@
 //!
 //! In a Leptos app, render [`ChatWidget`]; in any page, [`mount`] puts it in a Shadow DOM root;
 //! with the `embed` feature, the `rusher-chat` package's launcher (`www/npm-chat/`) loads it when
-//! the visitor opens the chat and calls its `mountChat(options, shadowRoot)`.
+//! the visitor opens the chat and calls its `mountChat(options, shadowRoot)`. With the `page`
+//! feature, the module mounts the widget as it starts: the page `trunk serve` runs at the top of
+//! the repository.
 
 mod backend;
 mod chat;
@@ -22,6 +24,8 @@ mod model;
 mod mount;
 mod notify;
 mod outbox;
+#[cfg(feature = "page")]
+mod page;
 mod view;
 
 pub use backend::{Backend, BackendError};
@@ -51,6 +55,7 @@ mod launcher_matches_the_widget {
             ["en: ", &quoted(crate::EN.open_chat)].concat(),
             ["de: ", &quoted(crate::DE.open_chat)].concat(),
             quoted(crate::view::LAUNCHER_ICON),
+            quoted(crate::view::PANEL_FIELD),
             quoted(crate::chat::notifications::OPEN_KEY),
             quoted(crate::chat::notifications::SEEN_KEY_PREFIX),
             quoted(crate::backend::TOKEN_KEY_PREFIX),

@@ -4,6 +4,7 @@
 
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::chat::Chat;
 use crate::config::{ChatConfig, Theme};
@@ -150,6 +151,44 @@ fn launcher_name(chat: Chat) -> String {
     name
 }
 
+/// The launcher, which takes the focus back when the panel closes from inside.
+const LAUNCHER: &str = "button.launcher";
+/// The panel's first field (the name, or the message), which takes the focus when the launcher
+/// opens the panel (the package's launcher, which opens it the first time, has the same).
+pub(crate) const PANEL_FIELD: &str = ".panel input, .panel textarea";
+
+/// How long (in 50 ms steps) the focus waits for the panel's first field: the join form shows
+/// only once the session check has answered, which a first open can come before.
+const FOCUS_WAIT_STEPS: u32 = 40;
+
+/// Moves the focus, as a dialog does, to the widget's element that `selector` finds from the
+/// element `event` is on: at once, or (`later`) once the panel a signal just opened shows it.
+fn focus_in_widget(event: &web_sys::Event, selector: &'static str, later: bool) {
+    let widget = event
+        .current_target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|element| element.closest(".rusher-chat").ok().flatten());
+    let Some(widget) = widget else { return };
+    let focus = move || match widget.query_selector(selector) {
+        Ok(Some(element)) => element
+            .dyn_into::<web_sys::HtmlElement>()
+            .is_ok_and(|element| element.focus().is_ok()),
+        _ => false,
+    };
+    if !later {
+        focus();
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        for _ in 0..FOCUS_WAIT_STEPS {
+            gloo_timers::future::TimeoutFuture::new(50).await;
+            if focus() {
+                return;
+            }
+        }
+    });
+}
+
 /// The round button that opens and closes the panel, with the unread badge and online count.
 #[component]
 fn Launcher(chat: Chat) -> impl IntoView {
@@ -159,7 +198,13 @@ fn Launcher(chat: Chat) -> impl IntoView {
             type="button"
             aria-label=move || launcher_name(chat)
             aria-expanded=move || chat.notifications.open.get().to_string()
-            on:click=move |_| chat.set_open(!chat.notifications.open.get_untracked())
+            on:click=move |ev| {
+                let open = !chat.notifications.open.get_untracked();
+                chat.set_open(open);
+                if open {
+                    focus_in_widget(&ev, PANEL_FIELD, true);
+                }
+            }
         >
             <svg viewBox="0 0 24 24" aria-hidden="true" width="26" height="26">
                 <path fill="currentColor" d=LAUNCHER_ICON/>
@@ -196,6 +241,7 @@ fn Panel(chat: Chat) -> impl IntoView {
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
                     chat.set_open(false);
+                    focus_in_widget(&ev, LAUNCHER, false);
                 }
             }
         >
@@ -220,7 +266,10 @@ fn Panel(chat: Chat) -> impl IntoView {
                     class="close"
                     type="button"
                     aria-label=s.close_chat
-                    on:click=move |_| chat.set_open(false)
+                    on:click=move |ev| {
+                        chat.set_open(false);
+                        focus_in_widget(&ev, LAUNCHER, false);
+                    }
                 >
                     "×"
                 </button>

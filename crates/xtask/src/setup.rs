@@ -28,6 +28,9 @@ const CARGO_FUZZ_VERSION: &str = "0.13.1";
 /// geckodriver, which drives Firefox for the suites (the npm package downloads a binary from
 /// outside the registries; this builds it from crates.io).
 const GECKODRIVER_VERSION: &str = "0.37.1";
+/// Trunk, which builds the Leptos pages (`index.html` at the top, the example Leptos app) in the
+/// suite and serves them to a developer. 0.21: Trunk 0.22 needs a newer Rust than the workspace's.
+const TRUNK_VERSION: &str = "0.21.14";
 /// Where Debian's WebKitGTK puts its MiniBrowser, the browser WebKitWebDriver starts.
 pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 /// Debian's Firefox ESR.
@@ -74,6 +77,7 @@ impl Purpose {
                 Group::TestPackages,
                 Group::Interop,
                 Group::Databases,
+                Group::Trunk,
             ],
             Purpose::Fuzz => &[Group::Fuzz],
         }
@@ -117,6 +121,8 @@ enum Group {
     Databases,
     /// cargo-fuzz, the pinned nightly and a C++ compiler (libFuzzer is C++).
     Fuzz,
+    /// Trunk, for the Leptos pages' builds (not for the demo, which needs no Trunk).
+    Trunk,
 }
 
 /// One tool: how to read its version, what version is wanted, how to install it.
@@ -563,6 +569,35 @@ fn tools() -> Result<Vec<Tool>, Error> {
             install: |tool| apt_install(tool, &["redis-server"]),
         },
         Tool {
+            name: "trunk",
+            groups: &[Group::Trunk],
+            wanted: Some(TRUNK_VERSION.to_owned()),
+            // "trunk 0.21.14"
+            found: || {
+                version_word(
+                    &first_line(&trunk_binary().to_string_lossy(), &["--version"])?,
+                    1,
+                )
+            },
+            how: "cargo install trunk into target/tools, compiled from crates.io without its update check (about 12 min)",
+            // Without link-time optimization and in parallel units: Trunk's own release profile
+            // (fat LTO, one unit) would take twice as long to build, for a tool that only runs
+            // builds.
+            install: |tool| {
+                let version = format!("={TRUNK_VERSION}");
+                quiet(
+                    tool,
+                    cmd("cargo")
+                        .args(["install", "trunk", "--version", &version, "--locked"])
+                        .args(["--no-default-features", "--features", "rustls"])
+                        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+                        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+                        .arg("--root")
+                        .arg(trunk_root()),
+                )
+            },
+        },
+        Tool {
             name: "c++ compiler",
             groups: &[Group::Fuzz],
             wanted: None,
@@ -673,6 +708,14 @@ fn apt_install(tool: &Tool, packages: &[&str]) -> Result<(), Error> {
         )
         .into());
     }
+    // An install interrupted earlier (a killed run) leaves dpkg half-done, and apt then refuses
+    // every install until it is finished; finishing it does nothing when nothing is pending.
+    quiet(
+        tool,
+        cmd("dpkg")
+            .args(["--configure", "-a"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
     quiet(tool, cmd("apt-get").args(["update", "-qq"]))?;
     quiet(
         tool,
@@ -713,6 +756,18 @@ fn geckodriver_root() -> PathBuf {
         .join("target")
         .join("tools")
         .join(["geckodriver-", GECKODRIVER_VERSION].concat())
+}
+
+fn trunk_root() -> PathBuf {
+    root()
+        .join("target")
+        .join("tools")
+        .join(["trunk-", TRUNK_VERSION].concat())
+}
+
+/// The Trunk binary.
+pub fn trunk_binary() -> PathBuf {
+    trunk_root().join("bin").join("trunk")
 }
 
 /// The geckodriver binary.
@@ -792,4 +847,23 @@ fn installed_stamp(dir: &std::path::Path) -> Option<String> {
     fs::read_to_string(stamp_path(dir))
         .ok()
         .filter(|_| dir.join("node_modules").join(".package-lock.json").exists())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Trunk takes a tool from PATH only at the version Trunk.toml pins (else it would download
+    /// one): the pins must be the versions setup installs.
+    #[test]
+    fn trunk_toml_pins_the_tools_setup_installs() {
+        let config = fs::read_to_string(root().join("Trunk.toml")).unwrap();
+        let bindgen = locked_version("wasm-bindgen").unwrap();
+        for pin in [
+            format!("wasm_bindgen = \"{bindgen}\""),
+            format!("wasm_opt = \"version_{WASM_OPT_VERSION}\""),
+        ] {
+            assert!(config.contains(&pin), "Trunk.toml has {pin}");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! `N passed, N failed`. A failing suite, or one that ran no test, fails the run.
 
 use std::fs;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -87,6 +88,37 @@ pub fn run(only: Option<&str>) -> Result<bool, Error> {
     Ok(failed == 0)
 }
 
+/// `cargo package` verifies each crate against the packed forms of the others through a local
+/// registry, which cargo extracts under `$CARGO_HOME/registry/src/-<hash>/` and never extracts
+/// again for the same version: after a change, the widget was verified against the client as
+/// first packed, hours before (found when the widget's new import failed there). Removing those
+/// extractions makes every run verify what it packed.
+fn forget_packed_crates() -> Result<(), Error> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let Ok(registries) = fs::read_dir(home.join("registry").join("src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        // Local registries' folders are named `-<hash>`; crates.io's `index.crates.io-<hash>`.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for extracted in fs::read_dir(registry.path())?.flatten() {
+            if extracted
+                .file_name()
+                .to_string_lossy()
+                .starts_with("rusher-")
+            {
+                fs::remove_dir_all(extracted.path())?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn suites() -> Result<Vec<Suite>, Error> {
     let check = |name, command| Suite {
         name,
@@ -121,7 +153,7 @@ fn suites() -> Result<Vec<Suite>, Error> {
         "-p",
         "rusher-client",
         "--features",
-        "rusher-client/js",
+        "rusher-client/js rusher-client/leptos",
         "--all-targets",
         "--target",
         "wasm32-unknown-unknown",
@@ -158,6 +190,10 @@ fn suites() -> Result<Vec<Suite>, Error> {
             )
             // The runner gives the whole run 20 s by default; the fault tests wait out outages.
             .env("WASM_BINDGEN_TEST_TIMEOUT", "300");
+        if package == "rusher-client" {
+            // Its Leptos signals are tested with the rest of it.
+            command.args(["--features", "leptos"]);
+        }
         engine.configure_test_runner(&mut command)?;
         Ok(command)
     };
@@ -208,7 +244,12 @@ fn suites() -> Result<Vec<Suite>, Error> {
     let js_api_in = |engine| node_in("browser/js_api.mjs", engine);
     let js_api = || js_api_in(Engine::Chromium);
     let widget_in = |engine| node_in("browser/widget.mjs", engine);
-    let apps_in = |engine| node_in("browser/apps.mjs", engine);
+    let apps_in = |engine| {
+        let mut command = node_in("browser/apps.mjs", engine);
+        // It builds the Leptos pages with Trunk.
+        command.env("TRUNK", setup::trunk_binary());
+        command
+    };
     let cluster = || {
         let mut command = cmd("node");
         command
@@ -223,6 +264,7 @@ fn suites() -> Result<Vec<Suite>, Error> {
     // target folder of its own: built in `target/`, their artifacts sat beside the workspace's
     // of the same names, and the next native build found two of its dependencies (wasm-bindgen
     // at the widget's link, leptos in its example).
+    forget_packed_crates()?;
     let mut crates = cmd("cargo");
     crates.env("CARGO_TARGET_DIR", work_dir().join("crates-packaged"));
     crates.args([

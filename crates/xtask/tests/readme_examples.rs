@@ -6,9 +6,10 @@ use std::fs;
 use std::path::PathBuf;
 
 /// The examples the README's blocks come from.
-const EXAMPLES: [&str; 3] = [
+const EXAMPLES: [&str; 4] = [
     "crates/protocol/examples/protocol_readme.rs",
     "crates/client/examples/client_readme.rs",
+    "crates/client/examples/leptos_readme.rs",
     "crates/widget/examples/widget_readme.rs",
 ];
 

@@ -62,6 +62,9 @@ struct Services {
     member_limit: Option<usize>,
     /// Whether the lobby's private twin is subscribed (the room is full: it gives the count).
     counting: bool,
+    /// The owner the widget runs under (see [`Chat::start`]): the client's events are routed
+    /// under it, and unbound when it is cleaned up.
+    owner: Option<Owner>,
     /// The newest message read as it came, and its room, not written to storage yet
     /// (notifications.rs).
     read_live: Option<(String, i64)>,
@@ -162,6 +165,7 @@ impl Chat {
                 retries: Vec::new(),
                 member_limit: None,
                 counting: false,
+                owner: None,
                 read_live: None,
             }),
         }

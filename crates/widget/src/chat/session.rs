@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use rusher_chat::{User, check_name};
+use rusher_client::leptos::on_event;
 use rusher_client::{ChannelAuthorizer, Endpoint, Options, Pusher, State, UserAuthenticator};
 
 use super::{AUTH_RETRY_MS, Chat, Retry};
@@ -58,6 +59,8 @@ impl Session {
 impl Chat {
     /// Checks for a session (or the configured user) and connects when there is one.
     pub fn start(self) {
+        // The client's events are routed under the widget's owner, and unbound with it.
+        self.services.update_value(|s| s.owner = Owner::current());
         let known = self.services.with_value(|s| s.config.user.clone());
         if let Some(user) = known {
             self.session.ready.set(true);
@@ -181,7 +184,11 @@ impl Chat {
         options.user_authentication =
             UserAuthenticator::Endpoint(endpoint(&config.user_auth_endpoint, "/pusher/user-auth"));
         let pusher = Pusher::new(options);
-        pusher.bind_global(move |event| self.on_event(event));
+        let route = || on_event(&pusher, move |event| self.on_event(event));
+        match self.services.with_value(|s| s.owner.clone()) {
+            Some(owner) => owner.with(route),
+            None => route(),
+        }
         let channel = pusher.subscribe(&config.channel()).ok();
         pusher.signin();
         self.services.update_value(|s| {
