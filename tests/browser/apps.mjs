@@ -3,13 +3,14 @@
 // themselves): a Laravel app's echo.js built by Vite and run under Vite's dev server; a webpack 5
 // app and an esbuild app with the configuration the README gives; a React app through
 // @laravel/echo-react, rendered on the server in Node and hydrated in the browser, with the chat
-// widget. Each is served with its own `/broadcasting/auth` route (signed with the official
-// `pusher` server SDK, as Laravel does), and the browser (the engine `RUSHER_ENGINE` names)
-// subscribes to a private and a presence channel through it and receives events the server's
-// REST API triggers. Then the Leptos pages Trunk builds (`TRUNK`): the widget's own page and the
-// example Leptos app on rusher-client's signals, served with the backend's routes and socket
-// behind them, as `trunk serve` serves them. Run by `cargo xtask test`, which builds the
-// packages and starts the server. Prints `test result: ok. N passed; M failed`.
+// widget; a Vue app through @laravel/echo-vue. Each is served with its own `/broadcasting/auth`
+// route (signed with the official `pusher` server SDK, as Laravel does), and the browser (the
+// engine `RUSHER_ENGINE` names) subscribes to a private and a presence channel through it and
+// receives events the server's REST API triggers. Then the Leptos pages Trunk builds (`TRUNK`):
+// the widget's own page and the example Leptos app on rusher-client's signals, served with the
+// backend's routes and socket behind them, as `trunk serve` serves them. Run by `cargo xtask
+// test`, which builds the packages and starts the server. Prints `test result: ok. N passed; M
+// failed`.
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -183,6 +184,16 @@ test('esbuild: rusher-client/init with the module\'s URL from the file loader', 
   await servedAndReceiving(bundlePage('esbuild', '<script type="module" src="/app.js"></script>'), join(dir, 'dist'));
 });
 
+/** A page of the apps on Echo's React hooks or Vue composables (the same page in each): the
+ * presence channel's members shown, the private channel live, then both REST events shown. */
+async function hooksReceive(page) {
+  await until(page, () => /^Online: Visitor\d+$/.test(document.querySelector('[role=status]')?.textContent)
+    && document.body.innerText.includes('Orders are live'), 'the presence channel\'s members and the private channel');
+  await triggerEvents();
+  await until(page, () => document.querySelector('[aria-label=Shipped] li')?.textContent === 'Order 7 shipped'
+    && document.querySelector('[aria-label=Said] li')?.textContent === 'hello from the server', 'both events');
+}
+
 test('React with @laravel/echo-react, rendered in Node (nothing fetched, no socket), hydrated and connected in the browser, with the chat widget', async () => {
   const dir = join(apps, 'react-ssr');
   await tool(bin('vite'), ['build', '--logLevel', 'warn', '--outDir', 'dist/client'], dir);
@@ -209,13 +220,24 @@ test('React with @laravel/echo-react, rendered in Node (nothing fetched, no sock
   const pages = await serveApp(builtPage(dist).replace('<!--app-->', rendered), dist);
   const page = await visit(`${pages.base}/`);
   try {
-    await until(page, () => /^Online: Visitor\d+$/.test(document.querySelector('[role=status]')?.textContent)
-      && document.body.innerText.includes('Orders are live'), 'the presence channel\'s members and the private channel');
-    await triggerEvents();
-    await until(page, () => document.querySelector('[aria-label=Shipped] li')?.textContent === 'Order 7 shipped'
-      && document.querySelector('[aria-label=Said] li')?.textContent === 'hello from the server', 'both events');
+    await hooksReceive(page);
     await page.getByRole('button', { name: 'Open chat' }).click();
     await page.getByRole('button', { name: 'Join' }).waitFor({ timeout: PAGE_TIMEOUT_MS });
+    equal(page.errors, [], 'the page\'s errors');
+  } finally {
+    await page.done();
+    await pages.close();
+  }
+});
+
+test('Vue with @laravel/echo-vue\'s composables, built by vite build with the Vue plugin', async () => {
+  const dir = join(apps, 'vue');
+  await tool(bin('vite'), ['build', '--logLevel', 'warn'], dir);
+  const dist = join(dir, 'dist');
+  const pages = await serveApp(builtPage(dist), dist);
+  const page = await visit(`${pages.base}/`);
+  try {
+    await hooksReceive(page);
     equal(page.errors, [], 'the page\'s errors');
   } finally {
     await page.done();

@@ -9,7 +9,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::shell::{Error, build_npm_dir, cmd, first_line, npm_dir, root, run_quiet, work_dir};
+use crate::shell::{
+    Error, build_npm_dir, child_path, cmd, first_line, npm_dir, root, run_quiet, work_dir,
+};
 
 const WASM_PACK_VERSION: &str = "0.15.1";
 /// npm's binaryen (`crates/xtask/npm/package.json`); Debian's wasm-opt 108 breaks wasm-bindgen
@@ -498,7 +500,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
             groups: &[Group::TestPackages],
             wanted: Some(lock_stamp(&apps_dir())?),
             found: || installed_stamp(&apps_dir()),
-            how: "npm ci in tests/apps: Vite, webpack, esbuild, TypeScript, React with its types, @laravel/echo-react, publint, @arethetypeswrong (about 20 s)",
+            how: "npm ci in tests/apps: Vite, webpack, esbuild, TypeScript, React with its types, @laravel/echo-react, Vue with its Vite plugin, @laravel/echo-vue, publint, @arethetypeswrong (about 20 s)",
             install: |tool| npm_ci(tool, &apps_dir()),
         },
         Tool {
@@ -710,10 +712,14 @@ fn apt_install(tool: &Tool, packages: &[&str]) -> Result<(), Error> {
     }
     // An install interrupted earlier (a killed run) leaves dpkg half-done, and apt then refuses
     // every install until it is finished; finishing it does nothing when nothing is pending.
+    // dpkg runs programs from the sbin folders, which apt-get puts on its PATH itself but a
+    // caller's PATH may lack.
+    let path = [child_path().as_str(), "/usr/local/sbin:/usr/sbin:/sbin"].join(":");
     quiet(
         tool,
         cmd("dpkg")
             .args(["--configure", "-a"])
+            .env("PATH", path)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )?;
     quiet(tool, cmd("apt-get").args(["update", "-qq"]))?;
