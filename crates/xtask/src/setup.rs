@@ -581,7 +581,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
                     1,
                 )
             },
-            how: "cargo install trunk into target/tools, compiled from crates.io without its update check (about 12 min)",
+            how: "cargo install trunk into target/tools, compiled from crates.io without its update check (about 6 min)",
             // Without link-time optimization and in parallel units: Trunk's own release profile
             // (fat LTO, one unit) would take twice as long to build, for a tool that only runs
             // builds.
