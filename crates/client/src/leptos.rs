@@ -110,11 +110,12 @@ pub fn event_log(
 ) -> ReadSignal<VecDeque<ChannelEvent>> {
     let keep = keep.min(MAX_EVENT_LOG);
     let (log, set_log) = signal(VecDeque::new());
+    // A log that keeps nothing needs no callback.
+    if keep == 0 {
+        return log;
+    }
     let binding = channel.bind(event, move |data, metadata| {
         set_log.update(|log: &mut VecDeque<ChannelEvent>| {
-            if keep == 0 {
-                return;
-            }
             if log.len() >= keep {
                 log.pop_front();
             }
