@@ -6,6 +6,7 @@
 // through selenium-webdriver. The WebDriver browser below offers the part of Playwright's Browser,
 // BrowserContext and Page that the suites use, so each scenario is written once for all three.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { Builder } from 'selenium-webdriver';
@@ -65,9 +66,14 @@ function xDisplay() {
   return display;
 }
 
+/** WebDriver BiDi's browsingContext module (selenium-webdriver's, which is CommonJS only). */
+const { BrowsingContext } = createRequire(import.meta.url)('selenium-webdriver/bidi/generated/browsing_context');
+
 /** The driver command and the capabilities for one session of `name`; `colorScheme` as
- * Playwright's context option, where the engine has a switch for it (Firefox's preference). */
-async function driverFor(name, port, { colorScheme } = {}) {
+ * Playwright's context option (Firefox's preference, the MiniBrowser's dark mode); `isMobile`,
+ * in Firefox, a phone's coarse pointer without hover and WebDriver BiDi, whose viewport command
+ * gives a window narrower than Firefox's own can be. */
+async function driverFor(name, port, { colorScheme, isMobile } = {}) {
   if (name === 'firefox') {
     const websocket = await freePort();
     return {
@@ -76,6 +82,7 @@ async function driverFor(name, port, { colorScheme } = {}) {
       env: process.env,
       capabilities: {
         browserName: 'firefox',
+        ...(isMobile ? { webSocketUrl: true } : {}),
         'moz:firefoxOptions': {
           binary: process.env.FIREFOX || '/usr/bin/firefox-esr',
           args: ['-headless'],
@@ -88,6 +95,8 @@ async function driverFor(name, port, { colorScheme } = {}) {
             'toolkit.telemetry.reportingpolicy.firstRun': false,
             'browser.safebrowsing.update.enabled': false,
             ...(colorScheme ? { 'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1 } : {}),
+            // A touch screen: coarse pointer, no hover (bit 1 coarse, 2 fine, 4 hover).
+            ...(isMobile ? { 'ui.primaryPointerCapabilities': 1, 'ui.allPointerCapabilities': 1 } : {}),
           },
         },
       },
@@ -101,7 +110,7 @@ async function driverFor(name, port, { colorScheme } = {}) {
       browserName: 'MiniBrowser',
       'webkitgtk:browserOptions': {
         binary: process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
-        args: ['--automation'],
+        args: ['--automation', ...(colorScheme === 'dark' ? ['--dark-mode'] : [])],
       },
     },
   };
@@ -131,7 +140,6 @@ class WebDriverBrowser {
   }
 
   async newContext(options = {}) {
-    if (options.colorScheme && this.name !== 'firefox') throw new Error(`${this.name} has no colour scheme switch here`);
     return new WebDriverContext(this.name, options);
   }
 }
@@ -154,7 +162,15 @@ class WebDriverContext {
     this.driver = await new Builder().usingServer(url).withCapabilities(capabilities).build();
     await this.driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
     const { width, height } = this.options.viewport ?? {};
-    if (width) await this.driver.manage().window().setRect({ width, height });
+    if (this.options.isMobile && this.engineName === 'firefox') {
+      // The page's viewport itself, and the phone's pixel ratio (over WebDriver BiDi).
+      const context = await this.driver.getWindowHandle();
+      await (await BrowsingContext.create(this.driver)).setViewport({
+        context, viewport: { width, height }, devicePixelRatio: this.options.deviceScaleFactor ?? 1,
+      });
+    } else if (width) {
+      await this.driver.manage().window().setRect({ width, height });
+    }
     this.page = new WebDriverPage(this.driver, this);
     return this.page;
   }

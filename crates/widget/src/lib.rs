@@ -27,6 +27,7 @@ mod outbox;
 #[cfg(feature = "page")]
 mod page;
 mod view;
+mod viewport;
 
 pub use backend::{Backend, BackendError};
 pub use chat::Chat;

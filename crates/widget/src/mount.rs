@@ -9,8 +9,9 @@ use crate::chat::Chat;
 use crate::config::ChatConfig;
 use crate::view::ChatRoot;
 
-/// The widget's styles, placed in its shadow root.
-pub const STYLE: &str = include_str!("style.css");
+/// The widget's styles (`style.css`, made smaller by the build script), placed in its shadow
+/// root.
+pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 
 /// A mounted widget: open, close, and remove it.
 pub struct Mounted {

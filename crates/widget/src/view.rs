@@ -65,11 +65,13 @@ pub fn ChatRoot(
     theme: Theme,
 ) -> impl IntoView {
     let theme = resolved_theme(theme);
+    let root = NodeRef::new();
+    crate::viewport::follow(root);
     chat.start();
     unread_in_title(chat);
     on_cleanup(move || chat.stop());
     view! {
-        <div class="rusher-chat" data-theme=move || theme.get()>
+        <div class="rusher-chat" node_ref=root data-theme=move || theme.get()>
             <Show when=move || chat.notifications.open.get()>
                 <Panel chat=chat/>
             </Show>
@@ -151,19 +153,27 @@ fn launcher_name(chat: Chat) -> String {
     name
 }
 
-/// The launcher, which takes the focus back when the panel closes from inside.
+/// The launcher, which takes the focus back when the panel closes from inside (once the panel is
+/// gone: on a phone the launcher hides behind it).
 const LAUNCHER: &str = "button.launcher";
 /// The panel's first field (the name, or the message), which takes the focus when the launcher
 /// opens the panel (the package's launcher, which opens it the first time, has the same).
 pub(crate) const PANEL_FIELD: &str = ".panel input, .panel textarea";
+/// The message field, which takes the focus from the join form once the visitor has joined.
+const MESSAGE_FIELD: &str = ".composer textarea";
 
 /// How long (in 50 ms steps) the focus waits for the panel's first field: the join form shows
 /// only once the session check has answered, which a first open can come before.
 const FOCUS_WAIT_STEPS: u32 = 40;
+/// How long (in 50 ms steps: 15 s) the focus waits for the message field after Join: the
+/// backend's answer on a slow network. A join that fails shows no message field, and the focus stays in
+/// the form.
+const JOIN_FOCUS_WAIT_STEPS: u32 = 300;
 
 /// Moves the focus, as a dialog does, to the widget's element that `selector` finds from the
-/// element `event` is on: at once, or (`later`) once the panel a signal just opened shows it.
-fn focus_in_widget(event: &web_sys::Event, selector: &'static str, later: bool) {
+/// element `event` is on: once it is there (the panel a signal just opened or closed is drawn
+/// after the handler), looking every 50 ms, `steps` times at most.
+fn focus_in_widget(event: &web_sys::Event, selector: &'static str, steps: u32) {
     let widget = event
         .current_target()
         .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
@@ -175,12 +185,8 @@ fn focus_in_widget(event: &web_sys::Event, selector: &'static str, later: bool) 
             .is_ok_and(|element| element.focus().is_ok()),
         _ => false,
     };
-    if !later {
-        focus();
-        return;
-    }
     leptos::task::spawn_local(async move {
-        for _ in 0..FOCUS_WAIT_STEPS {
+        for _ in 0..steps {
             gloo_timers::future::TimeoutFuture::new(50).await;
             if focus() {
                 return;
@@ -202,7 +208,7 @@ fn Launcher(chat: Chat) -> impl IntoView {
                 let open = !chat.notifications.open.get_untracked();
                 chat.set_open(open);
                 if open {
-                    focus_in_widget(&ev, PANEL_FIELD, true);
+                    focus_in_widget(&ev, PANEL_FIELD, FOCUS_WAIT_STEPS);
                 }
             }
         >
@@ -241,7 +247,7 @@ fn Panel(chat: Chat) -> impl IntoView {
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
                     chat.set_open(false);
-                    focus_in_widget(&ev, LAUNCHER, false);
+                    focus_in_widget(&ev, LAUNCHER, 1);
                 }
             }
         >
@@ -268,7 +274,7 @@ fn Panel(chat: Chat) -> impl IntoView {
                     aria-label=s.close_chat
                     on:click=move |ev| {
                         chat.set_open(false);
-                        focus_in_widget(&ev, LAUNCHER, false);
+                        focus_in_widget(&ev, LAUNCHER, 1);
                     }
                 >
                     "×"
@@ -309,6 +315,8 @@ fn JoinForm(chat: Chat) -> impl IntoView {
             on:submit=move |ev| {
                 ev.prevent_default();
                 chat.join(name.get_untracked());
+                // The form goes once the visitor has joined: the focus goes to the message field.
+                focus_in_widget(&ev, MESSAGE_FIELD, JOIN_FOCUS_WAIT_STEPS);
             }
         >
             <label for="rusher-name">{s.your_name}</label>

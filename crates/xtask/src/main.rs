@@ -43,6 +43,9 @@ mod topology;
 mod wasm_baseline;
 mod wasm_breakdown;
 mod wasm_names;
+/// The widget's stylesheet minifier, shared with its build script.
+#[path = "../../widget/build/css.rs"]
+mod widget_css;
 
 use std::process::ExitCode;
 

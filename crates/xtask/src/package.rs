@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::setup::{self, BUNDLE_NIGHTLY, Purpose};
 use crate::shell::{Error, cmd, root, run_quiet, work_dir};
-use crate::{dead_classes, glue_strings, wasm_baseline, wasm_names};
+use crate::{dead_classes, glue_strings, wasm_baseline, wasm_names, widget_css};
 
 /// The client package folder, served by rusher-server at `/www/pkg/`.
 pub fn package_dir() -> PathBuf {
@@ -196,11 +196,13 @@ fn optimize(wasm: &Path, more: &[&str]) -> Result<(), Error> {
     )
 }
 
-/// Writes `rusher-chat-style.js`: the widget's stylesheet (`crates/widget/src/style.css`) as the
+/// Writes `rusher-chat-style.js`: the widget's stylesheet (`crates/widget/src/style.css`, made
+/// smaller as the widget's build script makes the one it embeds) as the
 /// default export the launcher adopts in the shadow root it makes, which the widget then renders
 /// into.
 fn write_style_module(dir: &Path) -> Result<(), Error> {
     let css = fs::read_to_string(root().join("crates/widget/src/style.css"))?;
+    let css = widget_css::minify(&css);
     let module = ["export default ", &serde_json::to_string(&css)?, ";\n"].concat();
     fs::write(dir.join("rusher-chat-style.js"), module)?;
     Ok(())
