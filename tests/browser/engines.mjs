@@ -5,7 +5,7 @@
 // stock engines speak (geckodriver, built from crates.io, and WebKitWebDriver, from Debian),
 // through selenium-webdriver. The WebDriver browser below offers the part of Playwright's Browser,
 // BrowserContext and Page that the suites use, so each scenario is written once for all three.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
@@ -66,13 +66,14 @@ function xDisplay() {
   return display;
 }
 
-/** WebDriver BiDi's browsingContext module (selenium-webdriver's, which is CommonJS only). */
+/** WebDriver BiDi's browsingContext and script modules (selenium-webdriver's, CommonJS only). */
 const { BrowsingContext } = createRequire(import.meta.url)('selenium-webdriver/bidi/generated/browsing_context');
+const { Script } = createRequire(import.meta.url)('selenium-webdriver/bidi/generated/script');
 
 /** The driver command and the capabilities for one session of `name`; `colorScheme` as
  * Playwright's context option (Firefox's preference, the MiniBrowser's dark mode); `isMobile`,
- * in Firefox, a phone's coarse pointer without hover and WebDriver BiDi, whose viewport command
- * gives a window narrower than Firefox's own can be. */
+ * in Firefox, a phone's coarse pointer without hover. Firefox's sessions speak WebDriver BiDi
+ * too (a phone's viewport, scripts before the page's own). */
 async function driverFor(name, port, { colorScheme, isMobile } = {}) {
   if (name === 'firefox') {
     const websocket = await freePort();
@@ -82,7 +83,7 @@ async function driverFor(name, port, { colorScheme, isMobile } = {}) {
       env: process.env,
       capabilities: {
         browserName: 'firefox',
-        ...(isMobile ? { webSocketUrl: true } : {}),
+        webSocketUrl: true,
         'moz:firefoxOptions': {
           binary: process.env.FIREFOX || '/usr/bin/firefox-esr',
           args: ['-headless'],
@@ -149,6 +150,21 @@ class WebDriverContext {
   constructor(engineName, options) {
     this.engineName = engineName;
     this.options = options;
+    this.initScripts = [];
+  }
+
+  /** As Playwright's: `script` (a function, or a script's text) runs in every document of the
+   * context before the document's own scripts. WebDriver BiDi's preload scripts, in Firefox;
+   * WebKitGTK's WebDriver has no BiDi, and classic WebDriver no such thing. */
+  async addInitScript(script) {
+    if (this.engineName !== 'firefox') throw new Error(`${this.engineName} runs no script before the page's own over WebDriver`);
+    const source = typeof script === 'function' ? String(script) : `() => {\n${script}\n}`;
+    if (this.driver) await this.preload(source);
+    else this.initScripts.push(source);
+  }
+
+  async preload(functionDeclaration) {
+    await (await Script.create(this.driver)).addPreloadScript({ functionDeclaration });
   }
 
   /** The context's page (a WebDriver session has one top-level window here). */
@@ -161,6 +177,7 @@ class WebDriverContext {
     await driverReady(url, this.driverProcess);
     this.driver = await new Builder().usingServer(url).withCapabilities(capabilities).build();
     await this.driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
+    for (const script of this.initScripts) await this.preload(script);
     const { width, height } = this.options.viewport ?? {};
     if (this.options.isMobile && this.engineName === 'firefox') {
       // The page's viewport itself, and the phone's pixel ratio (over WebDriver BiDi).
@@ -231,6 +248,10 @@ class WebDriverPage {
 
   context() {
     return this.owner;
+  }
+
+  addInitScript(script) {
+    return this.owner.addInitScript(script);
   }
 
   /** Handlers for `pageerror`, `console` and `dialog`, called with what the page told at each
@@ -320,4 +341,21 @@ export async function leaveTabAndComeBack(page, ms) {
   await new Promise((resolve) => setTimeout(resolve, ms));
   await driver.close();
   await driver.switchTo().window(tab);
+}
+
+/** Hides every window of the engine's Xvfb display (this process's browsers) for `ms`, then
+ * shows them again: WebKitGTK hides the page of a window taken off the screen (unmapped, as
+ * behind a visitor's other windows) and throttles its timers, which is what a hidden tab is to a
+ * page. Done with xdotool. */
+export async function hideWindowsFor(ms) {
+  if (engine !== 'webkit') throw new Error(`hiding a window is WebKitGTK's (on Xvfb), not ${engine}'s`);
+  const env = { ...process.env, DISPLAY: await xDisplay() };
+  const xdotool = (...args) => new Promise((resolve, reject) => {
+    execFile(process.env.XDOTOOL || 'xdotool', args, { env }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+  });
+  const windows = (await xdotool('search', '--onlyvisible', '--name', '.')).trim().split('\n').filter(Boolean);
+  if (windows.length === 0) throw new Error('no window to hide');
+  for (const window of windows) await xdotool('windowunmap', window);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  for (const window of windows) await xdotool('windowmap', window);
 }

@@ -16,12 +16,12 @@ const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
 const browser = await launch();
 
-// What some scenarios need that only Playwright's Chromium offers here; elsewhere they are
-// reported as not run, with the reason (docs/browsers.md lists them).
-const CHROMIUM_ONLY = {
+// What some scenarios need that only some engines offer here; elsewhere they are reported as not
+// run, with the reason (docs/browsers.md lists them).
+const SOME_ENGINES = {
   intercepts: { engines: ['chromium'], why: "it intercepts the page's requests (Playwright's route), which WebDriver cannot" },
   offline: { engines: ['chromium'], why: 'taking the network offline needs the DevTools protocol' },
-  initScript: { engines: ['chromium'], why: "it runs a script before the page's own (Playwright's init scripts; classic WebDriver has none)" },
+  initScript: { engines: ['chromium', 'firefox'], why: "it runs a script before the page's own (Playwright's init scripts, WebDriver BiDi's preload scripts in Firefox; WebKitGTK's WebDriver has no BiDi)" },
   network: { engines: ['chromium'], why: "it reads every request or response the page makes (Playwright's network events)" },
   frozen: { engines: ['chromium'], why: 'a frozen page needs the DevTools protocol (its debugger pauses the page)' },
   node: { engines: ['chromium'], why: 'runs in Node, the same whatever the engine' },
@@ -277,7 +277,7 @@ test(`XSS: ${XSS_PAYLOADS.length} payloads through names, messages, history, typ
   equal(injected, { strangers: [], badLinks: [], anywhere: ['FORM'], handlers: [0, 0] }, 'nothing injected');
   equal(await reader.evaluate(() => window.alerted), [], 'no alert ran');
   equal([...reader.errors, ...evil.errors, ...evil2.errors], [], 'no script ran, no dialog opened');
-}, CHROMIUM_ONLY.initScript);
+}, SOME_ENGINES.initScript);
 
 test('http(s) links become safe links', async () => {
   const page = await visitor();
@@ -328,8 +328,8 @@ test("the demo page's strict Content-Security-Policy (no inline styles or script
   page.errors = [];
   page.on('pageerror', (error) => page.errors.push(error.message));
   page.on('console', (message) => { if (/Content Security Policy/.test(message.text())) page.errors.push(message.text()); });
-  const response = await page.goto(`${base}/`);
-  equal(response.headers()['content-security-policy'], "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'", 'the policy');
+  equal((await fetch(`${base}/`)).headers.get('content-security-policy'), "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'", 'the policy');
+  await page.goto(`${base}/`);
   await join(page, 'Strict');
   const other = await visitor();
   await join(other, 'Open');
@@ -342,7 +342,7 @@ test("the demo page's strict Content-Security-Policy (no inline styles or script
   equal(position, 'fixed', 'the widget is styled (its stylesheet applies)');
   equal(await page.evaluate(() => window.violations), [], 'no CSP violation');
   equal(page.errors, [], 'no error, no CSP message');
-}, CHROMIUM_ONLY.initScript);
+}, SOME_ENGINES.initScript);
 
 test('themes: the widget follows the system in light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
@@ -445,7 +445,7 @@ test('a message read in the open panel counts as seen on the next page, though i
   const rooms = Object.keys(after);
   equal(rooms.length, 1, `one room seen: ${JSON.stringify(after)}`);
   assert(after[rooms[0]] > (before[rooms[0]] ?? 0), `written as the reader left, the mark moved on with the message read: ${JSON.stringify({ before, after })}`);
-}, CHROMIUM_ONLY.initScript);
+}, SOME_ENGINES.initScript);
 
 test('the launcher: preload loads the widget when the page is idle; a handle used before it loads', async () => {
   const page = await openVisitor(browser, contexts, `${base}/www/chat.html`);
@@ -573,7 +573,7 @@ test('an invitation is sent and accepted; a private message reaches only the inv
   equal(await log(bob).evaluate((el) => el.scrollHeight > el.clientHeight), true, 'the room scrolls');
   equal(asked, 0, 'no history asked of a room whose oldest message is here');
   await bob.unroute('**/chat/history**');
-}, CHROMIUM_ONLY.intercepts);
+}, SOME_ENGINES.intercepts);
 
 test("a message sent before the invitee's subscription is confirmed still reaches him", async () => {
   // On a cluster a publish can overtake a subscription on another node; here the auth endpoint
@@ -636,7 +636,7 @@ test('the app secret and the master key reach no browser: not in any built file,
   for (const leak of await Promise.all(answers)) found.push(...leak);
   equal(answers.length > 10, true, `read ${answers.length} answers`);
   equal(found, [], 'no secret anywhere a browser reads');
-}, CHROMIUM_ONLY.network);
+}, SOME_ENGINES.network);
 
 test('messages written offline wait in the outbox, survive a reload, and go out once, in order', async () => {
   const ada = await visitor();
@@ -665,7 +665,7 @@ test('messages written offline wait in the outbox, survive a reload, and go out 
   await sleep(500);
   const texts = (await log(bob).locator('li .text').allTextContents()).filter((t) => t.endsWith(String(stamp)));
   equal(texts, [`first ${stamp}`, `second ${stamp}`, `third ${stamp}`], 'once each, in order');
-}, CHROMIUM_ONLY.intercepts);
+}, SOME_ENGINES.intercepts);
 
 test('a hidden tab gets the unread count in its title and, when asked for, desktop notifications', async () => {
   const bob = await visitor();
@@ -698,7 +698,7 @@ test('a hidden tab gets the unread count in its title and, when asked for, deskt
   equal(await ada.title(), `(1) ${title}`, 'title while hidden');
   await ada.evaluate(() => { window.hideTab = false; document.dispatchEvent(new Event('visibilitychange')); });
   await ada.waitForFunction((t) => document.title === t, title, { timeout: 3000 });
-}, CHROMIUM_ONLY.initScript);
+}, SOME_ENGINES.initScript);
 
 test('send: "client-event" chats over client events, in German, with the remaining length near the limit', async () => {
   const pages = [];
@@ -796,7 +796,7 @@ test('a long room: the log draws the newest 100, all of them as the reader scrol
   equal((await drawn())[0], 'row 1', 'the older ones kept');
   equal(asked, 0, 'drawn from memory');
   await reader.unroute('**/chat/history**');
-}, CHROMIUM_ONLY.intercepts);
+}, SOME_ENGINES.intercepts);
 
 test('after an outage in a busy room, every message written meanwhile shows (more than a page of history)', async () => {
   const channel = `presence-busy-${Date.now()}`;
@@ -834,7 +834,7 @@ test('after an outage in a busy room, every message written meanwhile shows (mor
   const gap = texts.filter((t) => /^gap \d+$/.test(t));
   equal(gap.length, 120, 'all 120, none twice');
   equal(gap.includes('gap 1') && gap.includes('gap 120'), true, 'the oldest and the newest');
-}, CHROMIUM_ONLY.offline);
+}, SOME_ENGINES.offline);
 
 /** Flips one of rusher-server's fault switches (its own, or the backend's `auth`). */
 async function fault(pathAndQuery, body = '') {
@@ -949,7 +949,7 @@ test('a tab frozen in the background, its socket dropped meanwhile: woken, it re
   await sleep(500);
   equal(await texts(bob, /^frozen \d$/), [1, 2, 3, 4, 5, 6].map((i) => `frozen ${i}`), 'every message once, in order');
   await shows(heading(bob), "Who's online (2)", 'both listed');
-}, CHROMIUM_ONLY.frozen);
+}, SOME_ENGINES.frozen);
 
 test('a declined invitation tells the inviter; private rooms count their unread messages', async () => {
   const ada = await visitor();
@@ -1083,7 +1083,7 @@ test('Shift+Enter is a new line; a refused message offers Retry; a rate-limited 
     return el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
   }, null, { timeout: 3000 });
   equal(await jump.count(), 0, 'the button goes away at the bottom');
-}, CHROMIUM_ONLY.intercepts);
+}, SOME_ENGINES.intercepts);
 
 test('the rusher-chat tarball installs into a scratch folder with its files and types', async () => {
   await withInstalledTarball('rusher-chat-', async (dir) => {
@@ -1098,7 +1098,7 @@ test('the rusher-chat tarball installs into a scratch folder with its files and 
       assert(types.includes(name), `the types have ${name}`);
     }
   });
-}, CHROMIUM_ONLY.node);
+}, SOME_ENGINES.node);
 
 test("a host page's custom properties theme the widget", async () => {
   // An inline style tag: on an example page (the demo page's policy allows styles from files only).

@@ -488,6 +488,17 @@ fn tools() -> Result<Vec<Tool>, Error> {
             install: |tool| apt_install(tool, &["xvfb"]),
         },
         Tool {
+            // Hides a WebKitGTK window on the Xvfb display (unmaps it) for the hidden-tab suite:
+            // WebKit then hides the page and throttles its timers, as behind a visitor's other
+            // windows.
+            name: "xdotool",
+            groups: &[Group::Engines],
+            wanted: None,
+            found: || debian_version("xdotool"),
+            how: "apt-get install xdotool (about 5 s)",
+            install: |tool| apt_install(tool, &["xdotool"]),
+        },
+        Tool {
             name: TEST_PACKAGES,
             groups: &[Group::TestPackages],
             wanted: Some(lock_stamp(&npm_dir())?),

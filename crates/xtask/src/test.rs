@@ -32,6 +32,27 @@ struct Suite {
     server: Option<StartService>,
     /// The scenario group and engine, for a browser suite in the engine matrix.
     matrix: Option<(&'static str, Engine)>,
+    /// Runs beside the suites after it, its line printed after theirs: for a suite that mostly
+    /// waits (a tab hidden for minutes), whose time would otherwise add to the run's.
+    background: bool,
+}
+
+/// A suite finished: its outcome, its output, and its place in the engine matrix.
+struct Finished {
+    outcome: Outcome,
+    output: String,
+    matrix: Option<(&'static str, Engine)>,
+}
+
+/// A suite started: its server, its process, and where its output goes.
+struct Running {
+    name: &'static str,
+    counts_tests: bool,
+    matrix: Option<(&'static str, Engine)>,
+    server: Option<Box<dyn Service>>,
+    child: std::process::Child,
+    log_path: PathBuf,
+    started: Instant,
 }
 
 /// The suite that builds the npm packages into `www/`. The browser suites after it load what it
@@ -69,9 +90,24 @@ pub fn run(only: Option<&str>) -> Result<bool, Error> {
         (wanted(&suite) || tests_packages && Some(at) == package_at).then_some(suite)
     });
     let mut engine_runs = Vec::new();
+    let mut background = Vec::new();
+    let mut finished = Vec::new();
     for suite in chosen {
-        let matrix = suite.matrix;
-        let (outcome, output) = run_suite(suite)?;
+        if suite.background {
+            background.push(start_suite(suite)?);
+        } else {
+            finished.push(finish_suite(start_suite(suite)?)?);
+        }
+    }
+    for running in background {
+        finished.push(finish_suite(running)?);
+    }
+    for Finished {
+        outcome,
+        output,
+        matrix,
+    } in finished
+    {
         passed += outcome.passed;
         failed += outcome.failed;
         if let Some((group, engine)) = matrix {
@@ -126,6 +162,7 @@ fn suites() -> Result<Vec<Suite>, Error> {
         counts_tests: false,
         server: None,
         matrix: None,
+        background: false,
     };
     let tests = |name, command| Suite {
         name,
@@ -133,6 +170,7 @@ fn suites() -> Result<Vec<Suite>, Error> {
         counts_tests: true,
         server: None,
         matrix: None,
+        background: false,
     };
     let mut fmt = cmd("cargo");
     fmt.args(["fmt", "--all", "--check", "--", "--color=never"]);
@@ -331,6 +369,14 @@ fn suites() -> Result<Vec<Suite>, Error> {
             )
         },
         check(PACKAGE_SUITE, package),
+        Suite {
+            server: Some(|| boxed(LocalServer::start("hidden-tab"))),
+            background: true,
+            ..tests(
+                "hidden tab, 10 minutes (WebKit)",
+                node_in("browser/hidden_tab.mjs", Engine::WebKit),
+            )
+        },
         check("size budgets (gzip), WebAssembly baseline", budget),
         tests(
             "npm packages checked: publint, attw, tsc, README examples",
@@ -416,7 +462,13 @@ fn suites() -> Result<Vec<Suite>, Error> {
 
 /// Runs a suite with its output in a log file; on failure, shows the log's end. Returns its
 /// counts and its output.
-fn run_suite(mut suite: Suite) -> Result<(Outcome, String), Error> {
+fn run_suite(suite: Suite) -> Result<(Outcome, String), Error> {
+    let finished = finish_suite(start_suite(suite)?)?;
+    Ok((finished.outcome, finished.output))
+}
+
+/// Starts a suite's server, then its command, its output going to its log.
+fn start_suite(mut suite: Suite) -> Result<Running, Error> {
     let started = Instant::now();
     let server = match suite.server {
         Some(start) => {
@@ -428,23 +480,35 @@ fn run_suite(mut suite: Suite) -> Result<(Outcome, String), Error> {
     };
     let log_path = work_dir().join("logs").join(format!(
         "{}.log",
-        suite.name.replace([' ', '(', ')', '-'], "_")
+        suite.name.replace([' ', '(', ')', '-', ','], "_")
     ));
-    let output = suite
+    let log = fs::File::create(&log_path)?;
+    let child = suite
         .command
         .stdin(Stdio::null())
-        .output()
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
         .map_err(|e| format!("{}: cannot start: {e}", suite.name))?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    drop(server);
-    fs::write(&log_path, &text)?;
-    let mut outcome = if suite.counts_tests {
+    Ok(Running {
+        name: suite.name,
+        counts_tests: suite.counts_tests,
+        matrix: suite.matrix,
+        server,
+        child,
+        log_path,
+        started,
+    })
+}
+
+/// Waits for a suite, stops its server, and prints its line (and its log's tail when it failed).
+fn finish_suite(mut running: Running) -> Result<Finished, Error> {
+    let status = running.child.wait()?;
+    drop(running.server.take());
+    let text = String::from_utf8_lossy(&fs::read(&running.log_path)?).into_owned();
+    let mut outcome = if running.counts_tests {
         count_results(&text)
-    } else if output.status.success() {
+    } else if status.success() {
         Outcome {
             passed: 1,
             failed: 0,
@@ -456,9 +520,9 @@ fn run_suite(mut suite: Suite) -> Result<(Outcome, String), Error> {
         }
     };
     let mut note = String::new();
-    if !output.status.success() && outcome.failed == 0 {
+    if !status.success() && outcome.failed == 0 {
         outcome.failed = 1;
-        note = format!(" ({})", output.status);
+        note = format!(" ({status})");
     }
     if outcome.passed + outcome.failed == 0 {
         outcome.failed = 1;
@@ -466,10 +530,10 @@ fn run_suite(mut suite: Suite) -> Result<(Outcome, String), Error> {
     }
     println!(
         "{:<32} {} passed, {} failed{note} in {:.0} s",
-        suite.name,
+        running.name,
         outcome.passed,
         outcome.failed,
-        started.elapsed().as_secs_f64()
+        running.started.elapsed().as_secs_f64()
     );
     if outcome.failed > 0 {
         let lines: Vec<&str> = text.lines().collect();
@@ -477,9 +541,13 @@ fn run_suite(mut suite: Suite) -> Result<(Outcome, String), Error> {
         for line in lines.get(tail..).unwrap_or_default() {
             println!("    | {line}");
         }
-        println!("    (whole log: {})", log_path.display());
+        println!("    (whole log: {})", running.log_path.display());
     }
-    Ok((outcome, text))
+    Ok(Finished {
+        outcome,
+        output: text,
+        matrix: running.matrix,
+    })
 }
 
 /// Each suite's name and output.
