@@ -166,8 +166,8 @@ const MESSAGE_FIELD: &str = ".composer textarea";
 /// only once the session check has answered, which a first open can come before.
 const FOCUS_WAIT_STEPS: u32 = 40;
 /// How long (in 50 ms steps: 15 s) the focus waits for the message field after Join: the
-/// backend's answer on a slow network. A join that fails shows no message field, and the focus stays in
-/// the form.
+/// backend's answer on a slow network. A join that fails shows no message field, and the focus
+/// stays in the form.
 const JOIN_FOCUS_WAIT_STEPS: u32 = 300;
 
 /// Moves the focus, as a dialog does, to the widget's element that `selector` finds from the

@@ -50,7 +50,9 @@ struct Running {
     counts_tests: bool,
     matrix: Option<(&'static str, Engine)>,
     server: Option<Box<dyn Service>>,
-    child: std::process::Child,
+    /// Waits for the suite's process: how it exited, and when (a background suite's own time,
+    /// not the time until the run came back for it).
+    exited: std::thread::JoinHandle<std::io::Result<(std::process::ExitStatus, Instant)>>,
     log_path: PathBuf,
     started: Instant,
 }
@@ -483,7 +485,7 @@ fn start_suite(mut suite: Suite) -> Result<Running, Error> {
         suite.name.replace([' ', '(', ')', '-', ','], "_")
     ));
     let log = fs::File::create(&log_path)?;
-    let child = suite
+    let mut child = suite
         .command
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
@@ -495,7 +497,7 @@ fn start_suite(mut suite: Suite) -> Result<Running, Error> {
         counts_tests: suite.counts_tests,
         matrix: suite.matrix,
         server,
-        child,
+        exited: std::thread::spawn(move || Ok((child.wait()?, Instant::now()))),
         log_path,
         started,
     })
@@ -503,7 +505,10 @@ fn start_suite(mut suite: Suite) -> Result<Running, Error> {
 
 /// Waits for a suite, stops its server, and prints its line (and its log's tail when it failed).
 fn finish_suite(mut running: Running) -> Result<Finished, Error> {
-    let status = running.child.wait()?;
+    let (status, ended) = running
+        .exited
+        .join()
+        .map_err(|_| format!("{}: the thread waiting for it panicked", running.name))??;
     drop(running.server.take());
     let text = String::from_utf8_lossy(&fs::read(&running.log_path)?).into_owned();
     let mut outcome = if running.counts_tests {
@@ -533,7 +538,7 @@ fn finish_suite(mut running: Running) -> Result<Finished, Error> {
         running.name,
         outcome.passed,
         outcome.failed,
-        running.started.elapsed().as_secs_f64()
+        ended.duration_since(running.started).as_secs_f64()
     );
     if outcome.failed > 0 {
         let lines: Vec<&str> = text.lines().collect();
