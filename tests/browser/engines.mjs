@@ -67,8 +67,9 @@ function xDisplay() {
 }
 
 /** WebDriver BiDi's browsingContext and script modules (selenium-webdriver's, CommonJS only). */
-const { BrowsingContext } = createRequire(import.meta.url)('selenium-webdriver/bidi/generated/browsing_context');
-const { Script } = createRequire(import.meta.url)('selenium-webdriver/bidi/generated/script');
+const require = createRequire(import.meta.url);
+const { BrowsingContext } = require('selenium-webdriver/bidi/generated/browsing_context');
+const { Script } = require('selenium-webdriver/bidi/generated/script');
 
 /** The driver command and the capabilities for one session of `name`; `colorScheme` as
  * Playwright's context option (Firefox's preference, the MiniBrowser's dark mode); `isMobile`,
