@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::shell::{
-    Error, build_npm_dir, child_path, cmd, first_line, npm_dir, root, run_quiet, work_dir,
+    Error, build_npm_dir, cargo_home, child_path, cmd, first_line, npm_dir, root, run_quiet,
+    work_dir,
 };
 
 const WASM_PACK_VERSION: &str = "0.15.1";
@@ -454,7 +455,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
                     1,
                 )
             },
-            how: "cargo install geckodriver into target/tools, compiled from crates.io (about 2 min)",
+            how: "cargo install geckodriver into $CARGO_HOME/rusher-tools, compiled from crates.io (about 2 min)",
             install: |tool| {
                 let version = format!("={GECKODRIVER_VERSION}");
                 quiet(
@@ -530,7 +531,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
                 let line = first_line(&sockudo_binary().to_string_lossy(), &["--version"])?;
                 version_word(&line, 1)
             },
-            how: "cargo install sockudo (debug build, local and Redis adapters) into target/tools (about 3 min)",
+            how: "cargo install sockudo (debug build, local and Redis adapters) into $CARGO_HOME/rusher-tools (about 3 min)",
             // Debug build: it compiles in half the time, and tests need no speed from it.
             install: |tool| {
                 let version = format!("={SOCKUDO_VERSION}");
@@ -592,7 +593,7 @@ fn tools() -> Result<Vec<Tool>, Error> {
                     1,
                 )
             },
-            how: "cargo install trunk into target/tools, compiled from crates.io without its update check (about 6 min)",
+            how: "cargo install trunk into $CARGO_HOME/rusher-tools, compiled from crates.io without its update check (about 6 min)",
             // Without link-time optimization and in parallel units: Trunk's own release profile
             // (fat LTO, one unit) would take twice as long to build, for a tool that only runs
             // builds.
@@ -755,31 +756,38 @@ fn npm_ci(tool: &Tool, dir: &std::path::Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Where sockudo is installed: under `target/`, so `cargo clean` removes it too; the folder is
-/// named after its version and features, so that a build with other features is not taken for it.
+/// Where a test tool that `cargo install` compiles goes: outside the checkout, in Cargo's home,
+/// one folder per tool and version (`$CARGO_HOME/rusher-tools/trunk-0.21.14/bin/trunk`). A fresh
+/// clone finds them there as it finds wasm-pack in `$CARGO_HOME/bin` (in `target/`, every clone
+/// compiled them again: 15 minutes of a CI run), another version is never taken for them, and
+/// none of them lands on the user's PATH.
+fn tool_root(folder: &str) -> PathBuf {
+    cargo_home()
+        .unwrap_or_else(|| root().join("target"))
+        .join("rusher-tools")
+        .join(folder)
+}
+
+/// Where sockudo is installed: the folder is named after its version and features, so that a
+/// build with other features is not taken for it.
 fn sockudo_root() -> PathBuf {
-    let name = [
-        "sockudo-",
-        SOCKUDO_VERSION,
-        "-",
-        &SOCKUDO_FEATURES.replace(' ', "-"),
-    ]
-    .concat();
-    root().join("target").join("tools").join(name)
+    tool_root(
+        &[
+            "sockudo-",
+            SOCKUDO_VERSION,
+            "-",
+            &SOCKUDO_FEATURES.replace(' ', "-"),
+        ]
+        .concat(),
+    )
 }
 
 fn geckodriver_root() -> PathBuf {
-    root()
-        .join("target")
-        .join("tools")
-        .join(["geckodriver-", GECKODRIVER_VERSION].concat())
+    tool_root(&["geckodriver-", GECKODRIVER_VERSION].concat())
 }
 
 fn trunk_root() -> PathBuf {
-    root()
-        .join("target")
-        .join("tools")
-        .join(["trunk-", TRUNK_VERSION].concat())
+    tool_root(&["trunk-", TRUNK_VERSION].concat())
 }
 
 /// The Trunk binary.

@@ -30,6 +30,13 @@ pub fn work_dir() -> PathBuf {
     root().join("target").join("xtask")
 }
 
+/// Cargo's home: `$CARGO_HOME`, else `~/.cargo`; `None` when neither variable is set.
+pub fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+}
+
 /// The PATH for child processes: the npm build tools' `node_modules/.bin` (binaryen's wasm-opt)
 /// first, then the test packages', then cargo's bin directory, then the caller's PATH.
 pub fn child_path() -> String {
@@ -37,10 +44,8 @@ pub fn child_path() -> String {
         build_npm_dir().join("node_modules").join(".bin"),
         npm_dir().join("node_modules").join(".bin"),
     ];
-    if let Some(home) = std::env::var_os("CARGO_HOME") {
-        parts.push(PathBuf::from(home).join("bin"));
-    } else if let Some(home) = std::env::var_os("HOME") {
-        parts.push(PathBuf::from(home).join(".cargo").join("bin"));
+    if let Some(home) = cargo_home() {
+        parts.push(home.join("bin"));
     }
     let rest = std::env::var_os("PATH").unwrap_or_default();
     parts.extend(std::env::split_paths(&rest));
