@@ -7,11 +7,23 @@
 // BrowserContext and Page that the suites use, so each scenario is written once for all three.
 import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { STATUS_CODES } from 'node:http';
 import { createServer } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Builder } from 'selenium-webdriver';
 import { launch as launchChromium } from './chromium.mjs';
 import { Locator, pressKeys } from './locators.mjs';
+
+// selenium-webdriver's BiDi modules warn (a process warning each) of every property Firefox
+// sends beyond the schema they were generated from, in every network event: a run's log would
+// be mostly those.
+const emitWarning = process.emitWarning;
+process.emitWarning = (warning, ...rest) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+  if (type !== 'BiDiSchemaWarning') emitWarning.call(process, warning, ...rest);
+};
 
 /** The engine this run drives. */
 export const engine = process.env.RUSHER_ENGINE || 'chromium';
@@ -41,15 +53,48 @@ function freePort() {
   });
 }
 
-/** A started process, stopped when this one exits. */
+/** The processes `started` started and not yet stopped. */
+const running = new Set();
+
+/** A started process in a process group of its own, stopped with everything it started (a
+ * driver's browser) by `stopGroup`, or when this one exits. */
 function started(command, args, options = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, ...options });
   child.stderrText = '';
   child.stderr?.on('data', (chunk) => { child.stderrText = (child.stderrText + chunk).slice(-4000); });
-  const stop = () => child.kill('SIGKILL');
-  process.on('exit', stop);
-  child.on('exit', () => process.off('exit', stop));
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   return child;
+}
+
+process.on('exit', () => {
+  for (const child of running) stopGroup(child);
+  if (profiles) {
+    try {
+      rmSync(profiles, { recursive: true, force: true, maxRetries: 5 });
+    } catch {
+      // A browser still writing there: the system's temporary folder keeps it.
+    }
+  }
+});
+
+/** Kills a process started by `started` and every process in its group. */
+function stopGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Where geckodriver makes its browsers' profiles: a folder of this process's, removed when it
+ * exits (a session stopped by a kill, as the spare below is, leaves its profile behind). */
+let profiles;
+function profilesDir() {
+  if (!profiles) {
+    profiles = mkdtempSync(join(tmpdir(), 'rusher-firefox-'));
+  }
+  return profiles;
 }
 
 let display;
@@ -70,6 +115,53 @@ function xDisplay() {
 const require = createRequire(import.meta.url);
 const { BrowsingContext } = require('selenium-webdriver/bidi/generated/browsing_context');
 const { Script } = require('selenium-webdriver/bidi/generated/script');
+const { Network } = require('selenium-webdriver/bidi/generated/network');
+const { Emulation } = require('selenium-webdriver/bidi/generated/emulation');
+
+/** The most of one response body Firefox keeps for `page.on('response')` (the largest answer,
+ * the widget's WebAssembly module, is 457 KB). */
+const RESPONSE_BODY_LIMIT = 16 * 1024 * 1024;
+
+// WebDriver BiDi's URL pattern for a Playwright glob of the two forms the suites route:
+// `**/path` (that path, any host and query) and `**/path**` (the same: BiDi matches a path
+// exactly, where the glob would also take a longer one).
+function urlPattern(glob) {
+  const path = /^\*\*(\/[^*?]+?)(\*\*)?$/.exec(glob)?.[1];
+  if (!path) throw new Error(`over WebDriver BiDi, only globs like **/path and **/path** are routed, not ${glob}`);
+  return { type: 'pattern', pathname: path };
+}
+
+/** What Playwright's route handler gets, for a request Firefox paused (`event`, BiDi's
+ * `network.beforeRequestSent`): it continues the request, fails it, or answers it. */
+function pausedRoute(network, event) {
+  const request = event.request.request;
+  return {
+    request: () => ({ url: () => event.request.url, method: () => event.request.method }),
+    continue: () => network.continueRequest({ request }),
+    abort: () => network.failRequest({ request }),
+    fulfill: ({ status = 200, headers = {}, contentType, body = '' } = {}) => network.provideResponse({
+      request,
+      statusCode: status,
+      reasonPhrase: STATUS_CODES[status] ?? '',
+      headers: Object.entries({ ...headers, ...(contentType ? { 'content-type': contentType } : {}) })
+        .map(([name, value]) => ({ name, value: { type: 'string', value: String(value) } })),
+      body: { type: 'string', value: body },
+    }),
+  };
+}
+
+/** What Playwright gives a `response` handler, for a response Firefox completed (`event`, BiDi's
+ * `network.responseCompleted`), its body from the context's data collector. */
+function completedResponse(network, event) {
+  return {
+    url: () => event.request.url,
+    status: () => event.response.status,
+    body: async () => {
+      const { bytes } = await network.getData({ dataType: 'response', request: event.request.request });
+      return Buffer.from(bytes.value, bytes.type === 'base64' ? 'base64' : 'utf8');
+    },
+  };
+}
 
 /** The driver command and the capabilities for one session of `name`; `colorScheme` as
  * Playwright's context option (Firefox's preference, the MiniBrowser's dark mode); `isMobile`,
@@ -81,7 +173,7 @@ async function driverFor(name, port, { colorScheme, isMobile } = {}) {
     return {
       command: process.env.GECKODRIVER || 'geckodriver',
       args: ['--host', '127.0.0.1', '--port', String(port), '--websocket-port', String(websocket), '--log', 'fatal'],
-      env: process.env,
+      env: { ...process.env, TMPDIR: profilesDir() },
       capabilities: {
         browserName: 'firefox',
         webSocketUrl: true,
@@ -168,16 +260,83 @@ class WebDriverContext {
     await (await Script.create(this.driver)).addPreloadScript({ functionDeclaration });
   }
 
+  /** Fails unless this engine speaks WebDriver BiDi (Firefox), which `what` needs. */
+  requireBidi(what) {
+    if (this.engineName !== 'firefox') throw new Error(`${this.engineName}'s WebDriver has no BiDi, which ${what} needs`);
+  }
+
+  /** BiDi's network module for this context's browser, hearing its paused requests and
+   * completed responses; made once. */
+  async network() {
+    if (!this.networkModule) {
+      this.networkModule = Network.create(this.driver).then(async (network) => {
+        await network.addCallback(Network.BEFORE_REQUEST_SENT, (event) => this.paused(network, event));
+        await network.addCallback(Network.RESPONSE_COMPLETED, (event) => {
+          for (const handler of this.responseHandlers ?? []) handler(completedResponse(network, event));
+        });
+        return network;
+      });
+    }
+    return this.networkModule;
+  }
+
+  /** A request paused by one of this context's routes goes to its handler; one paused by a
+   * route since removed goes on. Every paused request must be answered, or its page waits. */
+  paused(network, event) {
+    if (!event.isBlocked) return;
+    const route = this.routes?.find(({ intercept }) => event.intercepts?.includes(intercept));
+    const handled = route
+      ? Promise.resolve().then(() => route.handler(pausedRoute(network, event)))
+      : network.continueRequest({ request: event.request.request });
+    handled.catch((error) => {
+      console.error(`a paused request to ${event.request.url}: ${error.stack || error}`);
+      network.failRequest({ request: event.request.request }).catch(() => {});
+    });
+  }
+
+  /** As Playwright's, over WebDriver BiDi: requests whose path the glob names are paused and
+   * given to `handler`, which continues, aborts or fulfils them. */
+  async route(glob, handler) {
+    this.requireBidi('intercepting requests');
+    const network = await this.network();
+    const { intercept } = await network.addIntercept({ phases: ['beforeRequestSent'], urlPatterns: [urlPattern(glob)] });
+    this.routes = [...(this.routes ?? []), { glob, intercept, handler }];
+  }
+
+  /** Removes the routes of `glob`. */
+  async unroute(glob) {
+    const network = await this.network();
+    for (const { intercept } of (this.routes ?? []).filter((route) => route.glob === glob)) {
+      await network.removeIntercept({ intercept });
+    }
+    this.routes = (this.routes ?? []).filter((route) => route.glob !== glob);
+  }
+
+  /** As Playwright's, over WebDriver BiDi: offline, the page's new requests fail and it gets
+   * `offline` (`navigator.onLine` false); a connection already open stays up, as Firefox's
+   * emulation leaves it (the client closes its socket on `offline`). */
+  async setOffline(offline) {
+    this.requireBidi('taking the network offline');
+    const emulation = await Emulation.create(this.driver);
+    await emulation.setNetworkConditions({ networkConditions: offline ? { type: 'offline' } : null });
+  }
+
+  /** Calls `handler` with each response the page gets from now on, with its body (kept by a
+   * BiDi data collector). */
+  async onResponse(handler) {
+    this.requireBidi("reading the page's responses");
+    const network = await this.network();
+    if (!this.responseHandlers) {
+      this.responseHandlers = [];
+      await network.addDataCollector({ dataTypes: ['response'], maxEncodedDataSize: RESPONSE_BODY_LIMIT });
+    }
+    this.responseHandlers.push(handler);
+  }
+
   /** The context's page (a WebDriver session has one top-level window here). */
   async newPage() {
     if (this.page) throw new Error('a WebDriver context has one page');
-    const port = await freePort();
-    const { command, args, env, capabilities } = await driverFor(this.engineName, port, this.options);
-    this.driverProcess = started(command, args, { env });
-    const url = `http://127.0.0.1:${port}`;
-    await driverReady(url, this.driverProcess);
-    this.driver = await new Builder().usingServer(url).withCapabilities(capabilities).build();
-    await this.driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
+    ({ driver: this.driver, driverProcess: this.driverProcess } = await sessionFor(this.engineName, this.options));
     for (const script of this.initScripts) await this.preload(script);
     const { width, height } = this.options.viewport ?? {};
     if (this.options.isMobile && this.engineName === 'firefox') {
@@ -195,8 +354,42 @@ class WebDriverContext {
 
   async close() {
     await this.driver?.quit().catch(() => {});
-    this.driverProcess?.kill('SIGKILL');
+    if (this.driverProcess) stopGroup(this.driverProcess);
   }
+}
+
+/** A driver and its browser's session, with `options` (`driverFor`'s). */
+async function startSession(engineName, options) {
+  const port = await freePort();
+  const { command, args, env, capabilities } = await driverFor(engineName, port, options);
+  const driverProcess = started(command, args, { env });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await driverReady(url, driverProcess);
+    const driver = await new Builder().usingServer(url).withCapabilities(capabilities).build();
+    await driver.manage().setTimeouts({ script: SCRIPT_TIMEOUT_MS, pageLoad: 60_000 });
+    return { driver, driverProcess };
+  } catch (error) {
+    stopGroup(driverProcess);
+    throw error;
+  }
+}
+
+/** Firefox's next plain session (no color scheme or phone preferences), started while the
+ * current ones are used: a session takes Firefox about 3 s (a fresh profile, the browser, its
+ * remote agent) against WebKitGTK's 0.5 s, and every context paid it before its page opened. */
+let spareFirefox;
+
+/** A session for a context with `options`: in Firefox, a plain one is the spare, and the next
+ * spare starts at once. Every context still has a browser of its own. */
+function sessionFor(engineName, options) {
+  const plain = engineName === 'firefox' && !options.colorScheme && !options.isMobile;
+  if (!plain) return startSession(engineName, options);
+  const taken = spareFirefox ?? startSession(engineName, {});
+  spareFirefox = startSession(engineName, {});
+  // Its failure is the context's that takes it; unhandled until then, it would end the process.
+  spareFirefox.catch(() => {});
+  return taken;
 }
 
 /** What a page tells a test, collected in the page since a document's first script call (WebDriver
@@ -258,6 +451,12 @@ class WebDriverPage {
   /** Handlers for `pageerror`, `console` and `dialog`, called with what the page told at each
    * script call (every wait polls, so they hear it within a poll). */
   on(name, handler) {
+    if (name === 'response') {
+      // Heard from when the collector is in place: await `responsesHeard` to be sure.
+      this.responsesHeard = this.owner.onResponse(handler);
+      this.responsesHeard.catch((error) => console.error(`responses unheard: ${error.stack || error}`));
+      return;
+    }
     const handlers = this.handlers[name];
     if (!handlers) throw new Error(`a WebDriver page does not tell ${name}`);
     handlers.push(handler);
@@ -268,6 +467,15 @@ class WebDriverPage {
       const payload = kind === 'console' ? consoleMessage(text) : kind === 'dialog' ? dialogOf(text) : pageError(text, name);
       for (const handler of this.handlers[kind]) handler(payload);
     }
+  }
+
+  /** As Playwright's, for this page's context (a WebDriver context has one page). */
+  route(glob, handler) {
+    return this.owner.route(glob, handler);
+  }
+
+  unroute(glob) {
+    return this.owner.unroute(glob);
   }
 
   async goto(url) {

@@ -19,10 +19,10 @@ const browser = await launch();
 // What some scenarios need that only some engines offer here; elsewhere they are reported as not
 // run, with the reason (docs/browsers.md lists them).
 const SOME_ENGINES = {
-  intercepts: { engines: ['chromium'], why: "it intercepts the page's requests (Playwright's route), which WebDriver cannot" },
-  offline: { engines: ['chromium'], why: 'taking the network offline needs the DevTools protocol' },
+  intercepts: { engines: ['chromium', 'firefox'], why: "it intercepts the page's requests (Playwright's route, WebDriver BiDi's network intercepts in Firefox; WebKitGTK's WebDriver has no BiDi)" },
+  offline: { engines: ['chromium', 'firefox'], why: "it takes the network offline (the DevTools protocol, WebDriver BiDi's network emulation in Firefox; WebKitGTK's WebDriver has no BiDi)" },
   initScript: { engines: ['chromium', 'firefox'], why: "it runs a script before the page's own (Playwright's init scripts, WebDriver BiDi's preload scripts in Firefox; WebKitGTK's WebDriver has no BiDi)" },
-  network: { engines: ['chromium'], why: "it reads every request or response the page makes (Playwright's network events)" },
+  network: { engines: ['chromium', 'firefox'], why: "it reads every response the page gets (Playwright's network events, WebDriver BiDi's in Firefox; WebKitGTK's WebDriver has no BiDi)" },
   frozen: { engines: ['chromium'], why: 'a frozen page needs the DevTools protocol (its debugger pauses the page)' },
   node: { engines: ['chromium'], why: 'runs in Node, the same whatever the engine' },
 };
@@ -572,6 +572,9 @@ test('an invitation is sent and accepted; a private message reaches only the inv
   }
   equal(await log(bob).evaluate((el) => el.scrollHeight > el.clientHeight), true, 'the room scrolls');
   equal(asked, 0, 'no history asked of a room whose oldest message is here');
+  // The route hears a history request (else the count above would prove nothing).
+  await bob.evaluate((channel) => fetch(`/chat/history?channel=${channel}`), room);
+  equal(asked, 1, 'the route hears a history request');
   await bob.unroute('**/chat/history**');
 }, SOME_ENGINES.intercepts);
 
@@ -795,6 +798,8 @@ test('a long room: the log draws the newest 100, all of them as the reader scrol
   await drawnCount(151);
   equal((await drawn())[0], 'row 1', 'the older ones kept');
   equal(asked, 0, 'drawn from memory');
+  await reader.evaluate((room) => fetch(`/chat/history?channel=${room}`), channel);
+  equal(asked, 1, 'the route hears a history request');
   await reader.unroute('**/chat/history**');
 }, SOME_ENGINES.intercepts);
 

@@ -441,40 +441,48 @@ fn MessageLog(chat: Chat) -> impl IntoView {
     // Follows new lines at the bottom, or offers the way down to them (not for the older ones
     // asked for at the top); keeps the reader's place when lines are drawn above them; draws
     // the newest of another room. Lines came when the room's line count grew (lines not stored
-    // have no id) or its newest backend id did (the count stays once the room keeps all it may).
-    Effect::new(move |previous: Option<(String, usize, Option<i64>)>| {
-        let room = chat.rooms.room.get();
-        drawn.track();
-        let (count, newest) = chat.messages.lines.with(|lines| {
-            lines
-                .iter()
-                .filter(|line| line.channel == room)
-                .fold((0, None), |(count, newest), line| {
-                    (count + 1, newest.max(line.id))
-                })
-        });
-        let came = match &previous {
-            Some((before, _, _)) if *before != room => {
-                drawn.set(Drawn::Newest);
-                held_at_top.set_value(None);
-                false
+    // have no id) or its newest backend id did (the count stays once the room keeps all it may);
+    // they came below when its last line is another.
+    Effect::new(
+        move |previous: Option<(String, usize, Option<i64>, Option<String>)>| {
+            let room = chat.rooms.room.get();
+            drawn.track();
+            let (count, newest, last) = chat.messages.lines.with(|lines| {
+                lines.iter().filter(|line| line.channel == room).fold(
+                    (0, None, None),
+                    |(count, newest, _), line| {
+                        (count + 1, newest.max(line.id), Some(line.client_id.clone()))
+                    },
+                )
+            });
+            let came = match &previous {
+                Some((before, ..)) if *before != room => {
+                    drawn.set(Drawn::Newest);
+                    held_at_top.set_value(None);
+                    false
+                }
+                Some((_, count_before, newest_before, last_before)) => {
+                    if *last_before != last {
+                        // A reader at the top of a short room: the new line is below them, not drawn
+                        // above, so their place is not moved by its height (and they are told of it).
+                        held_at_top.set_value(None);
+                    }
+                    *count_before < count || *newest_before < newest
+                }
+                None => false,
+            };
+            let from_the_top = held_at_top.with_value(Option::is_some);
+            keep_place();
+            if count > 0 {
+                if at_bottom.get_untracked() {
+                    request_animation_frame(to_bottom);
+                } else if came && !from_the_top {
+                    new_below.set(true);
+                }
             }
-            Some((_, count_before, newest_before)) => {
-                *count_before < count || *newest_before < newest
-            }
-            None => false,
-        };
-        let from_the_top = held_at_top.with_value(Option::is_some);
-        keep_place();
-        if count > 0 {
-            if at_bottom.get_untracked() {
-                request_animation_frame(to_bottom);
-            } else if came && !from_the_top {
-                new_below.set(true);
-            }
-        }
-        (room, count, newest)
-    });
+            (room, count, newest, last)
+        },
+    );
     let on_scroll = move |_| {
         let Some(el) = log.try_get_untracked().flatten() else {
             return;
