@@ -63,7 +63,7 @@ struct Running {
 /// Why a suite that drives a browser runs once more when it fails, and counts as the second run
 /// counts: browsers fail now and then where the code under test cannot, such as WebKitGTK 2.50's
 /// WebAssembly computing a wrong HMAC-SHA-256 for a fixed input in one CI run of the protocol
-/// suite (the same module passed 60 runs here, under load too). A suite that fails twice fails
+/// suite (the same module passed 51 runs here, 25 of them under load). A suite that fails twice fails
 /// the run; one that passes the second time is named at the end, and its first log is kept.
 const BROWSER_RETRY: &str = "a browser suite that fails runs once more";
 
