@@ -136,7 +136,6 @@ function urlPattern(glob) {
 function pausedRoute(network, event) {
   const request = event.request.request;
   return {
-    request: () => ({ url: () => event.request.url, method: () => event.request.method }),
     continue: () => network.continueRequest({ request }),
     abort: () => network.failRequest({ request }),
     fulfill: ({ status = 200, headers = {}, contentType, body = '' } = {}) => network.provideResponse({
@@ -155,7 +154,6 @@ function pausedRoute(network, event) {
 function completedResponse(network, event) {
   return {
     url: () => event.request.url,
-    status: () => event.response.status,
     body: async () => {
       const { bytes } = await network.getData({ dataType: 'response', request: event.request.request });
       return Buffer.from(bytes.value, bytes.type === 'base64' ? 'base64' : 'utf8');
@@ -244,6 +242,8 @@ class WebDriverContext {
     this.engineName = engineName;
     this.options = options;
     this.initScripts = [];
+    /** Its routes: `{ glob, intercept, handler }`. */
+    this.routes = [];
   }
 
   /** As Playwright's: `script` (a function, or a script's text) runs in every document of the
@@ -284,7 +284,7 @@ class WebDriverContext {
    * route since removed goes on. Every paused request must be answered, or its page waits. */
   paused(network, event) {
     if (!event.isBlocked) return;
-    const route = this.routes?.find(({ intercept }) => event.intercepts?.includes(intercept));
+    const route = this.routes.find(({ intercept }) => event.intercepts?.includes(intercept));
     const handled = route
       ? Promise.resolve().then(() => route.handler(pausedRoute(network, event)))
       : network.continueRequest({ request: event.request.request });
@@ -300,16 +300,16 @@ class WebDriverContext {
     this.requireBidi('intercepting requests');
     const network = await this.network();
     const { intercept } = await network.addIntercept({ phases: ['beforeRequestSent'], urlPatterns: [urlPattern(glob)] });
-    this.routes = [...(this.routes ?? []), { glob, intercept, handler }];
+    this.routes.push({ glob, intercept, handler });
   }
 
   /** Removes the routes of `glob`. */
   async unroute(glob) {
     const network = await this.network();
-    for (const { intercept } of (this.routes ?? []).filter((route) => route.glob === glob)) {
+    for (const { intercept } of this.routes.filter((route) => route.glob === glob)) {
       await network.removeIntercept({ intercept });
     }
-    this.routes = (this.routes ?? []).filter((route) => route.glob !== glob);
+    this.routes = this.routes.filter((route) => route.glob !== glob);
   }
 
   /** As Playwright's, over WebDriver BiDi: offline, the page's new requests fail and it gets
@@ -452,9 +452,8 @@ class WebDriverPage {
    * script call (every wait polls, so they hear it within a poll). */
   on(name, handler) {
     if (name === 'response') {
-      // Heard from when the collector is in place: await `responsesHeard` to be sure.
-      this.responsesHeard = this.owner.onResponse(handler);
-      this.responsesHeard.catch((error) => console.error(`responses unheard: ${error.stack || error}`));
+      // Heard from when the data collector is in place, a BiDi round trip later.
+      this.owner.onResponse(handler).catch((error) => console.error(`responses unheard: ${error.stack || error}`));
       return;
     }
     const handlers = this.handlers[name];

@@ -1074,16 +1074,24 @@ test('Shift+Enter is a new line; a refused message offers Retry; a rate-limited 
   await ada.context().unroute('**/chat/messages');
   await shows(log(bob), 'slowed down', 'sent once the limit allows', 12000);
   equal(await log(ada).getByRole('button', { name: 'Retry' }).count(), 0, 'never marked failed');
-  // Bob reads older messages; a new one does not pull him down but offers a button.
-  for (let i = 0; i < 12; i += 1) await say(ada, `filler ${i}`);
-  await shows(log(bob), 'filler 11', 'fillers');
-  await log(bob).evaluate((el) => { el.scrollTop = 0; });
+  // In a room of its own, short (all its history here: the log holds the reader's place at its
+  // top), whatever the suite said before: Rae reads older messages; a new one does not pull her
+  // down or move her place, but offers a button.
+  const room = `?channel=presence-short-${Date.now()}`;
+  const wes = await embedVisitor('Wes', room);
+  const rae = await embedVisitor('Rae', room);
+  await online(wes);
+  await online(rae);
+  for (let i = 0; i < 12; i += 1) await say(wes, `filler ${i}`);
+  await shows(log(rae), 'filler 11', 'fillers');
+  await log(rae).evaluate((el) => { el.scrollTop = 0; });
   await sleep(300);
-  await say(ada, 'below the fold');
-  const jump = bob.getByRole('button', { name: 'New messages', exact: true });
+  await say(wes, 'below the fold');
+  const jump = rae.getByRole('button', { name: 'New messages', exact: true });
   await jump.waitFor({ timeout: 6000 });
+  equal(await log(rae).evaluate((el) => el.scrollTop), 0, 'her place kept');
   await jump.click();
-  await bob.waitForFunction(() => {
+  await rae.waitForFunction(() => {
     const el = document.getElementById('rusher-chat').shadowRoot.querySelector('.log');
     return el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
   }, null, { timeout: 3000 });

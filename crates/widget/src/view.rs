@@ -394,6 +394,16 @@ fn message_row(chat: Chat, line: Line) -> AnyView {
     .into_any()
 }
 
+/// What the message log saw of its room's lines at its last update.
+struct LogSeen {
+    room: String,
+    count: usize,
+    /// The newest backend id.
+    newest: Option<i64>,
+    /// The last line's client id.
+    last: Option<String>,
+}
+
 /// The message log: sticks to the bottom unless the reader scrolled up; draws older messages, then
 /// loads them, at the top ([`Drawn`]).
 #[component]
@@ -443,46 +453,50 @@ fn MessageLog(chat: Chat) -> impl IntoView {
     // the newest of another room. Lines came when the room's line count grew (lines not stored
     // have no id) or its newest backend id did (the count stays once the room keeps all it may);
     // they came below when its last line is another.
-    Effect::new(
-        move |previous: Option<(String, usize, Option<i64>, Option<String>)>| {
-            let room = chat.rooms.room.get();
-            drawn.track();
-            let (count, newest, last) = chat.messages.lines.with(|lines| {
-                lines.iter().filter(|line| line.channel == room).fold(
-                    (0, None, None),
-                    |(count, newest, _), line| {
-                        (count + 1, newest.max(line.id), Some(line.client_id.clone()))
-                    },
-                )
-            });
-            let came = match &previous {
-                Some((before, ..)) if *before != room => {
-                    drawn.set(Drawn::Newest);
-                    held_at_top.set_value(None);
-                    false
-                }
-                Some((_, count_before, newest_before, last_before)) => {
-                    if *last_before != last {
-                        // A reader at the top of a short room: the new line is below them, not drawn
-                        // above, so their place is not moved by its height (and they are told of it).
-                        held_at_top.set_value(None);
-                    }
-                    *count_before < count || *newest_before < newest
-                }
-                None => false,
-            };
-            let from_the_top = held_at_top.with_value(Option::is_some);
-            keep_place();
-            if count > 0 {
-                if at_bottom.get_untracked() {
-                    request_animation_frame(to_bottom);
-                } else if came && !from_the_top {
-                    new_below.set(true);
-                }
+    Effect::new(move |previous: Option<LogSeen>| {
+        let room = chat.rooms.room.get();
+        drawn.track();
+        let (count, newest, last) = chat.messages.lines.with(|lines| {
+            let (count, newest, last) = lines
+                .iter()
+                .filter(|line| line.channel == room)
+                .fold((0, None, None), |(count, newest, _), line| {
+                    (count + 1, newest.max(line.id), Some(line))
+                });
+            (count, newest, last.map(|line| line.client_id.clone()))
+        });
+        let came = match &previous {
+            Some(seen) if seen.room != room => {
+                drawn.set(Drawn::Newest);
+                held_at_top.set_value(None);
+                false
             }
-            (room, count, newest, last)
-        },
-    );
+            Some(seen) => {
+                if seen.last != last {
+                    // A new last line is below the reader: the place held for lines drawn above
+                    // is not moved by its height, and they are told of it.
+                    held_at_top.set_value(None);
+                }
+                seen.count < count || seen.newest < newest
+            }
+            None => false,
+        };
+        let from_the_top = held_at_top.with_value(Option::is_some);
+        keep_place();
+        if count > 0 {
+            if at_bottom.get_untracked() {
+                request_animation_frame(to_bottom);
+            } else if came && !from_the_top {
+                new_below.set(true);
+            }
+        }
+        LogSeen {
+            room,
+            count,
+            newest,
+            last,
+        }
+    });
     let on_scroll = move |_| {
         let Some(el) = log.try_get_untracked().flatten() else {
             return;
