@@ -221,11 +221,18 @@ fn token_storage(base: &str) -> Option<(web_sys::Storage, String)> {
     Some((storage, [TOKEN_KEY_PREFIX, base].concat()))
 }
 
-/// A request that could not be made.
+/// A request that could not be made. gloo-net's own errors are read one by one: its `Display`
+/// would bring serde_json's error messages (and std's I/O error names) into the module for an
+/// error the widget never meets (it reads JSON through [`json`], not gloo-net): 1.4 KB.
 fn failed(error: gloo_net::Error) -> BackendError {
+    let message = match error {
+        gloo_net::Error::JsError(error) => error.to_string(),
+        gloo_net::Error::GlooError(message) => message,
+        _ => "the answer could not be read".to_owned(),
+    };
     BackendError {
         status: 0,
-        message: error.to_string(),
+        message,
         kind: None,
         retry_after_ms: None,
     }
