@@ -1,9 +1,9 @@
 // The engines the browser suites run in, named by `RUSHER_ENGINE`: `chromium` (the default),
 // `firefox` or `webkit`. Chromium is driven by playwright-core. Playwright drives only its own
 // patched Firefox and WebKit builds, which are downloads from outside the package registries, so
-// the stock Firefox ESR and WebKitGTK are driven over classic WebDriver, the one protocol all three
-// stock engines speak (geckodriver, built from crates.io, and WebKitWebDriver, from Debian),
-// through selenium-webdriver. The WebDriver browser below offers the part of Playwright's Browser,
+// the stock Firefox ESR and WebKitGTK are driven through selenium-webdriver: Firefox over WebDriver
+// BiDi (geckodriver, built from crates.io), WebKitGTK over classic WebDriver (WebKitWebDriver, from
+// Debian), which has no BiDi. The browsers below offer the part of Playwright's Browser,
 // BrowserContext and Page that the suites use, so each scenario is written once for all three.
 import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Builder } from 'selenium-webdriver';
 import { launch as launchChromium } from './chromium.mjs';
 import { Locator, pressKeys } from './locators.mjs';
+import { routedPath, startProxy } from './webkit_proxy.mjs';
 
 // selenium-webdriver's BiDi modules warn (a process warning each) of every property Firefox
 // sends beyond the schema they were generated from, in every network event: a run's log would
@@ -38,7 +39,7 @@ const POLL_MS = 50;
 /** Starts the engine: Playwright's Chromium (with `chromiumArgs`), or a WebDriver browser. */
 export async function launch(chromiumArgs = []) {
   if (engine === 'chromium') return launchChromium(chromiumArgs);
-  return new WebDriverBrowser(engine);
+  return engine === 'firefox' ? new FirefoxBrowser() : new WebKitBrowser();
 }
 
 /** A free loopback port (the driver is told to listen there). */
@@ -88,7 +89,7 @@ function stopGroup(child) {
 }
 
 /** Where geckodriver makes its browsers' profiles: a folder of this process's, removed when it
- * exits (a session stopped by a kill, as the spare below is, leaves its profile behind). */
+ * exits (a session stopped by a kill leaves its profile behind). */
 let profiles;
 function profilesDir() {
   if (!profiles) {
@@ -110,35 +111,32 @@ function xDisplay() {
   });
   return display;
 }
-
-/** WebDriver BiDi's browsingContext and script modules (selenium-webdriver's, CommonJS only). */
+/** WebDriver BiDi's network module (selenium-webdriver's, CommonJS only): its typed events, and
+ * `send` for any other BiDi command. */
 const require = createRequire(import.meta.url);
-const { BrowsingContext } = require('selenium-webdriver/bidi/generated/browsing_context');
-const { Script } = require('selenium-webdriver/bidi/generated/script');
 const { Network } = require('selenium-webdriver/bidi/generated/network');
-const { Emulation } = require('selenium-webdriver/bidi/generated/emulation');
 
 /** The most of one response body Firefox keeps for `page.on('response')` (the largest answer,
  * the widget's WebAssembly module, is 457 KB). */
 const RESPONSE_BODY_LIMIT = 16 * 1024 * 1024;
 
-// WebDriver BiDi's URL pattern for a Playwright glob of the two forms the suites route:
-// `**/path` (that path, any host and query) and `**/path**` (the same: BiDi matches a path
-// exactly, where the glob would also take a longer one).
-function urlPattern(glob) {
-  const path = /^\*\*(\/[^*?]+?)(\*\*)?$/.exec(glob)?.[1];
-  if (!path) throw new Error(`over WebDriver BiDi, only globs like **/path and **/path** are routed, not ${glob}`);
-  return { type: 'pattern', pathname: path };
-}
+/** How long one BiDi script call waits for the page's answer before it parks the promise and
+ * asks again: selenium-webdriver gives up on a BiDi command after 30 s, and a scenario may wait
+ * longer in the page (as WebDriver classic's script timeout lets it). */
+const PARK_MS = 20_000;
+
+/** WebDriver BiDi's URL pattern for a Playwright glob of the two forms the suites route (BiDi
+ * matches a path exactly, where `**\/path**` would also take a longer one). */
+const urlPattern = (glob) => ({ type: 'pattern', pathname: routedPath(glob) });
 
 /** What Playwright's route handler gets, for a request Firefox paused (`event`, BiDi's
  * `network.beforeRequestSent`): it continues the request, fails it, or answers it. */
-function pausedRoute(network, event) {
+function pausedRoute(send, event) {
   const request = event.request.request;
   return {
-    continue: () => network.continueRequest({ request }),
-    abort: () => network.failRequest({ request }),
-    fulfill: ({ status = 200, headers = {}, contentType, body = '' } = {}) => network.provideResponse({
+    continue: () => send('network.continueRequest', { request }),
+    abort: () => send('network.failRequest', { request }),
+    fulfill: ({ status = 200, headers = {}, contentType, body = '' } = {}) => send('network.provideResponse', {
       request,
       statusCode: status,
       reasonPhrase: STATUS_CODES[status] ?? '',
@@ -151,11 +149,11 @@ function pausedRoute(network, event) {
 
 /** What Playwright gives a `response` handler, for a response Firefox completed (`event`, BiDi's
  * `network.responseCompleted`), its body from the context's data collector. */
-function completedResponse(network, event) {
+function completedResponse(send, event) {
   return {
     url: () => event.request.url,
     body: async () => {
-      const { bytes } = await network.getData({ dataType: 'response', request: event.request.request });
+      const { bytes } = await send('network.getData', { dataType: 'response', request: event.request.request });
       return Buffer.from(bytes.value, bytes.type === 'base64' ? 'base64' : 'utf8');
     },
   };
@@ -163,9 +161,9 @@ function completedResponse(network, event) {
 
 /** The driver command and the capabilities for one session of `name`; `colorScheme` as
  * Playwright's context option (Firefox's preference, the MiniBrowser's dark mode); `isMobile`,
- * in Firefox, a phone's coarse pointer without hover. Firefox's sessions speak WebDriver BiDi
- * too (a phone's viewport, scripts before the page's own). */
-async function driverFor(name, port, { colorScheme, isMobile } = {}) {
+ * in Firefox, a phone's coarse pointer without hover; `proxy`, in WebKitGTK, the proxy its
+ * requests go through. Firefox's sessions speak WebDriver BiDi. */
+async function driverFor(name, port, { colorScheme, isMobile, proxy } = {}) {
   if (name === 'firefox') {
     const websocket = await freePort();
     return {
@@ -200,6 +198,8 @@ async function driverFor(name, port, { colorScheme, isMobile } = {}) {
     env: { ...process.env, DISPLAY: await xDisplay() },
     capabilities: {
       browserName: 'MiniBrowser',
+      // Loopback addresses too (WebKitGTK sends a WebSocket there as a `GET ws://…`).
+      ...(proxy ? { proxy: { proxyType: 'manual', httpProxy: proxy } } : {}),
       'webkitgtk:browserOptions': {
         binary: process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
         args: ['--automation', ...(colorScheme === 'dark' ? ['--dark-mode'] : [])],
@@ -223,141 +223,6 @@ async function driverReady(url, child) {
   throw new Error(`the driver at ${url} never answered: ${child.stderrText}`);
 }
 
-/** A WebDriver engine with Playwright's `newContext()`. Each context is a driver process and its
- * browser (geckodriver and WebKitWebDriver hold one session each), so contexts share no cookies
- * or storage, as Playwright's do not. */
-class WebDriverBrowser {
-  constructor(name) {
-    this.name = name;
-  }
-
-  async newContext(options = {}) {
-    return new WebDriverContext(this.name, options);
-  }
-}
-
-/** One driver, its browser and its one page. */
-class WebDriverContext {
-  constructor(engineName, options) {
-    this.engineName = engineName;
-    this.options = options;
-    this.initScripts = [];
-    /** Its routes: `{ glob, intercept, handler }`. */
-    this.routes = [];
-  }
-
-  /** As Playwright's: `script` (a function, or a script's text) runs in every document of the
-   * context before the document's own scripts. WebDriver BiDi's preload scripts, in Firefox;
-   * WebKitGTK's WebDriver has no BiDi, and classic WebDriver no such thing. */
-  async addInitScript(script) {
-    if (this.engineName !== 'firefox') throw new Error(`${this.engineName} runs no script before the page's own over WebDriver`);
-    const source = typeof script === 'function' ? String(script) : `() => {\n${script}\n}`;
-    if (this.driver) await this.preload(source);
-    else this.initScripts.push(source);
-  }
-
-  async preload(functionDeclaration) {
-    await (await Script.create(this.driver)).addPreloadScript({ functionDeclaration });
-  }
-
-  /** Fails unless this engine speaks WebDriver BiDi (Firefox), which `what` needs. */
-  requireBidi(what) {
-    if (this.engineName !== 'firefox') throw new Error(`${this.engineName}'s WebDriver has no BiDi, which ${what} needs`);
-  }
-
-  /** BiDi's network module for this context's browser, hearing its paused requests and
-   * completed responses; made once. */
-  async network() {
-    if (!this.networkModule) {
-      this.networkModule = Network.create(this.driver).then(async (network) => {
-        await network.addCallback(Network.BEFORE_REQUEST_SENT, (event) => this.paused(network, event));
-        await network.addCallback(Network.RESPONSE_COMPLETED, (event) => {
-          for (const handler of this.responseHandlers ?? []) handler(completedResponse(network, event));
-        });
-        return network;
-      });
-    }
-    return this.networkModule;
-  }
-
-  /** A request paused by one of this context's routes goes to its handler; one paused by a
-   * route since removed goes on. Every paused request must be answered, or its page waits. */
-  paused(network, event) {
-    if (!event.isBlocked) return;
-    const route = this.routes.find(({ intercept }) => event.intercepts?.includes(intercept));
-    const handled = route
-      ? Promise.resolve().then(() => route.handler(pausedRoute(network, event)))
-      : network.continueRequest({ request: event.request.request });
-    handled.catch((error) => {
-      console.error(`a paused request to ${event.request.url}: ${error.stack || error}`);
-      network.failRequest({ request: event.request.request }).catch(() => {});
-    });
-  }
-
-  /** As Playwright's, over WebDriver BiDi: requests whose path the glob names are paused and
-   * given to `handler`, which continues, aborts or fulfils them. */
-  async route(glob, handler) {
-    this.requireBidi('intercepting requests');
-    const network = await this.network();
-    const { intercept } = await network.addIntercept({ phases: ['beforeRequestSent'], urlPatterns: [urlPattern(glob)] });
-    this.routes.push({ glob, intercept, handler });
-  }
-
-  /** Removes the routes of `glob`. */
-  async unroute(glob) {
-    const network = await this.network();
-    for (const { intercept } of this.routes.filter((route) => route.glob === glob)) {
-      await network.removeIntercept({ intercept });
-    }
-    this.routes = this.routes.filter((route) => route.glob !== glob);
-  }
-
-  /** As Playwright's, over WebDriver BiDi: offline, the page's new requests fail and it gets
-   * `offline` (`navigator.onLine` false); a connection already open stays up, as Firefox's
-   * emulation leaves it (the client closes its socket on `offline`). */
-  async setOffline(offline) {
-    this.requireBidi('taking the network offline');
-    const emulation = await Emulation.create(this.driver);
-    await emulation.setNetworkConditions({ networkConditions: offline ? { type: 'offline' } : null });
-  }
-
-  /** Calls `handler` with each response the page gets from now on, with its body (kept by a
-   * BiDi data collector). */
-  async onResponse(handler) {
-    this.requireBidi("reading the page's responses");
-    const network = await this.network();
-    if (!this.responseHandlers) {
-      this.responseHandlers = [];
-      await network.addDataCollector({ dataTypes: ['response'], maxEncodedDataSize: RESPONSE_BODY_LIMIT });
-    }
-    this.responseHandlers.push(handler);
-  }
-
-  /** The context's page (a WebDriver session has one top-level window here). */
-  async newPage() {
-    if (this.page) throw new Error('a WebDriver context has one page');
-    ({ driver: this.driver, driverProcess: this.driverProcess } = await sessionFor(this.engineName, this.options));
-    for (const script of this.initScripts) await this.preload(script);
-    const { width, height } = this.options.viewport ?? {};
-    if (this.options.isMobile && this.engineName === 'firefox') {
-      // The page's viewport itself, and the phone's pixel ratio (over WebDriver BiDi).
-      const context = await this.driver.getWindowHandle();
-      await (await BrowsingContext.create(this.driver)).setViewport({
-        context, viewport: { width, height }, devicePixelRatio: this.options.deviceScaleFactor ?? 1,
-      });
-    } else if (width) {
-      await this.driver.manage().window().setRect({ width, height });
-    }
-    this.page = new WebDriverPage(this.driver, this);
-    return this.page;
-  }
-
-  async close() {
-    await this.driver?.quit().catch(() => {});
-    if (this.driverProcess) stopGroup(this.driverProcess);
-  }
-}
-
 /** A driver and its browser's session, with `options` (`driverFor`'s). */
 async function startSession(engineName, options) {
   const port = await freePort();
@@ -375,27 +240,11 @@ async function startSession(engineName, options) {
   }
 }
 
-/** Firefox's next plain session (no color scheme or phone preferences), started while the
- * current ones are used: a session takes Firefox about 3 s (a fresh profile, the browser, its
- * remote agent) against WebKitGTK's 0.5 s, and every context paid it before its page opened. */
-let spareFirefox;
-
-/** A session for a context with `options`: in Firefox, a plain one is the spare, and the next
- * spare starts at once. Every context still has a browser of its own. */
-function sessionFor(engineName, options) {
-  const plain = engineName === 'firefox' && !options.colorScheme && !options.isMobile;
-  if (!plain) return startSession(engineName, options);
-  const taken = spareFirefox ?? startSession(engineName, {});
-  spareFirefox = startSession(engineName, {});
-  // Its failure is the context's that takes it; unhandled until then, it would end the process.
-  spareFirefox.catch(() => {});
-  return taken;
-}
-
-/** What a page tells a test, collected in the page since a document's first script call (WebDriver
- * has no init scripts, so what happens before it is not heard): uncaught errors and rejections
- * (`pageerror`), `console.error` (`console`), and `alert`, `confirm` and `prompt`, which would
- * block the driver and are answered at once instead (`dialog`). */
+/** What a page tells a test, collected in the page (from its first script in Firefox, where it
+ * is a preload script; from a document's first script call in WebKitGTK, whose WebDriver has no
+ * such thing): uncaught errors and rejections (`pageerror`), `console.error` (`console`), and
+ * `alert`, `confirm` and `prompt`, which would block the driver and are answered at once instead
+ * (`dialog`). */
 const PAGE_HOOKS = `if (!window.__rusherEvents) {
   window.__rusherEvents = [];
   const record = (kind, text, name) => window.__rusherEvents.push({ kind, text: String(text), name });
@@ -406,9 +255,10 @@ const PAGE_HOOKS = `if (!window.__rusherEvents) {
   for (const name of ['alert', 'confirm', 'prompt']) window[name] = (message) => { record('dialog', message); return null; };
 }`;
 
-/** Runs `fn(arg)` in the page (a function or an expression's text), awaiting what it returns,
- * with what the page told since the last call. What JSON cannot carry (an object with cycles,
- * such as a channel) comes back `undefined`. */
+/** A script that runs `fn(arg)` in the page (a function or an expression's text), awaiting what
+ * it returns, and calls the last of its arguments with `{ json, told }` or `{ error, told }`:
+ * the value as JSON (`undefined` for what JSON cannot carry, such as an object with cycles), and
+ * what the page told since the last call. Its first argument is `arg` as JSON. */
 function pageScript(fn) {
   const call = typeof fn === 'function' ? `(${fn})(arg)` : `(${fn})`;
   return `const done = arguments[arguments.length - 1];
@@ -421,6 +271,17 @@ Promise.resolve().then(() => ${call}).then(
   (error) => done({ error: String((error && error.stack) || error), told: told() }));`;
 }
 
+/** In the page, over BiDi: the answer of a `pageScript` as JSON text once it comes, or, after
+ * `PARK_MS`, `{"parked": id}` with the answer kept under `id` for the next call. */
+const AWAIT_OR_PARK = `(answer) => Promise.race([
+  answer.then((value) => JSON.stringify(value)),
+  new Promise((resolve) => setTimeout(() => {
+    const id = String(Math.random());
+    (window.__rusherParked ??= new Map()).set(id, answer);
+    resolve(JSON.stringify({ parked: id }));
+  }, ${PARK_MS})),
+])`;
+
 /** What Playwright gives a `console` handler. */
 const consoleMessage = (text) => ({ type: () => 'error', text: () => text });
 /** What Playwright gives a `dialog` handler. */
@@ -428,15 +289,16 @@ const dialogOf = (text) => ({ message: () => text, dismiss: async () => {} });
 /** What Playwright gives a `pageerror` handler. */
 const pageError = (text, name) => Object.assign(new Error(text), { name: name ?? 'Error' });
 
-/** The part of Playwright's Page the suites use, over WebDriver. */
-class WebDriverPage {
+/** The part of Playwright's Page the suites use, over a WebDriver; the engine's page says how it
+ * runs a script (`answer`), acts (`actions`) and navigates. */
+class DriverPage {
   constructor(driver, context) {
     this.driver = driver;
     this.owner = context;
     this.handlers = { pageerror: [], console: [], dialog: [] };
     this.keyboard = {
-      press: (combination) => pressKeys(driver, combination),
-      type: (text) => driver.actions({ async: true }).sendKeys(text).perform(),
+      press: (combination) => pressKeys(this, combination),
+      type: (text) => this.actions().sendKeys(text).perform(),
     };
   }
 
@@ -449,7 +311,7 @@ class WebDriverPage {
   }
 
   /** Handlers for `pageerror`, `console` and `dialog`, called with what the page told at each
-   * script call (every wait polls, so they hear it within a poll). */
+   * script call (every wait polls, so they hear it within a poll), and, in Firefox, `response`. */
   on(name, handler) {
     if (name === 'response') {
       // Heard from when the data collector is in place, a BiDi round trip later.
@@ -477,26 +339,6 @@ class WebDriverPage {
     return this.owner.unroute(glob);
   }
 
-  async goto(url) {
-    await this.driver.get(url);
-  }
-
-  async goBack() {
-    await this.driver.navigate().back();
-  }
-
-  async reload() {
-    await this.driver.navigate().refresh();
-  }
-
-  title() {
-    return this.driver.getTitle();
-  }
-
-  async screenshot({ path }) {
-    writeFileSync(path, await this.driver.takeScreenshot(), 'base64');
-  }
-
   /** A `<style>` with `content` in the document's head. */
   async addStyleTag({ content }) {
     await this.evaluate((css) => { document.head.append(Object.assign(document.createElement('style'), { textContent: css })); }, content);
@@ -508,7 +350,7 @@ class WebDriverPage {
 
   /** `fn(arg)` in the page; what it returns (or resolves to), as JSON carries it. */
   async evaluate(fn, arg) {
-    const answer = await this.driver.executeAsyncScript(pageScript(fn), arg === undefined ? undefined : JSON.stringify(arg));
+    const answer = await this.answer(pageScript(fn), arg === undefined ? undefined : JSON.stringify(arg));
     this.tell(answer?.told);
     if (answer?.error !== undefined) throw new Error(`in the page: ${answer.error}`);
     return answer?.json === undefined || answer.json === null ? undefined : JSON.parse(answer.json);
@@ -537,18 +379,362 @@ class WebDriverPage {
   }
 }
 
+/** WebKitGTK over WebDriver classic, whose WebDriver has no BiDi: each context is a driver process
+ * and its browser (WebKitWebDriver holds one session), so contexts share no cookies or storage, as
+ * Playwright's do not, and a loopback proxy of its own (webkit_proxy.mjs) stands in for BiDi's
+ * preload scripts and network interception. */
+class WebKitBrowser {
+  async newContext(options = {}) {
+    return new WebKitContext(options, await startProxy());
+  }
+}
+
+/** One WebKitWebDriver, its browser, its proxy and its one page. */
+class WebKitContext {
+  constructor(options, proxy) {
+    this.options = options;
+    this.proxy = proxy;
+  }
+
+  /** As Playwright's: `script` (a function, or a script's text) runs in every document of the
+   * context before the document's own scripts (from a tag the proxy writes into its pages). */
+  async addInitScript(script) {
+    this.proxy.initScripts.push(typeof script === 'function' ? String(script) : `() => {\n${script}\n}`);
+  }
+
+  /** As Playwright's: requests whose path the glob names go to `handler`, which continues,
+   * aborts or fulfils them (in the proxy). */
+  async route(glob, handler) {
+    this.proxy.routes.push({ glob, path: routedPath(glob), handler });
+  }
+
+  /** Removes the routes of `glob`. */
+  async unroute(glob) {
+    this.proxy.routes = this.proxy.routes.filter((route) => route.glob !== glob);
+  }
+
+  /** As Playwright's: offline, the proxy refuses the page's new requests and WebSockets, and the
+   * page gets `offline` with `navigator.onLine` false (told by a script: WebKitGTK's WebDriver
+   * has no network emulation); a connection already open stays up, as Firefox's emulation leaves
+   * it (the client closes its socket on `offline`). */
+  async setOffline(offline) {
+    this.proxy.offline = offline;
+    await this.page?.evaluate((offline) => {
+      if (offline) Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+      else delete navigator.onLine;
+      dispatchEvent(new Event(offline ? 'offline' : 'online'));
+    }, offline);
+  }
+
+  /** Calls `handler` with each answer the page gets from now on, with its body. */
+  async onResponse(handler) {
+    this.proxy.responseHandlers.push(handler);
+  }
+
+  /** The context's page (a WebDriver session has one top-level window here). */
+  async newPage() {
+    if (this.page) throw new Error('a WebDriver context has one page');
+    ({ driver: this.driver, driverProcess: this.driverProcess } = await startSession('webkit', { ...this.options, proxy: this.proxy.address }));
+    const { width, height } = this.options.viewport ?? {};
+    if (width) await this.driver.manage().window().setRect({ width, height });
+    this.page = new WebKitPage(this.driver, this);
+    return this.page;
+  }
+
+  async close() {
+    await this.driver?.quit().catch(() => {});
+    if (this.driverProcess) stopGroup(this.driverProcess);
+    await this.proxy.close();
+  }
+}
+
+/** A page over WebDriver classic. */
+class WebKitPage extends DriverPage {
+  answer(script, argJson) {
+    return this.driver.executeAsyncScript(script, argJson);
+  }
+
+  /** A WebDriver actions builder for this page. */
+  actions() {
+    return this.driver.actions({ async: true });
+  }
+
+  async goto(url) {
+    await this.driver.get(url);
+  }
+
+  async goBack() {
+    await this.driver.navigate().back();
+  }
+
+  async reload() {
+    await this.driver.navigate().refresh();
+  }
+
+  title() {
+    return this.driver.getTitle();
+  }
+
+  async screenshot({ path }) {
+    writeFileSync(path, await this.driver.takeScreenshot(), 'base64');
+  }
+
+  /** A blur and a focus: the MiniBrowser's new tab is a window of its own. */
+  async leaveTabAndComeBack(ms) {
+    const tab = await this.driver.getWindowHandle();
+    await this.driver.switchTo().newWindow('tab');
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await this.driver.close();
+    await this.driver.switchTo().window(tab);
+  }
+}
+
+/** Firefox over WebDriver BiDi: one browser for the plain contexts, each context a BiDi user
+ * context in it (its own cookies and storage, as Playwright's contexts), made in about 0.5 s
+ * where a browser takes 3 s. A context with a color scheme or a phone's pointer, which are the
+ * browser's preferences, has a browser of its own. */
+class FirefoxBrowser {
+  async newContext(options = {}) {
+    const own = Boolean(options.colorScheme || options.isMobile);
+    const session = own ? FirefoxSession.start(options) : (this.shared ??= FirefoxSession.start({}));
+    const context = new FirefoxContext(await session, options, own);
+    await context.open();
+    return context;
+  }
+}
+
+/** A geckodriver and its Firefox, spoken to over BiDi: its pages by BiDi context id, and the
+ * network events, heard once any context routes requests or reads responses. */
+class FirefoxSession {
+  static async start(options) {
+    const session = new FirefoxSession();
+    ({ driver: session.driver, driverProcess: session.driverProcess } = await startSession('firefox', options));
+    session.network = await Network.create(session.driver);
+    session.pages = new Map();
+    return session;
+  }
+
+  /** A BiDi command's result; throws its error. */
+  send(method, params) {
+    return this.network.send(method, params);
+  }
+
+  /** Hears the paused requests and completed responses of every page, each for its context. */
+  hearNetwork() {
+    this.hearing ??= (async () => {
+      await this.network.addCallback(Network.BEFORE_REQUEST_SENT, (event) => {
+        if (!event.isBlocked) return;
+        const owner = this.pages.get(event.context)?.owner;
+        if (owner) owner.paused(event);
+        else this.send('network.continueRequest', { request: event.request.request }).catch(() => {});
+      });
+      await this.network.addCallback(Network.RESPONSE_COMPLETED, (event) => {
+        this.pages.get(event.context)?.owner.responded(event);
+      });
+    })();
+    return this.hearing;
+  }
+
+  async quit() {
+    await this.driver.quit().catch(() => {});
+    stopGroup(this.driverProcess);
+  }
+}
+
+/** One BiDi user context and its one page. */
+class FirefoxContext {
+  constructor(session, options, own) {
+    this.session = session;
+    this.options = options;
+    this.own = own;
+    /** Its routes: `{ glob, intercept, handler }`. */
+    this.routes = [];
+    this.responseHandlers = [];
+  }
+
+  async open() {
+    ({ userContext: this.userContext } = await this.session.send('browser.createUserContext', {}));
+    // What the page tells is heard from its first script on.
+    await this.session.send('script.addPreloadScript', {
+      functionDeclaration: `() => {\n${PAGE_HOOKS}\n}`, userContexts: [this.userContext],
+    });
+  }
+
+  /** As Playwright's: `script` (a function, or a script's text) runs in every document of the
+   * context before the document's own scripts (a BiDi preload script). */
+  async addInitScript(script) {
+    const functionDeclaration = typeof script === 'function' ? String(script) : `() => {\n${script}\n}`;
+    await this.session.send('script.addPreloadScript', { functionDeclaration, userContexts: [this.userContext] });
+  }
+
+  /** A request paused by one of this context's routes goes to its handler; one paused by a
+   * route since removed goes on. Every paused request must be answered, or its page waits. */
+  paused(event) {
+    const send = (method, params) => this.session.send(method, params);
+    const route = this.routes.find(({ intercept }) => event.intercepts?.includes(intercept));
+    const handled = route
+      ? Promise.resolve().then(() => route.handler(pausedRoute(send, event)))
+      : send('network.continueRequest', { request: event.request.request });
+    handled.catch((error) => {
+      console.error(`a paused request to ${event.request.url}: ${error.stack || error}`);
+      send('network.failRequest', { request: event.request.request }).catch(() => {});
+    });
+  }
+
+  responded(event) {
+    const response = completedResponse((method, params) => this.session.send(method, params), event);
+    for (const handler of this.responseHandlers) handler(response);
+  }
+
+  /** As Playwright's: requests of this context's page whose path the glob names are paused and
+   * given to `handler`, which continues, aborts or fulfils them. */
+  async route(glob, handler) {
+    if (!this.page) throw new Error('route a Firefox context once its page is open');
+    await this.session.hearNetwork();
+    const { intercept } = await this.session.send('network.addIntercept', {
+      phases: ['beforeRequestSent'], urlPatterns: [urlPattern(glob)], contexts: [this.page.browsingContext],
+    });
+    this.routes.push({ glob, intercept, handler });
+  }
+
+  /** Removes the routes of `glob`. */
+  async unroute(glob) {
+    for (const { intercept } of this.routes.filter((route) => route.glob === glob)) {
+      await this.session.send('network.removeIntercept', { intercept });
+    }
+    this.routes = this.routes.filter((route) => route.glob !== glob);
+  }
+
+  /** As Playwright's: offline, the context's new requests fail and its page gets `offline`
+   * (`navigator.onLine` false); a connection already open stays up, as Firefox's emulation
+   * leaves it (the client closes its socket on `offline`). */
+  async setOffline(offline) {
+    await this.session.send('emulation.setNetworkConditions', {
+      networkConditions: offline ? { type: 'offline' } : null, userContexts: [this.userContext],
+    });
+  }
+
+  /** Calls `handler` with each response the page gets from now on, with its body (kept by a
+   * BiDi data collector). */
+  async onResponse(handler) {
+    if (this.responseHandlers.length === 0) {
+      await this.session.hearNetwork();
+      await this.session.send('network.addDataCollector', {
+        dataTypes: ['response'], maxEncodedDataSize: RESPONSE_BODY_LIMIT, userContexts: [this.userContext],
+      });
+    }
+    this.responseHandlers.push(handler);
+  }
+
+  /** The context's page: a window of its own, sized as the context's viewport (with the phone's
+   * pixel ratio). */
+  async newPage() {
+    if (this.page) throw new Error('a WebDriver context has one page');
+    const { context } = await this.session.send('browsingContext.create', { type: 'window', userContext: this.userContext });
+    const { width, height } = this.options.viewport ?? {};
+    if (width) {
+      await this.session.send('browsingContext.setViewport', {
+        context, viewport: { width, height }, devicePixelRatio: this.options.deviceScaleFactor ?? null,
+      });
+    }
+    this.page = new FirefoxPage(this.session, context, this);
+    this.session.pages.set(context, this.page);
+    return this.page;
+  }
+
+  async close() {
+    if (this.page) this.session.pages.delete(this.page.browsingContext);
+    if (this.own) {
+      await this.session.quit();
+      return;
+    }
+    await this.session.send('browser.removeUserContext', { userContext: this.userContext }).catch(() => {});
+  }
+}
+
+/** A Firefox page: a BiDi browsing context. */
+class FirefoxPage extends DriverPage {
+  constructor(session, browsingContext, context) {
+    super(session.driver, context);
+    this.session = session;
+    this.browsingContext = browsingContext;
+  }
+
+  /** A script's answer: `script.callFunction` in this page, asked again while it is parked. */
+  async answer(script, argJson) {
+    const call = (functionDeclaration, argument) => this.session.send('script.callFunction', {
+      functionDeclaration,
+      arguments: [argument === undefined ? { type: 'undefined' } : { type: 'string', value: argument }],
+      awaitPromise: true,
+      target: { context: this.browsingContext },
+      resultOwnership: 'none',
+    });
+    let result = await call(`function (arg) {
+  const answer = new Promise((resolve) => { (function () {\n${script}\n}).call(null, arg, resolve); });
+  return (${AWAIT_OR_PARK})(answer);
+}`, argJson);
+    for (;;) {
+      if (result.type === 'exception') throw new Error(`in the page: ${result.exceptionDetails.text}`);
+      const answer = JSON.parse(result.result.value);
+      if (answer?.parked === undefined) return answer;
+      result = await call(`function (id) {
+  const answer = window.__rusherParked.get(id);
+  window.__rusherParked.delete(id);
+  return (${AWAIT_OR_PARK})(answer);
+}`, answer.parked);
+    }
+  }
+
+  /** A WebDriver actions builder whose `perform()` acts in this page over BiDi. */
+  actions() {
+    const actions = this.driver.actions({ async: true });
+    actions.perform = () => this.session.send('input.performActions', {
+      context: this.browsingContext, actions: actions.getSequences(),
+    });
+    return actions;
+  }
+
+  async goto(url) {
+    await this.session.send('browsingContext.navigate', { context: this.browsingContext, url, wait: 'complete' });
+  }
+
+  /** Back in the history, once the document there has loaded. */
+  async goBack() {
+    await this.session.send('browsingContext.traverseHistory', { context: this.browsingContext, delta: -1 });
+    await this.waitForFunction(() => document.readyState === 'complete');
+  }
+
+  async reload() {
+    await this.session.send('browsingContext.reload', { context: this.browsingContext, wait: 'complete' });
+  }
+
+  title() {
+    return this.evaluate(() => document.title);
+  }
+
+  async screenshot({ path }) {
+    const { data } = await this.session.send('browsingContext.captureScreenshot', { context: this.browsingContext });
+    writeFileSync(path, data, 'base64');
+  }
+
+  /** A tab of the same window in front for `ms` (a real `visibilitychange`), then this one. */
+  async leaveTabAndComeBack(ms) {
+    const { context: tab } = await this.session.send('browsingContext.create', {
+      type: 'tab', referenceContext: this.browsingContext, userContext: this.owner.userContext,
+    });
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await this.session.send('browsingContext.close', { context: tab });
+    await this.session.send('browsingContext.activate', { context: this.browsingContext });
+  }
+}
+
 /** The visitor switches to another tab for `ms` and comes back: a real `visibilitychange` (hidden,
  * then visible) and `focus` in Firefox, a `blur` and `focus` in WebKitGTK's MiniBrowser, whose
  * new tab is a window of its own. Headless Chromium has no such thing: its pages stay visible and
  * focused whichever is in front, even headed on Xvfb, so the suites do not call this there. */
 export async function leaveTabAndComeBack(page, ms) {
   if (engine === 'chromium') throw new Error('headless Chromium keeps every page visible and focused');
-  const { driver } = page;
-  const tab = await driver.getWindowHandle();
-  await driver.switchTo().newWindow('tab');
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  await driver.close();
-  await driver.switchTo().window(tab);
+  await page.leaveTabAndComeBack(ms);
 }
 
 /** Hides every window of the engine's Xvfb display (this process's browsers) for `ms`, then

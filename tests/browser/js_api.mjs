@@ -957,7 +957,7 @@ if (serverName === 'rusher-server') {
     await until(page, () => pusher.connection.state === 'unavailable', undefined, 'unavailable while offline');
     await page.context().setOffline(false);
     await until(page, () => pusher.connection.state === 'connected' && kept.subscribed, undefined, 'back online', 15000);
-  }, { engines: ['chromium', 'firefox'], why: "it takes the network offline (the DevTools protocol, WebDriver BiDi's network emulation in Firefox; WebKitGTK's WebDriver has no BiDi)" });
+  });
 }
 
 test('the embed example in www/ connects and shows an event as text', async () => {

@@ -157,16 +157,16 @@ function keysOf(combination) {
   return combination.split('+').map((key) => named[key] ?? key);
 }
 
-/** Presses a key combination (`Shift+Enter`) on whatever has the focus. */
-export async function pressKeys(driver, combination) {
+/** Presses a key combination (`Shift+Enter`) on whatever has the focus in `page`. */
+export async function pressKeys(page, combination) {
   const keys = keysOf(combination);
-  let actions = driver.actions({ async: true });
+  let actions = page.actions();
   for (const key of keys) actions = actions.keyDown(key);
   for (const key of [...keys].reverse()) actions = actions.keyUp(key);
   await actions.perform();
 }
 
-/** A Playwright-like locator over a WebDriver page (`page.evaluate`, `page.driver`). */
+/** A Playwright-like locator over a WebDriver page (`page.evaluate`, `page.actions`). */
 export class Locator {
   constructor(page, steps) {
     this.page = page;
@@ -243,7 +243,7 @@ export class Locator {
     const at = await this.run(`const el = found[0]; el.scrollIntoView({ block: 'center', inline: 'center' });
       const box = el.getBoundingClientRect();
       return { x: Math.round(box.left + box.width / 2), y: Math.round(box.top + box.height / 2) };`);
-    await this.page.driver.actions({ async: true }).move({ x: at.x, y: at.y, origin: Origin.VIEWPORT }).press().release().perform();
+    await this.page.actions().move({ x: at.x, y: at.y, origin: Origin.VIEWPORT }).press().release().perform();
   }
 
   /** As Playwright's: the value set at once, then an `input` event. */
@@ -255,12 +255,12 @@ export class Locator {
 
   async press(combination) {
     await this.focus();
-    await pressKeys(this.page.driver, combination);
+    await pressKeys(this.page, combination);
   }
 
   async pressSequentially(text, { delay = 0 } = {}) {
     await this.focus();
-    let actions = this.page.driver.actions({ async: true });
+    let actions = this.page.actions();
     for (const char of text) {
       actions = actions.keyDown(char).keyUp(char);
       if (delay) actions = actions.pause(delay);
