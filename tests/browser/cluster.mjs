@@ -60,40 +60,81 @@ test('an invitation from a visitor on node 1 reaches one on node 2', async () =>
   await shows(log(ben), secret, 'the private room spans the nodes');
 });
 
-test('node 1 is killed: its visitor recovers, and what she wrote meanwhile arrives once', async () => {
-  const { ada, ben } = await adaAndBen();
-  await shows(heading(ben), "Who's online (2)", 'both online');
-  process.kill(Number(env('CLUSTER_NODE_1_PID')), 'SIGKILL');
-  await ada.getByRole('status').filter({ hasText: /Reconnecting|Offline/ }).waitFor({ timeout: 15000 });
-  const meanwhile = `written while node 1 was down ${Date.now()}`;
-  await say(ada, meanwhile);
-  await sleep(1000);
-  equal(await log(ben).filter({ hasText: meanwhile }).count(), 0, 'not delivered while node 1 is down');
+/** Node 1 as this suite last started it (it stays up for the next test), stopped at exit. */
+let node1;
+process.on('exit', () => node1?.kill('SIGKILL'));
 
-  // Node 1 comes back on the same port, as a supervisor would restart it.
+/** Kills node 1, waits until Ada's page sees it gone, lets `down` ms pass, and starts node 1
+ * again on the same port, as a supervisor would. `meanwhile` runs while it is down. */
+async function restartNode1(ada, down, meanwhile = async () => {}) {
+  process.kill(node1?.pid ?? Number(env('CLUSTER_NODE_1_PID')), 'SIGKILL');
+  await ada.getByRole('status').filter({ hasText: /Reconnecting|Offline/ }).waitFor({ timeout: 15000 });
+  await meanwhile();
+  await sleep(down);
   const launched = JSON.parse(env('CLUSTER_NODE_1_LAUNCH'));
-  const logFile = openSync(joinPath(env('CLUSTER_LOG_DIR'), `${server}-cluster-node-1-restarted.log`), 'w');
-  const node1 = spawn(launched.command[0], launched.command.slice(1), {
+  restarts += 1;
+  const logFile = openSync(joinPath(env('CLUSTER_LOG_DIR'), `${server}-cluster-node-1-restart-${restarts}.log`), 'w');
+  node1 = spawn(launched.command[0], launched.command.slice(1), {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...launched.env },
     stdio: ['ignore', logFile, logFile],
   });
-  try {
-    await online(ada, 30000);
-    await shows(log(ben), meanwhile, 'delivered after the recovery', 15000);
-    await shows(log(ada).locator('li.mine:not(.pending)'), meanwhile, 'confirmed at Ada', 15000);
-    await sleep(1500);
-    equal(await log(ben).locator('li').filter({ hasText: meanwhile }).count(), 1, 'exactly once');
-    await shows(heading(ben), "Who's online (2)", 'Ben sees Ada, back');
-    // A departure (seen on sockudo), recorded rather than hidden: a node restarted into a
-    // cluster answers presence subscriptions before it has merged the cluster's presence state
-    // (a few seconds after it starts), and sends no member_added for the members it learns then.
-    const adaSees = await heading(ada).textContent();
-    if (!adaSees.includes('(2)')) {
-      console.log(`departure: ${server} cluster: after node 1 restarted, Ada's member list shows "${adaSees}" (Ben, on node 2, is missing until he rejoins)`);
+}
+let restarts = 0;
+
+/** How long after a node restarts every list may still be wrong: the widget checks its list
+ * against the server's 8-12 s after its subscription and again 2 s later, then leaves out the
+ * members the server does not list (on sockudo, the dead node's, which the other node may list
+ * for good) and subscribes afresh for those it lacks, whose subscription is checked the same way;
+ * the rest is reconnecting. */
+const LISTS_RIGHT_WITHIN_MS = 45_000;
+
+/** The names a page's who's-online list shows. */
+const listed = (page) => page.getByRole('region', { name: "Who's online" }).getByRole('listitem').allTextContents();
+
+/** Both lists show both visitors, each once. */
+async function bothListsRight(ada, ben, what) {
+  for (const [page, who] of [[ada, 'Ada'], [ben, 'Ben']]) {
+    try {
+      await shows(heading(page), "Who's online (2)", `${who}'s list ${what}`, LISTS_RIGHT_WITHIN_MS);
+    } catch (error) {
+      throw new Error(`${error.message}: ${JSON.stringify(await listed(page))}`);
     }
-  } finally {
-    node1.kill('SIGKILL');
+    const names = await listed(page);
+    equal(names.length, 2, `${who}'s list ${what}, each once: ${JSON.stringify(names)}`);
   }
+}
+
+test('node 1 is killed: its visitor recovers, what she wrote meanwhile arrives once, and both lists are right', async () => {
+  const { ada, ben } = await adaAndBen();
+  await shows(heading(ben), "Who's online (2)", 'both online');
+  const meanwhile = `written while node 1 was down ${Date.now()}`;
+  await restartNode1(ada, 3000, async () => {
+    await say(ada, meanwhile);
+    await sleep(1000);
+    equal(await log(ben).filter({ hasText: meanwhile }).count(), 0, 'not delivered while node 1 is down');
+  });
+  await online(ada, 30000);
+  await shows(log(ben), meanwhile, 'delivered after the recovery', 15000);
+  await shows(log(ada).locator('li.mine:not(.pending)'), meanwhile, 'confirmed at Ada', 15000);
+  await sleep(1500);
+  equal(await log(ben).locator('li').filter({ hasText: meanwhile }).count(), 1, 'exactly once');
+  // The restarted node answers Ada's subscription before it has learned the cluster's members
+  // (on sockudo): her widget finds Ben missing against the server's list and reads it again.
+  await bothListsRight(ada, ben, 'after node 1 came back');
+});
+
+test('node 1 restarts again and again, back at once or after a while: every list is right each time, and stays right', async () => {
+  const { ada, ben } = await adaAndBen();
+  await bothListsRight(ada, ben, 'at first');
+  for (const down of [0, 6000]) {
+    await restartNode1(ada, down);
+    await online(ada, 30000);
+    await bothListsRight(ada, ben, `after node 1 was down ${down} ms more`);
+  }
+  // The peers forget the old node's members once they count it dead (sockudo: 30 s after its
+  // last heartbeat): Ada, back on the new node, stays in Ben's list.
+  await sleep(35_000);
+  await bothListsRight(ada, ben, 'once the old node is forgotten');
 });
 
 await run(async () => {

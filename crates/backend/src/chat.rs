@@ -12,12 +12,12 @@ use axum::http::uri::Authority;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusher_chat::{
-    History, HistoryQuery, MESSAGE_EVENT, Message, NewMessage, PageConfig, Refusal, Session,
-    SignIn, Summary, SummaryQuery, User, check_client_id, check_name, check_text, may_access,
-    overflow_twin,
+    History, HistoryQuery, MESSAGE_EVENT, Members, MembersQuery, Message, NewMessage, PageConfig,
+    Refusal, Session, SignIn, Summary, SummaryQuery, User, check_client_id, check_name, check_text,
+    may_access, overflow_twin,
 };
-use rusher_protocol::Access;
 use rusher_protocol::channels::validate_name as validate_channel;
+use rusher_protocol::{Access, ChannelKind};
 
 use crate::BackendState;
 use crate::auth::is_socket_id;
@@ -260,6 +260,32 @@ pub async fn summary(
         unread,
     })
     .into_response()
+}
+
+/// `GET /chat/members?channel=…`: the user ids the realtime server lists on a presence room, for
+/// a signed-in member of it (the widget checks its who's-online list against them). A server
+/// that does not answer is a `publish-failed` refusal (502).
+pub async fn members(
+    State(backend): State<BackendState>,
+    headers: HeaderMap,
+    Query(query): Query<MembersQuery>,
+) -> Response {
+    if let Err(refused) = member(&backend, &headers, &query.channel).await {
+        return refused;
+    }
+    if ChannelKind::of(&query.channel).access != Access::Presence {
+        return refuse(Refusal::NotARoom);
+    }
+    match backend.publisher.members(&query.channel).await {
+        Ok(ids) => Json(Members {
+            ids: ids.as_ref().clone(),
+        })
+        .into_response(),
+        Err(e) => {
+            tracing::warn!("listing the members of {}: {e}", query.channel);
+            refuse(e.refusal())
+        }
+    }
 }
 
 /// How many are online in a room, as the widget counts them; `None` when the realtime server

@@ -116,6 +116,7 @@ pub fn router(backend: BackendState) -> Router {
         .route("/chat/invitations/answer", post(invitations::answer))
         .route("/chat/history", get(chat::history))
         .route("/chat/summary", get(chat::summary))
+        .route("/chat/members", get(chat::members))
         .merge(faults::routes(faults_enabled))
         .layer(from_fn_with_state(backend.clone(), origins::guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

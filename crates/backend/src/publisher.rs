@@ -1,11 +1,13 @@
 //! The one way the backend reaches the realtime server: publishing an event on channels, and
-//! asking how many are on a channel. Two implementations: in-process (`rusher-server`'s hub, the
+//! asking how many are on a channel and who is on a presence channel. Two implementations: in-process (`rusher-server`'s hub, the
 //! embedded default) and [`RestPublisher`], the signed REST API of any Pusher-compatible server.
 
+use std::collections::HashMap;
 use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rusher_chat::Refusal;
 use rusher_protocol::{Access, ChannelKind};
@@ -72,6 +74,10 @@ pub type PublishFuture<'a> = Pin<Box<dyn Future<Output = Result<(), PublishError
 /// What counting returns.
 pub type CountFuture<'a> = Pin<Box<dyn Future<Output = Result<u64, PublishError>> + Send + 'a>>;
 
+/// What listing a presence channel's users returns: their ids.
+pub type MembersFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Arc<Vec<String>>, PublishError>> + Send + 'a>>;
+
 /// Publishes events to the realtime server, and asks it how many are on a channel.
 pub trait Publisher: Debug + Send + Sync {
     /// Publishes one event on its channels.
@@ -80,18 +86,58 @@ pub trait Publisher: Debug + Send + Sync {
     /// How many are on a channel: the distinct users of a presence channel, the subscriptions of
     /// any other.
     fn count<'a>(&'a self, channel: &'a str) -> CountFuture<'a>;
+
+    /// The ids of the users on a presence channel (the whole cluster's).
+    fn members<'a>(&'a self, channel: &'a str) -> MembersFuture<'a>;
 }
+
+/// How long a room's member list, once asked of the realtime server, answers every widget that
+/// asks: when a cluster node restarts, every visitor it had checks the lobby's list within a few
+/// seconds, and each REST call asks every node of the cluster.
+pub const MEMBERS_FRESH: Duration = Duration::from_secs(1);
+
+/// The most rooms whose member lists are kept ([`MEMBERS_FRESH`]); past it, the stale ones go,
+/// then all (the lobby is asked again a second later).
+pub const MAX_ROOMS_KEPT: usize = 256;
 
 /// Publishes through the signed REST API of a Pusher-compatible server (`POST /apps/{id}/events`).
 #[derive(Debug, Clone)]
 pub struct RestPublisher {
     client: RestClient,
+    /// Each room's member list and when it was asked ([`MEMBERS_FRESH`]).
+    members: Arc<Mutex<KeptMembers>>,
 }
+
+/// Member lists by room, each with when it was asked.
+type KeptMembers = HashMap<String, (Instant, Arc<Vec<String>>)>;
 
 impl RestPublisher {
     /// A publisher for the app behind `client`.
     pub fn new(client: RestClient) -> Self {
-        Self { client }
+        Self {
+            client,
+            members: Arc::default(),
+        }
+    }
+
+    /// The member list of `channel` asked within [`MEMBERS_FRESH`], if there is one.
+    fn fresh_members(&self, channel: &str) -> Option<Arc<Vec<String>>> {
+        let kept = self.members.lock().ok()?;
+        let (asked, ids) = kept.get(channel)?;
+        (asked.elapsed() < MEMBERS_FRESH).then(|| ids.clone())
+    }
+
+    fn keep_members(&self, channel: &str, ids: Arc<Vec<String>>) {
+        let Ok(mut kept) = self.members.lock() else {
+            return;
+        };
+        if kept.len() >= MAX_ROOMS_KEPT {
+            kept.retain(|_, (asked, _)| asked.elapsed() < MEMBERS_FRESH);
+            if kept.len() >= MAX_ROOMS_KEPT {
+                kept.clear();
+            }
+        }
+        kept.insert(channel.to_owned(), (Instant::now(), ids));
     }
 }
 
@@ -139,6 +185,17 @@ impl Publisher for RestPublisher {
                 state.subscription_count
             };
             Ok(count.unwrap_or(0))
+        })
+    }
+
+    fn members<'a>(&'a self, channel: &'a str) -> MembersFuture<'a> {
+        Box::pin(async move {
+            if let Some(ids) = self.fresh_members(channel) {
+                return Ok(ids);
+            }
+            let ids = Arc::new(within_timeout(self.client.users(channel)).await?);
+            self.keep_members(channel, ids.clone());
+            Ok(ids)
         })
     }
 }

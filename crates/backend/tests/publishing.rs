@@ -141,3 +141,34 @@ async fn a_server_that_never_answers_is_a_publish_failure_after_the_timeout() {
     assert!(matches!(error, PublishError::TimedOut), "{error}");
     assert_eq!(error.refusal(), Refusal::PublishFailed, "worth a retry");
 }
+
+#[tokio::test]
+async fn a_rooms_member_list_answers_every_widget_that_asks_within_a_second() {
+    // A server that lists one user on every presence channel and counts the asks per channel.
+    let asked = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let heard = asked.clone();
+    let app = axum::Router::new().route(
+        "/apps/app-id/channels/{channel}/users",
+        axum::routing::get(
+            move |axum::extract::Path(channel): axum::extract::Path<String>| {
+                heard.lock().unwrap().push(channel);
+                async { axum::Json(json!({ "users": [{ "id": "a1" }] })) }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = RestClient::new(&format!("http://{addr}"), "app-id", "app-key", "app-secret");
+    let publisher = RestPublisher::new(client);
+    for _ in 0..3 {
+        let ids = publisher.members("presence-lobby").await.unwrap();
+        assert_eq!(*ids, ["a1"]);
+    }
+    publisher.members("presence-other").await.unwrap();
+    assert_eq!(
+        *asked.lock().unwrap(),
+        ["presence-lobby", "presence-other"],
+        "one ask per room within a second"
+    );
+}

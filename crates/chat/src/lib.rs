@@ -12,6 +12,7 @@
 mod config;
 mod events;
 mod invitation;
+mod members;
 mod message;
 mod refusal;
 mod rooms;
@@ -21,6 +22,7 @@ mod user;
 pub use config::PageConfig;
 pub use events::{ANSWER_EVENT, INVITATION_EVENT, MESSAGE_EVENT, TYPING_EVENT, TypingNotice};
 pub use invitation::{Answer, Invitation, InvitationAnswer, Invite, RoomAnswer};
+pub use members::{Members, MembersQuery};
 pub use message::{
     DEFAULT_HISTORY_PAGE, History, HistoryQuery, MAX_CLIENT_ID_LEN, MAX_HISTORY_PAGE,
     MAX_TEXT_CHARS, Message, NewMessage, check_client_id, check_text,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use rusher_backend::Store;
-use rusher_backend::publisher::{CountFuture, PublishFuture};
+use rusher_backend::publisher::{CountFuture, MembersFuture, PublishFuture};
 use rusher_backend::{
     AppCredentials, AuthFaults, Backend, BackendState, Publication, Publisher, RateLimits,
 };
@@ -32,6 +32,11 @@ impl Publisher for InProcessPublisher {
         let info = self.state.hub().channel_info(channel);
         let count = info.user_count.unwrap_or(info.subscription_count);
         Box::pin(std::future::ready(Ok(count as u64)))
+    }
+
+    fn members<'a>(&'a self, channel: &'a str) -> MembersFuture<'a> {
+        let ids = self.state.hub().presence_users(channel);
+        Box::pin(std::future::ready(Ok(Arc::new(ids))))
     }
 }
 

@@ -8,8 +8,8 @@ use std::rc::Rc;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use rusher_chat::{
-    Answer, ErrorBody, History, Invite, Message, NewMessage, PageConfig, Refusal, RoomAnswer,
-    Session, SignIn, Summary, User,
+    Answer, ErrorBody, History, Invite, Members, Message, NewMessage, PageConfig, Refusal,
+    RoomAnswer, Session, SignIn, Summary, User,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -205,6 +205,15 @@ impl Backend {
         let request = self.with_cookies(Request::get(&self.url("/chat/summary")).query(query));
         read(request.send().await).await
     }
+
+    /// The user ids the realtime server lists on a presence room (the whole cluster's).
+    pub async fn members(&self, channel: &str) -> Result<Vec<String>, BackendError> {
+        // The fields of rusher_chat::MembersQuery.
+        let query = [("channel", channel)];
+        let request = self.with_cookies(Request::get(&self.url("/chat/members")).query(query));
+        let members: Members = read(request.send().await).await?;
+        Ok(members.ids)
+    }
 }
 
 /// The page's storage and the token's key there, when the backend is on another origin than the
@@ -252,11 +261,18 @@ fn unreadable(status: u16) -> BackendError {
 async fn read<T: DeserializeOwned>(
     sent: Result<Response, gloo_net::Error>,
 ) -> Result<T, BackendError> {
+    let (status, text) = answered(sent).await?;
+    json::from_text(&text).ok_or_else(|| unreadable(status))
+}
+
+/// A successful answer's status and text, or the backend's `{"error"}` with the status. Apart
+/// from [`read`], which is made once for every type the backend answers, so that this is not.
+async fn answered(sent: Result<Response, gloo_net::Error>) -> Result<(u16, String), BackendError> {
     let response = sent.map_err(failed)?;
     let status = response.status();
     let text = response.text().await.map_err(failed)?;
     if response.ok() {
-        return json::from_text(&text).ok_or_else(|| unreadable(status));
+        return Ok((status, text));
     }
     let retry_after_ms = response
         .headers()

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rusher_backend::publisher::{CountFuture, PublishFuture};
+use rusher_backend::publisher::{CountFuture, MembersFuture, PublishFuture};
 use rusher_backend::{
     AppCredentials, AuthFaults, Backend, Publication, PublishError, Publisher, RateLimits, Rates,
     Store,
@@ -15,13 +15,14 @@ use rusher_chat::{Session, User};
 use serde_json::json;
 
 /// A publisher that records what it publishes, or refuses with the status `failing` holds
-/// (0: it publishes); it counts a channel as `counts` says (refusing when `failing`), 0 when it
-/// does not say.
+/// (0: it publishes); it counts a channel as `counts` says and lists its members as `members`
+/// says (refusing when `failing`), 0 and none when they do not say.
 #[derive(Debug, Default)]
 pub struct Recorder {
     pub failing: AtomicU16,
     pub published: Mutex<Vec<(Vec<String>, String, String)>>,
     pub counts: Mutex<HashMap<String, u64>>,
+    pub members: Mutex<HashMap<String, Vec<String>>>,
 }
 
 impl Recorder {
@@ -60,6 +61,21 @@ impl Publisher for Recorder {
                 .get(channel)
                 .copied()
                 .unwrap_or(0)),
+        };
+        Box::pin(std::future::ready(result))
+    }
+
+    fn members<'a>(&'a self, channel: &'a str) -> MembersFuture<'a> {
+        let result = match self.refusal() {
+            Some(refusal) => Err(refusal),
+            None => Ok(Arc::new(
+                self.members
+                    .lock()
+                    .unwrap()
+                    .get(channel)
+                    .cloned()
+                    .unwrap_or_default(),
+            )),
         };
         Box::pin(std::future::ready(result))
     }

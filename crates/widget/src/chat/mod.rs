@@ -5,6 +5,7 @@
 //! - [`messages`]: the message list, history, sending and the outbox;
 //! - [`rooms`]: the lobby and private rooms, invitations, a room's failed subscription;
 //! - [`presence`]: who is online, and the count of a full room;
+//! - [`member_check`]: who is online, checked against the server's list once it has settled;
 //! - [`typing`]: who is typing, and telling the room that we type;
 //! - [`notifications`]: the panel's open state, unread counts, desktop notifications.
 //!
@@ -12,6 +13,7 @@
 //! ([`Services`]). The client may report events synchronously while it is called, so it is never
 //! called from inside a `services` update or read: clones come out first.
 
+mod member_check;
 mod messages;
 pub(crate) mod notifications;
 mod presence;
@@ -68,6 +70,13 @@ struct Services {
     /// The newest message read as it came, and its room, not written to storage yet
     /// (notifications.rs).
     read_live: Option<(String, i64)>,
+    /// The latest check of the lobby's member list (member_check.rs): an earlier one gives up.
+    member_check: u32,
+    /// How often the list was read again on this connection (member_check.rs).
+    member_reads: u32,
+    /// Members the client holds that the server does not list, left out of the list
+    /// (member_check.rs).
+    unlisted: Vec<String>,
 }
 
 impl Services {
@@ -167,6 +176,9 @@ impl Chat {
                 counting: false,
                 owner: None,
                 read_live: None,
+                member_check: 0,
+                member_reads: 0,
+                unlisted: Vec::new(),
             }),
         }
     }

@@ -67,7 +67,8 @@ impl Chat {
         }
     }
 
-    /// Reads the lobby's members from the client.
+    /// Reads the lobby's members from the client, but those the server does not list
+    /// (member_check.rs).
     pub(super) fn refresh_members(self) {
         let members = self.services.with_value(|s| {
             s.channel(&s.config.channel())
@@ -75,6 +76,7 @@ impl Chat {
                 .map(|members| {
                     let mut users: Vec<User> = members
                         .iter()
+                        .filter(|(id, _)| !s.unlisted.iter().any(|unlisted| unlisted == id))
                         .map(|(id, info)| User {
                             id: id.to_owned(),
                             name: info

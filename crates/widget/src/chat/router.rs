@@ -64,7 +64,10 @@ impl Chat {
             {
                 self.subscribed(&lobby, &lobby);
             }
-            Event::MemberAdded { channel, .. } if *channel == lobby => self.refresh_members(),
+            Event::MemberAdded { channel, member } if *channel == lobby => {
+                self.member_came_back(&member.id);
+                self.refresh_members();
+            }
             Event::MemberRemoved { channel, member } => {
                 self.typing.left(channel, member);
                 if *channel == lobby {
@@ -104,6 +107,7 @@ impl Chat {
     fn on_state(self, state: State) {
         let back = self.session.connection(state);
         if state == State::Connected {
+            self.reset_member_reads();
             self.refresh_members();
             // What was broadcast while we were away comes back as each room's subscription is
             // confirmed again (its history reloads then).
@@ -120,6 +124,7 @@ impl Chat {
     fn subscribed(self, room: &str, lobby: &str) {
         if room == lobby {
             self.refresh_members();
+            self.check_members_later();
         }
         let status = self.session.status;
         if self.connected() && status.get_untracked() == Status::Reconnecting {
