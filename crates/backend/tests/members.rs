@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use common::{Recorder, sign_in, start};
+use common::{Recorder, refused_outside_the_room, sign_in, start};
 use rusher_chat::Members;
 
 #[tokio::test]
@@ -43,29 +43,11 @@ async fn a_member_of_the_room_gets_the_ids_the_server_lists() {
 #[tokio::test]
 async fn only_a_signed_in_member_of_a_presence_room_gets_its_members() {
     let addr = start(Arc::new(Recorder::default()), &[]).await;
-    let stranger = reqwest::Client::new();
-    let answer = stranger
-        .get(format!("http://{addr}/chat/members?channel=presence-lobby"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 401, "not signed in");
-    let (ana, _) = sign_in(addr, "Ana").await;
-    for channel in [
+    let channels = [
         "presence-dm-a1-b2",
         "private-lobby",
         "public-room",
         "presence-cache-x",
-    ] {
-        let answer = ana
-            .get(format!("http://{addr}/chat/members?channel={channel}"))
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            answer.status().is_client_error(),
-            "{channel}: {}",
-            answer.status()
-        );
-    }
+    ];
+    refused_outside_the_room(addr, "/chat/members", &channels).await;
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::{Recorder, sign_in, start, start_with};
+use common::{Recorder, refused_outside_the_room, sign_in, start, start_with};
 use rusher_backend::Rates;
 use rusher_backend::limits::Rate;
 use rusher_chat::{MAX_UNREAD_COUNTED, Message, Summary};
@@ -143,24 +143,6 @@ async fn a_full_room_is_counted_on_its_private_twin() {
 #[tokio::test]
 async fn only_a_signed_in_member_of_the_room_gets_a_summary() {
     let addr = start(Arc::new(Recorder::default()), &[]).await;
-    let stranger = reqwest::Client::new();
-    let answer = stranger
-        .get(format!("http://{addr}/chat/summary?channel=presence-lobby"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 401);
-    let (ana, _) = sign_in(addr, "Ana").await;
-    for channel in ["presence-dm-a1-b2", "public-room", "presence-cache-x"] {
-        let answer = ana
-            .get(format!("http://{addr}/chat/summary?channel={channel}"))
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            answer.status().is_client_error(),
-            "{channel}: {}",
-            answer.status()
-        );
-    }
+    let channels = ["presence-dm-a1-b2", "public-room", "presence-cache-x"];
+    refused_outside_the_room(addr, "/chat/summary", &channels).await;
 }

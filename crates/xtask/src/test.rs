@@ -86,7 +86,15 @@ const WIDGET: &str = "chat widget (tests/browser/widget.mjs)";
 pub fn run(only: Option<&str>) -> Result<bool, Error> {
     setup::ensure(Purpose::Test)?;
     let started = Instant::now();
-    fs::create_dir_all(work_dir().join("logs"))?;
+    let logs = work_dir().join("logs");
+    fs::create_dir_all(&logs)?;
+    // A first run's log kept by an earlier run would read as this run's.
+    for entry in fs::read_dir(&logs)? {
+        let path = entry?.path();
+        if path.to_string_lossy().ends_with(".first-run.log") {
+            fs::remove_file(path)?;
+        }
+    }
     let (mut passed, mut failed) = (0, 0);
     let all = suites()?;
     let mut groups: Vec<&'static str> = Vec::new();
@@ -164,9 +172,23 @@ pub fn run(only: Option<&str>) -> Result<bool, Error> {
 /// `cargo package` verifies each crate against the packed forms of the others through a local
 /// registry, which cargo extracts under `$CARGO_HOME/registry/src/-<hash>/` and never extracts
 /// again for the same version: after a change, the widget was verified against the client as
-/// first packed, hours before (found when the widget's new import failed there). Removing those
-/// extractions makes every run verify what it packed.
+/// first packed, hours before (found when the widget's new import failed there). Nor does it
+/// build a registry crate of the same version again: the widget was verified against the
+/// contract crate as built an hour before, without its new module. Removing the extractions and
+/// the packed crates' build fingerprints makes every run verify what it packed (their
+/// dependencies stay built).
 fn forget_packed_crates() -> Result<(), Error> {
+    let fingerprints = work_dir()
+        .join("crates-packaged")
+        .join("debug")
+        .join(".fingerprint");
+    if let Ok(built) = fs::read_dir(&fingerprints) {
+        for entry in built.flatten() {
+            if entry.file_name().to_string_lossy().starts_with("rusher-") {
+                fs::remove_dir_all(entry.path())?;
+            }
+        }
+    }
     let home = cargo_home().ok_or("neither CARGO_HOME nor HOME is set")?;
     let Ok(registries) = fs::read_dir(home.join("registry").join("src")) else {
         return Ok(());

@@ -185,3 +185,28 @@ pub async fn sign_in(addr: SocketAddr, name: &str) -> (reqwest::Client, User) {
     let session = sign_in_with(&client, addr, name, None).await;
     (client, session.user)
 }
+
+/// Asserts that `GET path?channel=…` answers 401 to a visitor who is not signed in, and a client
+/// error to a signed-in one for each of `channels` (rooms that are not theirs, or not rooms).
+pub async fn refused_outside_the_room(addr: SocketAddr, path: &str, channels: &[&str]) {
+    let stranger = reqwest::Client::new();
+    let answer = stranger
+        .get(format!("http://{addr}{path}?channel=presence-lobby"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401, "not signed in");
+    let (ana, _) = sign_in(addr, "Ana").await;
+    for channel in channels {
+        let answer = ana
+            .get(format!("http://{addr}{path}?channel={channel}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            answer.status().is_client_error(),
+            "{channel}: {}",
+            answer.status()
+        );
+    }
+}

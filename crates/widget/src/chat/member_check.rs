@@ -33,9 +33,10 @@ const SPREAD_MS: f64 = 4_000.0;
 const CONFIRM_MS: u32 = 2_000;
 
 /// How often the list is checked again while members the server does not list are left out: a
-/// ghost that comes back for real (the same visitor on another page) gets no `member_added`,
-/// so the list learns it here.
-const RECHECK_MS: u32 = 60_000;
+/// member whose node died is not listed until they reconnect to another, and the client, which
+/// still holds them, may be told of no `member_added` when they do; so is a ghost that comes
+/// back for real. Only visitors with such members ask, and the backend answers from its copy.
+const RECHECK_MS: u32 = 15_000;
 
 /// The most times the lobby is subscribed afresh on one connection: a server that keeps
 /// answering without members it lists costs five subscriptions, not one every ten seconds.
