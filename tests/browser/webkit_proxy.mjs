@@ -6,9 +6,8 @@
 // routes name, refuses every request while the context is offline, and hands each answer, with its
 // body, to the context's response handlers. It passes WebSockets on (WebKit sends them to the proxy
 // as `GET ws://…` upgrades).
-import { createServer, request as forward } from 'node:http';
+import { STATUS_CODES, createServer, request as forward } from 'node:http';
 import { connect } from 'node:net';
-import { STATUS_CODES } from 'node:http';
 
 /** The path, on every origin, where the proxy serves the context's init scripts. */
 const INIT_PATH = '/__rusher-init-scripts.js';

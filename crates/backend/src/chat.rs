@@ -277,10 +277,12 @@ pub async fn members(
         return refuse(Refusal::NotARoom);
     }
     match backend.publisher.members(&query.channel).await {
-        Ok(ids) => Json(Members {
-            ids: ids.as_ref().clone(),
-        })
-        .into_response(),
+        Ok(ids) => {
+            let mut ids = ids.as_ref().clone();
+            ids.sort_unstable();
+            ids.dedup();
+            Json(Members { ids }).into_response()
+        }
         Err(e) => {
             tracing::warn!("listing the members of {}: {e}", query.channel);
             refuse(e.refusal())

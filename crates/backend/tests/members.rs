@@ -12,13 +12,12 @@ use common::{Recorder, refused_outside_the_room, sign_in, start};
 use rusher_chat::Members;
 
 #[tokio::test]
-async fn a_member_of_the_room_gets_the_ids_the_server_lists() {
+async fn a_member_of_the_room_gets_the_ids_the_server_lists_sorted() {
     let recorder = Arc::new(Recorder::default());
-    recorder
-        .members
-        .lock()
-        .unwrap()
-        .insert("presence-lobby".into(), vec!["a1".into(), "b2".into()]);
+    recorder.members.lock().unwrap().insert(
+        "presence-lobby".into(),
+        vec!["b2".into(), "a1".into(), "b2".into()],
+    );
     let addr = start(recorder.clone(), &[]).await;
     let (ana, _) = sign_in(addr, "Ana").await;
     let answer = ana
@@ -28,7 +27,7 @@ async fn a_member_of_the_room_gets_the_ids_the_server_lists() {
         .unwrap();
     assert_eq!(answer.status(), 200);
     let members: Members = answer.json().await.unwrap();
-    assert_eq!(members.ids, ["a1", "b2"]);
+    assert_eq!(members.ids, ["a1", "b2"], "sorted, each once");
 
     // The server does not answer: a refusal the widget reads as no answer (it changes nothing).
     recorder.failing.store(503, Ordering::SeqCst);

@@ -15,6 +15,6 @@ pub struct MembersQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Members {
     /// The user ids on the room's presence channel, as the realtime server lists them (the whole
-    /// cluster's), in no particular order.
+    /// cluster's), sorted (byte order) and each once.
     pub ids: Vec<String>,
 }
