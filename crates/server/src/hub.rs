@@ -21,6 +21,14 @@ pub type SocketId = String;
 
 /// How long a cache channel keeps its last event (Pusher's TTL).
 const CACHE_TTL: Duration = Duration::from_secs(30 * 60);
+
+/// A channel with up to this many subscribers hears its subscription count at every change, as
+/// on Pusher. Every change of a larger one would cost a frame to each subscriber: with visitors
+/// coming and going, that grows with the square of the channel's size.
+const COUNT_AT_ONCE_UP_TO: usize = 100;
+/// How often a larger channel hears its count at most (Pusher's lock is 5 s too); the count a
+/// burst of changes ends on follows when the time is up ([`Hub::announce_due_counts`]).
+pub const LARGE_COUNT_EVERY: Duration = Duration::from_secs(5);
 /// The longest presence user id Pusher accepts.
 const MAX_USER_ID_LEN: usize = 128;
 /// The largest presence `user_info` Pusher accepts, as JSON.
@@ -84,6 +92,10 @@ struct Channel {
     subscribers: BTreeSet<SocketId>,
     /// Presence members: id → (info, how many of its connections are subscribed).
     members: BTreeMap<String, (JsonText, usize)>,
+    /// When its subscribers last heard its subscription count.
+    count_told_at: Option<Instant>,
+    /// Whether its count changed since (a large channel's, held back).
+    count_due: bool,
 }
 
 /// Why a subscription was refused: the payload of `pusher:subscription_error`.
@@ -525,19 +537,53 @@ impl Hub {
         }
     }
 
-    /// Sends `pusher_internal:subscription_count` to a non-presence channel's subscribers.
-    fn announce_count(&self, channel: &str, kind: ChannelKind) {
+    /// Sends `pusher_internal:subscription_count` to a non-presence channel's subscribers: at
+    /// once, unless it is a large channel that heard it less than [`LARGE_COUNT_EVERY`] ago.
+    fn announce_count(&mut self, channel: &str, kind: ChannelKind) {
+        self.announce_count_at(channel, kind, Instant::now());
+    }
+
+    fn announce_count_at(&mut self, channel: &str, kind: ChannelKind, now: Instant) {
         if kind.access == Access::Presence || kind.access == Access::ServerToUser {
             return;
         }
-        let count = self
-            .channels
-            .get(channel)
-            .map_or(0, |c| c.subscribers.len());
+        let Some(state) = self.channels.get_mut(channel) else {
+            return;
+        };
+        let count = state.subscribers.len();
+        let told_lately = state
+            .count_told_at
+            .is_some_and(|at| now.duration_since(at) < LARGE_COUNT_EVERY);
+        if count > COUNT_AT_ONCE_UP_TO && told_lately {
+            state.count_due = true;
+            return;
+        }
+        state.count_told_at = Some(now);
+        state.count_due = false;
         let frame = ChannelMessage::SubscriptionCount(count as u64)
             .on(channel)
             .to_json();
         self.broadcast(channel, &frame, None);
+    }
+
+    /// Sends the counts that large channels held back, once [`LARGE_COUNT_EVERY`] has passed
+    /// since they last heard one (`now`). The server calls it every second.
+    pub fn announce_due_counts(&mut self, now: Instant) {
+        let due: Vec<String> = self
+            .channels
+            .iter()
+            .filter(|(_, state)| {
+                state.count_due
+                    && state
+                        .count_told_at
+                        .is_none_or(|at| now.duration_since(at) >= LARGE_COUNT_EVERY)
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        for channel in due {
+            let kind = ChannelKind::of(&channel);
+            self.announce_count_at(&channel, kind, now);
+        }
     }
 
     fn remove_user_socket(&mut self, user_id: &str, id: &str) {
@@ -607,7 +653,63 @@ fn refusal(kind: &str, error: impl Into<String>, status: u16) -> Refusal {
 
 #[cfg(test)]
 mod tests {
-    use super::{ConnSender, Outgoing};
+    use super::{ConnSender, Hub, LARGE_COUNT_EVERY, Outgoing};
+    use crate::App;
+
+    /// The subscription counts a connection's outbox holds.
+    fn counts_heard(frames: &mut tokio::sync::mpsc::Receiver<Outgoing>) -> Vec<u64> {
+        let mut counts = Vec::new();
+        while let Ok(Outgoing::Frame(frame)) = frames.try_recv() {
+            if frame.contains("pusher_internal:subscription_count") {
+                let digits: String = frame
+                    .rsplit("subscription_count")
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect();
+                counts.push(digits.parse().unwrap_or(u64::MAX));
+            }
+        }
+        counts
+    }
+
+    #[test]
+    fn a_large_channel_hears_its_count_at_most_every_few_seconds_and_ends_on_the_last() {
+        let mut hub = Hub::new(App::new("1", "key", "secret", [7; 32]));
+        let mut first = None;
+        for n in 0..150 {
+            let (sender, frames, _overflow) = ConnSender::new(1024);
+            let id = format!("1.{n}");
+            hub.connect(&id, sender);
+            assert!(hub.subscribe(&id, "big-room", None, None).is_ok());
+            if n == 0 {
+                first = Some(frames);
+            }
+        }
+        let mut frames = first.expect("the first connection");
+        let heard = counts_heard(&mut frames);
+        assert_eq!(
+            heard,
+            (1..=100).collect::<Vec<u64>>(),
+            "every change up to 100"
+        );
+        let now = std::time::Instant::now();
+        hub.announce_due_counts(now);
+        assert!(counts_heard(&mut frames).is_empty(), "held back: too soon");
+        hub.announce_due_counts(now + LARGE_COUNT_EVERY);
+        assert_eq!(counts_heard(&mut frames), vec![150], "the count it got to");
+        hub.unsubscribe("1.149", "big-room");
+        assert!(counts_heard(&mut frames).is_empty(), "held back: too soon");
+        hub.announce_due_counts(now + LARGE_COUNT_EVERY * 2);
+        assert_eq!(
+            counts_heard(&mut frames),
+            vec![149],
+            "the count it ended on"
+        );
+        hub.announce_due_counts(now + LARGE_COUNT_EVERY * 4);
+        assert!(counts_heard(&mut frames).is_empty(), "nothing new to tell");
+    }
 
     #[test]
     fn a_full_outbox_signals_overflow_instead_of_growing() {

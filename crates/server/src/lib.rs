@@ -19,6 +19,7 @@ pub mod ws;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use axum::Router;
@@ -98,6 +99,9 @@ pub async fn serve(
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
     });
+    if let Some(state) = &realtime {
+        tokio::spawn(announce_due_counts(Arc::downgrade(state)));
+    }
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         stop.await;
         if let Some(state) = signal {
@@ -112,4 +116,18 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// Every second, the subscription counts that large channels held back
+/// ([`hub::LARGE_COUNT_EVERY`]); ends with the server's state.
+async fn announce_due_counts(state: Weak<Shared>) {
+    let mut ticks = tokio::time::interval(Duration::from_secs(1));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let Some(state) = state.upgrade() else {
+            return;
+        };
+        state.hub().announce_due_counts(std::time::Instant::now());
+    }
 }

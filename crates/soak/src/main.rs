@@ -27,6 +27,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use rusher_soak::wait_for;
+
 use tokio::sync::watch;
 
 use visitor::{Report, Shared};
@@ -110,12 +112,7 @@ fn args() -> Result<Args, String> {
 
 /// The server's resident memory in KiB, from `/proc`.
 fn rss_kib(pid: Option<u32>) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kib| kib.parse().ok())
+    rusher_soak::process::rss_kib(pid?)
 }
 
 fn ms_since(start: std::time::Instant) -> u64 {
@@ -294,16 +291,4 @@ async fn soak() -> Result<bool, String> {
         memory(rss_end),
     );
     Ok(passed)
-}
-
-/// Waits until `ready` holds, up to `limit`; whether it did.
-async fn wait_for(ready: impl Fn() -> bool, limit: Duration) -> bool {
-    let until = tokio::time::Instant::now() + limit;
-    while tokio::time::Instant::now() < until {
-        if ready() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    ready()
 }

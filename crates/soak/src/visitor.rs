@@ -9,17 +9,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use futures_util::stream::SplitSink;
-use futures_util::{SinkExt, StreamExt};
+use reqwest::header::HeaderMap;
 use rusher_chat::{History, MESSAGE_EVENT, Message};
-use rusher_protocol::{
-    AuthError, AuthRequest, AuthRequestId, ChannelAuth, Config, Connection, Event, Instant, Output,
-    SocketHandle,
-};
-use tokio::net::TcpStream;
+use rusher_protocol::{Config, Connection, Event, Instant, Output};
+use rusher_soak::auth::{self, AuthAnswer};
+use rusher_soak::socket::{CurrentSocket, SocketEvent};
 use tokio::sync::{mpsc, watch};
-use tokio_tungstenite::tungstenite::Message as Frame;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// The most history pages a visitor reads after one recovery.
 const MAX_HISTORY_PAGES: usize = 50;
@@ -30,8 +25,6 @@ const HISTORY_PAGE: usize = rusher_chat::MAX_HISTORY_PAGE;
 const HISTORY_OVERLAP: i64 = 100;
 /// How long a failed send waits before the same message goes again.
 const SEND_RETRY: Duration = Duration::from_millis(500);
-
-type Sink = SplitSink<WebSocketStream<MaybeTlsStream<TcpStream>>, Frame>;
 
 /// What every visitor shares: where the server is, the room, the clock, and the ids of every
 /// message the backend stored.
@@ -82,11 +75,15 @@ pub struct Report {
 
 /// What the visitor's helper tasks report back to its loop.
 enum Incoming {
-    Opened(SocketHandle, Box<Sink>),
-    Frame(SocketHandle, String),
-    Closed(SocketHandle, u16),
-    Auth(AuthRequestId, Vec<(String, Result<ChannelAuth, AuthError>)>),
+    Socket(SocketEvent),
+    Auth(AuthAnswer),
     History(Vec<Message>),
+}
+
+impl From<SocketEvent> for Incoming {
+    fn from(event: SocketEvent) -> Self {
+        Self::Socket(event)
+    }
 }
 
 /// A visitor's state while it runs.
@@ -94,7 +91,7 @@ struct Visitor {
     shared: Arc<Shared>,
     http: reqwest::Client,
     conn: Connection,
-    socket: Option<(SocketHandle, Box<Sink>)>,
+    socket: CurrentSocket,
     tx: mpsc::UnboundedSender<Incoming>,
     live: HashMap<i64, u32>,
     report: Report,
@@ -146,7 +143,7 @@ pub async fn run(
         conn: Connection::new(config, 7919 * index as u64 + 1),
         shared: shared.clone(),
         http: http.clone(),
-        socket: None,
+        socket: CurrentSocket::default(),
         tx,
         live: HashMap::new(),
         report: Report::default(),
@@ -233,36 +230,19 @@ async fn send_messages(shared: Arc<Shared>, http: reqwest::Client, index: usize)
 impl Visitor {
     /// Carries out everything the core asked for.
     async fn drain(&mut self) {
-        while let Some(output) = self.conn.poll_output() {
+        while let Some(output) = self.socket.next_output(&mut self.conn, &self.tx).await {
             match output {
-                Output::Open { handle, url } => {
-                    tokio::spawn(open(handle, url, self.tx.clone()));
-                }
-                Output::Send(text) => {
-                    if let Some((_, sink)) = &mut self.socket {
-                        // A failed send is followed by the socket's close, which the core hears.
-                        let _ = sink.send(Frame::text(text)).await;
-                    }
-                }
-                Output::Close { handle, .. } => {
-                    if self.socket.as_ref().is_some_and(|(h, _)| *h == handle)
-                        && let Some((_, mut sink)) = self.socket.take()
-                    {
-                        let _ = sink.close().await;
-                    }
-                }
                 Output::Authorize(request) => {
-                    tokio::spawn(authorize(
-                        self.http.clone(),
-                        self.shared.base.clone(),
-                        request,
-                        self.tx.clone(),
-                    ));
+                    let (http, base, tx) =
+                        (self.http.clone(), self.shared.base.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let answer = auth::ask_backend(&http, &base, &request, HeaderMap::new());
+                        let _ = tx.send(Incoming::Auth(answer.await));
+                    });
                 }
-                // The visitors do not sign in to the socket (no server-to-user events here).
-                Output::AuthorizeUser(_) => {}
                 Output::Event(event) => self.on_event(event),
-                // Outputs a newer core adds mean nothing to a soak visitor until it learns them.
+                // The visitors do not sign in to the socket (no server-to-user events here), and
+                // outputs a newer core adds mean nothing to a soak visitor until it learns them.
                 _ => {}
             }
         }
@@ -304,15 +284,8 @@ impl Visitor {
     fn apply(&mut self, incoming: Incoming) {
         let now = self.shared.now();
         match incoming {
-            Incoming::Opened(handle, sink) => self.socket = Some((handle, sink)),
-            Incoming::Frame(handle, text) => self.conn.handle_message(handle, &text, now),
-            Incoming::Closed(handle, code) => {
-                if self.socket.as_ref().is_some_and(|(h, _)| *h == handle) {
-                    self.socket = None;
-                }
-                self.conn.handle_close(handle, code, "", now);
-            }
-            Incoming::Auth(id, results) => self.conn.handle_channel_auth(id, results, now),
+            Incoming::Socket(event) => self.socket.apply(&mut self.conn, event, now),
+            Incoming::Auth((id, results)) => self.conn.handle_channel_auth(id, results, now),
             Incoming::History(messages) => {
                 for message in messages {
                     if self.report.seen.insert(message.id) {
@@ -322,55 +295,6 @@ impl Visitor {
             }
         }
     }
-}
-
-/// Opens the WebSocket and forwards its frames and its end.
-async fn open(handle: SocketHandle, url: String, tx: mpsc::UnboundedSender<Incoming>) {
-    let Ok((socket, _)) = tokio_tungstenite::connect_async(url.as_str()).await else {
-        let _ = tx.send(Incoming::Closed(handle, 1006));
-        return;
-    };
-    let (sink, mut stream) = socket.split();
-    let _ = tx.send(Incoming::Opened(handle, Box::new(sink)));
-    let mut code = 1006;
-    while let Some(frame) = stream.next().await {
-        match frame {
-            Ok(Frame::Text(text)) => {
-                let _ = tx.send(Incoming::Frame(handle, text.to_string()));
-            }
-            Ok(Frame::Close(close)) => {
-                code = close.map_or(1005, |c| u16::from(c.code));
-                break;
-            }
-            Ok(_) => {}
-            Err(_) => break,
-        }
-    }
-    let _ = tx.send(Incoming::Closed(handle, code));
-}
-
-/// Asks the backend's auth endpoint, as the browser client does.
-async fn authorize(
-    http: reqwest::Client,
-    base: String,
-    request: AuthRequest,
-    tx: mpsc::UnboundedSender<Incoming>,
-) {
-    let answer = http
-        .post(format!("{base}/pusher/auth"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(request.form_body(&[]))
-        .send()
-        .await;
-    let (status, body) = match answer {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            (status, response.text().await.unwrap_or_default())
-        }
-        Err(e) => (0, e.to_string()),
-    };
-    let results = request.parse_response(status, &body);
-    let _ = tx.send(Incoming::Auth(request.id, results));
 }
 
 /// Reads the room's history from the newest back to `HISTORY_OVERLAP` below `newest` (all of

@@ -141,8 +141,8 @@ fn table(rows: &[Row]) -> String {
     out
 }
 
-/// The machine and browser the figures come from.
-fn machine() -> String {
+/// The processor and its cores: `AMD EPYC, 2 cores`.
+pub fn processor() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -153,10 +153,15 @@ fn machine() -> String {
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    format!("{cpu}, {cores} cores")
+}
+
+/// The machine and browser the figures come from.
+fn machine() -> String {
     let chromium = chromium_binary()
         .and_then(|binary| first_line(&binary.to_string_lossy(), &["--version"]))
         .unwrap_or_else(|| "Chromium".to_owned());
-    format!("{cpu}, {cores} cores; {chromium}, headless.\n")
+    format!("{}; {chromium}, headless.\n", processor())
 }
 
 /// A bar chart: per scenario, each client's events per second against the fastest of the row.

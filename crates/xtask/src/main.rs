@@ -1,4 +1,4 @@
-//! `cargo xtask <command>`: the project's automation, with no dependencies beyond std.
+//! `cargo xtask <command>`: the project's automation.
 //!
 //! - `setup [--for COMMAND] [--check]`: installs what is missing (idempotent, versions checked),
 //!   for every command or only for one.
@@ -13,7 +13,9 @@
 //!   by crate (written into BENCHMARKS.md).
 //! - `bench`: Rusher next to pusher-js 8 in Chromium: event throughput (and a raw page's),
 //!   latency, private channels with a slow auth endpoint, recovery after a restart, and the
-//!   widget's render time and memory; written into BENCHMARKS.md with a chart.
+//!   widget's render time and memory; written into BENCHMARKS.md with a chart. `bench --scale`:
+//!   the server side from a hundred visitors to thousands (rusher-server, sockudo with the
+//!   backend, a sockudo cluster, and the raw fan-out of rusher-server, sockudo and soketi).
 //! - `interop`: the interop suites on every server, as a matrix (also written into README.md).
 //! - `fuzz [--seconds N] [TARGET…]`: libFuzzer on the protocol core's targets (figures written
 //!   into RELIABILITY.md); crashes become regression inputs that `test` replays.
@@ -33,6 +35,7 @@ mod glue_strings;
 mod interop;
 mod package;
 mod reliability;
+mod scale;
 mod server;
 mod setup;
 mod shell;
@@ -57,6 +60,9 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(args.get(1..).unwrap_or_default()),
         Some("package") => package::run(),
         Some("size") => size::run(args.get(1..).unwrap_or_default()),
+        Some("bench") if args.get(1).is_some_and(|a| a == "--scale") => {
+            scale::run(args.get(2..).unwrap_or_default())
+        }
         Some("bench") => bench::run(),
         Some("interop") => interop::run(),
         Some("fuzz") => fuzz::run(args.get(1..).unwrap_or_default()),
@@ -64,7 +70,7 @@ fn main() -> ExitCode {
         Some("reliability") => reliability::run(args.get(1..).unwrap_or_default()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget | --breakdown] | bench | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N] [--pages N] [--check] | reliability [--fuzz-seconds N] [--soak-minutes N]>"
+                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget | --breakdown] | bench [--scale [--steps N,N…] [--hold S] [--only WORD]] | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N] [--pages N] [--check] | reliability [--fuzz-seconds N] [--soak-minutes N]>"
             );
             return ExitCode::from(2);
         }

@@ -15,9 +15,9 @@ use crate::shell::{Error, cmd, first_line, root, run_quiet, run_visible, work_di
 
 /// The credentials suites use (test-only values): the same app as sockudo's config below, so
 /// that a chat backend in `--upstream` mode can sign for sockudo with them.
-const APP_ID: &str = "app-id";
-const KEY: &str = "app-key";
-const SECRET: &str = "app-secret";
+pub const APP_ID: &str = "app-id";
+pub const KEY: &str = "app-key";
+pub const SECRET: &str = "app-secret";
 /// 32 bytes of 0x07, as in docs/protocol.md's examples.
 const MASTER_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
@@ -53,6 +53,28 @@ max_event_payload_in_kb = 10
 enable_client_messages = true
 enable_user_authentication = true
 "#;
+
+/// Which build of rusher-server a server runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Build {
+    /// The debug build, built before it starts (the suites').
+    Debug,
+    /// The `scale` profile's build (optimized for speed), which the scale benchmark builds.
+    Scale,
+}
+
+impl Build {
+    /// The binary, built first when it is the debug build.
+    fn binary(self) -> Result<std::path::PathBuf, Error> {
+        match self {
+            Build::Debug => {
+                run_visible(cmd("cargo").args(["build", "--quiet", "--package", "rusher-server"]))?;
+                Ok(root().join("target").join("debug").join("rusher-server"))
+            }
+            Build::Scale => Ok(root().join("target").join("scale").join("rusher-server")),
+        }
+    }
+}
 
 /// A running server; killed on drop.
 pub struct LocalServer {
@@ -116,7 +138,12 @@ impl LocalServer {
     /// listens on. Its chat backend allows pages from `http://127.0.0.1:PAGE_PORT`, a free port
     /// the suite may serve pages on (the browser test runner, a test's own pages).
     pub fn start_with(name: &str, flags: &[&str]) -> Result<Self, Error> {
-        run_visible(cmd("cargo").args(["build", "--quiet", "--package", "rusher-server"]))?;
+        Self::start_build(Build::Debug, name, flags)
+    }
+
+    /// [`start_with`](Self::start_with) on the given build of rusher-server.
+    pub fn start_build(build: Build, name: &str, flags: &[&str]) -> Result<Self, Error> {
+        let binary = build.binary()?;
         let port = free_port()?;
         let page_port = free_port()?;
         let page_origin = format!("http://127.0.0.1:{page_port}");
@@ -126,7 +153,7 @@ impl LocalServer {
             .collect();
         let data_dir = work_dir().join(format!("{name}-data"));
         let _ = fs::remove_dir_all(&data_dir);
-        let mut command = Command::new(root().join("target").join("debug").join("rusher-server"));
+        let mut command = Command::new(binary);
         command
             .current_dir(root())
             .args([
@@ -255,6 +282,7 @@ impl LocalServer {
     /// Starts `rusher-server --upstream` (the chat backend alone) for the app on the sockudo
     /// node at `node_port`, on the PostgreSQL at `database_url` (else SQLite), serving `www/`.
     pub fn start_replica(
+        build: Build,
         name: &str,
         node_port: u16,
         database_url: Option<&str>,
@@ -264,7 +292,7 @@ impl LocalServer {
         if let Some(url) = database_url {
             flags.extend(["--database-url", url]);
         }
-        Self::start_with(name, &flags)
+        Self::start_build(build, name, &flags)
     }
 
     /// The URL of the `postgres` database on this PostgreSQL server.

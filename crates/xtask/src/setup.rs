@@ -54,17 +54,20 @@ pub enum Purpose {
     Test,
     /// `cargo xtask fuzz`: libFuzzer on the protocol core's targets.
     Fuzz,
+    /// `cargo xtask bench --scale`: sockudo's release build, soketi, PostgreSQL and Redis.
+    Scale,
 }
 
 impl Purpose {
     /// Every purpose, for `setup` without `--for`.
-    const ALL: [Purpose; 6] = [
+    const ALL: [Purpose; 7] = [
         Purpose::Demo,
         Purpose::Package,
         Purpose::Size,
         Purpose::Bench,
         Purpose::Test,
         Purpose::Fuzz,
+        Purpose::Scale,
     ];
 
     /// The tool groups this purpose uses.
@@ -83,6 +86,7 @@ impl Purpose {
                 Group::Trunk,
             ],
             Purpose::Fuzz => &[Group::Fuzz],
+            Purpose::Scale => &[Group::Interop, Group::Databases, Group::Scale],
         }
     }
 
@@ -100,6 +104,7 @@ impl Purpose {
             Purpose::Bench => "bench",
             Purpose::Test => "test",
             Purpose::Fuzz => "fuzz",
+            Purpose::Scale => "scale",
         }
     }
 }
@@ -126,6 +131,8 @@ enum Group {
     Fuzz,
     /// Trunk, for the Leptos pages' builds (not for the demo, which needs no Trunk).
     Trunk,
+    /// sockudo's release build, a fair peer in the scale benchmark.
+    Scale,
 }
 
 /// One tool: how to read its version, what version is wanted, how to install it.
@@ -527,24 +534,18 @@ fn tools() -> Result<Vec<Tool>, Error> {
             name: "sockudo",
             groups: &[Group::Interop],
             wanted: Some(SOCKUDO_VERSION.to_owned()),
-            found: || {
-                let line = first_line(&sockudo_binary().to_string_lossy(), &["--version"])?;
-                version_word(&line, 1)
-            },
+            found: || installed_sockudo(&sockudo_binary()),
             how: "cargo install sockudo (debug build, local and Redis adapters) into $CARGO_HOME/rusher-tools (about 3 min)",
             // Debug build: it compiles in half the time, and tests need no speed from it.
-            install: |tool| {
-                let version = format!("={SOCKUDO_VERSION}");
-                quiet(
-                    tool,
-                    cmd("cargo")
-                        .args(["install", "sockudo", "--version", &version, "--locked"])
-                        .args(["--no-default-features", "--features", SOCKUDO_FEATURES])
-                        .arg("--debug")
-                        .arg("--root")
-                        .arg(sockudo_root()),
-                )
-            },
+            install: |tool| install_sockudo(tool, Profile::Debug),
+        },
+        Tool {
+            name: "sockudo, release build",
+            groups: &[Group::Scale],
+            wanted: Some(SOCKUDO_VERSION.to_owned()),
+            found: || installed_sockudo(&sockudo_release_binary()),
+            how: "cargo install sockudo (release build, local and Redis adapters) into $CARGO_HOME/rusher-tools (about 15 min)",
+            install: |tool| install_sockudo(tool, Profile::Release),
         },
         Tool {
             name: SOKETI,
@@ -780,6 +781,50 @@ fn sockudo_root() -> PathBuf {
         ]
         .concat(),
     )
+}
+
+/// Which of sockudo's builds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Profile {
+    /// The suites' (compiles in half the time).
+    Debug,
+    /// The scale benchmark's.
+    Release,
+}
+
+/// The version of the sockudo at `binary`.
+fn installed_sockudo(binary: &Path) -> Option<String> {
+    let line = first_line(&binary.to_string_lossy(), &["--version"])?;
+    version_word(&line, 1)
+}
+
+/// `cargo install sockudo` with the suite's features, in the given build.
+fn install_sockudo(tool: &Tool, profile: Profile) -> Result<(), Error> {
+    let version = format!("={SOCKUDO_VERSION}");
+    let mut install = cmd("cargo");
+    install
+        .args(["install", "sockudo", "--version", &version, "--locked"])
+        .args(["--no-default-features", "--features", SOCKUDO_FEATURES]);
+    let root = match profile {
+        Profile::Debug => {
+            install.arg("--debug");
+            sockudo_root()
+        }
+        Profile::Release => sockudo_release_root(),
+    };
+    quiet(tool, install.arg("--root").arg(root))
+}
+
+/// Where sockudo's release build is installed (beside the suites' debug build).
+fn sockudo_release_root() -> PathBuf {
+    let mut root = sockudo_root().into_os_string();
+    root.push("-release");
+    PathBuf::from(root)
+}
+
+/// sockudo's release build.
+pub fn sockudo_release_binary() -> PathBuf {
+    sockudo_release_root().join("bin").join("sockudo")
 }
 
 fn geckodriver_root() -> PathBuf {

@@ -332,6 +332,9 @@ fn suites() -> Result<Vec<Suite>, Error> {
     soak.args(["xtask", "soak", "--check", "--seconds", "40"])
         .args(["--visitors", "20", "--pages", "2"])
         .args(["--flap-every", "15", "--down-ms", "1500"]);
+    // The short load: what `cargo xtask bench --scale` does in steps to thousands, with 200.
+    let mut load = cmd("cargo");
+    load.args(["xtask", "bench", "--scale", "--check"]);
     let mut budget = cmd("cargo");
     budget.args(["xtask", "size", "--budget"]);
     // A browser suite's script (under tests/) in one engine.
@@ -522,6 +525,7 @@ fn suites() -> Result<Vec<Suite>, Error> {
             retried: true,
             ..check("soak: 20 visitors, 2 pages, 2 outages", soak)
         },
+        check("load: 200 visitors in rooms for 30 s", load),
     ])
 }
 

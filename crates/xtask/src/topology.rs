@@ -6,10 +6,11 @@
 //! All on loopback ports, stopped when dropped (the replicas first, Redis last: sockudo nodes
 //! without their Redis do not stop promptly).
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::control::Restartable;
-use crate::server::{LocalServer, Service};
+use crate::server::{Build, LocalServer, Service};
 use crate::setup;
 use crate::shell::{Error, work_dir};
 
@@ -24,23 +25,38 @@ pub struct Upstream {
 impl Upstream {
     /// sockudo, then the backend.
     pub fn start_sockudo() -> Result<Self, Error> {
-        let sockets = LocalServer::start_sockudo(&setup::sockudo_binary())?;
-        Self::with(sockets, "sockudo")
+        Self::start_sockudo_on(&setup::sockudo_binary(), Build::Debug)
+    }
+
+    /// sockudo's `binary`, then the backend's `build`.
+    pub fn start_sockudo_on(binary: &Path, build: Build) -> Result<Self, Error> {
+        let sockets = LocalServer::start_sockudo(binary)?;
+        Self::with(sockets, "sockudo", build)
     }
 
     /// soketi, then the backend.
     pub fn start_soketi() -> Result<Self, Error> {
-        Self::with(LocalServer::start_soketi()?, "soketi")
+        Self::with(LocalServer::start_soketi()?, "soketi", Build::Debug)
     }
 
-    fn with(sockets: LocalServer, name: &'static str) -> Result<Self, Error> {
+    fn with(sockets: LocalServer, name: &'static str, build: Build) -> Result<Self, Error> {
         let backend =
-            LocalServer::start_replica(&format!("upstream-{name}"), sockets.port(), None)?;
+            LocalServer::start_replica(build, &format!("upstream-{name}"), sockets.port(), None)?;
         Ok(Self {
             backend,
             sockets: Restartable::new(sockets)?,
             name,
         })
+    }
+
+    /// The backend's port and pid.
+    pub fn backend(&self) -> (u16, u32) {
+        (self.backend.port(), self.backend.pid())
+    }
+
+    /// The sockets' port and pid.
+    pub fn sockets(&self) -> (u16, u32) {
+        self.sockets.with(|server| (server.port(), server.pid()))
     }
 }
 
@@ -64,31 +80,57 @@ pub struct Cluster {
     replica_2: LocalServer,
     node_1: LocalServer,
     name: &'static str,
-    _node_2: LocalServer,
-    _postgres: LocalServer,
-    _redis: LocalServer,
+    node_2: LocalServer,
+    postgres: LocalServer,
+    redis: LocalServer,
 }
 
 impl Cluster {
     /// Two sockudo nodes over Redis.
     pub fn start_sockudo() -> Result<Self, Error> {
-        let sockudo = setup::sockudo_binary();
-        Self::start("sockudo", |name, redis| {
-            LocalServer::start_sockudo_node(&sockudo, name, Some(redis))
+        Self::start_sockudo_on(&setup::sockudo_binary(), Build::Debug)
+    }
+
+    /// Two nodes of sockudo's `binary` over Redis, and replicas of the backend's `build`.
+    pub fn start_sockudo_on(sockudo: &Path, build: Build) -> Result<Self, Error> {
+        Self::start("sockudo", build, |name, redis| {
+            LocalServer::start_sockudo_node(sockudo, name, Some(redis))
         })
     }
 
     /// Two soketi nodes over Redis.
     pub fn start_soketi() -> Result<Self, Error> {
-        Self::start("soketi", |name, redis| {
+        Self::start("soketi", Build::Debug, |name, redis| {
             LocalServer::start_soketi_node(name, Some(redis))
         })
+    }
+
+    /// Each replica's port with the port of the node it publishes to.
+    pub fn pairs(&self) -> [(u16, u16); 2] {
+        [
+            (self.replica_1.port(), self.node_1.port()),
+            (self.replica_2.port(), self.node_2.port()),
+        ]
+    }
+
+    /// Every process of the cluster by what it is: `sockets` (the nodes), `backend` (the
+    /// replicas), `redis` and `postgres`.
+    pub fn pids(&self) -> Vec<(&'static str, u32)> {
+        vec![
+            ("sockets", self.node_1.pid()),
+            ("sockets", self.node_2.pid()),
+            ("backend", self.replica_1.pid()),
+            ("backend", self.replica_2.pid()),
+            ("redis", self.redis.pid()),
+            ("postgres", self.postgres.pid()),
+        ]
     }
 
     /// Starts every service, each once the one it needs answers; `node(name, redis_port)`
     /// starts one node of the server's cluster.
     fn start(
         name: &'static str,
+        build: Build,
         node: impl Fn(&str, u16) -> Result<LocalServer, Error>,
     ) -> Result<Self, Error> {
         let redis = LocalServer::start_redis()?;
@@ -98,6 +140,7 @@ impl Cluster {
         let database = postgres.postgres_url();
         let replica = |n: u16, node: &LocalServer| {
             LocalServer::start_replica(
+                build,
                 &format!("{name}-cluster-replica-{n}"),
                 node.port(),
                 Some(&database),
@@ -108,9 +151,9 @@ impl Cluster {
             replica_2: replica(2, &node_2)?,
             node_1,
             name,
-            _node_2: node_2,
-            _postgres: postgres,
-            _redis: redis,
+            node_2,
+            postgres,
+            redis,
         })
     }
 }
