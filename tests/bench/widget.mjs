@@ -1,7 +1,6 @@
 // `cargo xtask bench`: the chat widget in a page (www/chat.html), against a live rusher-server on
-// loopback that xtask starts. A visitor joins the lobby; 99 more members are there (pusher-js
-// clients in Node, authorized with the app's secret through the official server SDK), so 100 are
-// online. The list is filled to its cap (`MAX_MESSAGES`, 1,000) with messages published through the
+// loopback that xtask starts. A visitor joins the lobby; 99 more members are there (members.mjs),
+// so 100 are online. The list is filled to its cap (`MAX_MESSAGES`, 1,000) with messages published through the
 // REST API, then:
 //
 // - render: for each of RENDERS further messages, the main-thread time from the socket's
@@ -12,14 +11,11 @@
 //
 // Prints one JSON line per figure: {bench: 'widget render', times} and
 // {bench: 'widget memory', before, after, kept}.
-import { createRequire } from 'node:module';
 import { launch } from '../browser/chromium.mjs';
 import { heading, join as joinChat } from '../browser/chat_steps.mjs';
 import { countTimers, measure } from '../browser/page_metrics.mjs';
-import { base, key, sdk, sockets } from '../browser/server.mjs';
-
-const require = createRequire(import.meta.url);
-const PusherNode = require('pusher-js/dist/node/pusher.js');
+import { base, sdk } from '../browser/server.mjs';
+import { members } from './members.mjs';
 
 const LOBBY = 'presence-lobby';
 /** Members online besides the page's visitor. */
@@ -33,23 +29,7 @@ const MEMORY_MESSAGES = 10000;
 /** Messages in one REST batch (the API's limit). */
 const BATCH = 10;
 
-// The other members: pusher-js in Node, each its own user.
-const others = [];
-for (let i = 0; i < OTHERS; i += 1) {
-  const client = new PusherNode(key, {
-    cluster: 'mt1', wsHost: sockets.host, wsPort: sockets.port, forceTLS: false,
-    enabledTransports: ['ws'], disableStats: true,
-    channelAuthorization: {
-      customHandler: ({ socketId, channelName }, callback) => callback(null, sdk.authorizeChannel(
-        socketId, channelName, { user_id: `bench${i}`, user_info: { name: `Member ${i}` } },
-      )),
-    },
-  });
-  others.push(new Promise((resolve) => client.subscribe(LOBBY).bind('pusher:subscription_succeeded', resolve)));
-  others[i].client = client;
-}
-const clients = others.map((o) => o.client);
-await Promise.all(others);
+const clients = await members(LOBBY, OTHERS);
 
 const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });

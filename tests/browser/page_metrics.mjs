@@ -1,7 +1,7 @@
 // What a page with the chat widget holds, measured through the DevTools protocol after a forced
 // garbage collection: JavaScript heap, WebAssembly memory, live JavaScript functions, DOM nodes,
 // event listeners, pending timers and the messages it shows. Shared by the soak's pages
-// (soak_pages.mjs) and the widget benchmark (../bench/widget.mjs).
+// (soak_pages.mjs) and the benchmarks (../bench/widget.mjs, ../bench/curves.mjs).
 
 /** Counts the page's pending timers: installed before any of its scripts runs. */
 export function countTimers() {
@@ -37,16 +37,26 @@ async function objects(cdp, prototype, reduce) {
   return result.value;
 }
 
-/** One look at a page (with `page.cdp`, a DevTools session, and `countTimers` installed before
- * its scripts), after a forced garbage collection. */
-export async function measure(page) {
+/** A page's JavaScript heap and WebAssembly memory (with `page.cdp`, a DevTools session), after
+ * a forced garbage collection. */
+export async function memory(page) {
   await page.cdp.send('HeapProfiler.collectGarbage');
   const heap = await page.cdp.send('Runtime.getHeapUsage');
-  const dom = await page.cdp.send('Memory.getDOMCounters');
   return {
     heapBytes: heap.usedSize,
     wasmBytes: await objects(page.cdp, 'WebAssembly.Memory.prototype',
       'return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0);'),
+  };
+}
+
+/** One look at a page (with `page.cdp`, a DevTools session, and `countTimers` installed before
+ * its scripts), after a forced garbage collection. */
+export async function measure(page) {
+  const { heapBytes, wasmBytes } = await memory(page);
+  const dom = await page.cdp.send('Memory.getDOMCounters');
+  return {
+    heapBytes,
+    wasmBytes,
     functions: await objects(page.cdp, 'Function.prototype', 'return this.length;'),
     nodes: dom.nodes,
     listeners: dom.jsEventListeners,

@@ -5,6 +5,9 @@
 //! - throughput (tests/bench/events.mjs): how fast each takes events in from a scripted socket,
 //!   next to a raw page (one socket, one `JSON.parse` of the frame and one of its data: the
 //!   practical limit);
+//! - curves (tests/bench/curves.mjs, tests/bench/widget_members.mjs): how that cost grows with
+//!   channels subscribed and with a presence channel's members, the memory per channel and per
+//!   member, and the widget's who's-online list with 1,000 members;
 //! - live (tests/bench/live.mjs, against a rusher-server on loopback that xtask starts and can
 //!   restart): latency from a REST trigger to the callback, 10 private channels with a slow auth
 //!   endpoint, and recovery after the server restarts or is killed;
@@ -15,8 +18,11 @@
 //! A benchmark, not a test: it asserts only that every event and subscription arrived.
 
 use std::fmt::Write as _;
+use std::process::Command;
 
 use serde_json::Value;
+
+mod curves;
 
 use crate::control::Restartable;
 use crate::package;
@@ -69,27 +75,19 @@ impl Rate {
 pub fn run() -> Result<bool, Error> {
     setup::ensure(Purpose::Bench)?;
     package::build()?;
-    let output = cmd("node")
-        .arg("bench/events.mjs")
-        .current_dir(npm_dir())
-        .env("CHROMIUM", chromium_binary().unwrap_or_default())
-        .output()?;
-    if !output.status.success() {
-        eprint!("{}", String::from_utf8_lossy(&output.stderr));
-        return Err("the benchmark page failed".into());
-    }
-    let mut rows = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        rows.push(row(&serde_json::from_str(line)?));
-    }
+    let rows: Vec<Row> = run_script("bench/events.mjs")?.iter().map(row).collect();
     let table = table(&rows);
     print!("{table}");
+    let mut curves = curves::tables(&run_script("bench/curves.mjs")?);
+    curves.push_str(&curves::widget_members_table(&run_widget_members()?));
+    print!("{curves}");
     let live = live_tables(&run_live()?);
     print!("{live}");
     let widget = widget_table(&run_widget()?);
     print!("{widget}");
     let path = root().join("BENCHMARKS.md");
     write_table(&path, "throughput", "cargo xtask bench", &table)?;
+    write_table(&path, "curves", "cargo xtask bench", &curves)?;
     write_table(&path, "live", "cargo xtask bench", &live)?;
     write_table(&path, "widget", "cargo xtask bench", &widget)?;
     write_table(&path, "machine", "cargo xtask bench", &machine())?;
@@ -271,14 +269,30 @@ fn run_widget() -> Result<Vec<Value>, Error> {
     run_page("bench/widget.mjs", &server)
 }
 
+/// Runs tests/bench/widget_members.mjs against a rusher-server with room for its 1,000 members.
+fn run_widget_members() -> Result<Vec<Value>, Error> {
+    let server = LocalServer::start_with("bench-widget-members", &["--member-limit", "1100"])?;
+    run_page("bench/widget_members.mjs", &server)
+}
+
 /// Runs a benchmark script with `service`'s addresses; the JSON lines it prints.
 fn run_page(script: &str, service: &dyn Service) -> Result<Vec<Value>, Error> {
     let mut command = cmd("node");
+    service.configure(&mut command);
+    lines_of(script, command)
+}
+
+/// Runs a benchmark script that needs no server; the JSON lines it prints.
+fn run_script(script: &str) -> Result<Vec<Value>, Error> {
+    lines_of(script, cmd("node"))
+}
+
+/// Runs `script` with `command` (node, with whatever it was given) in Chromium; its JSON lines.
+fn lines_of(script: &str, mut command: Command) -> Result<Vec<Value>, Error> {
     command
         .arg(script)
         .current_dir(npm_dir())
         .env("CHROMIUM", chromium_binary().unwrap_or_default());
-    service.configure(&mut command);
     let output = command.output()?;
     if !output.status.success() {
         eprint!("{}", String::from_utf8_lossy(&output.stderr));

@@ -21,7 +21,8 @@ pub const SECRET: &str = "app-secret";
 /// 32 bytes of 0x07, as in docs/protocol.md's examples.
 const MASTER_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
-/// sockudo's app, as its config file below declares it.
+/// sockudo's app, as its config file below declares it: a presence channel holds 100 members, as
+/// on Pusher, rusher-server and soketi (an app's limit left out is no limit in sockudo).
 const SOCKUDO_CONFIG: &str = r#"host = "127.0.0.1"
 port = PORT
 mode = "development"
@@ -49,6 +50,7 @@ enabled = true
 max_connections = 0
 max_client_events_per_second = 0
 max_event_payload_in_kb = 10
+max_presence_members_per_channel = 100
 [app_manager.array.apps.policy.features]
 enable_client_messages = true
 enable_user_authentication = true

@@ -94,7 +94,11 @@ pub fn table(runs: &[Run]) -> String {
                 number(step, &["figures", "latency_ms_p99"]),
                 number(step, &["figures", "latency_ms_max"]),
                 summed(step, "kib_per_visitor", 1),
-                summed(step, "cpu_ms_per_1000_deliveries", 0),
+                if number(step, &["deliveries_per_s"]) > 0.0 {
+                    summed(step, "cpu_ms_per_1000_deliveries", 0)
+                } else {
+                    "–".to_owned()
+                },
                 number(step, &["generator_cpu_share"]),
             );
         }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use reqwest::header::{COOKIE, HeaderMap, HeaderValue};
 use rusher_chat::{MESSAGE_EVENT, Message};
-use rusher_protocol::{AuthRequest, Config, Connection, Event, Output, sign};
+use rusher_protocol::{AuthRequest, Config, Connection, Error, Event, Output, sign};
 use rusher_soak::auth::{self, AuthAnswer};
 use rusher_soak::socket::{CurrentSocket, SocketEvent};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -18,6 +18,9 @@ use crate::ledger::Record;
 use crate::live::Member;
 use crate::plan::Room;
 use crate::{Context, Via};
+
+/// The `pusher:error` code sockudo refuses a full presence channel with.
+const OVER_CAPACITY: u16 = 4100;
 
 /// The event name of a message published without the chat backend.
 pub const RAW_EVENT: &str = "load-message";
@@ -110,6 +113,8 @@ struct Visitor {
     /// The rooms confirmed so far (both: it is in the live set).
     lobby_confirmed: bool,
     room_confirmed: bool,
+    /// Whether it reads the lobby through the twin (its presence channel was full).
+    on_twin: bool,
     leave: Option<oneshot::Sender<()>>,
     joining: Option<Joining>,
     leaving: bool,
@@ -147,6 +152,7 @@ pub async fn run(context: Arc<Context>, id: u32, slot: usize, mut stop: watch::R
         tx,
         lobby_confirmed: false,
         room_confirmed: false,
+        on_twin: false,
         leave: Some(leave),
         joining: Some(joining),
         leaving: false,
@@ -273,12 +279,21 @@ impl Visitor {
             // The lobby's presence channel is full: the room is read through its private twin,
             // as the widget does. Any other refusal is an error.
             Event::SubscriptionError { channel, .. } => {
-                let to_twin = channel == context.lobby
-                    && self
-                        .conn
-                        .subscribe(&context.twin, context.instant())
-                        .is_ok();
-                if !to_twin {
+                if !(channel == context.lobby && self.read_lobby_on_twin()) {
+                    self.refused();
+                }
+            }
+            // sockudo refuses a full presence channel with `pusher:error` 4100 ("Over
+            // capacity"), which names no channel: while the lobby waits, it is the lobby's.
+            Event::Error(Error::Server {
+                code: Some(OVER_CAPACITY),
+                ..
+            }) if !self.lobby_confirmed
+                && !self.on_twin
+                && self.conn.channel(&context.lobby).is_some() =>
+            {
+                self.conn.unsubscribe(&context.lobby);
+                if !self.read_lobby_on_twin() {
                     self.refused();
                 }
             }
@@ -306,6 +321,13 @@ impl Visitor {
             }
             _ => {}
         }
+    }
+
+    /// Reads the lobby through its private twin; whether the core took the subscription.
+    fn read_lobby_on_twin(&mut self) -> bool {
+        self.on_twin = true;
+        let twin = self.context.twin.clone();
+        self.conn.subscribe(&twin, self.context.instant()).is_ok()
     }
 
     fn refused(&self) {
