@@ -279,7 +279,8 @@ impl Visitor {
             // The lobby's presence channel is full: the room is read through its private twin,
             // as the widget does. Any other refusal is an error.
             Event::SubscriptionError { channel, .. } => {
-                if !(channel == context.lobby && self.read_lobby_on_twin()) {
+                let on_twin = channel == context.lobby && self.read_lobby_on_twin();
+                if !on_twin {
                     self.refused();
                 }
             }
