@@ -1082,10 +1082,18 @@ test('Shift+Enter is a new line; a refused message offers Retry; a rate-limited 
   await shows(log(rae), 'filler 11', 'fillers');
   // Scrolled to the top, and the widget told of it: a scroll event comes before the frame's
   // animation callbacks, so by the second frame it has been handled, however slow the machine.
-  await log(rae).evaluate((el) => {
-    el.scrollTop = 0;
-    return new Promise((resolve) => { requestAnimationFrame(() => requestAnimationFrame(resolve)); });
-  });
+  // The widget follows a new line to the bottom in a frame of its own; on a loaded machine the
+  // last filler's can come after the scroll up (WebKit, once), so the reader scrolls up again
+  // until she stays there, as a person would.
+  equal(await log(rae).evaluate(async (el) => {
+    const twoFrames = () => new Promise((resolve) => { requestAnimationFrame(() => requestAnimationFrame(resolve)); });
+    for (let tries = 0; tries < 5; tries += 1) {
+      el.scrollTop = 0;
+      await twoFrames();
+      if (el.scrollTop === 0) return 0;
+    }
+    return el.scrollTop;
+  }), 0, 'at the top');
   await say(wes, 'below the fold');
   const jump = rae.getByRole('button', { name: 'New messages', exact: true });
   await jump.waitFor({ timeout: 6000 });
