@@ -94,8 +94,6 @@ struct Channel {
     members: BTreeMap<String, (JsonText, usize)>,
     /// When its subscribers last heard its subscription count.
     count_told_at: Option<Instant>,
-    /// Whether its count changed since (a large channel's, held back).
-    count_due: bool,
 }
 
 /// Why a subscription was refused: the payload of `pusher:subscription_error`.
@@ -120,6 +118,8 @@ pub struct Hub {
     channels: HashMap<String, Channel>,
     users: HashMap<String, BTreeSet<SocketId>>,
     cache: HashMap<String, (String, Instant)>,
+    /// Large channels whose count changed while held back ([`LARGE_COUNT_EVERY`]).
+    counts_due: BTreeSet<String>,
 }
 
 impl Hub {
@@ -131,6 +131,7 @@ impl Hub {
             channels: HashMap::new(),
             users: HashMap::new(),
             cache: HashMap::new(),
+            counts_due: BTreeSet::new(),
         }
     }
 
@@ -555,11 +556,11 @@ impl Hub {
             .count_told_at
             .is_some_and(|at| now.duration_since(at) < LARGE_COUNT_EVERY);
         if count > COUNT_AT_ONCE_UP_TO && told_lately {
-            state.count_due = true;
+            self.counts_due.insert(channel.to_owned());
             return;
         }
         state.count_told_at = Some(now);
-        state.count_due = false;
+        self.counts_due.remove(channel);
         let frame = ChannelMessage::SubscriptionCount(count as u64)
             .on(channel)
             .to_json();
@@ -569,18 +570,19 @@ impl Hub {
     /// Sends the counts that large channels held back, once [`LARGE_COUNT_EVERY`] has passed
     /// since they last heard one (`now`). The server calls it every second.
     pub fn announce_due_counts(&mut self, now: Instant) {
-        let due: Vec<String> = self
-            .channels
+        let ready: Vec<String> = self
+            .counts_due
             .iter()
-            .filter(|(_, state)| {
-                state.count_due
-                    && state
-                        .count_told_at
-                        .is_none_or(|at| now.duration_since(at) >= LARGE_COUNT_EVERY)
+            .filter(|name| {
+                self.channels
+                    .get(*name)
+                    .and_then(|state| state.count_told_at)
+                    .is_none_or(|at| now.duration_since(at) >= LARGE_COUNT_EVERY)
             })
-            .map(|(name, _)| name.clone())
+            .cloned()
             .collect();
-        for channel in due {
+        for channel in ready {
+            self.counts_due.remove(&channel);
             let kind = ChannelKind::of(&channel);
             self.announce_count_at(&channel, kind, now);
         }
