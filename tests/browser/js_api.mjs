@@ -201,29 +201,35 @@ test('Echo private channel: a REST event arrives, whispers flow between two user
   equal(await ada.evaluate(() => seen('typing').length), 0, 'whispers are not echoed to the sender');
 });
 
-test('members: read from the core once per change, not on every getter', async () => {
+test('members: read from the core once when subscribed, then kept by each member event, as the core has them', async () => {
   const [mia, max] = [await visitor('Mia'), await visitor('Max')];
   await mia.evaluate(() => {
     window.pusher = new R(KEY, opts());
     window.room = pusher.subscribe('presence-members-read');
     window.reads = 0;
     const core = pusher._core;
-    const read = core.members.bind(core);
-    core.members = (channel) => { window.reads += 1; return read(channel); };
+    window.readCore = core.members.bind(core);
+    core.members = (channel) => { window.reads += 1; return readCore(channel); };
   });
   await until(mia, () => room.subscribed && room.members.count === 1);
   const lookAround = () => mia.evaluate(() => {
-    window.reads = 0;
     for (let i = 0; i < 100; i += 1) {
       room.members.each(() => {});
       if (!room.members.me || room.members.get(room.members.me.id) === null) throw new Error('no me');
     }
-    return [window.reads, room.members.count];
+    // What the page holds, against what the core has (read past the counter).
+    const sorted = (members) => Object.keys(members).sort().map((id) => [id, members[id]]);
+    const core = JSON.parse(readCore('presence-members-read')).members;
+    const same = JSON.stringify(sorted(room.members.members)) === JSON.stringify(sorted(core));
+    return [window.reads, room.members.count, same];
   });
-  equal(await lookAround(), [0, 1], 'nothing read again while nothing changed');
+  equal(await lookAround(), [1, 1, true], 'read once, when subscribed');
   await max.evaluate(() => { window.pusher = new R(KEY, opts()); pusher.subscribe('presence-members-read'); });
   await until(mia, () => room.members.count === 2, undefined, 'the new member');
-  equal(await lookAround(), [0, 2], 'read once after the change, then kept');
+  equal(await lookAround(), [1, 2, true], 'kept by member_added, not read again');
+  await max.evaluate(() => pusher.unsubscribe('presence-members-read'));
+  await until(mia, () => room.members.count === 1, undefined, 'the member gone');
+  equal(await lookAround(), [1, 1, true], 'kept by member_removed, not read again');
 });
 
 test('Echo presence: here, joining and leaving', async () => {

@@ -244,21 +244,41 @@ export function classes({ Core, Kind, init }) {
   // every `Pusher` made, as its connection's `failed` state.
   if (globalThis.location) load()?.catch(() => {});
 
-  /** A presence channel's members, read from the core when asked. */
+  /** A presence channel's members: read whole from the core when asked after the list was
+   * replaced (a subscription, the socket lost: `_changed`), then kept by each member event
+   * (`_member`), as pusher-js keeps its own. */
   class Members {
     constructor(pusher, channel) {
       this._pusher = pusher;
       this._channel = channel;
     }
 
-    /** The members as the core has them, read once after each change (`_changed`). */
+    /** `{members, me, count}` as the core has them. */
     _read() {
-      return (this._cache ??= parse(this._pusher._core?.members(this._channel)) ?? { members: {}, me: null });
+      if (!this._cache) {
+        const read = parse(this._pusher._core?.members(this._channel)) ?? { members: {}, me: null };
+        this._cache = { ...read, count: Object.keys(read.members).length };
+      }
+      return this._cache;
     }
 
-    /** The list changed (a member came or went, the subscription changed, the socket was lost). */
+    /** The list was replaced: it is read again when next asked. */
     _changed() {
       this._cache = undefined;
+    }
+
+    /** A member came (`added`) or went, with its info as JSON `text`; returns the info (as kept,
+     * for one that went). */
+    _member(added, id, text) {
+      const cache = this._cache;
+      const had = !!cache && Object.hasOwn(cache.members, id);
+      const info = had && !added ? cache.members[id] : parse(text);
+      if (cache) {
+        if (added) cache.members[id] = info;
+        else delete cache.members[id];
+        cache.count += had === added ? 0 : added ? 1 : -1;
+      }
+      return info;
     }
 
     /** `{id: info}` of everyone on the channel. */
@@ -268,7 +288,7 @@ export function classes({ Core, Kind, init }) {
 
     /** How many members there are. */
     get count() {
-      return Object.keys(this.members).length;
+      return this._read().count;
     }
 
     /** `{id, info}` of this client's user, once subscribed. */
@@ -406,8 +426,10 @@ export function classes({ Core, Kind, init }) {
       this.channels = { channels: {} };
       const sink = {
         event: (kind, channel, name, text, userId) => this._event(kind, channel, name, parse(text), userId),
-        literal: (kind, channel, name, text, at, end, userId) =>
-          this._event(kind, channel, name, decode(JSON.parse(text.slice(at, end))), userId),
+        member: (channel, name, added, id, text) => this._member(channel, name, added, id, text),
+        // An event as its frame, read by JSON.parse, has it (`null` fields as left out).
+        framed: (kind, frame) =>
+          this._event(kind, frame.channel ?? undefined, frame.event, decode(frame.data), frame.user_id ?? undefined),
         extras: (section, done) => extras(section === "userAuthentication" ? config.user : config.channel, done),
         authorize: (socketId, channelName, done) => custom(config.channel, { socketId, channelName }, done),
         signin: (socketId, done) => custom(config.user, { socketId }, done),
@@ -489,6 +511,14 @@ export function classes({ Core, Kind, init }) {
       this._core?.signin();
     }
 
+    /** A member came (`added`) or went: the channel's members keep it, and its callbacks get
+     * pusher-js's `{id, info}`. */
+    _member(channel, name, added, id, text) {
+      const members = this.channels.channels[channel]?.members;
+      const info = members ? members._member(added, id, text) : parse(text);
+      this._event(Kind.Channel, channel, name, { id, info });
+    }
+
     /** One event from the core, by `Kind`, with its data read. */
     _event(kind, channel, name, data, userId) {
       // pusher-js's debug log: `Pusher.log` when set, else the console when `logToConsole`.
@@ -499,8 +529,10 @@ export function classes({ Core, Kind, init }) {
         (Pusher.log ?? console.log)(line);
       }
       const target = channel === undefined ? undefined : this.channels.channels[channel];
-      // Members are read again after anything that may change them, before callbacks look.
-      if (kind === Kind.Channel) target?.members?._changed();
+      // Members are read again after anything that may replace them, before callbacks look.
+      if (name === "pusher:subscription_succeeded" || name === "pusher:subscription_error") {
+        target?.members?._changed();
+      }
       if (kind === Kind.State) for (const c of Object.values(this.channels.channels)) c.members?._changed();
       switch (kind) {
         case Kind.Message: // the connection's `message`, then the channel's, then global
@@ -515,11 +547,13 @@ export function classes({ Core, Kind, init }) {
           // pusher-js's metadata: the sender's `user_id` on a presence channel only.
           else target?._emit(name, data, userId && target.members ? { user_id: userId } : {});
           return this._emit(name, data);
-        case Kind.Channel: // pusher:… on a channel; a member event's id comes apart from its info
+        case Kind.Channel: // pusher:… on a channel
           if (name === "pusher:subscription_succeeded" && target?.members) {
+            // Read now, as pusher-js does: member events keep it from here on.
+            target.members._read();
             return target._emit(name, target.members);
           }
-          target?._emit(name, userId === undefined ? data : { id: userId, info: data });
+          target?._emit(name, data);
           if (name === "pusher:cache_miss") this._emit(name, { channel });
           return;
         case Kind.State: // from `channel` to `name`

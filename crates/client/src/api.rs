@@ -180,10 +180,11 @@ impl Pusher {
         self.driver.read(|conn| conn.user_id().map(str::to_owned))
     }
 
-    /// The frame being read while its events are dispatched, for the JavaScript sink.
+    /// The frames read as JSON in JavaScript from now on, for the JavaScript sink (see
+    /// `Driver::keep_frames`).
     #[cfg(feature = "js")]
-    pub(crate) fn frame_text(&self) -> crate::frame_text::FrameText {
-        self.driver.frame_text()
+    pub(crate) fn keep_frames(&self) -> crate::kept_frames::KeptFrames {
+        self.driver.keep_frames()
     }
 
     /// Calls `callback` for every event: state changes, errors, channel events, members.

@@ -35,9 +35,9 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = onLine)]
     fn on_line(this: &Navigator) -> bool;
 
-    /// `performance.now()`, which windows and workers both have.
-    #[wasm_bindgen(js_namespace = performance, js_name = now)]
-    pub fn performance_now() -> f64;
+    /// `Date.now()`: the wall clock, in milliseconds since 1970.
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    pub fn date_now() -> f64;
 
     /// `Math.random()`.
     #[wasm_bindgen(js_namespace = Math)]
@@ -97,13 +97,6 @@ extern "C" {
     /// A `MessageEvent`'s `data`.
     #[wasm_bindgen(method, getter)]
     pub fn data(this: &Event) -> JsValue;
-
-    /// A JavaScript string.
-    pub type Text;
-
-    /// Its length in UTF-16 code units.
-    #[wasm_bindgen(method, getter)]
-    pub fn length(this: &Text) -> u32;
 
     /// A `CloseEvent`'s `code`.
     #[wasm_bindgen(method, getter)]

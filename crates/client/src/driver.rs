@@ -12,11 +12,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::auth_http::{
     ChannelAuthorizer, UserAuthenticator, authenticate_user, authorize_channels,
 };
+use crate::browser;
 use crate::callback::{Callback, callback};
+use crate::clock::Clock;
 #[cfg(feature = "js")]
-use crate::frame_text::FrameText;
+use crate::json_frame::JsonFrame;
+#[cfg(feature = "js")]
+use crate::kept_frames::KeptFrames;
 use crate::socket::{Socket, SocketEvent};
-use crate::{browser, clock};
 
 /// A callback for every event.
 pub type Listener = Rc<dyn Fn(&Event)>;
@@ -56,9 +59,11 @@ pub struct Driver {
     callbacks: RefCell<Option<Callbacks>>,
     channel_auth: ChannelAuthorizer,
     user_auth: UserAuthenticator,
-    /// The frame being read, for the JavaScript sink.
+    clock: Clock,
+    /// The frames read as JSON in JavaScript, for the JavaScript sink; `None` until it asks
+    /// for them ([`keep_frames`](Self::keep_frames)).
     #[cfg(feature = "js")]
-    frame_text: FrameText,
+    kept_frames: RefCell<Option<KeptFrames>>,
 }
 
 impl Driver {
@@ -79,8 +84,9 @@ impl Driver {
             callbacks: RefCell::new(None),
             channel_auth,
             user_auth,
+            clock: Clock::new(),
             #[cfg(feature = "js")]
-            frame_text: FrameText::default(),
+            kept_frames: RefCell::new(None),
         });
         let weak = Rc::downgrade(&driver);
         let timer = callback(move |_, _| {
@@ -109,7 +115,7 @@ impl Driver {
     pub fn input<T>(self: &Rc<Self>, feed: impl FnOnce(&mut Connection, Instant) -> T) -> T {
         let result = {
             let mut state = self.state.borrow_mut();
-            feed(&mut state.conn, clock::now())
+            feed(&mut state.conn, self.clock.now())
         };
         self.pump();
         result
@@ -120,11 +126,15 @@ impl Driver {
         read(&self.state.borrow().conn)
     }
 
-    /// The frame being read while its events are dispatched, for a listener that takes string
-    /// data from the browser's string of it.
+    /// From now on, frames are read as JSON in JavaScript where they can be, and kept while
+    /// their events are dispatched: an event passes a string data on as `Payload::Kept`, which
+    /// only the returned frames can give. For the JavaScript sink, the one listener then.
     #[cfg(feature = "js")]
-    pub fn frame_text(&self) -> FrameText {
-        self.frame_text.clone()
+    pub fn keep_frames(&self) -> KeptFrames {
+        self.kept_frames
+            .borrow_mut()
+            .get_or_insert_with(KeptFrames::default)
+            .clone()
     }
 
     /// Adds a listener for every event; returns its id for [`unlisten`](Self::unlisten).
@@ -207,7 +217,7 @@ impl Driver {
         let on_event = move |handle, event| {
             if let Some(driver) = weak.upgrade() {
                 match event {
-                    SocketEvent::Message(bytes, text) => driver.read_frame(handle, &bytes, text),
+                    SocketEvent::Message(text) => driver.read_frame(handle, &text),
                     SocketEvent::Closed(code, reason) => {
                         driver.input(|conn, now| conn.handle_close(handle, code, &reason, now));
                     }
@@ -224,16 +234,23 @@ impl Driver {
         }
     }
 
-    /// Reads a frame: the core parses `bytes`, and with the JavaScript API, `text` (the
-    /// browser's string of the same frame) is on offer to the sink meanwhile.
-    fn read_frame(self: &Rc<Self>, handle: SocketHandle, bytes: &str, text: JsValue) {
-        let read = || self.input(|conn, now| conn.handle_message(handle, bytes, now));
+    /// Reads a frame: as JSON in JavaScript when frames are kept and the core takes it so, else
+    /// its text, copied into wasm memory for the core to parse.
+    fn read_frame(self: &Rc<Self>, handle: SocketHandle, text: &JsValue) {
         #[cfg(feature = "js")]
-        self.frame_text.reading(bytes, text, read);
-        #[cfg(not(feature = "js"))]
         {
-            drop(text);
-            read();
+            let kept = self.kept_frames.borrow().clone();
+            if let Some(kept) = kept
+                && let Some(frame) = JsonFrame::read(text)
+            {
+                frame.read_kept(&kept, |envelope| {
+                    self.input(|conn, now| conn.handle_envelope(handle, envelope, now));
+                });
+                return;
+            }
+        }
+        if let Some(text) = text.as_string() {
+            self.input(|conn, now| conn.handle_message(handle, &text, now));
         }
     }
 
@@ -264,7 +281,7 @@ impl Driver {
         }
         let callbacks = self.callbacks.borrow();
         if let (Some(at), Some(callbacks)) = (deadline, callbacks.as_ref()) {
-            let delay = at.saturating_duration_since(clock::now());
+            let delay = at.saturating_duration_since(self.clock.now());
             // Far below 2^53 milliseconds, so exact as f64.
             let id = browser::set_timeout(
                 callbacks.timer.as_ref(),

@@ -20,9 +20,11 @@ mod callback;
 mod clock;
 mod driver;
 #[cfg(feature = "js")]
-mod frame_text;
-#[cfg(feature = "js")]
 mod js;
+#[cfg(feature = "js")]
+mod json_frame;
+#[cfg(feature = "js")]
+mod kept_frames;
 #[cfg(feature = "leptos")]
 pub mod leptos;
 mod socket;

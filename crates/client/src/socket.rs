@@ -11,8 +11,8 @@ use crate::callback::{Callback, callback};
 
 /// What a socket reports.
 pub enum SocketEvent {
-    /// A text frame: its text, and the browser's string of it.
-    Message(String, JsValue),
+    /// A text frame: the browser's string of it.
+    Message(JsValue),
     /// The socket closed (or failed to open) with this code and reason.
     Closed(u16, String),
 }
@@ -38,8 +38,8 @@ impl Socket {
         let message = callback(move |event: JsValue, _| {
             // Binary frames are not part of the protocol; they are ignored.
             let data = event.unchecked_ref::<Event>().data();
-            if let Some(text) = data.as_string() {
-                on_message(handle, SocketEvent::Message(text, data));
+            if data.is_string() {
+                on_message(handle, SocketEvent::Message(data));
             }
         });
         let close = callback(move |event: JsValue, _| {

@@ -22,7 +22,7 @@ pub fn run(data: &[u8]) {
         assert_eq!(payload.decode(), frame.decoded_data(), "{text:?}");
         assert_eq!(
             matches!(payload, Payload::Absent),
-            frame.data.is_none(),
+            !frame.has_data(),
             "{text:?}"
         );
         if let Payload::Literal(literal) = &payload {

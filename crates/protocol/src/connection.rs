@@ -18,7 +18,7 @@ use crate::presence::Members;
 use crate::subscriptions::{AuthContext, ChannelStatus, Subscriptions};
 use crate::time::{Instant, earliest_of};
 use crate::user::User;
-use crate::wire::{ClientMessage, ServerMessage};
+use crate::wire::{ClientMessage, Envelope, Frame, ServerMessage};
 
 /// The largest client event payload, as JSON (Pusher's limit).
 pub const MAX_CLIENT_EVENT_BYTES: usize = 10 * 1024;
@@ -281,16 +281,35 @@ impl Connection {
 
     /// A text frame arrived on a socket.
     pub fn handle_message(&mut self, handle: SocketHandle, text: &str, now: Instant) {
-        self.read_message(handle, text, now);
+        self.read_frame(handle, Frame::parse(text), now);
+    }
+
+    /// A text frame arrived on a socket, and the driver has read it as JSON itself (see
+    /// [`Envelope`]): the same as [`handle_message`](Self::handle_message) of its text, except
+    /// that an event passes its string data on as [`Payload::Kept`](crate::json::Payload::Kept).
+    pub fn handle_envelope(&mut self, handle: SocketHandle, envelope: Envelope<'_>, now: Instant) {
+        self.read_frame(handle, Ok(Frame::from_envelope(envelope)), now);
+    }
+
+    /// A frame arrived on a socket (`frame`, or why it could not be read): one body for both
+    /// ways of reading one.
+    fn read_frame(&mut self, handle: SocketHandle, frame: Result<Frame<'_>, Error>, now: Instant) {
+        self.read_message(handle, frame, now);
         self.watch_subscriptions(now);
     }
 
-    fn read_message(&mut self, handle: SocketHandle, text: &str, now: Instant) {
+    fn read_message(
+        &mut self,
+        handle: SocketHandle,
+        frame: Result<Frame<'_>, Error>,
+        now: Instant,
+    ) {
         if self.socket != Some(handle) {
             return;
         }
         self.note_activity(now);
-        let message = match ServerMessage::parse(text) {
+        let message = frame.and_then(ServerMessage::from_frame);
+        let message = match message {
             Ok(message) => message,
             Err(error) => {
                 self.out.error(error);

@@ -22,7 +22,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::{DEFAULT_CHANNEL_AUTH_ENDPOINT, DEFAULT_USER_AUTH_ENDPOINT};
 use crate::{Options, Pusher};
-use sink::{Sink, member};
+use sink::{Reporting, Sink, member};
 
 /// One client, driven from JavaScript.
 #[wasm_bindgen]
@@ -81,8 +81,8 @@ impl Core {
             endpoint("userEndpoint", "userHandler", DEFAULT_USER_AUTH_ENDPOINT),
         );
         let pusher = Pusher::new(options);
-        let frame = pusher.frame_text();
-        pusher.bind_global(move |event| sink.report(event, &frame));
+        let reporting = Reporting::new(pusher.keep_frames());
+        pusher.bind_global(move |event| sink.report(event, &reporting));
         Core { pusher }
     }
 

@@ -1,8 +1,7 @@
 //! The JavaScript object the exports report to (written in `www/npm/pusher.js`): every event of
 //! the core as `(kind, channel, name, data)`, with the data as JSON text for the engine's own
-//! `JSON.parse` (or, for a string data, its place in the frame's own string), and the auth
-//! requests that JavaScript answers. [`Kind`] is exported, and
-//! `pusher.js` reads it by name.
+//! `JSON.parse` (or, for an event straight from a frame read in JavaScript, that frame), and the
+//! auth requests that JavaScript answers. [`Kind`] is exported, and `pusher.js` reads it by name.
 
 use alloc::string::String;
 
@@ -11,7 +10,7 @@ use rusher_protocol::text::decimal;
 use rusher_protocol::{Error, Event, Member, is_server_to_user};
 use wasm_bindgen::prelude::*;
 
-use crate::frame_text::FrameText;
+use crate::kept_frames::KeptFrames;
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,19 +28,16 @@ extern "C" {
         user_id: Option<&str>,
     );
 
-    /// An event whose data is a JSON string literal, `text.slice(at, end)`, which JavaScript
-    /// decodes like pusher-js does (the JSON it holds, else the string itself).
+    /// A member came (`added`) or went (`name` is the event's): its id, and its info as JSON
+    /// text, read in JavaScript only when its copy of the channel's members does not hold it.
     #[wasm_bindgen(method)]
-    fn literal(
-        this: &Sink,
-        kind: Kind,
-        channel: Option<&str>,
-        name: &str,
-        text: &JsValue,
-        at: usize,
-        end: usize,
-        user_id: Option<&str>,
-    );
+    fn member(this: &Sink, channel: &str, name: &JsValue, added: bool, id: &str, info: &str);
+
+    /// An event as a frame read in JavaScript has it: its `event`, `channel`, `user_id` and its
+    /// string `data`, which JavaScript decodes like pusher-js does (the JSON it holds, else the
+    /// string itself).
+    #[wasm_bindgen(method)]
+    fn framed(this: &Sink, kind: Kind, frame: &JsValue);
 
     /// The auth endpoint's headers and params as they are now (`section` is
     /// `channelAuthorization` or `userAuthentication`), once its providers (which may answer
@@ -68,8 +64,8 @@ pub enum Kind {
     /// A server-to-user event (on the signed-in user's `#server-to-user-…` channel): event name
     /// and data.
     UserMessage = 1,
-    /// One of pusher-js's `pusher:…` events on a channel. A member event (`member_added`,
-    /// `member_removed`) has the member's info as its data and the member's id as `user_id`.
+    /// One of pusher-js's `pusher:…` events on a channel (but the member events: see the
+    /// sink's `member`).
     Channel = 2,
     /// A state change: `channel` is the previous state, `name` the current.
     State = 3,
@@ -81,14 +77,33 @@ pub enum Kind {
     Watchlist = 6,
 }
 
+/// What [`Sink::report`] hands over besides the event: the frames the driver keeps, and the
+/// names of the member events, made into JavaScript strings once (a presence channel's busiest
+/// events; a name from wasm memory is made afresh each time).
+pub struct Reporting {
+    frames: KeptFrames,
+    member_added: JsValue,
+    member_removed: JsValue,
+}
+
+impl Reporting {
+    /// For the events of a driver that keeps `frames`.
+    pub fn new(frames: KeptFrames) -> Self {
+        Self {
+            frames,
+            member_added: JsValue::from_str("pusher:member_added"),
+            member_removed: JsValue::from_str("pusher:member_removed"),
+        }
+    }
+}
+
 impl Sink {
     fn emit(&self, kind: Kind, channel: Option<&str>, name: &str, data: Option<&str>) {
         self.event(kind, channel, name, data, None);
     }
 
-    /// Reports one of the core's events; a string data is taken from `frame` when it is on
-    /// offer.
-    pub fn report(&self, event: &Event, frame: &FrameText) {
+    /// Reports one of the core's events.
+    pub fn report(&self, event: &Event, reporting: &Reporting) {
         match event {
             Event::StateChange { previous, current } => {
                 self.emit(Kind::State, Some(previous.as_str()), current.as_str(), None);
@@ -119,16 +134,15 @@ impl Sink {
                 };
                 let user_id = user_id.as_deref();
                 match data {
-                    Payload::Literal(literal) => match frame.get() {
-                        Some(text) => {
-                            let (at, end) = (literal.at(), literal.end());
-                            self.literal(kind, channel, name, &text, at, end, user_id);
-                        }
-                        None => {
-                            let data = data.decode();
-                            self.event(kind, channel, name, Some(data.as_str()), user_id);
-                        }
+                    Payload::Kept(id) => match reporting.frames.get(*id) {
+                        Some(frame) => self.framed(kind, &frame),
+                        // Not reachable: the driver keeps a frame until its events are out.
+                        None => self.event(kind, channel, name, None, user_id),
                     },
+                    Payload::Literal(_) => {
+                        let data = data.decode();
+                        self.event(kind, channel, name, Some(data.as_str()), user_id);
+                    }
                     Payload::Json(json) => {
                         self.event(kind, channel, name, Some(json.as_str()), user_id);
                     }
@@ -149,10 +163,12 @@ impl Sink {
             }
             Event::CacheMiss { channel } => self.channel(channel, "pusher:cache_miss", None),
             Event::MemberAdded { channel, member } => {
-                self.member_event(channel, "pusher:member_added", member);
+                let (name, info) = (&reporting.member_added, member.info.as_str());
+                self.member(channel, name, true, &member.id, info);
             }
             Event::MemberRemoved { channel, member } => {
-                self.member_event(channel, "pusher:member_removed", member);
+                let (name, info) = (&reporting.member_removed, member.info.as_str());
+                self.member(channel, name, false, &member.id, info);
             }
             Event::SignedIn { user_data, .. } => {
                 let data = ObjectWriter::new()
@@ -183,14 +199,6 @@ impl Sink {
 
     fn channel(&self, channel: &str, name: &str, data: Option<&str>) {
         self.emit(Kind::Channel, Some(channel), name, data);
-    }
-
-    /// A member event: the member's info as the data and its id as `user_id`, which
-    /// JavaScript makes into pusher-js's `{id, info}` (cheaper than JSON text of both: a
-    /// presence channel's joins and leaves are its busiest events).
-    fn member_event(&self, channel: &str, name: &str, member: &Member) {
-        let (id, info) = (Some(member.id.as_str()), Some(member.info.as_str()));
-        self.event(Kind::Channel, Some(channel), name, info, id);
     }
 }
 

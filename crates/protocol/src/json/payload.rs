@@ -18,6 +18,11 @@ pub enum Payload {
     /// No `data` in the frame. pusher-js hands its callbacks `undefined` for it; it decodes as
     /// `null`.
     Absent,
+    /// A string `data` that the driver keeps, by its number, in the frame it read itself
+    /// ([`Envelope`](crate::wire::Envelope)): only a driver that reads frames with
+    /// [`Connection::handle_envelope`](crate::Connection::handle_envelope) meets it, and it reads
+    /// the data there. The core never held its text: it decodes as `null`.
+    Kept(u32),
 }
 
 /// A JSON string literal as it stands in a frame, quotes and escapes included, and where.
@@ -60,7 +65,7 @@ impl Payload {
         match self {
             Payload::Json(json) => json.clone(),
             Payload::Literal(literal) => JsonText::decode_data(Json::trusted(&literal.text)),
-            Payload::Absent => JsonText::null(),
+            Payload::Absent | Payload::Kept(_) => JsonText::null(),
         }
     }
 

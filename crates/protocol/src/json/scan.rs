@@ -459,51 +459,68 @@ fn find_backslash(text: &str) -> Option<usize> {
 
 /// The text of a checked string's inside, with its escapes decoded. A lone surrogate, which a
 /// Rust string cannot hold (JavaScript would keep it), becomes U+FFFD.
+///
+/// Copied byte by byte: a string with escapes is usually JSON text, whose runs between escapes
+/// are a few bytes, too short for a copy of each run to pay.
 fn unescape(inner: &str) -> String {
-    let mut out = String::with_capacity(inner.len());
-    let mut rest = inner;
-    while let Some(at) = find_backslash(rest) {
-        // A backslash is one byte: both sides are on character boundaries.
-        let (before, after) = (
-            rest.get(..at).unwrap_or_default(),
-            rest.get(at + 1..).unwrap_or_default(),
-        );
-        out.push_str(before);
-        let mut chars = after.chars();
-        let c = match chars.next() {
-            Some('b') => '\u{8}',
-            Some('f') => '\u{c}',
-            Some('n') => '\n',
-            Some('r') => '\r',
-            Some('t') => '\t',
-            Some('u') => {
-                let first = hex4(chars.as_str()).unwrap_or(0xFFFD);
-                chars = chars.as_str().get(4..).unwrap_or_default().chars();
-                let mut code = first;
-                if (0xD800..0xDC00).contains(&first)
-                    && let Some(next) = chars.as_str().strip_prefix("\\u")
-                    && let Some(second) = hex4(next).filter(|s| (0xDC00..0xE000).contains(s))
-                {
-                    code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                    chars = next.get(4..).unwrap_or_default().chars();
-                }
-                char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+    let bytes = inner.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        at += 1;
+        if byte != b'\\' {
+            out.push(byte);
+            continue;
+        }
+        let Some(&escaped) = bytes.get(at) else {
+            break;
+        };
+        at += 1;
+        let decoded = match escaped {
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let (c, used) = unicode_escape(bytes.get(at..).unwrap_or_default());
+                at += used;
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                continue;
             }
             // `"`, `\` and `/` stand for themselves.
-            Some(other) => other,
-            None => break,
+            other => other,
         };
-        out.push(c);
-        rest = chars.as_str();
+        out.push(decoded);
     }
-    out.push_str(rest);
-    out
+    // Always valid: the text was UTF-8, and each escape became a whole character.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The character of a `\u` escape whose four hex digits start `after` (with the low half of a
+/// surrogate pair when one follows), and how many bytes of `after` it used.
+fn unicode_escape(after: &[u8]) -> (char, usize) {
+    let first = hex4(after).unwrap_or(0xFFFD);
+    if (0xD800..0xDC00).contains(&first)
+        && let Some(next) = after.get(4..).and_then(|rest| rest.strip_prefix(b"\\u"))
+        && let Some(second) = hex4(next).filter(|s| (0xDC00..0xE000).contains(s))
+    {
+        let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+        return (
+            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+            10,
+        );
+    }
+    (
+        char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER),
+        4,
+    )
 }
 
 /// Four hex digits at the start of `text`.
-fn hex4(text: &str) -> Option<u32> {
+fn hex4(text: &[u8]) -> Option<u32> {
     let mut n = 0;
-    for b in text.as_bytes().get(..4)? {
+    for b in text.get(..4)? {
         n = n * 16 + char::from(*b).to_digit(16)?;
     }
     Some(n)

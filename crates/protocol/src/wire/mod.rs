@@ -18,8 +18,10 @@ mod write_server;
 pub use client::ClientMessage;
 pub use server::{ChannelMessage, PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind};
 
-use crate::Error;
+use core::fmt;
+
 use crate::json::{Json, JsonText, ObjectWriter, Payload, StringLiteral};
+use crate::{Access, ChannelKind, Error};
 
 /// The largest frame the core parses. Pusher limits event data to 10 KB; presence
 /// `subscription_succeeded` with a large member list is the biggest legitimate frame.
@@ -33,11 +35,60 @@ pub struct Frame<'a> {
     /// The channel the event belongs to, if any.
     pub channel: Option<String>,
     /// The payload as sent: often a string holding JSON, sometimes an object, sometimes absent.
-    pub data: Option<Json<'a>>,
+    data: Option<FrameData<'a>>,
     /// The sender of a client event on a presence channel.
     pub user_id: Option<String>,
-    /// Where `data` starts in the frame's text, in bytes.
-    data_at: usize,
+}
+
+/// Where a frame's `data` is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FrameData<'a> {
+    /// In the frame's text, `at` bytes in.
+    InText { json: Json<'a>, at: usize },
+    /// A string the driver read out of the frame itself ([`Envelope`]).
+    Kept(KeptData<'a>),
+}
+
+/// A frame that a driver has read as JSON itself, in a browser's `JSON.parse`, which takes less
+/// time than copying the frame into wasm and reading it there. It is a JSON object whose `event`
+/// is a string, whose `channel` and `user_id` are strings or absent, and whose `data` is a string
+/// or absent, of at most [`MAX_FRAME_BYTES`]; any other frame is read as text
+/// ([`Connection::handle_message`](crate::Connection::handle_message)).
+#[derive(Debug, Clone)]
+pub struct Envelope<'a> {
+    /// The event name.
+    pub event: String,
+    /// The channel, if any.
+    pub channel: Option<String>,
+    /// The sender of a client event on a presence channel.
+    pub user_id: Option<String>,
+    /// The string `data`, if any.
+    pub data: Option<KeptData<'a>>,
+}
+
+/// A string `data` the driver keeps in the frame it read (see [`Envelope`]): a number the driver
+/// finds it again by, which an event that passes it on carries ([`Payload::Kept`]), and its text,
+/// asked for only when the core reads it (the protocol's own events, encrypted channels).
+#[derive(Clone, Copy)]
+pub struct KeptData<'a> {
+    /// The driver's number for the frame.
+    pub id: u32,
+    /// The string's text.
+    pub text: &'a dyn Fn() -> String,
+}
+
+impl fmt::Debug for KeptData<'_> {
+    /// Its number (the text is a function).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("KeptData").field(&self.id).finish()
+    }
+}
+
+impl PartialEq for KeptData<'_> {
+    /// The same data when the driver numbered it the same.
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
 }
 
 impl<'a> Frame<'a> {
@@ -69,31 +120,61 @@ impl<'a> Frame<'a> {
             event: text_field(event)?.ok_or_else(|| malformed("the frame has no `event`"))?,
             channel: text_field(channel)?,
             // `data` is a slice of `text`, so the distance between their starts is its place.
-            data_at: data.map_or(0, |data: Json<'_>| {
-                (data.as_text().as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
+            data: data.map(|json: Json<'_>| FrameData::InText {
+                json,
+                at: (json.as_text().as_ptr() as usize).saturating_sub(text.as_ptr() as usize),
             }),
-            data,
             user_id: text_field(user_id)?,
         };
         Ok(frame)
     }
 
+    /// The frame a driver read itself.
+    pub fn from_envelope(envelope: Envelope<'a>) -> Frame<'a> {
+        Frame {
+            event: envelope.event,
+            channel: envelope.channel,
+            data: envelope.data.map(FrameData::Kept),
+            user_id: envelope.user_id,
+        }
+    }
+
+    /// Whether the frame has a `data`.
+    pub fn has_data(&self) -> bool {
+        self.data.is_some()
+    }
+
     /// The payload as an event passes it on: a string left as its literal, for the reader to
-    /// decode.
+    /// decode, or where the driver keeps it. Data the core decrypts is read now.
     pub fn payload(&self) -> Payload {
         match self.data {
             None => Payload::Absent,
-            Some(data) if data.is_string() => {
-                Payload::Literal(StringLiteral::new(data, self.data_at))
+            Some(FrameData::InText { json, at }) if json.is_string() => {
+                Payload::Literal(StringLiteral::new(json, at))
             }
-            Some(data) => Payload::Json(JsonText::from(data)),
+            Some(FrameData::InText { json, .. }) => Payload::Json(JsonText::from(json)),
+            Some(FrameData::Kept(kept)) if self.is_encrypted() => {
+                Payload::Json(JsonText::decode((kept.text)()))
+            }
+            Some(FrameData::Kept(kept)) => Payload::Kept(kept.id),
         }
+    }
+
+    /// Whether the frame is on an encrypted channel, whose events' data the core decrypts.
+    fn is_encrypted(&self) -> bool {
+        self.channel
+            .as_deref()
+            .is_some_and(|name| ChannelKind::of(name).access == Access::Encrypted)
     }
 
     /// The payload decoded like pusher-js: a string is parsed as JSON when it is JSON and kept as a
     /// string otherwise; an absent payload is `null`.
     pub fn decoded_data(&self) -> JsonText {
-        self.data.map_or_else(JsonText::null, JsonText::decode_data)
+        match self.data {
+            None => JsonText::null(),
+            Some(FrameData::InText { json, .. }) => JsonText::decode_data(json),
+            Some(FrameData::Kept(kept)) => JsonText::decode((kept.text)()),
+        }
     }
 }
 
@@ -121,22 +202,15 @@ fn str_field(data: Json<'_>, field: &str) -> Result<String, Error> {
         .ok_or_else(|| missing(field))
 }
 
-/// Reads a user id, which servers send as a string and occasionally as a number.
-fn user_id_field(data: Json<'_>, field: &str) -> Result<String, Error> {
-    data.get(field)
-        .and_then(Json::as_id)
-        .ok_or_else(|| missing(field))
-}
-
 /// A [`Error::MalformedFrame`] naming a missing field.
 fn missing(field: &str) -> Error {
     Error::MalformedFrame(["missing field `", field, "`"].concat())
 }
 
-/// The channel a message must carry.
-fn required_channel(frame: &Frame<'_>) -> Result<String, Error> {
+/// The channel a message must carry, taken out of its frame.
+fn take_channel(frame: &mut Frame<'_>) -> Result<String, Error> {
     frame
         .channel
-        .clone()
+        .take()
         .ok_or_else(|| Error::MalformedFrame([frame.event.as_str(), " without a channel"].concat()))
 }

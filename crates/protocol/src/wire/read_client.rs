@@ -1,7 +1,7 @@
 //! Reading what a client sends: the server's half of [`ClientMessage`] (the `server` feature).
 
 use super::names::ProtocolEvent;
-use super::{ClientMessage, Frame, required_channel, str_field};
+use super::{ClientMessage, Frame, str_field, take_channel};
 use crate::Error;
 use crate::json::Json;
 use crate::prelude::*;
@@ -13,7 +13,7 @@ impl ClientMessage {
     }
 
     /// Types a parsed frame from a client.
-    pub fn from_frame(frame: Frame<'_>) -> Result<ClientMessage, Error> {
+    pub fn from_frame(mut frame: Frame<'_>) -> Result<ClientMessage, Error> {
         let decoded = frame.decoded_data();
         let data = decoded.json();
         let optional = |field: &str| data.get(field).and_then(Json::to_string_value);
@@ -33,7 +33,7 @@ impl ClientMessage {
                 user_data: str_field(data, "user_data")?,
             },
             None if frame.event.starts_with("client-") => ClientMessage::ClientEvent {
-                channel: required_channel(&frame)?,
+                channel: take_channel(&mut frame)?,
                 event: frame.event,
                 data: decoded,
             },

@@ -1,7 +1,7 @@
 //! Messages from the server to the client.
 
 use super::names::ProtocolEvent;
-use super::{Frame, required_channel, str_field, user_id_field};
+use super::{Frame, missing, str_field, take_channel};
 use crate::Error;
 use crate::auth::AuthError;
 use crate::json::{Json, JsonText, Payload};
@@ -168,7 +168,7 @@ impl ServerMessage {
     }
 
     /// Types a parsed frame.
-    pub fn from_frame(frame: Frame<'_>) -> Result<ServerMessage, Error> {
+    pub fn from_frame(mut frame: Frame<'_>) -> Result<ServerMessage, Error> {
         let known = ProtocolEvent::named(&frame.event);
         // The data of an event the protocol defines is read here; any other passes on undecoded.
         let decoded = known.map(|_| frame.decoded_data());
@@ -188,30 +188,45 @@ impl ServerMessage {
                     .get("presence")
                     .map(PresenceData::from_json)
                     .transpose()?;
-                ChannelMessage::SubscriptionSucceeded { presence }.on(required_channel(&frame)?)
+                ChannelMessage::SubscriptionSucceeded { presence }.on(take_channel(&mut frame)?)
             }
             Some(ProtocolEvent::SubscriptionError) => {
                 ChannelMessage::SubscriptionError(AuthError::from_json(data))
-                    .on(required_channel(&frame)?)
+                    .on(take_channel(&mut frame)?)
             }
             Some(ProtocolEvent::SubscriptionCount) => {
-                ChannelMessage::SubscriptionCount(count_field(data)?).on(required_channel(&frame)?)
+                ChannelMessage::SubscriptionCount(count_field(data)?).on(take_channel(&mut frame)?)
             }
             Some(ProtocolEvent::CacheMiss) => {
-                ChannelMessage::CacheMiss.on(required_channel(&frame)?)
+                ChannelMessage::CacheMiss.on(take_channel(&mut frame)?)
             }
-            Some(ProtocolEvent::MemberAdded) => ChannelMessage::MemberAdded {
-                user_id: user_id_field(data, "user_id")?,
-                user_info: data
-                    .get("user_info")
-                    .map(JsonText::from)
-                    .unwrap_or_default(),
+            Some(ProtocolEvent::MemberAdded) => {
+                // Both fields in one pass (a presence channel's busiest frame); the last of a
+                // repeated one, as `get` reads it. Servers send the id as a string, and
+                // occasionally as a number.
+                let (mut user_id, mut user_info) = (None, None);
+                for (key, value) in data.entries() {
+                    match &*key {
+                        "user_id" => user_id = Some(value),
+                        "user_info" => user_info = Some(value),
+                        _ => {}
+                    }
+                }
+                ChannelMessage::MemberAdded {
+                    user_id: user_id
+                        .and_then(Json::as_id)
+                        .ok_or_else(|| missing("user_id"))?,
+                    user_info: user_info.map(JsonText::from).unwrap_or_default(),
+                }
+                .on(take_channel(&mut frame)?)
             }
-            .on(required_channel(&frame)?),
             Some(ProtocolEvent::MemberRemoved) => ChannelMessage::MemberRemoved {
-                user_id: user_id_field(data, "user_id")?,
+                user_id: data
+                    .get("user_id")
+                    .and_then(Json::as_id)
+                    .ok_or_else(|| missing("user_id"))?,
             }
-            .on(required_channel(&frame)?),
+            .on(take_channel(&mut frame)?),
             Some(ProtocolEvent::SigninSuccess) => ServerMessage::SigninSuccess {
                 user_data: str_field(data, "user_data")?,
             },

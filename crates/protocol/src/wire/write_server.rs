@@ -146,7 +146,7 @@ fn event_data(data: &Payload) -> Option<String> {
         // A literal is already the string the frame carries.
         Payload::Literal(literal) => return Some(literal.as_str().to_owned()),
         Payload::Json(data) => data,
-        Payload::Absent => return None,
+        Payload::Absent | Payload::Kept(_) => return None,
     };
     let json = data.json();
     if json.is_null() {
