@@ -409,8 +409,8 @@ test('a socket that answers inside send() (a test double or a polyfill) works li
   await until(page, () => seen('asked').length === 1);
   equal(await page.evaluate(() => log.filter((e) => e[0] !== 'subscribed')),
     [['news', { n: 1 }], ['answer', { n: 2, s: 'é🎉"' }], ['asked']], 'the answer read inside the callback, with its data');
-  // The next frame is taken from its string again: only there does a lone surrogate (sent
-  // escaped, in an ASCII frame) stay one; decoded in wasm, it would be U+FFFD.
+  // The next frame is read by JSON.parse again: only there does a lone surrogate (sent escaped)
+  // stay one; decoded in wasm, it would be U+FFFD.
   await page.evaluate(() => socket.receive({ event: 'answer', channel: 'private-headlines', data: '\ud800' }));
   equal(await page.evaluate(() => [seen('subscribed').length, seen('answer').length, seen('answer')[1][1].charCodeAt(0)]), [1, 2, 0xd800], 'subscribed once; the next frame');
   equal(await warnings(page), [], 'no errors');
@@ -619,7 +619,7 @@ if (serverName === 'rusher-server') {
     await until(page, () => seen('after').length === 1);
   });
 
-  test('event data reaches callbacks as pusher-js 8 decodes it: escapes, strings that are not JSON, objects, and frames that are not ASCII', async () => {
+  test('event data reaches callbacks as pusher-js 8 decodes it: escapes, strings that are not JSON, objects, frames that are not ASCII, and events named like the protocol\'s', async () => {
     const page = await visitor('Dee');
     await page.addScriptTag({ url: '/vendor/pusher.min.js' });
     await page.evaluate(() => {
@@ -628,11 +628,14 @@ if (serverName === 'rusher-server') {
       window.metadata = { rusher: [], pusherJs: [] };
       const listen = (client, into, messagesInto, metadataInto) => {
         const channel = client.subscribe('data-forms');
-        channel.bind('d', (data, metadata) => {
-          into.push(data);
-          metadataInto.push(JSON.stringify(metadata));
-        });
-        client.connection.bind('message', (m) => m.event === 'd' && messagesInto.push(JSON.stringify(m)));
+        const names = ['d', 'update_status', 'pusher_custom'];
+        for (const name of names) {
+          channel.bind(name, (data, metadata) => {
+            into.push(data);
+            metadataInto.push(JSON.stringify(metadata));
+          });
+        }
+        client.connection.bind('message', (m) => names.includes(m.event) && messagesInto.push(JSON.stringify(m)));
         return channel;
       };
       window.pair = [
@@ -644,7 +647,7 @@ if (serverName === 'rusher-server') {
     const ids = await page.evaluate(() => pair.map((channel) => channel.pusher.connection.socket_id));
     const frame = (data) => `{"event":"d","channel":"data-forms","data":${data}}`;
     const frames = [
-      // ASCII frames: taken from the frame's string in JavaScript.
+      // Read by JSON.parse in JavaScript, whatever their characters.
       frame(String.raw`"{\"a\":[1,\"x\\\"y\"],\"u\":\"\\u00e9\\ud83c\\udf89\",\"n\":12345678901234567890}"`),
       frame('"hello there"'),
       frame(String.raw`"\"quoted\""`),
@@ -653,7 +656,6 @@ if (serverName === 'rusher-server') {
       frame(String.raw`"\ud800 alone"`),
       frame('{"k":[1,{"z":null}]}'),
       frame('7'),
-      // Not ASCII: decoded in wasm.
       frame(String.raw`"{\"name\":\"José 🎉\",\"q\":\"\\\"\"}"`),
       frame('"plain café"'),
       // No data (pusher-js: undefined), null data, and a sender's user_id (which pusher-js keeps
@@ -662,6 +664,10 @@ if (serverName === 'rusher-server') {
       frame('null'),
       String.raw`{"event":"d","channel":"data-forms","data":"{\"u\":1}","user_id":"u1"}`,
       '{"event":"d","channel":"data-forms","data":"1","user_id":""}',
+      // An `_` where the protocol's events have theirs; a name like the protocol's, whose frame
+      // goes to the core as text (its data decoded in wasm).
+      String.raw`{"event":"update_status","channel":"data-forms","data":"\"\\ud800\""}`,
+      String.raw`{"event":"pusher_custom","channel":"data-forms","data":"{\"a\":[1,\"\\u00e9\"]}"}`,
     ];
     for (const id of ids) {
       for (const text of frames) await fault(`raw?socket_id=${id}`, text);

@@ -522,11 +522,16 @@ export function classes({ Core, Kind, init }) {
     /** One event from the core, by `Kind`, with its data read. */
     _event(kind, channel, name, data, userId) {
       // pusher-js's debug log: `Pusher.log` when set, else the console when `logToConsole`.
+      // Nothing thrown goes back into the module (it would leave the frame half read).
       if (Pusher.log || Pusher.logToConsole) {
-        const line = kind === Kind.State
-          ? `Rusher : State changed : ${channel} -> ${name}`
-          : `Rusher : Event recd : ${JSON.stringify({ event: name, channel, data })}`;
-        (Pusher.log ?? console.log)(line);
+        try {
+          const line = kind === Kind.State
+            ? `Rusher : State changed : ${channel} -> ${name}`
+            : `Rusher : Event recd : ${JSON.stringify({ event: name, channel, data })}`;
+          (Pusher.log ?? console.log)(line);
+        } catch (error) {
+          threw(error);
+        }
       }
       const target = channel === undefined ? undefined : this.channels.channels[channel];
       // Members are read again after anything that may replace them, before callbacks look.

@@ -91,7 +91,12 @@ impl Driver {
         let weak = Rc::downgrade(&driver);
         let timer = callback(move |_, _| {
             if let Some(driver) = weak.upgrade() {
-                driver.state.borrow_mut().timer = None;
+                let armed = driver.state.borrow_mut().timer.take();
+                // `setTimeout` waits at least its delay: the deadline it was armed for has come,
+                // whatever the wall clock says (set back, or stubbed by a test).
+                if let Some((_, at)) = armed {
+                    driver.clock.reach(at);
+                }
                 driver.input(|conn, now| conn.handle_timeout(now));
             }
         });

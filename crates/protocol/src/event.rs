@@ -99,9 +99,10 @@ pub enum Event {
         channel: Option<String>,
         /// The event name.
         event: String,
-        /// The payload: a string `data` (the usual form) as its literal, undecoded; JSON text
-        /// where the core read the data (decrypted, or not a string); or none, when the frame had
-        /// no `data`. [`Payload::decode`] reads each.
+        /// The payload: a string `data` (the usual form) as its literal, undecoded, or where the
+        /// driver keeps it (from a frame it read itself); JSON text where the core read the data
+        /// (decrypted, or not a string); or none, when the frame had no `data`.
+        /// [`Payload::decode`] reads each.
         data: Payload,
         /// The sender of a client event on a presence channel.
         user_id: Option<String>,

@@ -3,8 +3,8 @@
 use core::ops::{Add, Sub};
 use core::time::Duration;
 
-/// A point in time, in milliseconds since an epoch the driver chooses (for example
-/// `performance.now()` in a browser, or a monotonic clock natively).
+/// A point in time, in milliseconds since an epoch the driver chooses (for example the browser's
+/// wall clock made monotonic, or a monotonic clock natively).
 ///
 /// Only differences between instants matter, so any monotonic source works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -242,7 +242,7 @@ fn channel_event_with_string_and_object_data() {
 }
 
 #[test]
-fn string_data_passes_on_as_its_literal_at_its_place_in_the_frame() {
+fn string_data_passes_on_as_its_literal() {
     let text = r#"{"event":"e","channel":"c","data":"{\"a\":\"\\u00e9\"}","user_id":"1"}"#;
     let ServerMessage::Event { data, .. } = ServerMessage::parse(text).unwrap() else {
         panic!("not an event")
@@ -251,7 +251,6 @@ fn string_data_passes_on_as_its_literal_at_its_place_in_the_frame() {
         panic!("not left as its literal: {data:?}")
     };
     assert_eq!(literal.as_str(), r#""{\"a\":\"\\u00e9\"}""#);
-    assert_eq!(&text[literal.at()..literal.end()], literal.as_str());
     // Decoded, it is the JSON the string holds, its own escapes kept.
     assert_eq!(data.decode().as_str(), r#"{"a":"\u00e9"}"#);
     assert_eq!(data.value(), json!({"a": "é"}));

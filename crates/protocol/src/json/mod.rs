@@ -6,7 +6,7 @@
 //! - [`JsonText`] keeps a payload (event data, member info) as the JSON text it came in, for
 //!   JavaScript's own `JSON.parse` or [`JsonText::value`].
 //! - [`Payload`] is an event's data: JSON text, or a string `data` left as its literal for the
-//!   reader to decode.
+//!   reader to decode (or where the driver keeps it).
 //! - [`ObjectWriter`] and [`write_string`] write frames and payloads directly.
 //! - [`Value`] is a tree for Rust code that wants one (servers, tests, the Rust API's callbacks):
 //!   numbers stay as their text (no float parsing or printing), objects keep their order. The

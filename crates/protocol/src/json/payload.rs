@@ -6,8 +6,8 @@ use crate::prelude::*;
 
 /// An event's `data`. Most events carry a string of JSON text (`"data":"{\"a\":1}"`). The core
 /// does not read that string, so it passes the string on as the literal it came as, and the
-/// reader decodes it: a browser's `JSON.parse` does it fastest, from the frame it already holds.
-/// Rust code calls [`Payload::decode`] or [`Payload::value`].
+/// reader decodes it; or, from a frame the driver read itself, it is left where the driver keeps
+/// it. Rust code calls [`Payload::decode`] or [`Payload::value`].
 #[derive(Debug, Clone)]
 pub enum Payload {
     /// Data the core has read or made: a `data` that is not a string (an object, a number,
@@ -25,36 +25,19 @@ pub enum Payload {
     Kept(u32),
 }
 
-/// A JSON string literal as it stands in a frame, quotes and escapes included, and where.
+/// A JSON string literal as it stands in a frame, quotes and escapes included.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StringLiteral {
-    text: String,
-    at: usize,
-}
+pub struct StringLiteral(String);
 
 impl StringLiteral {
-    /// `literal`, a checked JSON string (from [`Json`]), found `at` bytes into its frame.
-    pub(crate) fn new(literal: Json<'_>, at: usize) -> Self {
-        Self {
-            text: literal.as_text().to_owned(),
-            at,
-        }
+    /// `literal`, a checked JSON string (from [`Json`]).
+    pub(crate) fn new(literal: Json<'_>) -> Self {
+        Self(literal.as_text().to_owned())
     }
 
     /// The literal, quotes and escapes included.
     pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    /// Where it starts in the frame the event came in, in bytes: in a frame of ASCII text, also
-    /// in UTF-16 code units, so JavaScript can take it from the frame's string without a copy.
-    pub fn at(&self) -> usize {
-        self.at
-    }
-
-    /// Where it ends in that frame (exclusive), in bytes.
-    pub fn end(&self) -> usize {
-        self.at.saturating_add(self.text.len())
+        &self.0
     }
 }
 
@@ -64,7 +47,7 @@ impl Payload {
     pub fn decode(&self) -> JsonText {
         match self {
             Payload::Json(json) => json.clone(),
-            Payload::Literal(literal) => JsonText::decode_data(Json::trusted(&literal.text)),
+            Payload::Literal(literal) => JsonText::decode_data(Json::trusted(literal.as_str())),
             Payload::Absent | Payload::Kept(_) => JsonText::null(),
         }
     }

@@ -43,8 +43,8 @@ pub struct Frame<'a> {
 /// Where a frame's `data` is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum FrameData<'a> {
-    /// In the frame's text, `at` bytes in.
-    InText { json: Json<'a>, at: usize },
+    /// In the frame's text.
+    InText(Json<'a>),
     /// A string the driver read out of the frame itself ([`Envelope`]).
     Kept(KeptData<'a>),
 }
@@ -119,11 +119,7 @@ impl<'a> Frame<'a> {
         let frame = Frame {
             event: text_field(event)?.ok_or_else(|| malformed("the frame has no `event`"))?,
             channel: text_field(channel)?,
-            // `data` is a slice of `text`, so the distance between their starts is its place.
-            data: data.map(|json: Json<'_>| FrameData::InText {
-                json,
-                at: (json.as_text().as_ptr() as usize).saturating_sub(text.as_ptr() as usize),
-            }),
+            data: data.map(FrameData::InText),
             user_id: text_field(user_id)?,
         };
         Ok(frame)
@@ -149,10 +145,10 @@ impl<'a> Frame<'a> {
     pub fn payload(&self) -> Payload {
         match self.data {
             None => Payload::Absent,
-            Some(FrameData::InText { json, at }) if json.is_string() => {
-                Payload::Literal(StringLiteral::new(json, at))
+            Some(FrameData::InText(json)) if json.is_string() => {
+                Payload::Literal(StringLiteral::new(json))
             }
-            Some(FrameData::InText { json, .. }) => Payload::Json(JsonText::from(json)),
+            Some(FrameData::InText(json)) => Payload::Json(JsonText::from(json)),
             Some(FrameData::Kept(kept)) if self.is_encrypted() => {
                 Payload::Json(JsonText::decode((kept.text)()))
             }
@@ -160,7 +156,9 @@ impl<'a> Frame<'a> {
         }
     }
 
-    /// Whether the frame is on an encrypted channel, whose events' data the core decrypts.
+    /// Whether the frame is on an encrypted channel, whose events' data the core decrypts. By
+    /// its name, as `Subscriptions::event` decides (`ChannelKind::of` gives a subscribed
+    /// channel's access); a kept data it does read would decode as `null` and fail to decrypt.
     fn is_encrypted(&self) -> bool {
         self.channel
             .as_deref()
@@ -172,7 +170,7 @@ impl<'a> Frame<'a> {
     pub fn decoded_data(&self) -> JsonText {
         match self.data {
             None => JsonText::null(),
-            Some(FrameData::InText { json, .. }) => JsonText::decode_data(json),
+            Some(FrameData::InText(json)) => JsonText::decode_data(json),
             Some(FrameData::Kept(kept)) => JsonText::decode((kept.text)()),
         }
     }
