@@ -75,6 +75,8 @@ impl Rate {
 pub fn run() -> Result<bool, Error> {
     setup::ensure(Purpose::Bench)?;
     package::build()?;
+    // The widget's pages load the chat package (a fresh clone has none built).
+    package::build_chat()?;
     let rows: Vec<Row> = run_script("bench/events.mjs")?.iter().map(row).collect();
     let table = table(&rows);
     print!("{table}");
