@@ -493,14 +493,19 @@ fn unescape(inner: &str) -> String {
         };
         out.push(decoded);
     }
-    // Always valid: the text was UTF-8, and each escape became a whole character.
+    // Always valid: the text was UTF-8, each escape became a whole character, and what an escape
+    // leaves unused is copied whole.
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// The character of a `\u` escape whose four hex digits start `after` (with the low half of a
-/// surrogate pair when one follows), and how many bytes of `after` it used.
+/// surrogate pair when one follows), and how many bytes of `after` it used. Without four hex
+/// digits (not in checked text) it is U+FFFD and uses none, so what follows is copied whole and
+/// the result stays UTF-8.
 fn unicode_escape(after: &[u8]) -> (char, usize) {
-    let first = hex4(after).unwrap_or(0xFFFD);
+    let Some(first) = hex4(after) else {
+        return (char::REPLACEMENT_CHARACTER, 0);
+    };
     if (0xD800..0xDC00).contains(&first)
         && let Some(next) = after.get(4..).and_then(|rest| rest.strip_prefix(b"\\u"))
         && let Some(second) = hex4(next).filter(|s| (0xDC00..0xE000).contains(s))
@@ -524,4 +529,18 @@ fn hex4(text: &[u8]) -> Option<u32> {
         n = n * 16 + char::from(*b).to_digit(16)?;
     }
     Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape;
+
+    #[test]
+    fn unescaping_keeps_every_character_even_after_a_broken_escape() {
+        assert_eq!(unescape(r"a\n\u00e9\ud83d\ude00\/"), "a\né😀/");
+        assert_eq!(unescape(r"\ud800x"), "\u{FFFD}x");
+        // Not in checked text, but never a loss: the bytes after `\u` are copied whole.
+        assert_eq!(unescape(r"\uZZé!"), "\u{FFFD}ZZé!");
+        assert_eq!(unescape(r"\u12"), "\u{FFFD}12");
+    }
 }
