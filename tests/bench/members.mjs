@@ -18,8 +18,11 @@ export function member(channel, id, name) {
       )),
     },
   });
-  return new Promise((resolve) => {
-    client.subscribe(channel).bind('pusher:subscription_succeeded', () => resolve(client));
+  return new Promise((resolve, reject) => {
+    const subscription = client.subscribe(channel);
+    subscription.bind('pusher:subscription_succeeded', () => resolve(client));
+    // A refused member (the server's member limit) fails the benchmark instead of hanging it.
+    subscription.bind('pusher:subscription_error', (error) => reject(new Error(`${id} refused: ${JSON.stringify(error)}`)));
   });
 }
 

@@ -37,7 +37,7 @@ const page_html = `<!doctype html><meta charset="utf-8"><title>Rusher benchmark<
       const message = JSON.parse(text);
       if (message.event !== 'pusher:subscribe') return;
       const channel = message.data.channel;
-      this.asked = [...(this.asked ?? []), channel];
+      (this.asked ??= []).push(channel);
       if (bench.holdSubscriptions) return;
       const data = channel.startsWith('presence-')
         ? JSON.stringify({ presence: { ids: ['me'], hash: { me: { name: 'Me' } }, count: 1 } })
@@ -46,6 +46,8 @@ const page_html = `<!doctype html><meta charset="utf-8"><title>Rusher benchmark<
     }
     close() {
       this.readyState = 3;
+      // A closed socket lets its client go: the later scenarios' figures carry no earlier one.
+      this.onmessage = null;
     }
   }
   ScriptedSocket.CONNECTING = 0; ScriptedSocket.OPEN = 1; ScriptedSocket.CLOSING = 2; ScriptedSocket.CLOSED = 3;

@@ -79,6 +79,7 @@ for (let i = 0; i < CHANGES; i += 1) {
   await heading(page).filter({ hasText: `(${everyone})` }).waitFor({ timeout: 20000 });
 }
 const { listMs, changeTimes } = await page.evaluate(() => ({ listMs: window.listMs, changeTimes: window.changeTimes }));
+if (listMs === null || changeTimes.length === 0) throw new Error(`nothing timed: list ${listMs}, changes ${changeTimes}`);
 console.log(JSON.stringify({ bench: 'widget members', members: everyone, listMs, nodes, rows, changeTimes }));
 for (const client of clients) client.disconnect();
 await browser.close();

@@ -556,7 +556,10 @@ impl Hub {
             .count_told_at
             .is_some_and(|at| now.duration_since(at) < LARGE_COUNT_EVERY);
         if count > COUNT_AT_ONCE_UP_TO && told_lately {
-            self.counts_due.insert(channel.to_owned());
+            // A busy channel is held back on every join and leave: its name is copied once.
+            if !self.counts_due.contains(channel) {
+                self.counts_due.insert(channel.to_owned());
+            }
             return;
         }
         state.count_told_at = Some(now);
@@ -570,19 +573,9 @@ impl Hub {
     /// Sends the counts that large channels held back, once [`LARGE_COUNT_EVERY`] has passed
     /// since they last heard one (`now`). The server calls it every second.
     pub fn announce_due_counts(&mut self, now: Instant) {
-        let ready: Vec<String> = self
-            .counts_due
-            .iter()
-            .filter(|name| {
-                self.channels
-                    .get(*name)
-                    .and_then(|state| state.count_told_at)
-                    .is_none_or(|at| now.duration_since(at) >= LARGE_COUNT_EVERY)
-            })
-            .cloned()
-            .collect();
-        for channel in ready {
-            self.counts_due.remove(&channel);
+        // Each is told now or held back again (and put back); a channel gone meanwhile is
+        // dropped.
+        for channel in std::mem::take(&mut self.counts_due) {
             let kind = ChannelKind::of(&channel);
             self.announce_count_at(&channel, kind, now);
         }

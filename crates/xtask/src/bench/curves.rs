@@ -47,7 +47,11 @@ pub fn tables(lines: &[Value]) -> String {
          |---:|---:|---:|---:|---:|---:|\n",
     );
     for line in of("channels") {
-        let events = line.get("events").and_then(Value::as_f64).unwrap_or(0.0);
+        // A figure missing from the page's line shows as NaN, not as a rate.
+        let events = line
+            .get("events")
+            .and_then(Value::as_f64)
+            .unwrap_or(f64::NAN);
         let rate = |client| events / median(line, client, "ms") * 1000.0;
         let (rusher, pusher_js) = (rate("rusher"), rate("pusherJs"));
         let _ = writeln!(
@@ -79,7 +83,7 @@ pub fn tables(lines: &[Value]) -> String {
         );
     }
     out.push_str(
-        "\nEach time is the median of five runs (after a warm-up). Memory per channel is the page's JavaScript heap and WebAssembly memory after a forced garbage collection, before and after subscribing, per channel; WebAssembly memory grows in 64 KiB pages, so the figure for one channel is mostly that page.\n",
+        "\nEach time is the median of five runs (after a warm-up). Memory per channel is the page's JavaScript heap and WebAssembly memory after a forced garbage collection, before and after subscribing, per channel; WebAssembly memory grows in 64 KiB pages, so the figure for one channel is mostly that page, and it never shrinks: Rusher's later figures are read in a page whose WebAssembly memory the runs before had already grown, and count less than a fresh page would.\n",
     );
     out
 }
