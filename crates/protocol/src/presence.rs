@@ -41,17 +41,10 @@ impl Members {
     /// The members in a `subscription_succeeded`, with `me` as our own id. Returns whether the list
     /// had to be cut at [`MAX_MEMBERS`].
     pub fn from_presence(data: PresenceData, me: Option<String>) -> (Self, bool) {
-        let infos = SortedMap::from_entries(data.hash);
-        let mut listed: Vec<(String, JsonText)> = data
-            .ids
-            .into_iter()
-            .map(|id| {
-                let info = infos.get(&id).cloned().unwrap_or_default();
-                (id, info)
-            })
-            .collect();
-        // Members in `hash` but not in `ids` count too; duplicates collapse below.
-        listed.extend(infos.iter().map(|(id, info)| (id.clone(), info.clone())));
+        // Ids that `hash` leaves out are members too, with no info: after `hash`, so that of an
+        // id in both, its info is kept. One sort, and no copies.
+        let mut listed = data.hash;
+        listed.extend(data.ids.into_iter().map(|id| (id, JsonText::default())));
         let mut members = SortedMap::from_entries(listed);
         let full = members.len() > MAX_MEMBERS;
         members.truncate(MAX_MEMBERS);
@@ -99,5 +92,61 @@ impl Members {
     /// Every member as `(id, info)`, ordered by id.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &JsonText)> {
         self.members.iter().map(|(id, info)| (id.as_str(), info))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    //! Building the members from a `subscription_succeeded`: `ids` and `hash` together, repeats,
+    //! and the cap.
+
+    use super::{MAX_MEMBERS, Members};
+    use crate::json::JsonText;
+    use crate::prelude::*;
+    use crate::wire::PresenceData;
+
+    fn info(text: &str) -> JsonText {
+        JsonText::parse(text).unwrap()
+    }
+
+    fn listed(members: &Members) -> Vec<(String, String)> {
+        members
+            .iter()
+            .map(|(id, info)| (id.to_owned(), info.as_str().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn ids_and_hash_are_both_members_each_once_with_the_first_info_of_a_repeated_id() {
+        let data = PresenceData {
+            ids: ["b", "x", "a", "a"].map(String::from).to_vec(),
+            hash: vec![
+                ("c".to_owned(), info("3")),
+                ("a".to_owned(), info("1")),
+                ("a".to_owned(), info("9")),
+            ],
+            count: 4,
+        };
+        let (members, full) = Members::from_presence(data, Some("x".to_owned()));
+        let expected = [("a", "1"), ("b", "null"), ("c", "3"), ("x", "null")]
+            .map(|(id, info)| (id.to_owned(), info.to_owned()));
+        assert_eq!((listed(&members), full), (expected.to_vec(), false));
+        assert_eq!(members.me().map(|me| me.id), Some("x".to_owned()));
+    }
+
+    #[test]
+    fn a_list_over_the_cap_keeps_the_first_ids_in_order_and_says_so() {
+        let ids: Vec<String> = (0..=MAX_MEMBERS).rev().map(|i| format!("{i:05}")).collect();
+        let hash = vec![("00000".to_owned(), info("{}"))];
+        let data = PresenceData {
+            ids,
+            hash,
+            count: 0,
+        };
+        let (members, full) = Members::from_presence(data, None);
+        assert_eq!((members.count(), full), (MAX_MEMBERS, true));
+        assert_eq!(members.get("00000").map(|m| m.info), Some(info("{}")));
+        assert_eq!(members.get(&format!("{MAX_MEMBERS:05}")), None);
     }
 }
