@@ -887,6 +887,41 @@ if (serverName === 'rusher-server') {
     equal(await page.evaluate(() => [huge.members.count, pusher.connection.state]), [10000, 'connected'], 'capped, connected');
   });
 
+  test('faults: members named like what every object has (__proto__, constructor, toString) are listed, counted and found as the core has them', async () => {
+    const name = 'presence-js-proto';
+    const page = await visitor('Pro');
+    await page.evaluate((name) => {
+      window.pusher = new R(KEY, opts());
+      window.room = pusher.subscribe(name);
+      window.changes = 0;
+      room.bind('pusher:member_added', () => { changes += 1; });
+      room.bind('pusher:member_removed', () => { changes += 1; });
+    }, name);
+    await until(page, () => room.subscribed && room.members.count === 1);
+    const id = await page.evaluate(() => pusher.connection.socket_id);
+    const odd = ['__proto__', 'constructor', 'toString'];
+    const tell = (event, data) => fault(`raw?socket_id=${id}`, JSON.stringify({ event: `pusher_internal:${event}`, channel: name, data: JSON.stringify(data) }));
+    /** What the page lists, counts and finds, against what the core has. */
+    const look = () => page.evaluate(({ name, odd }) => {
+      const sorted = (members) => Object.keys(members).sort().map((id) => [id, members[id]]);
+      const each = [];
+      room.members.each((member) => each.push(member.id));
+      return {
+        same: JSON.stringify(sorted(room.members.members)) === JSON.stringify(sorted(JSON.parse(pusher._core.members(name)).members)),
+        count: room.members.count,
+        each: each.length,
+        found: odd.map((id) => room.members.get(id)?.info?.n ?? null),
+        plain: Object.getPrototypeOf(room.members.members) === Object.prototype,
+      };
+    }, { name, odd });
+    for (const [n, user_id] of odd.entries()) await tell('member_added', { user_id, user_info: { n } });
+    await until(page, () => changes === 3, undefined, 'three member_added');
+    equal(await look(), { same: true, count: 4, each: 4, found: [0, 1, 2], plain: true }, 'after they came');
+    for (const user_id of odd) await tell('member_removed', { user_id });
+    await until(page, () => changes === 6, undefined, 'three member_removed');
+    equal(await look(), { same: true, count: 1, each: 1, found: [null, null, null], plain: true }, 'after they left');
+  });
+
   test('faults: a tab frozen in the background (no timers, no tasks) and shown again: events once and in order; after the server dropped it meanwhile, back in the room', async () => {
     const [hid, pal] = await twoInRoom(['Hid', 'Pal'], 'presence-frozen-tab');
     // Frozen for 10 s (a hidden tab's timers are throttled; a frozen one runs nothing at all)

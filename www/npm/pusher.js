@@ -274,7 +274,8 @@ export function classes({ Core, Kind, init }) {
       const had = !!cache && Object.hasOwn(cache.members, id);
       const info = had && !added ? cache.members[id] : parse(text);
       if (cache) {
-        if (added) cache.members[id] = info;
+        // Defined, not assigned: an id such as `__proto__` is a member like any other.
+        if (added) Object.defineProperty(cache.members, id, { value: info, enumerable: true, configurable: true, writable: true });
         else delete cache.members[id];
         cache.count += had === added ? 0 : added ? 1 : -1;
       }
