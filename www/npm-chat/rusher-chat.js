@@ -20,8 +20,14 @@ const OPEN_CHAT = { en: "Open chat", de: "Chat öffnen" };
 /** After the unread count in the launcher's name, as the widget's (crates/widget/src/i18n.rs). */
 const UNREAD = { en: "unread", de: "ungelesen" };
 
-/** The events `on` takes, as the widget's handle. */
+/** The events `on` takes, as the widget's handle (crates/widget/src/embed_events.rs). */
 const EVENTS = ["unread", "online", "open", "message"];
+
+/** The widget's room when the options name none (rusher-chat-api's `DEFAULT_ROOM`). */
+const DEFAULT_ROOM = "presence-lobby";
+
+/** The backend's route for what the launcher shows (rusher-chat-api's `routes::SUMMARY`). */
+const SUMMARY_ROUTE = "/chat/summary";
 
 /** What the widget keeps in localStorage (crates/widget/src/chat/notifications.rs and
  * backend.rs): whether the panel was left open, the newest message seen in a room, and the
@@ -228,14 +234,14 @@ export class ChatHandle {
 
   /** Asks the backend how many are online and what came since the visitor last saw the room. */
   async #refresh() {
-    const room = this.#options.channel ?? "presence-lobby";
+    const room = this.#options.channel ?? DEFAULT_ROOM;
     const after = stored(SEEN_KEY_PREFIX + room);
     const base = (this.#options.backend ?? "").replace(/\/+$/, "");
     const headers = sessionHeaders(base);
     if (after === null || headers === null || this.#widget || this.#destroyed) return;
     try {
       const query = new URLSearchParams({ channel: room, after });
-      const answer = await fetch(`${base}/chat/summary?${query}`, { credentials: "include", headers });
+      const answer = await fetch(`${base}${SUMMARY_ROUTE}?${query}`, { credentials: "include", headers });
       if (!answer.ok) return;
       const summary = await answer.json();
       if (!this.#widget && !this.#destroyed) this.#show(summary);

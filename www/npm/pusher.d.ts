@@ -81,7 +81,7 @@ export interface Options {
   nacl?: unknown;
   /** Ignored: use `channelAuthorization.customHandler`. */
   authorizer?: unknown;
-  /** Only "ajax". */
+  /** Ignored: Rusher's one auth transport is "ajax". */
   authTransport?: "ajax";
 }
 

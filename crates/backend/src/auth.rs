@@ -9,10 +9,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rusher_protocol::channels::validate_name;
+use rusher_protocol::wire::is_socket_id;
 use rusher_protocol::{Access, sign};
 use serde_json::{Map, Value, json};
 
-use rusher_chat::{User, may_access};
+use rusher_chat_api::{User, may_access};
 
 use crate::BackendState;
 use crate::faults::Answer;
@@ -61,13 +62,6 @@ fn parse_form(body: &[u8]) -> Result<AuthForm, &'static str> {
         channels,
         batched,
     })
-}
-
-/// Whether `id` has a socket id's shape (`^\\d+\\.\\d+$`).
-pub(crate) fn is_socket_id(id: &str) -> bool {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    id.split_once('.')
-        .is_some_and(|(a, b)| digits(a) && digits(b))
 }
 
 fn bad_request(message: &str) -> Response {

@@ -11,7 +11,7 @@ use axum::http::header::{HOST, ORIGIN, SET_COOKIE};
 use axum::http::uri::Authority;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use rusher_chat::{
+use rusher_chat_api::{
     History, HistoryQuery, MESSAGE_EVENT, Members, MembersQuery, Message, NewMessage, PageConfig,
     Refusal, Session, SignIn, Summary, SummaryQuery, User, check_client_id, check_name, check_text,
     may_access, overflow_twin,
@@ -20,10 +20,10 @@ use rusher_protocol::channels::validate_name as validate_channel;
 use rusher_protocol::{Access, ChannelKind};
 
 use crate::BackendState;
-use crate::auth::is_socket_id;
 use crate::publisher::Publication;
 use crate::session;
 use crate::store::{MessageToStore, StoreError};
+use rusher_protocol::wire::is_socket_id;
 
 /// A refusal as a response: its status and `{"error", "kind"}`.
 pub(crate) fn refuse(refusal: Refusal) -> Response {

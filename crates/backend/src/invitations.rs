@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use rusher_chat::{
+use rusher_chat_api::{
     ANSWER_EVENT, Answer, INVITATION_EVENT, Invitation, InvitationAnswer, Invite, Refusal,
     RoomAnswer, User, dm_room, is_user_id,
 };

@@ -25,6 +25,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
+use rusher_chat_api::routes;
 
 pub use faults::AuthFaults;
 pub use limits::{Action, RateLimits, Rates};
@@ -80,7 +81,7 @@ pub struct Backend {
 }
 
 /// The largest request body the backend reads: a message of
-/// [`MAX_TEXT_CHARS`](rusher_chat::MAX_TEXT_CHARS) characters of up to 4 bytes each, escaped,
+/// [`MAX_TEXT_CHARS`](rusher_chat_api::MAX_TEXT_CHARS) characters of up to 4 bytes each, escaped,
 /// or an auth request for a few dozen channels, fits with room to spare.
 pub const MAX_BODY_BYTES: usize = 32 * 1024;
 
@@ -95,28 +96,31 @@ pub fn router(backend: BackendState) -> Router {
     let limited = |action| from_fn_with_state((backend.clone(), action), limits::limit);
     let faulty = || from_fn_with_state(backend.clone(), faults::inject);
     let router = Router::new()
-        .route("/pusher/auth", post(auth::channel_auth).layer(faulty()))
-        .route("/pusher/user-auth", post(auth::user_auth).layer(faulty()))
         .route(
-            "/chat/session",
+            routes::CHANNEL_AUTH,
+            post(auth::channel_auth).layer(faulty()),
+        )
+        .route(routes::USER_AUTH, post(auth::user_auth).layer(faulty()))
+        .route(
+            routes::SESSION,
             post(chat::sign_in)
                 .layer(limited(Action::SignIn))
                 .get(chat::whoami)
                 .delete(chat::sign_out),
         )
-        .route("/chat/config", get(chat::config))
+        .route(routes::CONFIG, get(chat::config))
         .route(
-            "/chat/messages",
+            routes::MESSAGES,
             post(chat::post_message).layer(limited(Action::Message)),
         )
         .route(
-            "/chat/invitations",
+            routes::INVITATIONS,
             post(invitations::invite).layer(limited(Action::Invitation)),
         )
-        .route("/chat/invitations/answer", post(invitations::answer))
-        .route("/chat/history", get(chat::history))
-        .route("/chat/summary", get(chat::summary))
-        .route("/chat/members", get(chat::members))
+        .route(routes::INVITATION_ANSWER, post(invitations::answer))
+        .route(routes::HISTORY, get(chat::history))
+        .route(routes::SUMMARY, get(chat::summary))
+        .route(routes::MEMBERS, get(chat::members))
         .merge(faults::routes(faults_enabled))
         .layer(from_fn_with_state(backend.clone(), origins::guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

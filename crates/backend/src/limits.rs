@@ -18,7 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use rusher_chat::Refusal;
+use rusher_chat_api::Refusal;
 
 use crate::BackendState;
 use crate::chat::refuse;

@@ -16,7 +16,7 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER}
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
-use rusher_chat::Refusal;
+use rusher_chat_api::Refusal;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::BackendState;

@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rusher_chat::Refusal;
+use rusher_chat_api::Refusal;
 use rusher_protocol::{Access, ChannelKind};
 use thiserror::Error;
 

@@ -6,7 +6,7 @@
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 
-use rusher_chat::User;
+use rusher_chat_api::User;
 
 use crate::store::Store;
 

@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{Recorder, sign_in_with, start};
-use rusher_chat::User;
+use rusher_chat_api::User;
 use serde_json::json;
 
 const SHOP: &str = "https://www.shop.example";

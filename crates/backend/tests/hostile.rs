@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::{Recorder, sign_in, start, start_with};
 use rusher_backend::limits::Rate;
 use rusher_backend::{MAX_BODY_BYTES, Rates};
-use rusher_chat::{ErrorBody, Refusal};
+use rusher_chat_api::{ErrorBody, Refusal};
 use serde_json::json;
 
 const SHOP: &str = "https://www.shop.example";

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use common::{Recorder, refused_outside_the_room, sign_in, start};
-use rusher_chat::Members;
+use rusher_chat_api::Members;
 
 #[tokio::test]
 async fn a_member_of_the_room_gets_the_ids_the_server_lists_sorted() {

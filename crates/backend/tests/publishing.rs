@@ -13,7 +13,7 @@ use std::sync::atomic::Ordering;
 use common::{Recorder, sign_in, start};
 use rusher_backend::rest_client::RestClient;
 use rusher_backend::{Publication, PublishError, Publisher, RestPublisher};
-use rusher_chat::{ErrorBody, Message, Refusal};
+use rusher_chat_api::{ErrorBody, Message, Refusal};
 use serde_json::json;
 
 #[tokio::test]

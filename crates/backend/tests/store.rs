@@ -9,7 +9,7 @@ mod common;
 use common::{new_postgres_database, postgres_url};
 use rusher_backend::Store;
 use rusher_backend::store::MessageToStore;
-use rusher_chat::{HistoryQuery, User};
+use rusher_chat_api::{HistoryQuery, User};
 
 /// Two stores on one new database (opened one after the other, as a restart or a second
 /// replica would), and the engine's name for messages.
@@ -145,7 +145,7 @@ async fn history_pages_backwards_oldest_first_per_channel() {
         })
         .await
         .unwrap();
-    let texts = |page: Vec<rusher_chat::Message>| -> Vec<String> {
+    let texts = |page: Vec<rusher_chat_api::Message>| -> Vec<String> {
         page.into_iter().map(|m| m.text).collect()
     };
     let latest = second

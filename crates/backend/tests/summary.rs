@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::{Recorder, refused_outside_the_room, sign_in, start, start_with};
 use rusher_backend::Rates;
 use rusher_backend::limits::Rate;
-use rusher_chat::{MAX_UNREAD_COUNTED, Message, Summary};
+use rusher_chat_api::{MAX_UNREAD_COUNTED, Message, Summary};
 use serde_json::json;
 
 async fn say(client: &reqwest::Client, addr: std::net::SocketAddr, text: &str) -> Message {

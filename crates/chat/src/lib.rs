@@ -16,6 +16,7 @@ mod members;
 mod message;
 mod refusal;
 mod rooms;
+pub mod routes;
 mod summary;
 mod user;
 
@@ -28,6 +29,6 @@ pub use message::{
     MAX_TEXT_CHARS, Message, NewMessage, check_client_id, check_text,
 };
 pub use refusal::{ErrorBody, Refusal};
-pub use rooms::{DM_PREFIX, dm_room, is_user_id, may_access, overflow_twin};
+pub use rooms::{DEFAULT_ROOM, DM_PREFIX, dm_room, is_user_id, may_access, overflow_twin};
 pub use summary::{MAX_UNREAD_COUNTED, Summary, SummaryQuery};
 pub use user::{MAX_NAME_CHARS, Session, SignIn, User, check_name};

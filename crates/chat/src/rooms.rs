@@ -1,6 +1,12 @@
 //! Room rules: which channels are chat rooms, who may use a two-person room, and the private twin
 //! that carries a full room's messages.
 
+use rusher_protocol::channels::{PRESENCE_PREFIX, PRIVATE_PREFIX};
+
+/// The room a widget joins when its page names none: a presence channel everyone on the site
+/// shares.
+pub const DEFAULT_ROOM: &str = "presence-lobby";
+
 /// The prefix of two-person rooms: `presence-dm-{a}-{b}`, the two user ids sorted. User ids never
 /// contain `-` ([`is_user_id`]), so the name says exactly who may join.
 pub const DM_PREFIX: &str = "presence-dm-";
@@ -32,8 +38,8 @@ pub fn may_access(user_id: &str, channel: &str) -> bool {
 /// room's messages too: visitors who cannot join a full presence channel read the room there and
 /// count it by the twin's subscription count. Two-person rooms have none.
 pub fn overflow_twin(channel: &str) -> Option<String> {
-    let rest = channel.strip_prefix("presence-")?;
-    (!channel.starts_with(DM_PREFIX)).then(|| ["private-", rest].concat())
+    let rest = channel.strip_prefix(PRESENCE_PREFIX)?;
+    (!channel.starts_with(DM_PREFIX)).then(|| [PRIVATE_PREFIX, rest].concat())
 }
 
 #[cfg(test)]
@@ -61,6 +67,15 @@ mod tests {
         );
         assert_eq!(overflow_twin("presence-dm-a1-b2"), None);
         assert_eq!(overflow_twin("private-lobby"), None);
+    }
+
+    /// The rooms' names are presence channels as the protocol core reads names.
+    #[test]
+    fn the_default_room_and_two_person_rooms_are_presence_channels() {
+        use rusher_protocol::{Access, ChannelKind};
+        for room in [DEFAULT_ROOM, &dm_room("a1", "b2")] {
+            assert_eq!(ChannelKind::of(room).access, Access::Presence, "{room}");
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub use api::{Binding, Channel, Metadata, Options, Pusher};
 pub use auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
 pub use rusher_protocol::json::{JsonText, Payload, Value};
 pub use rusher_protocol::{
-    AuthError, ChannelAuth, Error, Event, Member, Members, State, UserAuth, is_server_to_user,
-    object,
+    AUTH_ERROR, AuthError, ChannelAuth, Error, Event, INVALID_CHANNEL, LIMIT_REACHED, Member,
+    Members, State, UserAuth, is_server_to_user, object,
 };
 pub use stream::EventStream;

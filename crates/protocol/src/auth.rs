@@ -67,11 +67,21 @@ pub struct UserAuth {
     pub user_data: String,
 }
 
+/// The `type` of a refusal whose auth failed or was refused (pusher-js's, and the default when a
+/// server names none).
+pub const AUTH_ERROR: &str = "AuthError";
+/// The `type` of a refusal because a limit is reached: a presence channel full, or a connection
+/// at its most channels.
+pub const LIMIT_REACHED: &str = "LimitReached";
+/// The `type` of a refusal of a name that is not a valid channel name.
+pub const INVALID_CHANNEL: &str = "InvalidChannel";
+
 /// Why a channel could not be subscribed or a user could not sign in:
 /// the payload of `pusher:subscription_error` and `pusher:signin_error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthError {
-    /// `AuthError` for an auth endpoint failure; servers may use other types.
+    /// [`AUTH_ERROR`] for an auth endpoint failure; servers may use other types, such as
+    /// [`LIMIT_REACHED`] and [`INVALID_CHANNEL`].
     pub kind: String,
     /// A readable message.
     pub error: String,
@@ -83,7 +93,7 @@ impl AuthError {
     /// An `AuthError` with a message and an optional HTTP status.
     pub fn new(error: impl Into<String>, status: Option<u16>) -> Self {
         Self {
-            kind: "AuthError".to_owned(),
+            kind: AUTH_ERROR.to_owned(),
             error: error.into(),
             status,
         }
@@ -105,7 +115,7 @@ impl AuthError {
             kind: data
                 .get("type")
                 .and_then(Json::to_string_value)
-                .unwrap_or_else(|| "AuthError".to_owned()),
+                .unwrap_or_else(|| AUTH_ERROR.to_owned()),
             error: error
                 .and_then(Json::to_string_value)
                 .or_else(|| error.map(|e| e.as_text().to_owned()))

@@ -7,6 +7,12 @@ use crate::text::prefix;
 /// The longest channel name Pusher accepts.
 pub const MAX_CHANNEL_NAME_LEN: usize = 164;
 
+/// The prefix of private channels (signed by the auth endpoint).
+pub const PRIVATE_PREFIX: &str = "private-";
+
+/// The prefix of presence channels (signed, with member data).
+pub const PRESENCE_PREFIX: &str = "presence-";
+
 /// The reserved prefix of a signed-in user's own channel.
 pub const SERVER_TO_USER_PREFIX: &str = "#server-to-user-";
 
@@ -47,9 +53,9 @@ impl ChannelKind {
             ("private-encrypted-cache-", Access::Encrypted, true),
             ("private-encrypted-", Access::Encrypted, false),
             ("presence-cache-", Access::Presence, true),
-            ("presence-", Access::Presence, false),
+            (PRESENCE_PREFIX, Access::Presence, false),
             ("private-cache-", Access::Private, true),
-            ("private-", Access::Private, false),
+            (PRIVATE_PREFIX, Access::Private, false),
             ("cache-", Access::Public, true),
         ];
         if is_server_to_user(name) {

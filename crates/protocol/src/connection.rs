@@ -638,7 +638,7 @@ impl Connection {
                 return self.refuse_handshake("activity_timeout is missing or 0", now);
             }
         };
-        if !is_valid_socket_id(&socket_id) {
+        if !crate::wire::is_socket_id(&socket_id) {
             return self.refuse_handshake("socket_id is not of the form 123.456", now);
         }
         self.socket_id = Some(socket_id);
@@ -690,11 +690,4 @@ fn before_handshake(message: &ServerMessage) -> bool {
         | ServerMessage::Channel { .. }
         | ServerMessage::Event { .. } => false,
     }
-}
-
-/// `^\d+\.\d+$`
-fn is_valid_socket_id(id: &str) -> bool {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    id.split_once('.')
-        .is_some_and(|(a, b)| digits(a) && digits(b))
 }

@@ -69,8 +69,8 @@ mod user;
 pub mod wire;
 
 pub use auth::{
-    AuthError, AuthRequest, AuthRequestId, ChannelAuth, UserAuth, UserAuthRequest,
-    channel_auth_from_json, user_auth_from_json,
+    AUTH_ERROR, AuthError, AuthRequest, AuthRequestId, ChannelAuth, INVALID_CHANNEL, LIMIT_REACHED,
+    UserAuth, UserAuthRequest, channel_auth_from_json, user_auth_from_json,
 };
 pub use backoff::BackoffConfig;
 pub use channels::{Access, ChannelKind, is_server_to_user};

@@ -11,7 +11,7 @@ use rusher_protocol::sign;
 use rusher_protocol::wire::{
     ChannelMessage, PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind,
 };
-use rusher_protocol::{Access, AuthError, ChannelKind};
+use rusher_protocol::{AUTH_ERROR, Access, AuthError, ChannelKind, INVALID_CHANNEL, LIMIT_REACHED};
 use tokio::sync::mpsc;
 
 use crate::app::App;
@@ -191,7 +191,7 @@ impl Hub {
         channel_data: Option<&str>,
     ) -> Result<(), Refusal> {
         let kind = validate_name_server(channel)
-            .map_err(|e| refusal("InvalidChannel", e.to_string(), 400))?;
+            .map_err(|e| refusal(INVALID_CHANNEL, e.to_string(), 400))?;
         let Some(conn) = self.conns.get(id) else {
             return Ok(());
         };
@@ -200,7 +200,7 @@ impl Hub {
         }
         if conn.channels.len() >= MAX_CHANNELS_PER_CONNECTION {
             return Err(refusal(
-                "LimitReached",
+                LIMIT_REACHED,
                 format!(
                     "a connection may subscribe to at most {MAX_CHANNELS_PER_CONNECTION} channels"
                 ),
@@ -214,7 +214,7 @@ impl Hub {
             let count = state.map_or(0, |c| c.members.len());
             if !known && count >= self.app.member_limit {
                 return Err(refusal(
-                    "LimitReached",
+                    LIMIT_REACHED,
                     format!(
                         "presence channel is full ({} members)",
                         self.app.member_limit
@@ -278,7 +278,7 @@ impl Hub {
     ) -> Result<Option<(String, JsonText)>, Refusal> {
         let key = &self.app.key;
         let secret = &self.app.secret;
-        let bad_signature = || refusal("AuthError", "Invalid signature", 401);
+        let bad_signature = || refusal(AUTH_ERROR, "Invalid signature", 401);
         match kind.access {
             Access::Public => Ok(None),
             Access::ServerToUser => {
@@ -290,7 +290,7 @@ impl Hub {
                     Ok(None)
                 } else {
                     Err(refusal(
-                        "AuthError",
+                        AUTH_ERROR,
                         "only the signed-in user may subscribe to its own channel",
                         403,
                     ))
@@ -307,7 +307,7 @@ impl Hub {
             Access::Presence => {
                 let auth = auth.ok_or_else(bad_signature)?;
                 let data = channel_data
-                    .ok_or_else(|| refusal("AuthError", "presence needs channel_data", 400))?;
+                    .ok_or_else(|| refusal(AUTH_ERROR, "presence needs channel_data", 400))?;
                 if !sign::verify_channel_auth(key, secret, auth, id, channel, Some(data)) {
                     return Err(bad_signature());
                 }
@@ -619,7 +619,7 @@ fn watchlist_frame(kind: WatchlistEventKind, ids: Vec<String>) -> String {
 
 /// Reads presence `channel_data`: a user id (string or number) within Pusher's limits, and info.
 fn presence_member(channel_data: &str) -> Result<(String, JsonText), Refusal> {
-    let invalid = |why: &str| refusal("AuthError", format!("invalid channel_data: {why}"), 400);
+    let invalid = |why: &str| refusal(AUTH_ERROR, format!("invalid channel_data: {why}"), 400);
     let data = Json::parse(channel_data).map_err(|_| invalid("not JSON"))?;
     let user_id = match data.get("user_id").and_then(Json::as_id) {
         Some(id) if !id.is_empty() => id,

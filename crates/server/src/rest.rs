@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use rusher_protocol::channels::validate_name_server;
+use rusher_protocol::channels::{PRESENCE_PREFIX, validate_name_server};
 use rusher_protocol::sign::{RestRequest, verify_rest_request};
 use rusher_protocol::{Access, ChannelKind, MAX_EVENT_NAME_LEN};
 use serde::Deserialize;
@@ -294,7 +294,7 @@ pub async fn channels(State(state): State<AppState>, signed: Signed) -> RestResu
     let params = &signed.params;
     let prefix = params.get("filter_by_prefix").cloned().unwrap_or_default();
     let wanted = InfoWanted::parse(params.get("info").map(String::as_str));
-    if wanted.user_count && !prefix.starts_with("presence-") {
+    if wanted.user_count && !prefix.starts_with(PRESENCE_PREFIX) {
         return Err(RestError::BadRequest(
             "info=user_count needs filter_by_prefix=presence-".to_owned(),
         ));

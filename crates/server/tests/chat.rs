@@ -7,7 +7,7 @@ mod common;
 use common::{Client, KEY, MASTER_KEY, SECRET, Server, Visitor};
 use rusher_backend::Store;
 use rusher_backend::store::MessageToStore;
-use rusher_chat::{HistoryQuery, User};
+use rusher_chat_api::{HistoryQuery, User};
 use rusher_protocol::sign;
 use rusher_protocol::wire::{ChannelMessage, ServerMessage};
 use serde_json::{Value, json};

@@ -152,7 +152,7 @@ async fn a_wrong_secret_is_refused() {
 }
 
 /// The visitor's summary of the lobby, having seen nothing after id 0.
-async fn summary(visitor: &Visitor) -> rusher_chat::Summary {
+async fn summary(visitor: &Visitor) -> rusher_chat_api::Summary {
     let answer = visitor
         .get("/chat/summary?channel=presence-lobby&after=0")
         .await;
@@ -216,7 +216,7 @@ async fn the_backend_signs_and_publishes_for_an_app_on_sockudo() {
         )
         .await;
     assert_eq!(sent.status(), 200);
-    let stored: rusher_chat::Message = sent.json().await.unwrap();
+    let stored: rusher_chat_api::Message = sent.json().await.unwrap();
     match next_event(&mut socket).await {
         ServerMessage::Event {
             event,
@@ -226,7 +226,7 @@ async fn the_backend_signs_and_publishes_for_an_app_on_sockudo() {
         } => {
             assert_eq!(event, "message");
             assert_eq!(channel.as_deref(), Some("presence-lobby"));
-            let published: rusher_chat::Message =
+            let published: rusher_chat_api::Message =
                 serde_json::from_str(data.decode().as_str()).unwrap();
             assert_eq!(published, stored);
         }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{KEY, UpstreamBackend, Visitor};
-use rusher_chat::{ErrorBody, Refusal};
+use rusher_chat_api::{ErrorBody, Refusal};
 use serde_json::{Value, json};
 
 /// A loopback port nothing listens on.

@@ -1,6 +1,7 @@
 //! Channel auth asked of the chat backend's endpoint (`POST /pusher/auth`), as the browser
 //! client asks it.
 
+use rusher_chat_api::routes;
 use rusher_protocol::{AuthError, AuthRequest, AuthRequestId, ChannelAuth};
 
 /// The core's answer to one auth request: each channel's auth or why it was refused.
@@ -15,7 +16,7 @@ pub async fn ask_backend(
     request_headers: reqwest::header::HeaderMap,
 ) -> AuthAnswer {
     let answer = http
-        .post(format!("{base}/pusher/auth"))
+        .post(format!("{base}{}", routes::CHANNEL_AUTH))
         .headers(request_headers)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(request.form_body(&[]))

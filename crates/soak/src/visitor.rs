@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
-use rusher_chat::{History, MESSAGE_EVENT, Message};
+use rusher_chat_api::{History, MESSAGE_EVENT, Message, routes};
 use rusher_protocol::{Config, Connection, Event, Instant, Output};
 use rusher_soak::auth::{self, AuthAnswer};
 use rusher_soak::socket::{CurrentSocket, SocketEvent};
@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, watch};
 /// The most history pages a visitor reads after one recovery.
 const MAX_HISTORY_PAGES: usize = 50;
 /// A history page (the backend's largest).
-const HISTORY_PAGE: usize = rusher_chat::MAX_HISTORY_PAGE;
+const HISTORY_PAGE: usize = rusher_chat_api::MAX_HISTORY_PAGE;
 /// How far below the newest id it had seen a visitor reads the history back: messages are
 /// stored in one order and may be published in another.
 const HISTORY_OVERLAP: i64 = 100;
@@ -120,7 +120,7 @@ pub async fn run(
         .build()
         .map_err(|e| e.to_string())?;
     let signed_in = http
-        .post(format!("{}/chat/session", shared.base))
+        .post(format!("{}{}", shared.base, routes::SESSION))
         .json(&serde_json::json!({ "name": format!("visitor {index}") }))
         .send()
         .await
@@ -190,7 +190,7 @@ async fn send_messages(shared: Arc<Shared>, http: reqwest::Client, index: usize)
         let client_id = format!("v{index}-{sent}");
         loop {
             let answer = http
-                .post(format!("{}/chat/messages", shared.base))
+                .post(format!("{}{}", shared.base, routes::MESSAGES))
                 .json(&serde_json::json!({
                     "channel": shared.room, "text": client_id, "client_id": client_id,
                 }))
@@ -313,7 +313,7 @@ async fn read_history(
         ];
         query.extend(before.map(|b| ("before", b.to_string())));
         let page = match http
-            .get(format!("{}/chat/history", shared.base))
+            .get(format!("{}{}", shared.base, routes::HISTORY))
             .query(&query)
             .send()
             .await

@@ -7,9 +7,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use rusher_chat::{
+use rusher_chat_api::{
     Answer, ErrorBody, History, Invite, Members, Message, NewMessage, PageConfig, Refusal,
-    RoomAnswer, Session, SignIn, Summary, User,
+    RoomAnswer, Session, SignIn, Summary, User, routes,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -102,12 +102,12 @@ impl Backend {
 
     /// The app key and member limit the server publishes for its pages.
     pub async fn config(&self) -> Result<PageConfig, BackendError> {
-        read(Request::get(&self.url("/chat/config")).send().await).await
+        read(Request::get(&self.url(routes::CONFIG)).send().await).await
     }
 
     /// Who is signed in, if anyone.
     pub async fn whoami(&self) -> Result<Option<User>, BackendError> {
-        let request = self.with_cookies(Request::get(&self.url("/chat/session")));
+        let request = self.with_cookies(Request::get(&self.url(routes::SESSION)));
         let sent = request.send().await;
         // 204: no session (yet, or any more).
         if sent.as_ref().is_ok_and(|response| response.status() == 204) {
@@ -120,7 +120,7 @@ impl Backend {
     /// Signs in with a display name; the server assigns the id.
     pub async fn join(&self, name: &str) -> Result<User, BackendError> {
         let request = self.post(
-            "/chat/session",
+            routes::SESSION,
             &SignIn {
                 name: name.to_owned(),
             },
@@ -147,13 +147,13 @@ impl Backend {
             client_id: client_id.to_owned(),
             socket_id: socket_id.map(str::to_owned),
         };
-        let request = self.post("/chat/messages", &body)?;
+        let request = self.post(routes::MESSAGES, &body)?;
         read(request.send().await).await
     }
 
     /// Invites a user to the private room of the two; returns the room.
     pub async fn invite(&self, to: &str) -> Result<String, BackendError> {
-        let request = self.post("/chat/invitations", &Invite { to: to.to_owned() })?;
+        let request = self.post(routes::INVITATIONS, &Invite { to: to.to_owned() })?;
         let answer: RoomAnswer = read(request.send().await).await?;
         Ok(answer.room)
     }
@@ -161,7 +161,7 @@ impl Backend {
     /// Accepts or declines an invitation from `from`; returns the room.
     pub async fn answer(&self, from: &str, accept: bool) -> Result<String, BackendError> {
         let request = self.post(
-            "/chat/invitations/answer",
+            routes::INVITATION_ANSWER,
             &Answer {
                 from: from.to_owned(),
                 accept,
@@ -178,14 +178,14 @@ impl Backend {
         before: Option<i64>,
         limit: usize,
     ) -> Result<Vec<Message>, BackendError> {
-        // The fields of rusher_chat::HistoryQuery.
+        // The fields of rusher_chat_api::HistoryQuery.
         let limit = limit.to_string();
         let before = before.map(|b| b.to_string());
         let mut query = vec![("channel", channel), ("limit", limit.as_str())];
         if let Some(before) = &before {
             query.push(("before", before));
         }
-        let request = self.with_cookies(Request::get(&self.url("/chat/history")).query(query));
+        let request = self.with_cookies(Request::get(&self.url(routes::HISTORY)).query(query));
         let history: History = read(request.send().await).await?;
         Ok(history.messages)
     }
@@ -196,21 +196,21 @@ impl Backend {
         channel: &str,
         after: Option<i64>,
     ) -> Result<Summary, BackendError> {
-        // The fields of rusher_chat::SummaryQuery.
+        // The fields of rusher_chat_api::SummaryQuery.
         let after = after.map(|a| a.to_string());
         let mut query = vec![("channel", channel)];
         if let Some(after) = &after {
             query.push(("after", after));
         }
-        let request = self.with_cookies(Request::get(&self.url("/chat/summary")).query(query));
+        let request = self.with_cookies(Request::get(&self.url(routes::SUMMARY)).query(query));
         read(request.send().await).await
     }
 
     /// The user ids the realtime server lists on a presence room (the whole cluster's).
     pub async fn members(&self, channel: &str) -> Result<Vec<String>, BackendError> {
-        // The fields of rusher_chat::MembersQuery.
+        // The fields of rusher_chat_api::MembersQuery.
         let query = [("channel", channel)];
-        let request = self.with_cookies(Request::get(&self.url("/chat/members")).query(query));
+        let request = self.with_cookies(Request::get(&self.url(routes::MEMBERS)).query(query));
         let members: Members = read(request.send().await).await?;
         Ok(members.ids)
     }

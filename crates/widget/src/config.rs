@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use rusher_chat::User;
+use rusher_chat_api::{DEFAULT_ROOM, User};
 
 /// How messages are sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -57,7 +57,7 @@ pub struct ChatConfig {
     pub auth_endpoint: Option<String>,
     /// The user auth endpoint (default: the backend's `/pusher/user-auth`).
     pub user_auth_endpoint: Option<String>,
-    /// The room (default `presence-lobby`).
+    /// The room (default [`DEFAULT_ROOM`], `presence-lobby`).
     pub channel: Option<String>,
     /// The chat backend's base URL (default: the page's origin).
     pub backend: Option<String>,
@@ -78,7 +78,7 @@ impl ChatConfig {
     pub fn channel(&self) -> String {
         self.channel
             .clone()
-            .unwrap_or_else(|| "presence-lobby".to_owned())
+            .unwrap_or_else(|| DEFAULT_ROOM.to_owned())
     }
 
     /// The backend base URL (`""` is the page's origin).

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::ShadowRoot;
 
 use crate::config::ChatConfig;
+use crate::embed_events::{EmbedEvent, ON_TAKES};
 use crate::model::Delivery;
 use crate::mount::{Mounted, mount_in};
 
@@ -78,30 +79,30 @@ impl ChatHandle {
     /// Calls `callback` on changes: `unread` (count), `online` (count), `open` (boolean),
     /// `message` (`{id, user: {id, name}, text, time}` for each new message from the room).
     pub fn on(&self, event: &str, callback: Function) -> Result<(), JsError> {
+        let Some(change) = EmbedEvent::named(event) else {
+            return Err(JsError::new(ON_TAKES));
+        };
         let chat = self.mounted.chat();
         let call = move |value: JsValue| {
             if let Err(error) = callback.call1(&JsValue::UNDEFINED, &value) {
                 web_sys::console::error_2(&"Rusher chat: a callback threw".into(), &error);
             }
         };
-        self.owner.with(|| match event {
-            "unread" => {
+        self.owner.with(|| match change {
+            EmbedEvent::Unread => {
                 Effect::watch(move || chat.notifications.unread.get(), move |n, _, _| call((*n).into()), false);
-                Ok(())
             }
-            "online" => {
+            EmbedEvent::Online => {
                 Effect::watch(
                     move || chat.presence.online.get(),
                     move |n, _, _| call(JsValue::from_f64(*n as f64)),
                     false,
                 );
-                Ok(())
             }
-            "open" => {
+            EmbedEvent::Open => {
                 Effect::watch(move || chat.notifications.open.get(), move |open, _, _| call((*open).into()), false);
-                Ok(())
             }
-            "message" => {
+            EmbedEvent::Message => {
                 let newest = chat
                     .messages
                     .lines
@@ -129,11 +130,8 @@ impl ChatHandle {
                     },
                     false,
                 );
-                Ok(())
             }
-            _ => Err(JsError::new(
-                "mountChat: on() takes \"unread\", \"online\", \"open\" or \"message\"",
-            )),
-        })
+        });
+        Ok(())
     }
 }

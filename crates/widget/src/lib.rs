@@ -17,6 +17,8 @@ mod chat;
 mod config;
 #[cfg(feature = "embed")]
 mod embed;
+#[cfg(any(test, feature = "embed"))]
+mod embed_events;
 mod i18n;
 mod json;
 mod log_window;
@@ -37,11 +39,13 @@ pub use embed::{ChatHandle, mount_chat};
 pub use i18n::{DE, EN, Strings, strings};
 pub use model::{Delivery, Line, Status};
 pub use mount::{Mounted, STYLE, mount, mount_in};
-pub use rusher_chat::{Message, User};
+pub use rusher_chat_api::{Message, User};
 pub use view::{ChatRoot, ChatWidget};
 
 /// The package's launcher (`www/npm-chat/rusher-chat.js`) stands in for the widget until it
-/// loads: it must look and read as the widget's launcher, and read what the widget stores.
+/// loads: it must look and read as the widget's launcher, read what the widget stores, and ask
+/// the backend and join the room the widget would. The demo's embed page asks the backend's
+/// route too.
 #[cfg(test)]
 mod launcher_matches_the_widget {
     const LAUNCHER: &str = include_str!("../../../www/npm-chat/rusher-chat.js");
@@ -51,7 +55,7 @@ mod launcher_matches_the_widget {
     }
 
     #[test]
-    fn the_same_label_icon_and_storage_keys() {
+    fn the_same_label_icon_storage_keys_room_and_routes() {
         for expected in [
             ["en: ", &quoted(crate::EN.open_chat)].concat(),
             ["de: ", &quoted(crate::DE.open_chat)].concat(),
@@ -60,8 +64,21 @@ mod launcher_matches_the_widget {
             quoted(crate::chat::notifications::OPEN_KEY),
             quoted(crate::chat::notifications::SEEN_KEY_PREFIX),
             quoted(crate::backend::TOKEN_KEY_PREFIX),
+            [
+                "const DEFAULT_ROOM = ",
+                &quoted(rusher_chat_api::DEFAULT_ROOM),
+            ]
+            .concat(),
+            [
+                "const SUMMARY_ROUTE = ",
+                &quoted(rusher_chat_api::routes::SUMMARY),
+            ]
+            .concat(),
         ] {
             assert!(LAUNCHER.contains(&expected), "the launcher has {expected}");
         }
+        let embed = include_str!("../../../www/embed.js");
+        let config = ["fetch(", &quoted(rusher_chat_api::routes::CONFIG), ")"].concat();
+        assert!(embed.contains(&config), "www/embed.js has {config}");
     }
 }

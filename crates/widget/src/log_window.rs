@@ -88,7 +88,7 @@ impl Drawn {
 mod tests {
     use super::*;
     use crate::model::Delivery;
-    use rusher_chat::User;
+    use rusher_chat_api::User;
 
     fn lines(count: usize) -> Vec<Line> {
         (0..count)

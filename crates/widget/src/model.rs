@@ -1,7 +1,7 @@
 //! What the widget shows: users, messages with their delivery state, presence members and the
 //! connection status. Plain data; the views render it and `live` keeps it current.
 
-use rusher_chat::{Message, User};
+use rusher_chat_api::{Message, User};
 
 /// The most messages kept per room: a long conversation to scroll back through without asking
 /// the backend (the log draws the newest of them, [`crate::log_window`]). Older ones are

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::json;
 use crate::model::{Delivery, Line};
-use rusher_chat::User;
+use rusher_chat_api::User;
 
 /// The most messages kept waiting.
 pub const MAX_QUEUED: usize = 100;

@@ -10,7 +10,7 @@ use crate::chat::Chat;
 use crate::config::{ChatConfig, Theme};
 use crate::log_window::Drawn;
 use crate::model::{Delivery, Line, Room, Status, linkify};
-use rusher_chat::{Invitation, MAX_TEXT_CHARS, User};
+use rusher_chat_api::{Invitation, MAX_TEXT_CHARS, User};
 
 /// The launcher's speech bubble (an SVG path in a 24 x 24 box); the package's launcher draws the
 /// same before the widget loads.

@@ -19,7 +19,7 @@ use gloo_net::http::Request;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat::{ErrorBody, PageConfig, SignIn};
+use rusher_chat_api::{ErrorBody, PageConfig, SignIn, routes};
 use rusher_client::leptos::{ChannelEvent, connection_state, event_log, members};
 use rusher_client::{JsonText, Options, Pusher, Value};
 
@@ -152,14 +152,14 @@ fn announcement_text(event: &ChannelEvent) -> String {
 /// (the page's own host and port unless it says otherwise).
 async fn connect(name: &str) -> Result<Pusher, String> {
     let failed = |error: gloo_net::Error| error.to_string();
-    let config: PageConfig = Request::get("/chat/config")
+    let config: PageConfig = Request::get(routes::CONFIG)
         .send()
         .await
         .map_err(failed)?
         .json()
         .await
         .map_err(failed)?;
-    let joined = Request::post("/chat/session")
+    let joined = Request::post(routes::SESSION)
         .json(&SignIn {
             name: name.to_owned(),
         })

@@ -8,7 +8,7 @@ mod sqlite;
 
 use std::path::Path;
 
-use rusher_chat::{HistoryQuery, MAX_UNREAD_COUNTED, Message, User};
+use rusher_chat_api::{HistoryQuery, MAX_UNREAD_COUNTED, Message, User};
 use thiserror::Error;
 
 pub use postgres::{PostgresError, PostgresStore};

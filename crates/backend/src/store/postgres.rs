@@ -3,7 +3,7 @@
 //! that ran (taken under an advisory lock, so replicas starting together migrate once).
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use rusher_chat::{HistoryQuery, Message, User};
+use rusher_chat_api::{HistoryQuery, Message, User};
 use thiserror::Error;
 use tokio_postgres::{NoTls, Row};
 

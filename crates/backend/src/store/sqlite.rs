@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusher_chat::{HistoryQuery, Message, User};
+use rusher_chat_api::{HistoryQuery, Message, User};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{MESSAGE_COLUMNS, MIGRATIONS, MessageToStore, message_from, unread_query};

@@ -11,7 +11,7 @@ use rusher_backend::{
     AppCredentials, AuthFaults, Backend, Publication, PublishError, Publisher, RateLimits, Rates,
     Store,
 };
-use rusher_chat::{Session, User};
+use rusher_chat_api::{Session, User};
 use serde_json::json;
 
 /// A publisher that records what it publishes, or refuses with the status `failing` holds

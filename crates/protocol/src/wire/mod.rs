@@ -27,6 +27,14 @@ use crate::{Access, ChannelKind, Error};
 /// `subscription_succeeded` with a large member list is the biggest legitimate frame.
 pub const MAX_FRAME_BYTES: usize = 1 << 20;
 
+/// Whether `id` has a socket id's shape, `^\d+\.\d+$`: what a client accepts in the handshake,
+/// and what a backend signs auth for.
+pub fn is_socket_id(id: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    id.split_once('.')
+        .is_some_and(|(a, b)| digits(a) && digits(b))
+}
+
 /// The envelope of every frame: `{"event", "channel"?, "data"?, "user_id"?}`, read in place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame<'a> {

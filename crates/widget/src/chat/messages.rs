@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat::{DEFAULT_HISTORY_PAGE, MAX_TEXT_CHARS, Message, Refusal};
+use rusher_chat_api::{DEFAULT_HISTORY_PAGE, MAX_TEXT_CHARS, Message, Refusal};
 use rusher_client::Pusher;
 
 use super::{CLIENT_MESSAGE_EVENT, Chat, Retry};

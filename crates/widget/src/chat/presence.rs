@@ -3,7 +3,7 @@
 //! count of its private twin, where every visitor then reads it.
 
 use leptos::prelude::*;
-use rusher_chat::{User, overflow_twin};
+use rusher_chat_api::{User, overflow_twin};
 use rusher_client::Channel;
 
 use super::Chat;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat::{
+use rusher_chat_api::{
     ANSWER_EVENT, INVITATION_EVENT, Invitation, InvitationAnswer, User, overflow_twin,
 };
 use rusher_client::Payload;

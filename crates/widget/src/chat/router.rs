@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat::{MESSAGE_EVENT, TYPING_EVENT, overflow_twin};
-use rusher_client::{Event, Payload, State, is_server_to_user};
+use rusher_chat_api::{MESSAGE_EVENT, TYPING_EVENT, overflow_twin};
+use rusher_client::{Event, LIMIT_REACHED, Payload, State, is_server_to_user};
 use serde::de::DeserializeOwned;
 
 use super::{CLIENT_MESSAGE_EVENT, Chat};
@@ -46,7 +46,7 @@ impl Chat {
                 self.on_room_event(&lobby, event, data, user_id.as_deref());
             }
             Event::SubscriptionError { channel, error }
-                if *channel == lobby && error.kind == "LimitReached" =>
+                if *channel == lobby && error.kind == LIMIT_REACHED =>
             {
                 self.overflow(&lobby);
             }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat::{User, check_name};
+use rusher_chat_api::{User, check_name, routes};
 use rusher_client::leptos::on_event;
 use rusher_client::{ChannelAuthorizer, Endpoint, Options, Pusher, State, UserAuthenticator};
 
@@ -180,9 +180,9 @@ impl Chat {
             endpoint
         };
         options.channel_authorization =
-            ChannelAuthorizer::Endpoint(endpoint(&config.auth_endpoint, "/pusher/auth"));
+            ChannelAuthorizer::Endpoint(endpoint(&config.auth_endpoint, routes::CHANNEL_AUTH));
         options.user_authentication =
-            UserAuthenticator::Endpoint(endpoint(&config.user_auth_endpoint, "/pusher/user-auth"));
+            UserAuthenticator::Endpoint(endpoint(&config.user_auth_endpoint, routes::USER_AUTH));
         let pusher = Pusher::new(options);
         let route = || on_event(&pusher, move |event| self.on_event(event));
         match self.services.with_value(|s| s.owner.clone()) {

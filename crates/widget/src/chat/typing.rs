@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat::{MAX_NAME_CHARS, TYPING_EVENT, TypingNotice, User};
+use rusher_chat_api::{MAX_NAME_CHARS, TYPING_EVENT, TypingNotice, User};
 use rusher_client::JsonText;
 
 use super::Chat;

@@ -32,6 +32,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use rusher_chat_api::{DEFAULT_ROOM, overflow_twin};
 use rusher_soak::wait_for;
 
 use serde_json::json;
@@ -58,10 +59,6 @@ const CHECK_HELD: f64 = 0.99;
 /// Files the generator keeps for itself beside one socket per visitor (its HTTP connections to
 /// the backend, its own files).
 const SPARE_FILES: usize = 1_000;
-/// The lobby's presence channel, as the widget's default; its private twin carries it past its
-/// member limit.
-const LOBBY: &str = "presence-lobby";
-const TWIN: &str = "private-lobby";
 
 /// Where the load goes.
 pub enum Target {
@@ -303,8 +300,10 @@ async fn load() -> Result<bool, String> {
         target: args.target,
         key: args.key,
         sockets: args.sockets,
-        lobby: LOBBY.to_owned(),
-        twin: TWIN.to_owned(),
+        // The lobby is the widget's default room; its private twin carries it past its member
+        // limit.
+        lobby: DEFAULT_ROOM.to_owned(),
+        twin: overflow_twin(DEFAULT_ROOM).ok_or("the default room has no private twin")?,
         http,
         ledger: Ledger::default(),
         live: Live::default(),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rusher_chat_api::routes;
 use rusher_protocol::sign::{self, RestRequest};
 use tokio::sync::{Semaphore, watch};
 
@@ -76,7 +77,7 @@ async fn send(context: &Context, sender: &Sender, room: Room) {
     let request = match context.via(sender.id) {
         Via::Backend(base) => context
             .http
-            .post(format!("{base}/chat/messages"))
+            .post(format!("{base}{}", routes::MESSAGES))
             .headers(request_headers(sender.id, sender.session.as_ref()))
             .json(&serde_json::json!({
                 "channel": channel, "text": seq.to_string(), "client_id": format!("load-{seq}"),

@@ -8,7 +8,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use reqwest::header::{COOKIE, HeaderMap, HeaderValue};
-use rusher_chat::{MESSAGE_EVENT, Message};
+use rusher_chat_api::{MESSAGE_EVENT, Message, routes};
+use rusher_protocol::channels::PRESENCE_PREFIX;
 use rusher_protocol::{AuthRequest, Config, Connection, Error, Event, Output, sign};
 use rusher_soak::auth::{self, AuthAnswer};
 use rusher_soak::socket::{CurrentSocket, SocketEvent};
@@ -61,7 +62,7 @@ pub fn request_headers(visitor: u32, session: Option<&HeaderValue>) -> HeaderMap
 async fn sign_in(context: &Context, base: &str, visitor: u32) -> Option<HeaderValue> {
     let answer = context
         .http
-        .post(format!("{base}/chat/session"))
+        .post(format!("{base}{}", routes::SESSION))
         .headers(request_headers(visitor, None))
         .json(&serde_json::json!({ "name": format!("visitor {visitor}") }))
         .send()
@@ -233,7 +234,7 @@ impl Visitor {
                     .channels
                     .iter()
                     .map(|channel| {
-                        let data = channel.starts_with("presence-").then(|| user.clone());
+                        let data = channel.starts_with(PRESENCE_PREFIX).then(|| user.clone());
                         let app = (self.context.key.as_str(), secret, &[0; 32]);
                         let answer =
                             sign::channel_auth_answer(app, &request.socket_id, channel, data);
