@@ -85,10 +85,10 @@ const page_html = `<!doctype html><meta charset="utf-8"><title>Rusher benchmark<
 <script src="/vendor/pusher.min.js"></script>
 <script src="/vendor/nacl.min.js"></script>`;
 
-/** Headless Chromium with the benchmark page open and Rusher imported as `window.Rusher`;
- * `page.cdp` is a DevTools session on it. */
-export async function openPage() {
-  const browser = await launch();
+/** Headless Chromium (or `browser`, one already open) with the benchmark page open in a page of
+ * its own and Rusher imported as `window.Rusher`; `page.cdp` is a DevTools session on it. */
+export async function openPage(browser = undefined) {
+  browser ??= await launch();
   const page = await browser.newPage();
   await page.route(`${ORIGIN}/**`, (route) => {
     const path = new URL(route.request().url()).pathname;

@@ -210,8 +210,6 @@ impl Driver {
                     });
                 }
                 Output::Event(event) => self.dispatch(&event),
-                // An output a newer core knows and this driver does not: nothing to carry out.
-                _ => {}
             }
         }
         self.arm_timer();

@@ -219,7 +219,6 @@ impl Driver {
                 }
                 Output::AuthorizeUser(request) => self.user_auth.push(request),
                 Output::Event(_) => {}
-                other => panic!("an output this harness does not check yet: {other:?}"),
             }
         }
     }

@@ -29,7 +29,6 @@ loop {
             Output::AuthorizeUser(request) => { /* same, for user sign-in */ }
             Output::Event(Event::Message { channel, event, data, user_id }) => { /* your callback */ }
             Output::Event(other) => { /* state changes, members, errors, ... */ }
-            _ => { /* outputs a later version adds (Output is non_exhaustive) */ }
         }
     }
     // Feed what happened: conn.handle_message(handle, &text, now), conn.handle_close(...),

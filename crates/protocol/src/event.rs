@@ -49,7 +49,6 @@ pub struct SocketHandle(pub u64);
 
 /// Something the driver must do, or tell the user.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum Output {
     /// Open a WebSocket to `url` and report it with `handle`.
     Open {
@@ -77,9 +76,10 @@ pub enum Output {
     Event(Event),
 }
 
-/// What the user can bind to.
+/// What the user can bind to. Not `#[non_exhaustive]`: the crates that match on it are released
+/// with the core, and a new variant fails to compile until each has handled it (the client's
+/// JavaScript sink gives it pusher-js's form).
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub enum Event {
     /// The connection state changed; pusher-js also emits an event named after the new state.
     StateChange {

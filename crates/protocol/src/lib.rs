@@ -59,6 +59,7 @@ mod event;
 pub mod json;
 mod outbox;
 pub mod presence;
+pub mod pusher_events;
 #[cfg(feature = "server")]
 pub mod sign;
 mod sorted_map;

@@ -6,6 +6,10 @@
 use alloc::string::String;
 
 use rusher_protocol::json::{ObjectWriter, Payload, string_array};
+use rusher_protocol::pusher_events::{
+    CACHE_MISS, ERROR, MEMBER_ADDED, MEMBER_REMOVED, SIGNIN_ERROR, SIGNIN_SUCCESS,
+    SUBSCRIPTION_COUNT, SUBSCRIPTION_ERROR, SUBSCRIPTION_SUCCEEDED,
+};
 use rusher_protocol::text::decimal;
 use rusher_protocol::{Error, Event, Member, is_server_to_user};
 use wasm_bindgen::prelude::*;
@@ -91,8 +95,8 @@ impl Reporting {
     pub fn new(frames: KeptFrames) -> Self {
         Self {
             frames,
-            member_added: JsValue::from_str("pusher:member_added"),
-            member_removed: JsValue::from_str("pusher:member_removed"),
+            member_added: JsValue::from_str(MEMBER_ADDED),
+            member_removed: JsValue::from_str(MEMBER_REMOVED),
         }
     }
 }
@@ -117,7 +121,7 @@ impl Sink {
                 self.emit(Kind::Connection, None, "error", Some(&error_data(error)));
                 if let Error::Server { code, message } = error {
                     let data = code_and_message(*code, message);
-                    self.emit(Kind::Global, None, "pusher:error", Some(&data));
+                    self.emit(Kind::Global, None, ERROR, Some(&data));
                 }
             }
             Event::Message {
@@ -150,18 +154,18 @@ impl Sink {
                 }
             }
             Event::SubscriptionSucceeded { channel } => {
-                self.channel(channel, "pusher:subscription_succeeded", Some("{}"));
+                self.channel(channel, SUBSCRIPTION_SUCCEEDED, Some("{}"));
             }
             Event::SubscriptionError { channel, error } => {
-                self.channel(channel, "pusher:subscription_error", Some(&error.to_json()));
+                self.channel(channel, SUBSCRIPTION_ERROR, Some(&error.to_json()));
             }
             Event::SubscriptionCount { channel, count } => {
                 let data = ObjectWriter::new()
                     .number("subscription_count", *count)
                     .finish();
-                self.channel(channel, "pusher:subscription_count", Some(&data));
+                self.channel(channel, SUBSCRIPTION_COUNT, Some(&data));
             }
-            Event::CacheMiss { channel } => self.channel(channel, "pusher:cache_miss", None),
+            Event::CacheMiss { channel } => self.channel(channel, CACHE_MISS, None),
             Event::MemberAdded { channel, member } => {
                 let (name, info) = (&reporting.member_added, member.info.as_str());
                 self.member(channel, name, true, &member.id, info);
@@ -174,15 +178,10 @@ impl Sink {
                 let data = ObjectWriter::new()
                     .string("user_data", user_data.as_str())
                     .finish();
-                self.emit(Kind::Global, None, "pusher:signin_success", Some(&data));
+                self.emit(Kind::Global, None, SIGNIN_SUCCESS, Some(&data));
             }
             Event::SigninError(error) => {
-                self.emit(
-                    Kind::Global,
-                    None,
-                    "pusher:signin_error",
-                    Some(&error.to_json()),
-                );
+                self.emit(Kind::Global, None, SIGNIN_ERROR, Some(&error.to_json()));
             }
             Event::Watchlist { kind, user_ids } => {
                 let name = kind.as_str();
@@ -192,8 +191,6 @@ impl Sink {
                     .finish();
                 self.emit(Kind::Watchlist, None, name, Some(&data));
             }
-            // An event a newer core adds has no JavaScript form until it is given one here.
-            _ => {}
         }
     }
 

@@ -1,6 +1,7 @@
 //! How each client's cost grows with the work (tests/bench/curves.mjs): events into a callback
 //! with more channels subscribed, the memory per channel, and presence channels of 100 to
-//! 10,000 members (handling their `subscription_succeeded`, and members leaving and coming), Rusher next to pusher-js 8 as ratios of the same run; and the widget's
+//! 10,000 members (handling their `subscription_succeeded`, members leaving and coming, and the
+//! memory per member), Rusher next to pusher-js 8 as ratios of the same run; and the widget's
 //! who's-online list with 1,000 members (tests/bench/widget_members.mjs).
 
 use std::fmt::Write as _;
@@ -64,15 +65,15 @@ pub fn tables(lines: &[Value]) -> String {
         );
     }
     out.push_str(
-        "\n| presence members | subscription_succeeded: Rusher | pusher-js 8 | Rusher's speed / pusher-js's | a member leaving or coming: Rusher | pusher-js 8 | Rusher's speed / pusher-js's |\n\
-         |---:|---:|---:|---:|---:|---:|---:|\n",
+        "\n| presence members | subscription_succeeded: Rusher | pusher-js 8 | Rusher's speed / pusher-js's | a member leaving or coming: Rusher | pusher-js 8 | Rusher's speed / pusher-js's | memory per member: Rusher | pusher-js 8 |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for line in of("presence") {
         let subscribe = |client| median(line, client, "subscribeMs");
         let member = |client| median(line, client, "memberEventUs");
         let _ = writeln!(
             out,
-            "| {} | {:.2} ms | {:.2} ms | {:.2}x | {:.2} µs | {:.2} µs | {:.2}x |",
+            "| {} | {:.2} ms | {:.2} ms | {:.2}x | {:.2} µs | {:.2} µs | {:.2}x | {} | {} |",
             line.get("size").and_then(Value::as_u64).unwrap_or(0),
             subscribe("rusher"),
             subscribe("pusherJs"),
@@ -80,10 +81,12 @@ pub fn tables(lines: &[Value]) -> String {
             member("rusher"),
             member("pusherJs"),
             member("pusherJs") / member("rusher"),
+            show_bytes(figure(line, "rusher", "bytesPer")),
+            show_bytes(figure(line, "pusherJs", "bytesPer")),
         );
     }
     out.push_str(
-        "\nEach time is the median of five runs (after a warm-up). Memory per channel is the page's JavaScript heap and WebAssembly memory after a forced garbage collection, before and after subscribing, per channel; WebAssembly memory grows in 64 KiB pages, so the figure for one channel is mostly that page, and it never shrinks: Rusher's later figures are read in a page whose WebAssembly memory the runs before had already grown, and count less than a fresh page would.\n",
+        "\nEach time is the median of five runs (after a warm-up). Memory per channel and per member is the JavaScript heap and WebAssembly memory after a forced garbage collection, before and after subscribing, divided by the channels or the members, in a page opened for that figure alone. WebAssembly memory grows in 64 KiB pages and never shrinks, so Rusher's figure counts whole pages: for one channel it is mostly one page (or none), and for a presence channel it holds the most the subscription needed at once, not only what it keeps.\n",
     );
     out
 }
@@ -132,8 +135,8 @@ mod tests {
                     "rusher": { "ms": [5.0, 4.0, 6.0], "bytesPer": 120.0 },
                     "pusherJs": { "ms": [10.0, 10.0, 10.0], "bytesPer": 2500.0 } }),
             json!({ "bench": "presence", "size": 100,
-                    "rusher": { "subscribeMs": [1.0], "memberEventUs": [2.0] },
-                    "pusherJs": { "subscribeMs": [3.0], "memberEventUs": [1.0] } }),
+                    "rusher": { "subscribeMs": [1.0], "memberEventUs": [2.0], "bytesPer": 655.36 },
+                    "pusherJs": { "subscribeMs": [3.0], "memberEventUs": [1.0], "bytesPer": 300.0 } }),
         ];
         let tables = tables(&lines);
         assert!(
@@ -141,7 +144,9 @@ mod tests {
             "{tables}"
         );
         assert!(
-            tables.contains("| 100 | 1.00 ms | 3.00 ms | 3.00x | 2.00 µs | 1.00 µs | 0.50x |"),
+            tables.contains(
+                "| 100 | 1.00 ms | 3.00 ms | 3.00x | 2.00 µs | 1.00 µs | 0.50x | 655 B | 300 B |"
+            ),
             "{tables}"
         );
     }

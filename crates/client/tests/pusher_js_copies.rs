@@ -1,7 +1,11 @@
-//! pusher-js's option names are written in three places: the package's types
-//! (`www/npm/pusher.d.ts`), the JavaScript that checks and normalizes them (`www/npm/pusher.js`),
-//! and the wasm side that reads the normalized options (`Core::new` in `src/js/mod.rs`). These
-//! tests hold the three together: an option added to one and not the others fails here.
+//! What `www/npm/pusher.js` writes again of facts the Rust side has, held together.
+//!
+//! - pusher-js's option names are written in three places: the package's types
+//!   (`www/npm/pusher.d.ts`), the JavaScript that checks and normalizes them (`pusher.js`), and
+//!   the wasm side that reads the normalized options (`Core::new` in `src/js/mod.rs`): an option
+//!   added to one and not the others fails here.
+//! - pusher-js's `pusher:` event names are the core's (`rusher_protocol::pusher_events`): the
+//!   sink names events by them, and every one `pusher.js` writes must be one of them.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::expect_used)]
 
@@ -10,6 +14,7 @@ use std::collections::BTreeSet;
 const TYPES: &str = include_str!("../../../www/npm/pusher.d.ts");
 const PUSHER_JS: &str = include_str!("../../../www/npm/pusher.js");
 const CORE: &str = include_str!("../src/js/mod.rs");
+const SINK: &str = include_str!("../src/js/sink.rs");
 
 /// The text of `source` from `start` to the first `end` after it.
 fn block<'a>(source: &'a str, start: &str, end: &str) -> &'a str {
@@ -80,4 +85,23 @@ fn the_core_reads_exactly_the_options_pusher_js_normalizes() {
     );
     let read = quoted(new);
     assert_eq!(given, read);
+}
+
+#[test]
+fn the_pusher_event_names_javascript_writes_are_the_cores() {
+    let names = rusher_protocol::pusher_events::ALL;
+    for source in [PUSHER_JS, TYPES] {
+        for quote in ['"', '`', '\''] {
+            let opening = format!("{quote}pusher:");
+            for (at, _) in source.match_indices(&opening) {
+                let literal = &source[at + 1..];
+                let name = &literal[..literal.find(quote).expect("a closing quote")];
+                assert!(names.contains(&name), "{name} is not in pusher_events");
+            }
+        }
+    }
+    assert!(
+        !SINK.contains("\"pusher:"),
+        "the sink names pusher-js's events by pusher_events' constants"
+    );
 }
