@@ -274,9 +274,11 @@ export function classes({ Core, Kind, init }) {
       const had = !!cache && Object.hasOwn(cache.members, id);
       const info = had && !added ? cache.members[id] : parse(text);
       if (cache) {
-        // Defined, not assigned: an id such as `__proto__` is a member like any other.
-        if (added) Object.defineProperty(cache.members, id, { value: info, enumerable: true, configurable: true, writable: true });
-        else delete cache.members[id];
+        if (!added) delete cache.members[id];
+        // Assigning `__proto__` would set the object's prototype: that one id is defined (which
+        // is slower than assigning, so only for it).
+        else if (id === "__proto__") Object.defineProperty(cache.members, id, { value: info, enumerable: true, configurable: true, writable: true });
+        else cache.members[id] = info;
         cache.count += had === added ? 0 : added ? 1 : -1;
       }
       return info;
