@@ -5,16 +5,22 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-use rusher_protocol::channels::{SERVER_TO_USER_PREFIX, validate_name_server};
-use rusher_protocol::json::{Json, JsonText, Value};
-use rusher_protocol::sign;
-use rusher_protocol::wire::{
-    ChannelMessage, PresenceData, ServerMessage, WatchlistEvent, WatchlistEventKind,
-};
-use rusher_protocol::{AUTH_ERROR, Access, AuthError, ChannelKind, INVALID_CHANNEL, LIMIT_REACHED};
+use rusher_protocol::channels::validate_name_server;
+use rusher_protocol::json::JsonText;
+use rusher_protocol::wire::{ChannelMessage, ServerMessage};
+use rusher_protocol::{Access, AuthError, ChannelKind, INVALID_CHANNEL, LIMIT_REACHED};
 use tokio::sync::mpsc;
 
 use crate::app::App;
+
+mod auth;
+mod counts;
+mod outbox;
+mod presence;
+mod users;
+
+pub use counts::LARGE_COUNT_EVERY;
+pub use outbox::{ConnSender, Outgoing};
 
 /// A socket id, `^\d+\.\d+$`.
 pub type SocketId = String;
@@ -22,55 +28,9 @@ pub type SocketId = String;
 /// How long a cache channel keeps its last event (Pusher's TTL).
 const CACHE_TTL: Duration = Duration::from_secs(30 * 60);
 
-/// A channel with up to this many subscribers hears its subscription count at every change, as
-/// on Pusher. Every change of a larger one would cost a frame to each subscriber: with visitors
-/// coming and going, that grows with the square of the channel's size.
-const COUNT_AT_ONCE_UP_TO: usize = 100;
-/// How often a larger channel hears its count at most (Pusher's lock is 5 s too); the count a
-/// burst of changes ends on follows when the time is up ([`Hub::announce_due_counts`]).
-pub const LARGE_COUNT_EVERY: Duration = Duration::from_secs(5);
-/// The longest presence user id Pusher accepts.
-const MAX_USER_ID_LEN: usize = 128;
-/// The largest presence `user_info` Pusher accepts, as JSON.
-const MAX_USER_INFO_BYTES: usize = 1024;
 /// The most channels one connection may be subscribed to, so a client cannot grow the server's
 /// memory without bound.
 pub const MAX_CHANNELS_PER_CONNECTION: usize = 1000;
-
-/// What a connection's writer task is asked to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outgoing {
-    /// Send a text frame.
-    Frame(String),
-    /// Close the socket with this code and reason.
-    Close(u16, String),
-    /// End the connection without a close frame, as a crashed network would (fault injection).
-    Drop,
-}
-
-/// The sending half of a connection's bounded outbox.
-#[derive(Debug, Clone)]
-pub struct ConnSender {
-    frames: mpsc::Sender<Outgoing>,
-    /// Asked to close when the outbox is full: a slow reader is dropped, not buffered forever.
-    overflow: mpsc::UnboundedSender<()>,
-}
-
-impl ConnSender {
-    /// A sender and its receivers: frames (bounded to `capacity`) and the overflow signal.
-    pub fn new(capacity: usize) -> (Self, mpsc::Receiver<Outgoing>, mpsc::UnboundedReceiver<()>) {
-        let (frames, frames_rx) = mpsc::channel(capacity);
-        let (overflow, overflow_rx) = mpsc::unbounded_channel();
-        (Self { frames, overflow }, frames_rx, overflow_rx)
-    }
-
-    /// Queues a frame; a full outbox signals overflow instead of waiting.
-    pub fn send(&self, outgoing: Outgoing) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.frames.try_send(outgoing) {
-            let _ = self.overflow.send(());
-        }
-    }
-}
 
 #[derive(Debug)]
 struct Conn {
@@ -266,56 +226,6 @@ impl Hub {
         Ok(())
     }
 
-    /// Checks the auth of a subscription; returns the presence member it adds, if any.
-    fn authorize(
-        &self,
-        id: &str,
-        conn: &Conn,
-        channel: &str,
-        kind: ChannelKind,
-        auth: Option<&str>,
-        channel_data: Option<&str>,
-    ) -> Result<Option<(String, JsonText)>, Refusal> {
-        let key = &self.app.key;
-        let secret = &self.app.secret;
-        let bad_signature = || refusal(AUTH_ERROR, "Invalid signature", 401);
-        match kind.access {
-            Access::Public => Ok(None),
-            Access::ServerToUser => {
-                let own = conn
-                    .user
-                    .as_ref()
-                    .is_some_and(|u| channel == format!("{SERVER_TO_USER_PREFIX}{}", u.id));
-                if own {
-                    Ok(None)
-                } else {
-                    Err(refusal(
-                        AUTH_ERROR,
-                        "only the signed-in user may subscribe to its own channel",
-                        403,
-                    ))
-                }
-            }
-            Access::Private | Access::Encrypted => {
-                let auth = auth.ok_or_else(bad_signature)?;
-                if sign::verify_channel_auth(key, secret, auth, id, channel, None) {
-                    Ok(None)
-                } else {
-                    Err(bad_signature())
-                }
-            }
-            Access::Presence => {
-                let auth = auth.ok_or_else(bad_signature)?;
-                let data = channel_data
-                    .ok_or_else(|| refusal(AUTH_ERROR, "presence needs channel_data", 400))?;
-                if !sign::verify_channel_auth(key, secret, auth, id, channel, Some(data)) {
-                    return Err(bad_signature());
-                }
-                presence_member(data).map(Some)
-            }
-        }
-    }
-
     /// Removes a connection from a channel; tells the others when a user's last connection left.
     pub fn unsubscribe(&mut self, id: &str, channel: &str) {
         let Some(conn) = self.conns.get_mut(id) else {
@@ -395,71 +305,6 @@ impl Hub {
         }
     }
 
-    /// Signs a connection in after checking the user auth signature; subscribes nothing (the
-    /// client subscribes its `#server-to-user-` channel) but starts watchlist events.
-    pub fn signin(&mut self, id: &str, auth: &str, user_data: &str) -> Result<(), String> {
-        if !sign::verify_user_auth(&self.app.key, &self.app.secret, auth, id, user_data) {
-            return Err("Invalid signature".to_owned());
-        }
-        let data = Value::parse(user_data).map_err(|_| "user_data is not JSON".to_owned())?;
-        let user_id = match data.get("id") {
-            Some(Value::String(user_id)) if !user_id.is_empty() => user_id.clone(),
-            _ => return Err("user_data.id must be a non-empty string".to_owned()),
-        };
-        let watchlist: Vec<String> = data
-            .get("watchlist")
-            .and_then(Value::as_array)
-            .map(|ids| {
-                ids.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let Some(conn) = self.conns.get_mut(id) else {
-            return Ok(());
-        };
-        if let Some(previous) = conn.user.take() {
-            self.remove_user_socket(&previous.id, id);
-        }
-        if let Some(conn) = self.conns.get_mut(id) {
-            conn.user = Some(SignedIn {
-                id: user_id.clone(),
-                watchlist: watchlist.clone(),
-            });
-        }
-        self.send_to(
-            id,
-            ServerMessage::SigninSuccess {
-                user_data: user_data.to_owned(),
-            }
-            .to_json(),
-        );
-        let sockets = self.users.entry(user_id.clone()).or_default();
-        let first = sockets.is_empty();
-        sockets.insert(id.to_owned());
-        let online: Vec<String> = watchlist
-            .iter()
-            .filter(|w| self.users.get(*w).is_some_and(|s| !s.is_empty()))
-            .cloned()
-            .collect();
-        if !online.is_empty() {
-            self.send_to(id, watchlist_frame(WatchlistEventKind::Online, online));
-        }
-        if first {
-            self.tell_watchers(&user_id, WatchlistEventKind::Online);
-        }
-        Ok(())
-    }
-
-    /// The sockets of a signed-in user (for terminating its connections).
-    pub fn user_sockets(&self, user_id: &str) -> Vec<SocketId> {
-        self.users
-            .get(user_id)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default()
-    }
-
     /// Asks a connection to close with a code.
     pub fn close(&self, id: &str, code: u16, reason: &str) {
         if let Some(conn) = self.conns.get(id) {
@@ -508,25 +353,6 @@ impl Hub {
         list
     }
 
-    /// A presence channel's user ids.
-    pub fn presence_users(&self, channel: &str) -> Vec<String> {
-        self.channels
-            .get(channel)
-            .map(|c| c.members.keys().cloned().collect())
-            .unwrap_or_default()
-    }
-
-    fn presence_data(&self, channel: &str) -> PresenceData {
-        let members = self.channels.get(channel).map(|c| &c.members);
-        let mut data = PresenceData::default();
-        for (id, (info, _)) in members.into_iter().flatten() {
-            data.ids.push(id.clone());
-            data.hash.push((id.clone(), info.clone()));
-        }
-        data.count = data.ids.len() as u64;
-        data
-    }
-
     fn broadcast(&self, channel: &str, frame: &str, except: Option<&str>) {
         let Some(state) = self.channels.get(channel) else {
             return;
@@ -537,105 +363,6 @@ impl Hub {
             }
         }
     }
-
-    /// Sends `pusher_internal:subscription_count` to a non-presence channel's subscribers: at
-    /// once, unless it is a large channel that heard it less than [`LARGE_COUNT_EVERY`] ago.
-    fn announce_count(&mut self, channel: &str, kind: ChannelKind) {
-        self.announce_count_at(channel, kind, Instant::now());
-    }
-
-    fn announce_count_at(&mut self, channel: &str, kind: ChannelKind, now: Instant) {
-        if kind.access == Access::Presence || kind.access == Access::ServerToUser {
-            return;
-        }
-        let Some(state) = self.channels.get_mut(channel) else {
-            return;
-        };
-        let count = state.subscribers.len();
-        let told_lately = state
-            .count_told_at
-            .is_some_and(|at| now.duration_since(at) < LARGE_COUNT_EVERY);
-        if count > COUNT_AT_ONCE_UP_TO && told_lately {
-            // A busy channel is held back on every join and leave: its name is copied once.
-            if !self.counts_due.contains(channel) {
-                self.counts_due.insert(channel.to_owned());
-            }
-            return;
-        }
-        state.count_told_at = Some(now);
-        self.counts_due.remove(channel);
-        let frame = ChannelMessage::SubscriptionCount(count as u64)
-            .on(channel)
-            .to_json();
-        self.broadcast(channel, &frame, None);
-    }
-
-    /// Sends the counts that large channels held back, once [`LARGE_COUNT_EVERY`] has passed
-    /// since they last heard one (`now`). The server calls it every second.
-    pub fn announce_due_counts(&mut self, now: Instant) {
-        // Each is told now or held back again (and put back); a channel gone meanwhile is
-        // dropped.
-        for channel in std::mem::take(&mut self.counts_due) {
-            let kind = ChannelKind::of(&channel);
-            self.announce_count_at(&channel, kind, now);
-        }
-    }
-
-    fn remove_user_socket(&mut self, user_id: &str, id: &str) {
-        let last = match self.users.get_mut(user_id) {
-            Some(sockets) => {
-                sockets.remove(id);
-                sockets.is_empty()
-            }
-            None => false,
-        };
-        if last {
-            self.users.remove(user_id);
-            self.tell_watchers(user_id, WatchlistEventKind::Offline);
-        }
-    }
-
-    /// Tells every signed-in connection that watches `user_id` that it came online or went offline.
-    fn tell_watchers(&self, user_id: &str, kind: WatchlistEventKind) {
-        for (id, conn) in &self.conns {
-            let watching = conn
-                .user
-                .as_ref()
-                .is_some_and(|u| u.watchlist.iter().any(|w| w == user_id));
-            if watching {
-                self.send_to(id, watchlist_frame(kind, vec![user_id.to_owned()]));
-            }
-        }
-    }
-}
-
-fn watchlist_frame(kind: WatchlistEventKind, ids: Vec<String>) -> String {
-    ServerMessage::Watchlist(vec![WatchlistEvent {
-        kind,
-        user_ids: ids,
-    }])
-    .to_json()
-}
-
-/// Reads presence `channel_data`: a user id (string or number) within Pusher's limits, and info.
-fn presence_member(channel_data: &str) -> Result<(String, JsonText), Refusal> {
-    let invalid = |why: &str| refusal(AUTH_ERROR, format!("invalid channel_data: {why}"), 400);
-    let data = Json::parse(channel_data).map_err(|_| invalid("not JSON"))?;
-    let user_id = match data.get("user_id").and_then(Json::as_id) {
-        Some(id) if !id.is_empty() => id,
-        _ => return Err(invalid("no user_id")),
-    };
-    if user_id.len() > MAX_USER_ID_LEN {
-        return Err(invalid("user_id is longer than 128 characters"));
-    }
-    let info = data
-        .get("user_info")
-        .map(JsonText::from)
-        .unwrap_or_default();
-    if info.as_str().len() > MAX_USER_INFO_BYTES {
-        return Err(invalid("user_info is larger than 1 KB"));
-    }
-    Ok((user_id, info))
 }
 
 fn refusal(kind: &str, error: impl Into<String>, status: u16) -> Refusal {
