@@ -132,7 +132,7 @@ impl Hub {
     /// The queue of one connection's outgoing frames, for a sender that waits for room in it
     /// (the fault switch that floods a socket) instead of dropping a slow reader.
     pub fn queue_of(&self, id: &str) -> Option<mpsc::Sender<Outgoing>> {
-        self.conns.get(id).map(|conn| conn.sender.frames.clone())
+        self.conns.get(id).map(|conn| conn.sender.queue())
     }
 
     pub fn send_to(&self, id: &str, frame: String) {

@@ -16,7 +16,7 @@ pub enum Outgoing {
 /// The sending half of a connection's bounded outbox.
 #[derive(Debug, Clone)]
 pub struct ConnSender {
-    pub(super) frames: mpsc::Sender<Outgoing>,
+    frames: mpsc::Sender<Outgoing>,
     /// Asked to close when the outbox is full: a slow reader is dropped, not buffered forever.
     overflow: mpsc::UnboundedSender<()>,
 }
@@ -27,6 +27,12 @@ impl ConnSender {
         let (frames, frames_rx) = mpsc::channel(capacity);
         let (overflow, overflow_rx) = mpsc::unbounded_channel();
         (Self { frames, overflow }, frames_rx, overflow_rx)
+    }
+
+    /// The outbox itself, for a writer that waits for room (the fault switch that floods a
+    /// connection with raw frames).
+    pub fn queue(&self) -> mpsc::Sender<Outgoing> {
+        self.frames.clone()
     }
 
     /// Queues a frame; a full outbox signals overflow instead of waiting.
