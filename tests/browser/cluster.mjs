@@ -12,6 +12,7 @@ import { accept, heading, invite, join, log, online, openVisitor, say, shows } f
 const server = env('CLUSTER_SERVER_NAME');
 const replica1 = env('CLUSTER_REPLICA_1');
 const replica2 = env('CLUSTER_REPLICA_2');
+const memberLimit = Number(env('CLUSTER_MEMBER_LIMIT'));
 const browser = await launch();
 const contexts = [];
 
@@ -58,6 +59,28 @@ test('an invitation from a visitor on node 1 reaches one on node 2', async () =>
   const secret = `private across nodes ${Date.now()}`;
   await say(ada, secret);
   await shows(log(ben), secret, 'the private room spans the nodes');
+});
+
+test('a full lobby: the visitor past the app\'s member limit reads and writes the room through its twin, and everyone counts every visitor', async () => {
+  // The nodes' app holds CLUSTER_MEMBER_LIMIT members per presence channel: sockudo refuses the
+  // next with a `pusher:error` 4100 that names no channel, soketi with a subscription error.
+  const visitors = [];
+  for (let n = 1; n <= memberLimit + 1; n += 1) {
+    const page = await openVisitor(browser, contexts, `${n % 2 ? replica1 : replica2}/`);
+    await join(page, `Guest ${n}`);
+    visitors.push(page);
+  }
+  const [first, last] = [visitors[0], visitors.at(-1)];
+  await shows(last.locator('p.full'), 'too big to list', 'the one past the limit is told');
+  for (const [page, who] of [[first, 'the first'], [last, 'the last']]) {
+    await shows(heading(page), `Who's online (${memberLimit + 1})`, `${who} counts everyone`, 15000);
+  }
+  const toAll = `to the full room ${Date.now()}`;
+  await say(first, toAll);
+  await shows(log(last), toAll, 'read through the twin');
+  const fromLast = `from past the limit ${Date.now()}`;
+  await say(last, fromLast);
+  await shows(log(first), fromLast, 'written to the room');
 });
 
 /** Node 1 as this suite last started it (it stays up for the next test), stopped at exit. */

@@ -13,7 +13,7 @@ use rusher_protocol::wire::is_socket_id;
 use rusher_protocol::{Access, sign};
 use serde_json::{Map, Value, json};
 
-use rusher_chat_api::{User, may_access};
+use rusher_chat_api::{User, is_overflow_twin, may_access};
 
 use crate::BackendState;
 use crate::faults::Answer;
@@ -90,6 +90,12 @@ fn authorize_channel(
     } else {
         &app.secret
     };
+    if let Some(counts) = &backend.twin_counts
+        && kind.access == Access::Private
+        && is_overflow_twin(channel)
+    {
+        counts.joined(channel);
+    }
     match kind.access {
         Access::Private => Ok(json!({
             "auth": sign::channel_auth(&app.key, secret, socket_id, channel, None)

@@ -18,6 +18,7 @@ pub mod publisher;
 pub mod rest_client;
 pub mod session;
 pub mod store;
+pub mod twin_counts;
 
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ pub use faults::AuthFaults;
 pub use limits::{Action, RateLimits, Rates};
 pub use publisher::{Publication, PublishError, Publisher, RestPublisher};
 pub use store::Store;
+pub use twin_counts::TwinCounts;
 
 /// The app the backend signs for and publishes to: its public key, and the secret and master
 /// key that stay here.
@@ -69,6 +71,9 @@ pub struct Backend {
     /// The presence member limit pages are told, when known (a full room is read on its
     /// private twin).
     pub member_limit: Option<usize>,
+    /// The full rooms' twins the backend counts, where the realtime server sends no
+    /// subscription counts ([`twin_counts`]; run by [`twin_counts::count_forever`]).
+    pub twin_counts: Option<TwinCounts>,
     /// Where pages connect, when not to the page's own host (the sockets run on another server).
     pub websocket: Option<WebSocketAddress>,
     /// Test-only switches for the auth endpoints (off unless enabled).

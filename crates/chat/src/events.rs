@@ -10,6 +10,10 @@ pub const INVITATION_EVENT: &str = "invitation";
 /// A server-to-user event to the inviter; the data is an
 /// [`InvitationAnswer`](crate::InvitationAnswer).
 pub const ANSWER_EVENT: &str = "invitation-answer";
+/// How many read a full room, published by the backend on the room's private twin where the
+/// realtime server sends no subscription counts of its own (sockudo, soketi); the data is an
+/// [`OnlineCount`].
+pub const ONLINE_EVENT: &str = "online-count";
 /// The client event a visitor's widget sends while typing (a [`TypingNotice`]), on the room's
 /// presence channel; the server adds the sender's user id.
 pub const TYPING_EVENT: &str = "client-typing";
@@ -19,4 +23,12 @@ pub const TYPING_EVENT: &str = "client-typing";
 pub struct TypingNotice {
     /// The typist's display name.
     pub name: String,
+}
+
+/// The data of an [`ONLINE_EVENT`]: how many are subscribed to the twin (everyone reading the
+/// full room).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlineCount {
+    /// The twin's subscription count.
+    pub online: u64,
 }

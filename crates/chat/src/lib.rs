@@ -21,7 +21,10 @@ mod summary;
 mod user;
 
 pub use config::PageConfig;
-pub use events::{ANSWER_EVENT, INVITATION_EVENT, MESSAGE_EVENT, TYPING_EVENT, TypingNotice};
+pub use events::{
+    ANSWER_EVENT, INVITATION_EVENT, MESSAGE_EVENT, ONLINE_EVENT, OnlineCount, TYPING_EVENT,
+    TypingNotice,
+};
 pub use invitation::{Answer, Invitation, InvitationAnswer, Invite, RoomAnswer};
 pub use members::{Members, MembersQuery};
 pub use message::{
@@ -29,6 +32,8 @@ pub use message::{
     MAX_TEXT_CHARS, Message, NewMessage, check_client_id, check_text,
 };
 pub use refusal::{ErrorBody, Refusal};
-pub use rooms::{DEFAULT_ROOM, DM_PREFIX, dm_room, is_user_id, may_access, overflow_twin};
+pub use rooms::{
+    DEFAULT_ROOM, DM_PREFIX, dm_room, is_overflow_twin, is_user_id, may_access, overflow_twin,
+};
 pub use summary::{MAX_UNREAD_COUNTED, Summary, SummaryQuery};
 pub use user::{MAX_NAME_CHARS, Session, SignIn, User, check_name};

@@ -42,6 +42,13 @@ pub fn overflow_twin(channel: &str) -> Option<String> {
     (!channel.starts_with(DM_PREFIX)).then(|| [PRIVATE_PREFIX, rest].concat())
 }
 
+/// Whether `channel` is the private twin of a presence room.
+pub fn is_overflow_twin(channel: &str) -> bool {
+    channel.strip_prefix(PRIVATE_PREFIX).is_some_and(|rest| {
+        overflow_twin(&[PRESENCE_PREFIX, rest].concat()).as_deref() == Some(channel)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +74,10 @@ mod tests {
         );
         assert_eq!(overflow_twin("presence-dm-a1-b2"), None);
         assert_eq!(overflow_twin("private-lobby"), None);
+        assert!(is_overflow_twin("private-lobby"));
+        assert!(!is_overflow_twin("private-dm-a1-b2"));
+        assert!(!is_overflow_twin("presence-lobby"));
+        assert!(!is_overflow_twin("lobby"));
     }
 
     /// The rooms' names are presence channels as the protocol core reads names.

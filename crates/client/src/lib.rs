@@ -35,6 +35,6 @@ pub use auth_http::{ChannelAuthorizer, Endpoint, UserAuthenticator};
 pub use rusher_protocol::json::{JsonText, Payload, Value};
 pub use rusher_protocol::{
     AUTH_ERROR, AuthError, ChannelAuth, Error, Event, INVALID_CHANNEL, LIMIT_REACHED, Member,
-    Members, State, UserAuth, is_server_to_user, object,
+    Members, OVER_CAPACITY, State, UserAuth, is_server_to_user, object,
 };
 pub use stream::EventStream;

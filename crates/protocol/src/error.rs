@@ -3,6 +3,12 @@
 use crate::prelude::*;
 use crate::text::decimal;
 
+/// Pusher's code for "over capacity", first of the 4100-4199 range (retry after a second). sockudo
+/// also refuses a member past a presence channel's limit with a `pusher:error` of this code that
+/// names no channel, where Pusher and soketi send a `pusher:subscription_error` of type
+/// [`LIMIT_REACHED`](crate::LIMIT_REACHED).
+pub const OVER_CAPACITY: u16 = 4100;
+
 /// Everything that can go wrong in the protocol core, each with a message a user can read.
 ///
 /// Errors caused by the peer (a malformed frame, a bad auth response) are also reported as

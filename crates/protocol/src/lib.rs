@@ -77,7 +77,7 @@ pub use backoff::BackoffConfig;
 pub use channels::{Access, ChannelKind, is_server_to_user};
 pub use config::{Config, PROTOCOL_VERSION, defaults};
 pub use connection::{Connection, MAX_CLIENT_EVENT_BYTES, MAX_EVENT_NAME_LEN};
-pub use error::{DropReason, Error};
+pub use error::{DropReason, Error, OVER_CAPACITY};
 pub use event::{Event, Output, SocketHandle, State};
 pub use outbox::OutboxConfig;
 pub use presence::{Member, Members};

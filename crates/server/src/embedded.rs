@@ -56,6 +56,7 @@ pub fn backend(state: &AppState, store: Store, allowed_origins: Vec<String>) -> 
             state: state.clone(),
         }),
         member_limit: Some(app.member_limit),
+        twin_counts: None,
         websocket: None,
         allowed_origins,
         faults: AuthFaults::new(state.faults.enabled),

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use rusher_backend::rest_client::{RestClient, TriggerOptions};
 use rusher_backend::{
     AppCredentials, AuthFaults, Backend, BackendState, RateLimits, RestPublisher, Store,
-    WebSocketAddress,
+    TwinCounts, WebSocketAddress, twin_counts,
 };
 use rusher_server::credentials::{Credentials, Given};
 use rusher_server::{App, Shared, Site, embedded};
@@ -67,7 +67,10 @@ struct ServeArgs {
     /// built packages).
     #[arg(long, env = "RUSHER_WWW", default_value = "www")]
     www: PathBuf,
-    /// The most members of one presence channel.
+    /// The most members of one presence channel: this server's own, or with `--upstream`, the
+    /// upstream app's (Pusher's and soketi's is 100; set sockudo's
+    /// `max_presence_members_per_channel` to the same), so that the chat counts a full room on
+    /// its private twin.
     #[arg(long, env = "RUSHER_MEMBER_LIMIT", default_value_t = 100)]
     member_limit: usize,
     /// The most client events per connection per second (over it: close 4301).
@@ -241,6 +244,7 @@ async fn serve(
     let site = match &args.upstream {
         Some(upstream) => {
             let backend = upstream_backend(&args, upstream, &credentials, master_key, store)?;
+            tokio::spawn(twin_counts::count_forever(backend.clone()));
             println!("rusher-server: chat backend at http://{addr}/ for the app on {upstream}");
             Site {
                 realtime: None,
@@ -327,7 +331,8 @@ fn upstream_backend(
         },
         store,
         publisher: Arc::new(RestPublisher::new(client)),
-        member_limit: None,
+        member_limit: Some(args.member_limit),
+        twin_counts: Some(TwinCounts::new()),
         websocket: Some(WebSocketAddress { host, port, tls }),
         faults: AuthFaults::new(args.faults),
         allowed_origins: args.allow_origins.clone(),

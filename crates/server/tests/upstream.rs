@@ -26,8 +26,11 @@ async fn an_unreachable_upstream_loses_no_message_and_says_so() {
     let config: Value = ana.get("/chat/config").await.json().await.unwrap();
     assert_eq!(
         config,
-        json!({ "key": KEY, "wsHost": "127.0.0.1", "wsPort": port, "forceTLS": false }),
-        "pages are sent to the upstream's sockets"
+        json!({
+            "key": KEY, "wsHost": "127.0.0.1", "wsPort": port, "forceTLS": false,
+            "memberLimit": 100,
+        }),
+        "pages are sent to the upstream's sockets, and told its presence member limit (the flag's default)"
     );
     assert_eq!(
         ana.get("/app/app-key?protocol=7").await.status(),
@@ -83,7 +86,10 @@ async fn pages_are_sent_where_the_flags_say_the_sockets_are() {
         .unwrap();
     assert_eq!(
         config,
-        json!({ "key": KEY, "wsHost": "ws-eu.pusher.example", "wsPort": 443, "forceTLS": true })
+        json!({
+            "key": KEY, "wsHost": "ws-eu.pusher.example", "wsPort": 443, "forceTLS": true,
+            "memberLimit": 100,
+        })
     );
 }
 

@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::server::{self, Build, LocalServer};
+use crate::server::{self, Build, LocalServer, MEMBER_LIMIT};
 use crate::setup::{self, Purpose};
 use crate::shell::{Error, cmd, root, run_visible, write_table};
 use crate::topology::{Cluster, Upstream};
@@ -207,7 +207,7 @@ fn set_ups() -> Vec<(&'static str, StartAndLoad)> {
             "2 sockudo nodes + Redis, 2 backends + PostgreSQL",
             |settings| {
                 let sockudo = setup::sockudo_release_binary();
-                let cluster = Cluster::start_sockudo_on(&sockudo, Build::Scale)?;
+                let cluster = Cluster::start_sockudo_on(&sockudo, Build::Scale, MEMBER_LIMIT)?;
                 let [(backend_1, node_1), (backend_2, node_2)] = cluster.pairs();
                 let target = chat(&[backend_1, backend_2], &[node_1, node_2], cluster.pids());
                 load(&target, settings)

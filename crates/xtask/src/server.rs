@@ -21,8 +21,12 @@ pub const SECRET: &str = "app-secret";
 /// 32 bytes of 0x07, as in docs/protocol.md's examples.
 const MASTER_KEY: &str = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
 
-/// sockudo's app, as its config file below declares it: a presence channel holds 100 members, as
-/// on Pusher, rusher-server and soketi (an app's limit left out is no limit in sockudo).
+/// The most members of a presence channel on the servers suites and benchmarks start, unless a
+/// suite needs a room it can fill: 100, as on Pusher and by default on rusher-server and soketi.
+pub const MEMBER_LIMIT: usize = 100;
+
+/// sockudo's app, as its config file below declares it, its presence channels holding
+/// `MEMBERS` members (an app's limit left out is no limit in sockudo).
 const SOCKUDO_CONFIG: &str = r#"host = "127.0.0.1"
 port = PORT
 mode = "development"
@@ -50,7 +54,7 @@ enabled = true
 max_connections = 0
 max_client_events_per_second = 0
 max_event_payload_in_kb = 10
-max_presence_members_per_channel = 100
+max_presence_members_per_channel = MEMBERS
 [app_manager.array.apps.policy.features]
 enable_client_messages = true
 enable_user_authentication = true
@@ -186,18 +190,22 @@ impl LocalServer {
     /// rate-limit connects and expose metrics), in a clean environment so no stray variable
     /// applies; waits until its app answers `/up/app-id`.
     pub fn start_sockudo(binary: &Path) -> Result<Self, Error> {
-        Self::start_sockudo_node(binary, "sockudo", None)
+        Self::start_sockudo_node(binary, "sockudo", None, MEMBER_LIMIT)
     }
 
-    /// Starts a sockudo node named `name`; with `redis_port`, clustered with the other nodes on
-    /// that Redis (its adapter and cache there).
+    /// Starts a sockudo node named `name` whose presence channels hold `member_limit` members;
+    /// with `redis_port`, clustered with the other nodes on that Redis (its adapter and cache
+    /// there).
     pub fn start_sockudo_node(
         binary: &Path,
         name: &str,
         redis_port: Option<u16>,
+        member_limit: usize,
     ) -> Result<Self, Error> {
         let port = free_port()?;
-        let mut config = SOCKUDO_CONFIG.replace("PORT", &port.to_string());
+        let mut config = SOCKUDO_CONFIG
+            .replace("PORT", &port.to_string())
+            .replace("MEMBERS", &member_limit.to_string());
         if let Some(redis_port) = redis_port {
             config = config
                 .replace(
@@ -229,12 +237,16 @@ impl LocalServer {
     /// Starts soketi (from `cargo xtask setup`) on loopback with this suite's app; its cluster
     /// discovery, which it always starts, pinned to loopback too. Waits until `/ready` answers.
     pub fn start_soketi() -> Result<Self, Error> {
-        Self::start_soketi_node("soketi", None)
+        Self::start_soketi_node("soketi", None, MEMBER_LIMIT)
     }
 
-    /// Starts a soketi node named `name`; with `redis_port`, clustered with the other nodes on
-    /// that Redis (its adapter there).
-    pub fn start_soketi_node(name: &str, redis_port: Option<u16>) -> Result<Self, Error> {
+    /// Starts a soketi node named `name` whose presence channels hold `member_limit` members;
+    /// with `redis_port`, clustered with the other nodes on that Redis (its adapter there).
+    pub fn start_soketi_node(
+        name: &str,
+        redis_port: Option<u16>,
+        member_limit: usize,
+    ) -> Result<Self, Error> {
         let (port, cluster_port, metrics_port) = (free_port()?, free_port()?, free_port()?);
         let mut config = serde_json::json!({
             "host": "127.0.0.1",
@@ -251,6 +263,7 @@ impl LocalServer {
                 "id": APP_ID, "key": KEY, "secret": SECRET, "enabled": true,
                 "enableClientMessages": true, "enableUserAuthentication": true,
                 "maxClientEventsPerSecond": -1,
+                "maxPresenceMembersPerChannel": member_limit,
             }],
         });
         if let (Some(redis_port), Some(fields)) = (redis_port, config.as_object_mut()) {
@@ -281,16 +294,19 @@ impl LocalServer {
         Self::launch(command, "redis", port, Kind::Redis, "")
     }
 
-    /// Starts `rusher-server --upstream` (the chat backend alone) for the app on the sockudo
-    /// node at `node_port`, on the PostgreSQL at `database_url` (else SQLite), serving `www/`.
+    /// Starts `rusher-server --upstream` (the chat backend alone) for the app on the node at
+    /// `node_port`, whose presence channels hold `member_limit` members, on the PostgreSQL at
+    /// `database_url` (else SQLite), serving `www/`.
     pub fn start_replica(
         build: Build,
         name: &str,
         node_port: u16,
         database_url: Option<&str>,
+        member_limit: usize,
     ) -> Result<Self, Error> {
         let upstream = format!("http://127.0.0.1:{node_port}");
-        let mut flags = vec!["--upstream", &upstream];
+        let member_limit = member_limit.to_string();
+        let mut flags = vec!["--upstream", &upstream, "--member-limit", &member_limit];
         if let Some(url) = database_url {
             flags.extend(["--database-url", url]);
         }

@@ -81,6 +81,10 @@ const APPS: &str = "apps users build (tests/browser/apps.mjs)";
 /// The chat widget's scenarios' group in the engine matrix.
 const WIDGET: &str = "chat widget (tests/browser/widget.mjs)";
 
+/// The most members of a presence channel on the cluster suites' nodes and replicas: small, so
+/// that a test fills the lobby with a few pages (every other test holds two visitors in it).
+const CLUSTER_MEMBER_LIMIT: usize = 3;
+
 /// Runs every suite, or those whose name contains `only` (after the package build when one of
 /// them comes after it: else it would test whatever an earlier build left in `www/`).
 pub fn run(only: Option<&str>) -> Result<bool, Error> {
@@ -514,11 +518,11 @@ fn suites() -> Result<Vec<Suite>, Error> {
             ..in_browser("chat widget in WebKit", widget_in(Engine::WebKit))
         },
         Suite {
-            server: Some(|| boxed(Cluster::start_sockudo())),
+            server: Some(|| boxed(Cluster::start_sockudo(CLUSTER_MEMBER_LIMIT))),
             ..in_browser("chat widget on a sockudo cluster", cluster())
         },
         Suite {
-            server: Some(|| boxed(Cluster::start_soketi())),
+            server: Some(|| boxed(Cluster::start_soketi(CLUSTER_MEMBER_LIMIT))),
             ..in_browser("chat widget on a soketi cluster", cluster())
         },
         Suite {

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::control::Restartable;
-use crate::server::{Build, LocalServer, Service};
+use crate::server::{Build, LocalServer, MEMBER_LIMIT, Service};
 use crate::setup;
 use crate::shell::{Error, work_dir};
 
@@ -40,8 +40,13 @@ impl Upstream {
     }
 
     fn with(sockets: LocalServer, name: &'static str, build: Build) -> Result<Self, Error> {
-        let backend =
-            LocalServer::start_replica(build, &format!("upstream-{name}"), sockets.port(), None)?;
+        let backend = LocalServer::start_replica(
+            build,
+            &format!("upstream-{name}"),
+            sockets.port(),
+            None,
+            MEMBER_LIMIT,
+        )?;
         Ok(Self {
             backend,
             sockets: Restartable::new(sockets)?,
@@ -81,27 +86,32 @@ pub struct Cluster {
     node_1: LocalServer,
     name: &'static str,
     node_2: LocalServer,
+    member_limit: usize,
     postgres: LocalServer,
     redis: LocalServer,
 }
 
 impl Cluster {
-    /// Two sockudo nodes over Redis.
-    pub fn start_sockudo() -> Result<Self, Error> {
-        Self::start_sockudo_on(&setup::sockudo_binary(), Build::Debug)
+    /// Two sockudo nodes over Redis, whose presence channels hold `member_limit` members.
+    pub fn start_sockudo(member_limit: usize) -> Result<Self, Error> {
+        Self::start_sockudo_on(&setup::sockudo_binary(), Build::Debug, member_limit)
     }
 
     /// Two nodes of sockudo's `binary` over Redis, and replicas of the backend's `build`.
-    pub fn start_sockudo_on(sockudo: &Path, build: Build) -> Result<Self, Error> {
-        Self::start("sockudo", build, |name, redis| {
-            LocalServer::start_sockudo_node(sockudo, name, Some(redis))
+    pub fn start_sockudo_on(
+        sockudo: &Path,
+        build: Build,
+        member_limit: usize,
+    ) -> Result<Self, Error> {
+        Self::start("sockudo", build, member_limit, |name, redis| {
+            LocalServer::start_sockudo_node(sockudo, name, Some(redis), member_limit)
         })
     }
 
-    /// Two soketi nodes over Redis.
-    pub fn start_soketi() -> Result<Self, Error> {
-        Self::start("soketi", Build::Debug, |name, redis| {
-            LocalServer::start_soketi_node(name, Some(redis))
+    /// Two soketi nodes over Redis, whose presence channels hold `member_limit` members.
+    pub fn start_soketi(member_limit: usize) -> Result<Self, Error> {
+        Self::start("soketi", Build::Debug, member_limit, |name, redis| {
+            LocalServer::start_soketi_node(name, Some(redis), member_limit)
         })
     }
 
@@ -131,6 +141,7 @@ impl Cluster {
     fn start(
         name: &'static str,
         build: Build,
+        member_limit: usize,
         node: impl Fn(&str, u16) -> Result<LocalServer, Error>,
     ) -> Result<Self, Error> {
         let redis = LocalServer::start_redis()?;
@@ -144,6 +155,7 @@ impl Cluster {
                 &format!("{name}-cluster-replica-{n}"),
                 node.port(),
                 Some(&database),
+                member_limit,
             )
         };
         Ok(Self {
@@ -152,6 +164,7 @@ impl Cluster {
             node_1,
             name,
             node_2,
+            member_limit,
             postgres,
             redis,
         })
@@ -159,7 +172,8 @@ impl Cluster {
 }
 
 impl Service for Cluster {
-    /// `CLUSTER_REPLICA_1` and `_2` (the replicas' URLs), `CLUSTER_SERVER_NAME`, and what the
+    /// `CLUSTER_REPLICA_1` and `_2` (the replicas' URLs), `CLUSTER_SERVER_NAME`,
+    /// `CLUSTER_MEMBER_LIMIT` (the most members of a presence channel), and what the
     /// suite needs to kill node 1 and start it again: its pid, how it was launched
     /// (`CLUSTER_NODE_1_LAUNCH`, JSON), and where logs go.
     fn configure(&self, command: &mut Command) {
@@ -168,6 +182,7 @@ impl Service for Cluster {
             .env("CLUSTER_REPLICA_1", url(&self.replica_1))
             .env("CLUSTER_REPLICA_2", url(&self.replica_2))
             .env("CLUSTER_SERVER_NAME", self.name)
+            .env("CLUSTER_MEMBER_LIMIT", self.member_limit.to_string())
             .env("CLUSTER_NODE_1_PID", self.node_1.pid().to_string())
             .env("CLUSTER_NODE_1_LAUNCH", self.node_1.launched().to_string())
             .env("CLUSTER_LOG_DIR", work_dir().join("logs"));

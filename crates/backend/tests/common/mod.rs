@@ -143,6 +143,7 @@ pub async fn start_with(
         store: fresh_store().await,
         publisher: recorder,
         member_limit,
+        twin_counts: None,
         websocket: None,
         faults: AuthFaults::new(false),
         allowed_origins: allowed_origins.iter().map(|o| (*o).to_owned()).collect(),

@@ -39,6 +39,37 @@ impl Chat {
         self.count_on_twin(lobby, true);
     }
 
+    /// Whether the lobby's subscription waits for the server's answer (and the room is not read
+    /// on its twin already).
+    pub(super) fn lobby_waiting(self, lobby: &str) -> bool {
+        !self.presence.full.get_untracked()
+            && self.services.with_value(|s| {
+                s.channel(lobby)
+                    .and_then(Channel::status)
+                    .is_some_and(|status| status.pending)
+            })
+    }
+
+    /// The server refused the lobby with a refusal that names no channel (sockudo's
+    /// [`OVER_CAPACITY`](rusher_client::OVER_CAPACITY)): the subscription is given up, so that it
+    /// does not time out as refused, and the room is read on its twin.
+    pub(super) fn lobby_over_capacity(self, lobby: &str) {
+        let pusher = self.services.with_value(|s| s.pusher.clone());
+        if let Some(pusher) = pusher {
+            pusher.unsubscribe(lobby);
+        }
+        self.overflow(lobby);
+    }
+
+    /// The twin's subscription count, the room's count while the room is counted there.
+    pub(super) fn counted_on_twin(self, count: u64) {
+        if self.services.with_value(|s| s.counting) {
+            self.presence
+                .online
+                .set(usize::try_from(count).unwrap_or(usize::MAX));
+        }
+    }
+
     /// Subscribes to the lobby's private twin (or leaves it). While the room is full, every
     /// visitor is on the twin, so its subscription count is the room's count.
     fn count_on_twin(self, lobby: &str, on: bool) {

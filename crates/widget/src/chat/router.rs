@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat_api::{MESSAGE_EVENT, TYPING_EVENT, overflow_twin};
-use rusher_client::{Event, LIMIT_REACHED, Payload, State, is_server_to_user};
+use rusher_chat_api::{MESSAGE_EVENT, ONLINE_EVENT, OnlineCount, TYPING_EVENT, overflow_twin};
+use rusher_client::{
+    Error, Event, LIMIT_REACHED, OVER_CAPACITY, Payload, State, is_server_to_user,
+};
 use serde::de::DeserializeOwned;
 
 use super::{CLIENT_MESSAGE_EVENT, Chat};
@@ -36,6 +38,17 @@ impl Chat {
             } if self.rooms.contains(channel) => {
                 self.on_room_event(channel, event, data, user_id.as_deref());
             }
+            // Where the server sends no subscription counts, the backend counts the twin.
+            Event::Message {
+                channel: Some(channel),
+                event,
+                data,
+                ..
+            } if is_twin(channel) && event == ONLINE_EVENT => {
+                if let Some(count) = read::<OnlineCount>(data) {
+                    self.counted_on_twin(count.online);
+                }
+            }
             // The lobby's private twin carries its messages for a visitor it had no room for.
             Event::Message {
                 channel: Some(channel),
@@ -49,6 +62,14 @@ impl Chat {
                 if *channel == lobby && error.kind == LIMIT_REACHED =>
             {
                 self.overflow(&lobby);
+            }
+            // sockudo refuses a full presence channel with a `pusher:error` that names no
+            // channel: while the lobby waits for its answer, the refusal is the lobby's.
+            Event::Error(Error::Server {
+                code: Some(OVER_CAPACITY),
+                ..
+            }) if self.lobby_waiting(&lobby) => {
+                self.lobby_over_capacity(&lobby);
             }
             Event::SubscriptionError { channel, .. }
                 if self.rooms.contains(channel) || is_twin(channel) =>
@@ -74,12 +95,8 @@ impl Chat {
                     self.refresh_members();
                 }
             }
-            Event::SubscriptionCount { channel, count }
-                if is_twin(channel) && self.services.with_value(|s| s.counting) =>
-            {
-                self.presence
-                    .online
-                    .set(usize::try_from(*count).unwrap_or(usize::MAX));
+            Event::SubscriptionCount { channel, count } if is_twin(channel) => {
+                self.counted_on_twin(*count);
             }
             _ => {}
         }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use reqwest::header::{COOKIE, HeaderMap, HeaderValue};
 use rusher_chat_api::{MESSAGE_EVENT, Message, routes};
 use rusher_protocol::channels::PRESENCE_PREFIX;
-use rusher_protocol::{AuthRequest, Config, Connection, Error, Event, Output, sign};
+use rusher_protocol::{AuthRequest, Config, Connection, Error, Event, OVER_CAPACITY, Output, sign};
 use rusher_soak::auth::{self, AuthAnswer};
 use rusher_soak::socket::{CurrentSocket, SocketEvent};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -19,9 +19,6 @@ use crate::ledger::Record;
 use crate::live::Member;
 use crate::plan::Room;
 use crate::{Context, Via};
-
-/// The `pusher:error` code sockudo refuses a full presence channel with.
-const OVER_CAPACITY: u16 = 4100;
 
 /// The event name of a message published without the chat backend.
 pub const RAW_EVENT: &str = "load-message";
