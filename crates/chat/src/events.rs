@@ -1,5 +1,6 @@
 //! The names of the events the chat publishes and listens to, and the typing event's data.
 
+use rusher_protocol::json::JsonText;
 use serde::{Deserialize, Serialize};
 
 /// A stored message, published by the backend on its room (and the room's private twin); the data
@@ -31,4 +32,28 @@ pub struct TypingNotice {
 pub struct OnlineCount {
     /// The twin's subscription count.
     pub online: u64,
+}
+
+impl OnlineCount {
+    /// Reads one from an event's data with the protocol core's JSON reader, which the widget
+    /// has anyway (a serde instance for it would add to the widget's download); `None` when the
+    /// data is not one.
+    pub fn read(data: &JsonText) -> Option<Self> {
+        let online = data.json().get("online")?.as_u64()?;
+        Some(Self { online })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_online_count_reads_as_serde_writes_it() {
+        let count = OnlineCount { online: 104 };
+        let written = serde_json::to_string(&count).unwrap();
+        assert_eq!(OnlineCount::read(&JsonText::decode(written)), Some(count));
+        let not_one = JsonText::decode(r#"{"count":3}"#.to_owned());
+        assert_eq!(OnlineCount::read(&not_one), None);
+    }
 }

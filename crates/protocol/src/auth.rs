@@ -75,6 +75,9 @@ pub const AUTH_ERROR: &str = "AuthError";
 pub const LIMIT_REACHED: &str = "LimitReached";
 /// The `type` of a refusal of a name that is not a valid channel name.
 pub const INVALID_CHANNEL: &str = "InvalidChannel";
+/// The `type` of a refusal of an encrypted channel by a core built without the `encrypted`
+/// feature (pusher-js's error for the same, without its nacl).
+pub const UNSUPPORTED_FEATURE: &str = "UnsupportedFeature";
 
 /// Why a channel could not be subscribed or a user could not sign in:
 /// the payload of `pusher:subscription_error` and `pusher:signin_error`.

@@ -8,7 +8,9 @@ use crate::prelude::*;
 use crate::text::base64_decode;
 #[cfg(feature = "server")]
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
+#[cfg(feature = "encrypted")]
 use crypto_secretbox::aead::{Aead, KeyInit};
+#[cfg(feature = "encrypted")]
 use crypto_secretbox::{Nonce, XSalsa20Poly1305};
 
 /// Length of a shared secret in bytes.
@@ -64,11 +66,24 @@ impl SharedSecret {
         let nonce = <[u8; NONCE_LEN]>::try_from(field("nonce")?.as_slice())
             .map_err(|_| DecryptError::Format)?;
         let ciphertext = field("ciphertext")?;
-        let plain = XSalsa20Poly1305::new(&self.0.into())
-            .decrypt(&Nonce::from(nonce), ciphertext.as_slice())
-            .map_err(|_| DecryptError::Key)?;
+        let plain = self.open(&nonce, &ciphertext)?;
         let text = String::from_utf8(plain).map_err(|_| DecryptError::Format)?;
         Ok(JsonText::decode(text))
+    }
+
+    /// The plaintext of a secretbox, or [`DecryptError::Key`] when this key does not open it.
+    #[cfg(feature = "encrypted")]
+    fn open(&self, nonce: &[u8; NONCE_LEN], ciphertext: &[u8]) -> Result<Vec<u8>, DecryptError> {
+        XSalsa20Poly1305::new(&self.0.into())
+            .decrypt(&Nonce::from(*nonce), ciphertext)
+            .map_err(|_| DecryptError::Key)
+    }
+
+    /// Without the `encrypted` feature no box opens (and no channel gets a key: its
+    /// subscription is refused first).
+    #[cfg(not(feature = "encrypted"))]
+    fn open(&self, _: &[u8; NONCE_LEN], _: &[u8]) -> Result<Vec<u8>, DecryptError> {
+        Err(DecryptError::Key)
     }
 
     /// Seals `plaintext` with the given nonce into `{"nonce", "ciphertext"}`, as a server SDK does

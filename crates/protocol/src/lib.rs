@@ -71,7 +71,7 @@ pub mod wire;
 
 pub use auth::{
     AUTH_ERROR, AuthError, AuthRequest, AuthRequestId, ChannelAuth, INVALID_CHANNEL, LIMIT_REACHED,
-    UserAuth, UserAuthRequest, channel_auth_from_json, user_auth_from_json,
+    UNSUPPORTED_FEATURE, UserAuth, UserAuthRequest, channel_auth_from_json, user_auth_from_json,
 };
 pub use backoff::BackoffConfig;
 pub use channels::{Access, ChannelKind, is_server_to_user};

@@ -9,7 +9,7 @@ mod presence;
 use crate::json::Json;
 use crate::prelude::*;
 
-use crate::auth::{AuthError, AuthRequest, AuthRequestId, ChannelAuth};
+use crate::auth::{AuthError, AuthRequest, AuthRequestId, ChannelAuth, UNSUPPORTED_FEATURE};
 use crate::channels::{Access, ChannelKind};
 use crate::crypto::SharedSecret;
 use crate::event::{Event, Output, Outputs};
@@ -450,6 +450,20 @@ fn wait_for_server(channel: &mut Channel, generation: &mut u64) {
     channel.pending_since = *generation;
 }
 
+/// Refuses a channel of a kind this build leaves out: an encrypted one without the `encrypted`
+/// feature (`encrypted_built`).
+fn built_in(kind: ChannelKind, encrypted_built: bool) -> Result<(), AuthError> {
+    if kind.access == Access::Encrypted && !encrypted_built {
+        return Err(AuthError {
+            kind: UNSUPPORTED_FEATURE.to_owned(),
+            error: "encrypted channels are not built into this client (the `encrypted` feature)"
+                .to_owned(),
+            status: None,
+        });
+    }
+    Ok(())
+}
+
 /// Checks an auth answer against the channel's kind and builds the subscribe frame, with our
 /// presence id and the channel key when there are any.
 #[allow(clippy::type_complexity)]
@@ -469,6 +483,7 @@ fn subscribe_message(
         }
         _ => None,
     };
+    built_in(kind, cfg!(feature = "encrypted"))?;
     let secret = if kind.access == Access::Encrypted {
         let key = auth
             .shared_secret
@@ -493,4 +508,20 @@ fn subscribe_message(
         my_id,
         secret,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_without_encryption_refuses_encrypted_channels_only() {
+        let encrypted = ChannelKind::of("private-encrypted-room");
+        let refusal = built_in(encrypted, false).err().map(|e| e.kind);
+        assert_eq!(refusal.as_deref(), Some(UNSUPPORTED_FEATURE));
+        assert!(built_in(encrypted, true).is_ok());
+        for name in ["room", "private-room", "presence-room", "#server-to-user-1"] {
+            assert!(built_in(ChannelKind::of(name), false).is_ok(), "{name}");
+        }
+    }
 }

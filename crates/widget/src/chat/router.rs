@@ -45,7 +45,7 @@ impl Chat {
                 data,
                 ..
             } if is_twin(channel) && event == ONLINE_EVENT => {
-                if let Some(count) = read::<OnlineCount>(data) {
+                if let Some(count) = OnlineCount::read(&data.decode()) {
                     self.counted_on_twin(count.online);
                 }
             }
