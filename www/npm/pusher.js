@@ -1,6 +1,8 @@
 // pusher-js 8's classes over Rusher's WebAssembly core: options, callbacks by event name, and the
 // objects Laravel Echo reads. The connection, channels, presence members, auth and every protocol
 // rule live in Rust (`Core`); this layer only keeps callbacks and turns JSON text into objects.
+// Over 500 lines as one file: the package ships it as one module, whose gzip the client's size
+// budget counts (a module per class would add each one's compression overhead).
 
 const warn = (...args) => console.warn("Rusher:", ...args);
 const threw = (error) => console.error("Rusher: a callback threw", error);

@@ -2,8 +2,11 @@
 //! (`www/npm-chat/rusher-chat.js`) names them too, to take callbacks before the widget has
 //! loaded; a test holds its list and its refusal to these.
 
-/// A change `on()` follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use strum::VariantArray;
+
+/// A change `on()` follows. Its variants, in order, are the launcher's list
+/// ([`VariantArray::VARIANTS`], which the compiler makes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, VariantArray)]
 pub(crate) enum EmbedEvent {
     /// The unread count (a number).
     Unread,
@@ -16,9 +19,6 @@ pub(crate) enum EmbedEvent {
 }
 
 impl EmbedEvent {
-    /// Every one, in the order the launcher lists them.
-    pub(crate) const ALL: [EmbedEvent; 4] = [Self::Unread, Self::Online, Self::Open, Self::Message];
-
     /// Its name in `on(name, callback)`.
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -31,7 +31,10 @@ impl EmbedEvent {
 
     /// The change `on()` takes by the name `name`.
     pub(crate) fn named(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|event| event.name() == name)
+        Self::VARIANTS
+            .iter()
+            .copied()
+            .find(|event| event.name() == name)
     }
 }
 
@@ -42,12 +45,13 @@ pub(crate) const ON_TAKES: &str =
 #[cfg(test)]
 mod tests {
     use super::{EmbedEvent, ON_TAKES};
+    use strum::VariantArray;
 
     const LAUNCHER: &str = include_str!("../../../www/npm-chat/rusher-chat.js");
 
     #[test]
     fn the_launcher_takes_the_same_names_and_refuses_others_in_the_same_words() {
-        let quoted: Vec<String> = EmbedEvent::ALL
+        let quoted: Vec<String> = EmbedEvent::VARIANTS
             .iter()
             .map(|event| format!("\"{}\"", event.name()))
             .collect();
@@ -59,7 +63,7 @@ mod tests {
             format!("mountChat: on() takes {} or {last}", rest.join(", "))
         );
         assert!(LAUNCHER.contains(ON_TAKES), "the launcher says {ON_TAKES}");
-        for event in EmbedEvent::ALL {
+        for &event in EmbedEvent::VARIANTS {
             assert_eq!(EmbedEvent::named(event.name()), Some(event));
         }
         assert_eq!(EmbedEvent::named("Unread"), None);

@@ -21,6 +21,7 @@ mod embed;
 mod embed_events;
 mod i18n;
 mod json;
+mod log_scroll;
 mod log_window;
 mod model;
 mod mount;

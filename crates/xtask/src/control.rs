@@ -3,12 +3,11 @@
 //! each answered `204` once the server accepts connections again. It listens on loopback, for
 //! the suite only, and allows any origin, so that a test page in the browser can call it.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+
+use tiny_http::{Header, Request, Response, Server};
 
 use crate::server::{LocalServer, Service, Stop};
 use crate::shell::Error;
@@ -16,30 +15,28 @@ use crate::shell::Error;
 /// The endpoint, serving until dropped.
 pub struct Control {
     port: u16,
-    stopping: Arc<AtomicBool>,
+    http: Arc<Server>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Control {
     /// Serves the endpoint for `server`.
     pub fn start(server: Arc<Mutex<LocalServer>>) -> Result<Self, Error> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        let stopping = Arc::new(AtomicBool::new(false));
-        let stop = Arc::clone(&stopping);
+        let http = Arc::new(Server::http("127.0.0.1:0").map_err(|e| e.to_string())?);
+        let port = http
+            .server_addr()
+            .to_ip()
+            .ok_or("the control endpoint has no port")?
+            .port();
+        let serving = Arc::clone(&http);
         let thread = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                if let Ok(stream) = stream {
-                    answer(stream, &server);
-                }
+            for request in serving.incoming_requests() {
+                answer(request, &server);
             }
         });
         Ok(Self {
             port,
-            stopping,
+            http,
             thread: Some(thread),
         })
     }
@@ -53,44 +50,34 @@ impl Control {
     }
 }
 
-/// Reads one request and does what it asks; a peer that sends nothing is given up on.
-fn answer(mut stream: TcpStream, server: &Mutex<LocalServer>) {
-    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
-        match stream.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => break,
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    let stop = match head.split_whitespace().nth(1) {
-        Some("/restart") => Some(Stop::Graceful),
-        Some("/kill") => Some(Stop::Kill),
+/// Does what a request asks, and answers it.
+fn answer(request: Request, server: &Mutex<LocalServer>) {
+    let stop = match request.url() {
+        "/restart" => Some(Stop::Graceful),
+        "/kill" => Some(Stop::Kill),
         _ => None,
     };
     let status = match stop {
         Some(stop) => {
             let mut server = server.lock().unwrap_or_else(|p| p.into_inner());
             match server.restart(stop) {
-                Ok(()) => "204 No Content",
-                Err(_) => "500 Internal Server Error",
+                Ok(()) => 204,
+                Err(_) => 500,
             }
         }
-        None => "404 Not Found",
+        None => 404,
     };
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    );
+    let mut response = Response::empty(status);
+    if let Ok(any_origin) = Header::from_bytes("Access-Control-Allow-Origin", "*") {
+        response.add_header(any_origin);
+    }
+    let _ = request.respond(response);
 }
 
 impl Drop for Control {
     fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        // Wakes the accept loop, which then sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        // Ends the accept loop.
+        self.http.unblock();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

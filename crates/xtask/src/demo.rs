@@ -11,11 +11,10 @@ use crate::setup::{self, Purpose};
 use crate::shell::{Error, cmd, run_quiet, run_visible, work_dir};
 
 /// The port the demo serves on unless `--port` says otherwise.
-const DEFAULT_PORT: u16 = 8080;
+pub const DEFAULT_PORT: u16 = 8080;
 
 /// Builds and serves until interrupted.
-pub fn run(args: &[String]) -> Result<bool, Error> {
-    let port = port_from(args)?;
+pub fn run(port: u16) -> Result<bool, Error> {
     // Said before anything slow, so that a taken port is not found out after minutes of building.
     if TcpListener::bind(("127.0.0.1", port)).is_err() {
         return Err(format!(
@@ -56,17 +55,6 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
         "www",
     ]))?;
     Ok(true)
-}
-
-/// `--port N`, else the default.
-fn port_from(args: &[String]) -> Result<u16, Error> {
-    match args {
-        [] => Ok(DEFAULT_PORT),
-        [flag, value] if flag == "--port" => value
-            .parse()
-            .map_err(|_| format!("--port takes a port number, not {value:?}").into()),
-        _ => Err("usage: cargo xtask demo [--port N]".into()),
-    }
 }
 
 /// Runs one build step on one line: what it builds, how long a first build takes on two cores,

@@ -144,22 +144,33 @@ fn table(outcomes: &[Outcome], seconds: u64) -> String {
     text
 }
 
-/// `cargo xtask fuzz [--seconds N] [TARGET…]`.
-pub fn run(args: &[String]) -> Result<bool, Error> {
-    let mut seconds = 60;
-    let mut chosen = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--seconds" => {
-                seconds = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .ok_or("--seconds takes a number")?;
-            }
-            name => chosen.push(name.to_owned()),
+/// How long each target runs, unless given.
+const SECONDS: u64 = 60;
+
+/// `cargo xtask fuzz`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Seconds each target runs.
+    #[arg(long, default_value_t = SECONDS)]
+    seconds: u64,
+    /// The targets (all when none is named).
+    #[arg(value_name = "TARGET")]
+    targets: Vec<String>,
+}
+
+impl Settings {
+    /// Every target, `seconds` each.
+    pub fn all_for(seconds: u64) -> Self {
+        Self {
+            seconds,
+            targets: Vec::new(),
         }
     }
+}
+
+/// `cargo xtask fuzz [--seconds N] [TARGET…]`.
+pub fn run(settings: &Settings) -> Result<bool, Error> {
+    let (seconds, chosen) = (settings.seconds, settings.targets.clone());
     setup::ensure(Purpose::Fuzz)?;
     let all = targets()?;
     if let Some(unknown) = chosen.iter().find(|name| !all.contains(name)) {

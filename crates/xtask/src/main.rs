@@ -52,28 +52,71 @@ mod widget_css;
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+
+/// `cargo xtask <command>`: the project's automation.
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The commands (the module doc above says more of each).
+#[derive(Subcommand)]
+enum Command {
+    /// Installs what is missing (idempotent, versions checked).
+    Setup(setup::Settings),
+    /// Everything CI checks, ending with one line `N passed, N failed`.
+    Test {
+        /// Only the suites whose name contains this.
+        word: Option<String>,
+    },
+    /// Sets up, builds and serves the demo chat.
+    Demo {
+        /// The port it serves on.
+        #[arg(long, default_value_t = demo::DEFAULT_PORT)]
+        port: u16,
+    },
+    /// Builds the npm packages.
+    Package,
+    /// The packages' sizes next to pusher-js's.
+    Size(size::Settings),
+    /// Rusher next to pusher-js 8 in Chromium; with --scale, the server side from a hundred
+    /// visitors to thousands.
+    Bench {
+        /// The server side's benchmark.
+        #[arg(long)]
+        scale: bool,
+        #[command(flatten)]
+        settings: scale::Settings,
+    },
+    /// The interop suites on every server, as a matrix.
+    Interop,
+    /// libFuzzer on the protocol core's targets.
+    Fuzz(fuzz::Settings),
+    /// Native visitors and browser pages in one room while the server flaps.
+    Soak(soak::Settings),
+    /// Fuzz, soak, and the fault and security scenarios' tests.
+    Reliability(reliability::Settings),
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("setup") => setup::run(args.get(1..).unwrap_or_default()),
-        Some("test") => test::run(args.get(1).map(String::as_str)),
-        Some("demo") => demo::run(args.get(1..).unwrap_or_default()),
-        Some("package") => package::run(),
-        Some("size") => size::run(args.get(1..).unwrap_or_default()),
-        Some("bench") if args.get(1).is_some_and(|a| a == "--scale") => {
-            scale::run(args.get(2..).unwrap_or_default())
-        }
-        Some("bench") => bench::run(),
-        Some("interop") => interop::run(),
-        Some("fuzz") => fuzz::run(args.get(1..).unwrap_or_default()),
-        Some("soak") => soak::run(args.get(1..).unwrap_or_default()),
-        Some("reliability") => reliability::run(args.get(1..).unwrap_or_default()),
-        _ => {
-            eprintln!(
-                "usage: cargo xtask <setup [--for COMMAND] [--check] | test [WORD] | demo [--port N] | package | size [--budget | --breakdown] | bench [--scale [--steps N,N…] [--hold S] [--only WORD]] | interop | fuzz [--seconds N] [TARGET…] | soak [--minutes N] [--visitors N] [--pages N] [--check] | reliability [--fuzz-seconds N] [--soak-minutes N]>"
-            );
-            return ExitCode::from(2);
-        }
+    let result = match Cli::parse().command {
+        Command::Setup(settings) => setup::run(&settings),
+        Command::Test { word } => test::run(word.as_deref()),
+        Command::Demo { port } => demo::run(port),
+        Command::Package => package::run(),
+        Command::Size(settings) => size::run(&settings),
+        Command::Bench {
+            scale: true,
+            settings,
+        } => scale::run(&settings),
+        Command::Bench { scale: false, .. } => bench::run(),
+        Command::Interop => interop::run(),
+        Command::Fuzz(settings) => fuzz::run(&settings),
+        Command::Soak(settings) => soak::run(&settings),
+        Command::Reliability(settings) => reliability::run(&settings),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

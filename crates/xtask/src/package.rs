@@ -77,9 +77,13 @@ pub fn build() -> Result<PathBuf, Error> {
     ] {
         minify(&dir.join(file))?;
     }
-    write_manifest(
-        &dir,
-        json!({
+    write_manifest(&dir, client_manifest())?;
+    pack(&dir, "rusher-client-")
+}
+
+/// The `rusher-client` package's `package.json`.
+fn client_manifest() -> Value {
+    json!({
             "name": "rusher-client",
             "description": "A Pusher Channels client for the browser in Rust and WebAssembly, with the API of pusher-js 8.",
             "main": "index.js",
@@ -102,9 +106,7 @@ pub fn build() -> Result<PathBuf, Error> {
             ],
             "sideEffects": ["./index.js", "./bundler/rusher.js"],
             "keywords": ["pusher", "websocket", "realtime", "wasm", "laravel-echo"]
-        }),
-    )?;
-    pack(&dir, "rusher-client-")
+    })
 }
 
 /// Builds `rusher-chat` (the embeddable widget); returns its tarball.

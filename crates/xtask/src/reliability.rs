@@ -245,27 +245,25 @@ const ATTACKS: &[Attack] = &[
     },
 ];
 
+/// `cargo xtask reliability`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Seconds each fuzz target runs (0: no fuzzing).
+    #[arg(long, default_value_t = 75)]
+    fuzz_seconds: u64,
+    /// Minutes the soak runs (0: no soak).
+    #[arg(long, default_value_t = 10)]
+    soak_minutes: u64,
+}
+
 /// `cargo xtask reliability …`: whether everything passed.
-pub fn run(args: &[String]) -> Result<bool, Error> {
-    let (mut fuzz_seconds, mut soak_minutes) = (75u64, 10u64);
-    let mut args = args.iter();
-    while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .and_then(|v| v.parse().ok())
-            .ok_or(format!("{flag} takes a number"))?;
-        match flag.as_str() {
-            "--fuzz-seconds" => fuzz_seconds = value,
-            "--soak-minutes" => soak_minutes = value,
-            other => return Err(format!("unknown flag {other}").into()),
-        }
-    }
+pub fn run(settings: &Settings) -> Result<bool, Error> {
     let mut passed = true;
-    if fuzz_seconds > 0 {
-        passed &= fuzz::run(&["--seconds".to_owned(), fuzz_seconds.to_string()])?;
+    if settings.fuzz_seconds > 0 {
+        passed &= fuzz::run(&fuzz::Settings::all_for(settings.fuzz_seconds))?;
     }
-    if soak_minutes > 0 {
-        passed &= soak::run(&["--minutes".to_owned(), soak_minutes.to_string()])?;
+    if settings.soak_minutes > 0 {
+        passed &= soak::run(&soak::Settings::for_minutes(settings.soak_minutes))?;
     }
     let (outputs, suites_passed) = test::run_named(&SUITES)?;
     passed &= suites_passed;

@@ -45,30 +45,21 @@ pub struct Run {
     pub steps: Vec<Value>,
 }
 
-/// The command line.
-struct Settings {
+/// `cargo xtask bench --scale`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// With --scale: the steps of visitors, comma-separated.
+    #[arg(long, default_value = STEPS)]
     steps: String,
+    /// With --scale: seconds each step is held and measured.
+    #[arg(long, default_value_t = HOLD_SECONDS)]
     hold: u64,
+    /// With --scale: only the set-ups whose name contains this.
+    #[arg(long)]
     only: Option<String>,
-}
-
-fn settings(args: &[String]) -> Result<Settings, Error> {
-    let mut settings = Settings {
-        steps: STEPS.to_owned(),
-        hold: HOLD_SECONDS,
-        only: None,
-    };
-    let mut args = args.iter();
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or(format!("{flag} takes a value"))?;
-        match flag.as_str() {
-            "--steps" => settings.steps = value.clone(),
-            "--hold" => settings.hold = value.parse().map_err(|_| "--hold takes seconds")?,
-            "--only" => settings.only = Some(value.clone()),
-            other => return Err(format!("unknown flag {other}").into()),
-        }
-    }
-    Ok(settings)
+    /// With --scale: the test suite's short load, where nothing may be lost (writes nothing).
+    #[arg(long)]
+    check: bool,
 }
 
 /// Builds the servers and the generator for speed (the `scale` profile).
@@ -232,11 +223,10 @@ fn set_ups() -> Vec<(&'static str, StartAndLoad)> {
 
 /// `cargo xtask bench --scale …`: runs every set-up (or those whose name holds `--only`'s word),
 /// prints the table and writes it with its chart.
-pub fn run(args: &[String]) -> Result<bool, Error> {
-    if args.first().is_some_and(|a| a == "--check") {
+pub fn run(settings: &Settings) -> Result<bool, Error> {
+    if settings.check {
         return check();
     }
-    let settings = settings(args)?;
     setup::ensure(Purpose::Scale)?;
     build()?;
     let mut runs = Vec::new();
@@ -251,7 +241,7 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
         println!("== {name}");
         runs.push(Run {
             name,
-            steps: start_and_load(&settings)?,
+            steps: start_and_load(settings)?,
         });
     }
     let table = table::table(&runs);

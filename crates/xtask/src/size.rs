@@ -9,7 +9,7 @@
 //! the baseline ([`wasm_baseline`]).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::package::{self, chat_dir, package_dir};
 use crate::setup::{self, Purpose};
@@ -84,8 +84,11 @@ pub const LAUNCHER_BUDGET: u64 = 15_000;
 /// string data's literal no longer carrying its place in the frame: 193,558 B. Lowered again
 /// with the embed's `on()` events matched as an enum (`embed_events.rs`): 193,446 B. Lowered with
 /// encrypted channels left out of the widget's client (the core's `encrypted` feature), net of
-/// the full lobby read on its twin on sockudo and counted by the backend there: 190,266 B.
-pub const WIDGET_BUNDLE_BUDGET: u64 = 190_300;
+/// the full lobby read on its twin on sockudo and counted by the backend there: 190,266 B; the
+/// same source built again later measured 190,587 B (builds of one source were seen to differ
+/// by some 300 B), and the log's scroll type and the compiler's list of `on()` events added
+/// 190 B: 190,762 B, with room for that difference.
+pub const WIDGET_BUNDLE_BUDGET: u64 = 191_000;
 
 /// Prints `raw gzip brotli` for each file given, one JSON array per line.
 const MEASURE: &str = r#"
@@ -120,104 +123,157 @@ impl std::ops::Add for Sizes {
 /// Builds the package (with `--budget`, only when it is not built yet) and prints the table; with
 /// `--budget`, fails when the bundle is over budget or a module is beyond the WebAssembly
 /// baseline.
-pub fn run(args: &[String]) -> Result<bool, Error> {
-    let budget = match args {
-        [] => false,
-        [flag] if flag == "--budget" => true,
-        [flag] if flag == "--breakdown" => return breakdown(),
-        _ => return Err("usage: cargo xtask size [--budget | --breakdown]".into()),
-    };
+pub fn run(settings: &Settings) -> Result<bool, Error> {
+    if settings.breakdown {
+        return breakdown();
+    }
     setup::ensure(Purpose::Size)?;
     let (pkg, chat) = (package_dir(), chat_dir());
-    if !budget || !pkg.join("rusher_bg.wasm").is_file() {
+    if !settings.budget || !pkg.join("rusher_bg.wasm").is_file() {
         package::build()?;
     }
-    if !budget || !chat.join("rusher-chat-wasm_bg.wasm").is_file() {
+    if !settings.budget || !chat.join("rusher-chat-wasm_bg.wasm").is_file() {
         package::build_chat()?;
     }
-    let ours = [
-        "rusher_bg.wasm",
-        "rusher.js",
-        "index.js",
-        "init.js",
-        "pusher.js",
-    ];
-    let pusher_js = npm_dir().join("node_modules/pusher-js/dist/web");
-    let mut files: Vec<PathBuf> = ours.iter().map(|f| pkg.join(f)).collect();
-    files.push(pusher_js.join("pusher.min.js"));
-    files.push(pusher_js.join("pusher-with-encryption.min.js"));
-    for file in [
-        "rusher-chat-wasm_bg.wasm",
-        "rusher-chat-wasm.js",
-        "rusher-chat.js",
-        "rusher-chat-style.js",
-    ] {
-        files.push(chat.join(file));
-    }
-    let sizes = measure(&files)?;
-    let [
-        wasm,
-        glue,
-        entry,
-        init,
-        classes,
-        plain,
-        encryption,
-        chat_wasm,
-        chat_glue,
-        chat_entry,
-        chat_style,
-    ] = sizes[..]
-    else {
-        return Err("could not measure every file".into());
-    };
-    let launcher = chat_entry + chat_style;
-    let widget = chat_wasm + chat_glue;
-    let bundle = wasm + glue + entry + init + classes;
-    let row = |name: &str, s: Sizes| {
-        println!("{name:<40} {:>9} {:>9} {:>9}", s.raw, s.gzip, s.brotli);
-    };
-    println!("{:<40} {:>9} {:>9} {:>9}", "bytes", "raw", "gzip", "brotli");
-    row("rusher_bg.wasm", wasm);
-    row("rusher.js (wasm-bindgen glue)", glue);
-    row("index.js + init.js (entries)", entry + init);
-    row("pusher.js (pusher-js's classes)", classes);
-    row("Rusher client bundle", bundle);
-    row("pusher-js 8 pusher.min.js", plain);
-    row("pusher-js 8 pusher-with-encryption.min.js", encryption);
-    let ratio = |a: u64, b: u64| a as f64 / b.max(1) as f64;
-    for (name, other) in [
-        ("pusher-with-encryption.min.js", encryption),
-        ("pusher.min.js", plain),
-    ] {
-        println!(
-            "Rusher / {name:<30} raw {:.2}x, gzip {:.2}x, brotli {:.2}x",
-            ratio(bundle.raw, other.raw),
-            ratio(bundle.gzip, other.gzip),
-            ratio(bundle.brotli, other.brotli)
-        );
-    }
-    row("rusher-chat.js (the launcher)", chat_entry);
-    row("rusher-chat-style.js (its styles)", chat_style);
-    row("Chat launcher (every page view)", launcher);
-    row("rusher-chat-wasm_bg.wasm", chat_wasm);
-    row("rusher-chat-wasm.js (wasm-bindgen glue)", chat_glue);
-    row("Chat widget (loaded on open)", widget);
-    if !budget {
+    let measured = Measured::read(&pkg, &chat)?;
+    measured.print();
+    if !settings.budget {
         return Ok(true);
     }
-    let check = |name: &str, size: u64, limit: u64| {
-        let within = size <= limit;
-        let verdict = if within { "within" } else { "OVER" };
-        println!("{name} {size} B gzip: {verdict} the budget of {limit} B");
-        within
-    };
-    let client = check("client bundle", bundle.gzip, CLIENT_BUNDLE_BUDGET);
-    let chat_launcher = check("chat launcher", launcher.gzip, LAUNCHER_BUDGET);
-    let chat_widget = check("chat widget", widget.gzip, WIDGET_BUNDLE_BUDGET);
+    let within = measured.within_budgets();
     let client_baseline = wasm_baseline::check(&pkg.join("rusher_bg.wasm"))?;
     let widget_baseline = wasm_baseline::check(&chat.join("rusher-chat-wasm_bg.wasm"))?;
-    Ok(client && chat_launcher && chat_widget && client_baseline && widget_baseline)
+    Ok(within && client_baseline && widget_baseline)
+}
+
+/// The packages' files and pusher-js's, measured.
+struct Measured {
+    wasm: Sizes,
+    glue: Sizes,
+    entry: Sizes,
+    init: Sizes,
+    classes: Sizes,
+    plain: Sizes,
+    encryption: Sizes,
+    chat_wasm: Sizes,
+    chat_glue: Sizes,
+    chat_entry: Sizes,
+    chat_style: Sizes,
+}
+
+impl Measured {
+    /// Measures the client package in `pkg`, the chat package in `chat`, and pusher-js.
+    fn read(pkg: &Path, chat: &Path) -> Result<Self, Error> {
+        let ours = [
+            "rusher_bg.wasm",
+            "rusher.js",
+            "index.js",
+            "init.js",
+            "pusher.js",
+        ];
+        let pusher_js = npm_dir().join("node_modules/pusher-js/dist/web");
+        let mut files: Vec<PathBuf> = ours.iter().map(|f| pkg.join(f)).collect();
+        files.push(pusher_js.join("pusher.min.js"));
+        files.push(pusher_js.join("pusher-with-encryption.min.js"));
+        for file in [
+            "rusher-chat-wasm_bg.wasm",
+            "rusher-chat-wasm.js",
+            "rusher-chat.js",
+            "rusher-chat-style.js",
+        ] {
+            files.push(chat.join(file));
+        }
+        let mut sizes = measure(&files)?.into_iter();
+        let mut next = || sizes.next().ok_or("could not measure every file");
+        Ok(Self {
+            wasm: next()?,
+            glue: next()?,
+            entry: next()?,
+            init: next()?,
+            classes: next()?,
+            plain: next()?,
+            encryption: next()?,
+            chat_wasm: next()?,
+            chat_glue: next()?,
+            chat_entry: next()?,
+            chat_style: next()?,
+        })
+    }
+
+    /// The client bundle: what a page that imports `rusher-client` loads.
+    fn bundle(&self) -> Sizes {
+        self.wasm + self.glue + self.entry + self.init + self.classes
+    }
+
+    /// The chat launcher: what every page view of a site with the chat loads.
+    fn launcher(&self) -> Sizes {
+        self.chat_entry + self.chat_style
+    }
+
+    /// The chat widget: what opening the chat loads.
+    fn widget(&self) -> Sizes {
+        self.chat_wasm + self.chat_glue
+    }
+
+    /// Prints the table, with the client's ratios to pusher-js.
+    fn print(&self) {
+        let row = |name: &str, s: Sizes| {
+            println!("{name:<40} {:>9} {:>9} {:>9}", s.raw, s.gzip, s.brotli);
+        };
+        let bundle = self.bundle();
+        println!("{:<40} {:>9} {:>9} {:>9}", "bytes", "raw", "gzip", "brotli");
+        row("rusher_bg.wasm", self.wasm);
+        row("rusher.js (wasm-bindgen glue)", self.glue);
+        row("index.js + init.js (entries)", self.entry + self.init);
+        row("pusher.js (pusher-js's classes)", self.classes);
+        row("Rusher client bundle", bundle);
+        row("pusher-js 8 pusher.min.js", self.plain);
+        row("pusher-js 8 pusher-with-encryption.min.js", self.encryption);
+        let ratio = |a: u64, b: u64| a as f64 / b.max(1) as f64;
+        for (name, other) in [
+            ("pusher-with-encryption.min.js", self.encryption),
+            ("pusher.min.js", self.plain),
+        ] {
+            println!(
+                "Rusher / {name:<30} raw {:.2}x, gzip {:.2}x, brotli {:.2}x",
+                ratio(bundle.raw, other.raw),
+                ratio(bundle.gzip, other.gzip),
+                ratio(bundle.brotli, other.brotli)
+            );
+        }
+        row("rusher-chat.js (the launcher)", self.chat_entry);
+        row("rusher-chat-style.js (its styles)", self.chat_style);
+        row("Chat launcher (every page view)", self.launcher());
+        row("rusher-chat-wasm_bg.wasm", self.chat_wasm);
+        row("rusher-chat-wasm.js (wasm-bindgen glue)", self.chat_glue);
+        row("Chat widget (loaded on open)", self.widget());
+    }
+
+    /// Whether each package is within its budget (gzip), saying so for each.
+    fn within_budgets(&self) -> bool {
+        let check = |name: &str, size: u64, limit: u64| {
+            let within = size <= limit;
+            let verdict = if within { "within" } else { "OVER" };
+            println!("{name} {size} B gzip: {verdict} the budget of {limit} B");
+            within
+        };
+        let client = check("client bundle", self.bundle().gzip, CLIENT_BUNDLE_BUDGET);
+        let launcher = check("chat launcher", self.launcher().gzip, LAUNCHER_BUDGET);
+        let widget = check("chat widget", self.widget().gzip, WIDGET_BUNDLE_BUDGET);
+        client && launcher && widget
+    }
+}
+
+/// `cargo xtask size`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Fail when a package is over its budget or a module needs a WebAssembly feature beyond the
+    /// baseline (the test suite's check: it measures the packages built before it).
+    #[arg(long, conflicts_with = "breakdown")]
+    budget: bool,
+    /// What the widget's code is made of, by crate (written into BENCHMARKS.md).
+    #[arg(long)]
+    breakdown: bool,
 }
 
 /// How many crates the breakdown lists by name; the rest are summed in one row.

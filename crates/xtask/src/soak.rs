@@ -19,14 +19,63 @@ use crate::shell::{Error, cmd, npm_dir, root, run_visible, write_table};
 const HEADER: &str = "| visitors | duration | outages | messages stored | deliveries expected | lost | doubled | read back from the history | member lists complete | slowest recovery | server memory |\n|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
 const PAGES_HEADER: &str = "\n| browser page | messages shown | JS heap | WebAssembly memory | live functions | DOM nodes | event listeners | pending timers | message list at the end |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n";
 
-/// The soak's settings.
-struct Settings {
-    seconds: u64,
+/// Native visitors, unless given.
+const VISITORS: u64 = 50;
+/// Browser pages, unless given.
+const PAGES: u64 = 4;
+/// Seconds between outages, unless given.
+const FLAP_EVERY: u64 = 30;
+/// Milliseconds each outage lasts, unless given.
+const DOWN_MS: u64 = 2000;
+/// Seconds it runs, unless given.
+const SECONDS: u64 = 600;
+
+/// The soak's settings: `cargo xtask soak`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// How long it runs, in minutes.
+    #[arg(long, conflicts_with = "seconds")]
+    minutes: Option<u64>,
+    /// How long it runs, in seconds (10 minutes unless given).
+    #[arg(long)]
+    seconds: Option<u64>,
+    /// Native visitors.
+    #[arg(long, default_value_t = VISITORS)]
     visitors: u64,
+    /// Browser pages with the chat widget.
+    #[arg(long, default_value_t = PAGES)]
     pages: u64,
+    /// Seconds between the server's outages.
+    #[arg(long, default_value_t = FLAP_EVERY)]
     flap_every: u64,
+    /// How long each outage lasts, in milliseconds.
+    #[arg(long, default_value_t = DOWN_MS)]
     down_ms: u64,
+    /// A short soak that writes nothing (the test suite's).
+    #[arg(long)]
     check: bool,
+}
+
+impl Settings {
+    /// The default soak, for `minutes`.
+    pub fn for_minutes(minutes: u64) -> Self {
+        Self {
+            minutes: Some(minutes),
+            seconds: None,
+            visitors: VISITORS,
+            pages: PAGES,
+            flap_every: FLAP_EVERY,
+            down_ms: DOWN_MS,
+            check: false,
+        }
+    }
+
+    /// How long it runs, in seconds.
+    fn duration_seconds(&self) -> u64 {
+        self.seconds
+            .or(self.minutes.map(|minutes| minutes * 60))
+            .unwrap_or(SECONDS)
+    }
 }
 
 /// The soak driver, built.
@@ -37,41 +86,21 @@ pub fn driver() -> Result<Command, Error> {
     ))
 }
 
-fn settings(args: &[String]) -> Result<Settings, Error> {
-    let mut settings = Settings {
-        seconds: 600,
-        visitors: 50,
-        pages: 4,
-        flap_every: 30,
-        down_ms: 2000,
-        check: false,
-    };
-    let mut args = args.iter();
-    while let Some(flag) = args.next() {
-        if flag == "--check" {
-            settings.check = true;
-            continue;
-        }
-        let value = args
-            .next()
-            .and_then(|v| v.parse().ok())
-            .ok_or(format!("{flag} takes a number"))?;
-        match flag.as_str() {
-            "--minutes" => settings.seconds = value * 60,
-            "--seconds" => settings.seconds = value,
-            "--visitors" => settings.visitors = value,
-            "--pages" => settings.pages = value,
-            "--flap-every" => settings.flap_every = value,
-            "--down-ms" => settings.down_ms = value,
-            other => return Err(format!("unknown flag {other}").into()),
+/// Echoes the driver's output; its figures' table row (the `soak-row` line), if it printed one.
+fn figures_row(out: ChildStdout) -> Result<Option<String>, Error> {
+    let mut row = None;
+    for line in BufReader::new(out).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("soak-row ") {
+            row = Some(rest.to_owned());
         }
     }
-    Ok(settings)
+    Ok(row)
 }
 
 /// `cargo xtask soak …`: whether it passed.
-pub fn run(args: &[String]) -> Result<bool, Error> {
-    let settings = settings(args)?;
+pub fn run(settings: &Settings) -> Result<bool, Error> {
     if settings.pages > 0 && !settings.check {
         // The pages need a browser and the built widget (the test suite has both by then).
         setup::ensure(Purpose::Test)?;
@@ -81,12 +110,12 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
     let server = LocalServer::start("soak")?;
     let room = format!("presence-soak-{}", std::process::id());
     let mut pages = if settings.pages > 0 {
-        Some(Pages::start(&server, &room, &settings)?)
+        Some(Pages::start(&server, &room, settings)?)
     } else {
         None
     };
     command
-        .args(["--seconds", &settings.seconds.to_string()])
+        .args(["--seconds", &settings.duration_seconds().to_string()])
         .args(["--visitors", &settings.visitors.to_string()])
         .args(["--flap-every", &settings.flap_every.to_string()])
         .args(["--down-ms", &settings.down_ms.to_string()])
@@ -95,16 +124,7 @@ pub fn run(args: &[String]) -> Result<bool, Error> {
         .stdout(Stdio::piped());
     server.configure(&mut command);
     let mut child = command.spawn()?;
-    let mut row = None;
-    if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines() {
-            let line = line?;
-            println!("{line}");
-            if let Some(rest) = line.strip_prefix("soak-row ") {
-                row = Some(rest.to_owned());
-            }
-        }
-    }
+    let row = child.stdout.take().map(figures_row).transpose()?.flatten();
     let mut passed = child.wait()?.success();
     let page_rows = match pages.as_mut() {
         Some(pages) => {
@@ -144,7 +164,7 @@ struct Pages {
 impl Pages {
     /// Opens the pages in `room` and waits until each has joined.
     fn start(server: &LocalServer, room: &str, settings: &Settings) -> Result<Self, Error> {
-        let first_look_ms = (settings.seconds * 1000 / 3).min(60_000);
+        let first_look_ms = (settings.duration_seconds() * 1000 / 3).min(60_000);
         let mut command = cmd("node");
         command
             .arg("browser/soak_pages.mjs")

@@ -1,11 +1,13 @@
-//! What a wasm module's code is made of: each function's body size from the code section, its
-//! name from the `name` section, and the crate the name says it belongs to (the first
+//! What a wasm module's code is made of (read with `wasmparser`): each function's body size from
+//! the code section, its name from the `name` section, and the crate the name says it belongs to (the first
 //! `crate[hash]` in a demangled Rust name: `<leptos[…]::for_loop::…<rusher_widget[…]::…>>` is
 //! Leptos's code instantiated for the widget, and counts for `leptos`). Functions without a
 //! crate in their name are wasm-bindgen's shims. A module optimized with its names kept
 //! (`wasm-opt -g`) weighs what the shipped one does, less the names.
 
 use std::collections::BTreeMap;
+
+use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
 use crate::shell::Error;
 
@@ -34,116 +36,6 @@ impl Breakdown {
     pub fn code(&self) -> u64 {
         self.crates.values().map(|s| s.bytes).sum()
     }
-}
-
-/// Where a section or a field ends, read as an unsigned LEB128 number.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Result<u8, Error> {
-        let byte = *self.bytes.get(self.at).ok_or("the module ends early")?;
-        self.at += 1;
-        Ok(byte)
-    }
-
-    fn number(&mut self) -> Result<u64, Error> {
-        let (mut value, mut shift) = (0u64, 0);
-        loop {
-            let byte = self.byte()?;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Ok(value);
-            }
-            shift += 7;
-            if shift > 63 {
-                return Err("a number in the module is too long".into());
-            }
-        }
-    }
-
-    fn size(&mut self) -> Result<usize, Error> {
-        Ok(usize::try_from(self.number()?)?)
-    }
-
-    fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
-        let end = self.at.checked_add(len).ok_or("a length overflows")?;
-        let slice = self
-            .bytes
-            .get(self.at..end)
-            .ok_or("the module ends early")?;
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn name(&mut self) -> Result<String, Error> {
-        let len = self.size()?;
-        Ok(String::from_utf8_lossy(self.take(len)?).into_owned())
-    }
-}
-
-/// How many of the module's imports are functions (they come first in the function index space).
-fn imported_functions(section: &[u8]) -> Result<u64, Error> {
-    let mut r = Reader {
-        bytes: section,
-        at: 0,
-    };
-    let mut functions = 0;
-    for _ in 0..r.number()? {
-        r.name()?;
-        r.name()?;
-        match r.byte()? {
-            0 => {
-                r.number()?;
-                functions += 1;
-            }
-            1 => {
-                r.byte()?;
-                let flags = r.number()?;
-                r.number()?;
-                if flags & 1 == 1 {
-                    r.number()?;
-                }
-            }
-            2 => {
-                let flags = r.number()?;
-                r.number()?;
-                if flags & 1 == 1 {
-                    r.number()?;
-                }
-            }
-            3 => {
-                r.byte()?;
-                r.byte()?;
-            }
-            4 => {
-                r.byte()?;
-                r.number()?;
-            }
-            kind => return Err(format!("an import of unknown kind {kind}").into()),
-        }
-    }
-    Ok(functions)
-}
-
-/// The function names of a `name` custom section's contents (after its own name).
-fn function_names(mut r: Reader<'_>) -> Result<BTreeMap<u64, String>, Error> {
-    let mut names = BTreeMap::new();
-    while r.at < r.bytes.len() {
-        let kind = r.byte()?;
-        let len = r.size()?;
-        let body = r.take(len)?;
-        if kind == 1 {
-            let mut sub = Reader { bytes: body, at: 0 };
-            for _ in 0..sub.number()? {
-                let index = sub.number()?;
-                names.insert(index, sub.name()?);
-            }
-        }
-    }
-    Ok(names)
 }
 
 /// Whether `text` (between brackets after a name) is a crate's hash: 8 or more hex digits.
@@ -182,39 +74,29 @@ fn crate_of(name: &str) -> &str {
 
 /// Reads a module's code by crate.
 pub fn read(module: &[u8]) -> Result<Breakdown, Error> {
-    if module.get(..4) != Some(b"\0asm") {
-        return Err("not a wasm module".into());
-    }
-    let mut r = Reader {
-        bytes: module,
-        at: 8,
-    };
     let (mut imports, mut bodies, mut names, mut data) = (0, Vec::new(), BTreeMap::new(), 0);
-    while r.at < module.len() {
-        let id = r.byte()?;
-        let len = r.size()?;
-        let section = r.take(len)?;
-        match id {
-            2 => imports = imported_functions(section)?,
-            10 => {
-                let mut code = Reader {
-                    bytes: section,
-                    at: 0,
-                };
-                for _ in 0..code.number()? {
-                    let size = code.size()?;
-                    code.take(size)?;
-                    bodies.push(size as u64);
+    for payload in Parser::new(0).parse_all(module) {
+        match payload? {
+            // Imported functions come first in the function index space.
+            Payload::ImportSection(section) => {
+                for import in section.into_imports() {
+                    if matches!(import?.ty, TypeRef::Func(_)) {
+                        imports += 1;
+                    }
                 }
             }
-            11 => data = len as u64,
-            0 => {
-                let mut custom = Reader {
-                    bytes: section,
-                    at: 0,
-                };
-                if custom.name()? == "name" {
-                    names = function_names(custom)?;
+            Payload::CodeSectionEntry(body) => bodies.push(body.range().len() as u64),
+            Payload::DataSection(section) => data = section.range().len() as u64,
+            Payload::CustomSection(section) => {
+                if let KnownCustom::Name(section) = section.as_known() {
+                    for subsection in section {
+                        if let Name::Function(functions) = subsection? {
+                            for naming in functions {
+                                let naming = naming?;
+                                names.insert(naming.index, naming.name.to_owned());
+                            }
+                        }
+                    }
                 }
             }
             _ => {}
@@ -262,11 +144,18 @@ mod tests {
 
     #[test]
     fn reads_code_sizes_and_names() {
-        // One imported function, two bodies (3 and 2 bytes), names for both bodies.
+        // One function type, one imported function, two bodies (3 and 2 bytes), names for both
+        // bodies.
         let mut module = b"\0asm\x01\0\0\0".to_vec();
+        let types = b"\x01\x60\x00\x00";
+        module.extend([1, types.len() as u8]);
+        module.extend(types);
         let import = b"\x01\x01a\x01f\x00\x00";
         module.extend([2, import.len() as u8]);
         module.extend(import);
+        let functions = b"\x02\x00\x00";
+        module.extend([3, functions.len() as u8]);
+        module.extend(functions);
         let code = b"\x02\x03\0\0\x0b\x02\0\x0b";
         module.extend([10, code.len() as u8]);
         module.extend(code);

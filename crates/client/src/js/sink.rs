@@ -106,7 +106,8 @@ impl Sink {
         self.event(kind, channel, name, data, None);
     }
 
-    /// Reports one of the core's events.
+    /// Reports one of the core's events. Over 60 lines: one arm per event, which the compiler
+    /// holds complete.
     pub fn report(&self, event: &Event, reporting: &Reporting) {
         match event {
             Event::StateChange { previous, current } => {

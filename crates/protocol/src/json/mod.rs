@@ -20,6 +20,7 @@ use core::fmt;
 
 mod payload;
 mod scan;
+mod strings;
 mod text;
 mod write;
 

@@ -6,18 +6,9 @@ use leptos::prelude::*;
 use super::message_row::message_row;
 use super::rows::{Row, keyed_rows};
 use crate::chat::Chat;
+use crate::log_scroll::{Follow, LogScroll, Metrics, Seen};
 use crate::log_window::Drawn;
 use crate::model::Line;
-
-/// What the message log saw of its room's lines at its last update.
-struct LogSeen {
-    room: String,
-    count: usize,
-    /// The newest backend id.
-    newest: Option<i64>,
-    /// The last line's client id.
-    last: Option<String>,
-}
 
 /// The message log: sticks to the bottom unless the reader scrolled up; draws older messages, then
 /// loads them, at the top ([`Drawn`]).
@@ -25,50 +16,38 @@ struct LogSeen {
 pub(super) fn MessageLog(chat: Chat) -> impl IntoView {
     let s = chat.strings;
     let log: NodeRef<html::Div> = NodeRef::new();
-    let at_bottom = RwSignal::new(true);
     let new_below = RwSignal::new(false);
     let drawn = RwSignal::new(Drawn::Newest);
-    // The log's scroll height when the reader reached its top and lines were to be drawn above
-    // them (their distance from the bottom then): their place is kept once the log has grown, or
-    // it would show the oldest. Forgotten when they scroll away.
-    let held_at_top = StoredValue::new(None::<i32>);
-    // Where the log was last scrolled to its bottom: a scroll event at or below it is the log
-    // growing under a reader at the bottom (the event comes a frame later, maybe after more
-    // messages), not the reader scrolling up.
-    let pinned = StoredValue::new(None::<i32>);
+    let scroll = StoredValue::new(LogScroll::default());
     // Also runs at the next animation frame, when the log may be gone (the panel closed, the
     // widget removed): a gone log is not an error (reading it as present would panic).
     let to_bottom = move || {
         if let Some(el) = log.try_get_untracked().flatten() {
             el.set_scroll_top(el.scroll_height());
-            pinned.set_value(Some(el.scroll_top()));
+            scroll.update_value(|scroll| scroll.pinned_at(el.scroll_top()));
         }
         new_below.set(false);
     };
-    // After this update is rendered.
+    // After this update is rendered: the reader's place, if lines were drawn above them.
     let keep_place = move || {
-        if held_at_top.with_value(Option::is_none) {
+        if !scroll.with_value(LogScroll::holding) {
             return;
         }
         request_animation_frame(move || {
             let Some(el) = log.try_get_untracked().flatten() else {
                 return;
             };
-            let height = el.scroll_height();
-            if let Some(before) = held_at_top.get_value()
-                && before != height
+            if let Some(top) = scroll
+                .try_update_value(|s| s.kept_place(el.scroll_height()))
+                .flatten()
             {
-                held_at_top.set_value(None);
-                el.set_scroll_top(height - before);
+                el.set_scroll_top(top);
             }
         });
     };
-    // Follows new lines at the bottom, or offers the way down to them (not for the older ones
-    // asked for at the top); keeps the reader's place when lines are drawn above them; draws
-    // the newest of another room. Lines came when the room's line count grew (lines not stored
-    // have no id) or its newest backend id did (the count stays once the room keeps all it may);
-    // they came below when its last line is another.
-    Effect::new(move |previous: Option<LogSeen>| {
+    // Follows new lines at the bottom or offers the way down to them, keeps the reader's place
+    // when lines are drawn above them, draws the newest of another room (log_scroll.rs).
+    Effect::new(move |before: Option<Seen>| {
         let room = chat.rooms.room.get();
         drawn.track();
         let (count, newest, last) = chat.messages.lines.with(|lines| {
@@ -80,60 +59,44 @@ pub(super) fn MessageLog(chat: Chat) -> impl IntoView {
                 });
             (count, newest, last.map(|line| line.client_id.clone()))
         });
-        let came = match &previous {
-            Some(seen) if seen.room != room => {
-                drawn.set(Drawn::Newest);
-                held_at_top.set_value(None);
-                false
-            }
-            Some(seen) => {
-                if seen.last != last {
-                    // A new last line is below the reader: the place held for lines drawn above
-                    // is not moved by its height, and they are told of it.
-                    held_at_top.set_value(None);
-                }
-                seen.count < count || seen.newest < newest
-            }
-            None => false,
-        };
-        let from_the_top = held_at_top.with_value(Option::is_some);
-        keep_place();
-        if count > 0 {
-            if at_bottom.get_untracked() {
-                request_animation_frame(to_bottom);
-            } else if came && !from_the_top {
-                new_below.set(true);
-            }
-        }
-        LogSeen {
+        let now = Seen {
             room,
             count,
             newest,
             last,
+        };
+        if now.another_room_than(before.as_ref()) {
+            drawn.set(Drawn::Newest);
         }
+        let follow = scroll.try_update_value(|s| s.lines_changed(before.as_ref(), &now));
+        keep_place();
+        match follow {
+            Some(Follow::ToBottom) => request_animation_frame(to_bottom),
+            Some(Follow::OfferBelow) => new_below.set(true),
+            Some(Follow::Stay) | None => {}
+        }
+        now
     });
     let on_scroll = move |_| {
         let Some(el) = log.try_get_untracked().flatten() else {
             return;
         };
-        let bottom = el.scroll_top() + el.client_height() >= el.scroll_height() - 24
-            || pinned
-                .get_value()
-                .is_some_and(|pinned| el.scroll_top() >= pinned);
-        if !bottom {
-            pinned.set_value(None);
-        }
-        at_bottom.set(bottom);
-        if el.scroll_top() != 0 {
-            held_at_top.set_value(None);
-        }
+        let top = el.scroll_top();
+        let metrics = Metrics {
+            top,
+            visible: el.client_height(),
+            height: el.scroll_height(),
+        };
+        let bottom = scroll
+            .try_update_value(|s| s.scrolled(metrics))
+            .unwrap_or(true);
         let room = chat.rooms.room.get_untracked();
         let now = drawn.get_untracked();
         let (next, load_older) = chat.messages.lines.with_untracked(|lines| {
             let lines = room_lines(lines, &room);
-            if el.scroll_top() == 0 {
-                let top = now.at_top(&lines);
-                (top.drawn, top.load_older)
+            if top == 0 {
+                let at_top = now.at_top(&lines);
+                (at_top.drawn, at_top.load_older)
             } else if bottom {
                 (Drawn::Newest, false)
             } else {
@@ -144,8 +107,8 @@ pub(super) fn MessageLog(chat: Chat) -> impl IntoView {
             new_below.set(false);
         }
         let asked = load_older && chat.load_older();
-        if el.scroll_top() == 0 && (asked || next != now) {
-            held_at_top.set_value(Some(el.scroll_height()));
+        if top == 0 && (asked || next != now) {
+            scroll.update_value(|s| s.hold_top(metrics.height));
         }
         if next != now {
             drawn.set(next);

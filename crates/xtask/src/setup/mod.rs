@@ -13,6 +13,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use clap::ValueEnum;
+
 use crate::shell::{
     Error, build_npm_dir, cargo_home, child_path, cmd, first_line, npm_dir, root, run_quiet,
     work_dir,
@@ -23,8 +25,8 @@ pub use paths::*;
 pub use tools::BUNDLE_NIGHTLY;
 use tools::*;
 
-/// What a command needs set up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a command needs set up (`setup --for NAME`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Purpose {
     /// `cargo xtask demo`: build the npm packages and serve the demo.
     Demo,
@@ -43,17 +45,6 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    /// Every purpose, for `setup` without `--for`.
-    const ALL: [Purpose; 7] = [
-        Purpose::Demo,
-        Purpose::Package,
-        Purpose::Size,
-        Purpose::Bench,
-        Purpose::Test,
-        Purpose::Fuzz,
-        Purpose::Scale,
-    ];
-
     /// The tool groups this purpose uses.
     fn groups(self) -> &'static [Group] {
         match self {
@@ -71,24 +62,6 @@ impl Purpose {
             ],
             Purpose::Fuzz => &[Group::Fuzz],
             Purpose::Scale => &[Group::Interop, Group::Databases, Group::Scale],
-        }
-    }
-
-    /// The purpose named on the command line (`--for NAME`).
-    pub fn from_name(name: &str) -> Option<Purpose> {
-        Purpose::ALL.into_iter().find(|p| p.name() == name)
-    }
-
-    /// The command's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Purpose::Demo => "demo",
-            Purpose::Package => "package",
-            Purpose::Size => "size",
-            Purpose::Bench => "bench",
-            Purpose::Test => "test",
-            Purpose::Fuzz => "fuzz",
-            Purpose::Scale => "scale",
         }
     }
 }
@@ -133,29 +106,27 @@ struct Tool {
     install: fn(&Tool) -> Result<(), Error>,
 }
 
+/// `cargo xtask setup`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Only what this command needs (everything unless given).
+    #[arg(long = "for", value_enum, value_name = "COMMAND")]
+    purpose: Option<Purpose>,
+    /// Only say what is present and what would be installed; fail when something is missing.
+    #[arg(long)]
+    check: bool,
+}
+
 /// `cargo xtask setup [--for COMMAND] [--check]`: installs what COMMAND needs (everything
 /// without `--for`); with `--check`, only says what is present and what would be installed, and
 /// fails when something is missing.
-pub fn run(args: &[String]) -> Result<bool, Error> {
-    let mut purposes = Purpose::ALL.to_vec();
-    let mut check_only = false;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--check" => check_only = true,
-            "--for" => {
-                let name = args.next().map(String::as_str).unwrap_or_default();
-                let purpose = Purpose::from_name(name).ok_or_else(|| {
-                    let names: Vec<&str> = Purpose::ALL.iter().map(|p| p.name()).collect();
-                    format!("--for takes one of {}", names.join(", "))
-                })?;
-                purposes = vec![purpose];
-            }
-            other => return Err(format!("setup: unknown argument {other}").into()),
-        }
-    }
+pub fn run(settings: &Settings) -> Result<bool, Error> {
+    let purposes = settings.purpose.map_or_else(
+        || Purpose::value_variants().to_vec(),
+        |purpose| vec![purpose],
+    );
     let tools = needed(&purposes)?;
-    if check_only {
+    if settings.check {
         return Ok(check(&tools));
     }
     install_missing(&tools).map(|()| true)
@@ -237,42 +208,38 @@ fn install_missing(tools: &[Tool]) -> Result<(), Error> {
         tools.len()
     );
     for (step, (tool, found)) in missing.iter().enumerate() {
-        let tool_started = Instant::now();
-        if let (true, Some(now)) = status(tool) {
-            // Chromium's package brings ChromeDriver, for one.
-            println!(
-                "setup [{}/{}]: {}: came with an earlier step",
-                step + 1,
-                missing.len(),
-                describe(tool, &now)
-            );
-            continue;
-        }
-        println!(
-            "setup [{}/{}]: {} {}: {}…",
-            step + 1,
-            missing.len(),
-            tool.name,
-            found
-                .as_ref()
-                .map_or_else(|| "missing".to_owned(), |v| format!("is {v}")),
-            tool.how,
-        );
-        (tool.install)(tool)?;
-        let now = (tool.found)()
-            .ok_or_else(|| format!("{} is still missing after installing it", tool.name))?;
-        if tool.wanted.as_ref().is_some_and(|w| *w != now) {
-            return Err(format!("{} installed, but it reports version {now}", tool.name).into());
-        }
-        println!(
-            "setup [{}/{}]: {} installed in {:.0} s",
-            step + 1,
-            missing.len(),
-            describe(tool, &now),
-            tool_started.elapsed().as_secs_f64()
-        );
+        let step = format!("setup [{}/{}]", step + 1, missing.len());
+        install_one(tool, found.as_deref(), &step)?;
     }
     println!("setup: done in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Installs one missing tool (`found`: the version it had, if any), unless an earlier step
+/// brought it, and checks what it reports after; `step` starts each line it prints.
+fn install_one(tool: &Tool, found: Option<&str>, step: &str) -> Result<(), Error> {
+    let started = Instant::now();
+    if let (true, Some(now)) = status(tool) {
+        // Chromium's package brings ChromeDriver, for one.
+        println!(
+            "{step}: {}: came with an earlier step",
+            describe(tool, &now)
+        );
+        return Ok(());
+    }
+    let had = found.map_or_else(|| "missing".to_owned(), |v| format!("is {v}"));
+    println!("{step}: {} {had}: {}…", tool.name, tool.how);
+    (tool.install)(tool)?;
+    let now = (tool.found)()
+        .ok_or_else(|| format!("{} is still missing after installing it", tool.name))?;
+    if tool.wanted.as_ref().is_some_and(|w| *w != now) {
+        return Err(format!("{} installed, but it reports version {now}", tool.name).into());
+    }
+    println!(
+        "{step}: {} installed in {:.0} s",
+        describe(tool, &now),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -40,6 +40,8 @@ pub(super) const TEST_PACKAGES: &str = "npm test packages";
 /// The setup line of the build tools and frameworks the app suite builds with.
 pub(super) const APP_PACKAGES: &str = "npm app packages";
 
+/// Every tool a command may need, in install order. Over 60 lines: a data table, one entry per
+/// tool.
 pub(super) fn tools() -> Result<Vec<Tool>, Error> {
     Ok(vec![
         Tool {

@@ -154,77 +154,83 @@ struct Args {
     check: bool,
 }
 
+/// `rusher-load`'s flags.
+#[derive(clap::Parser)]
+#[command(name = "rusher-load")]
+struct Cli {
+    /// A chat load: the chat backends' base URLs, comma-separated (visitors are spread over
+    /// them).
+    #[arg(long, value_delimiter = ',', conflicts_with = "rest")]
+    chat: Vec<String>,
+    /// A raw fan-out load: the realtime server's REST base URL (with --app-id and --secret).
+    #[arg(long, requires_all = ["app_id", "secret"])]
+    rest: Option<String>,
+    /// The app's id, for --rest.
+    #[arg(long)]
+    app_id: Option<String>,
+    /// The app's secret, for --rest.
+    #[arg(long)]
+    secret: Option<String>,
+    /// The app's key.
+    #[arg(long)]
+    key: String,
+    /// Where the sockets are, HOST:PORT, comma-separated (one per node).
+    #[arg(long, value_delimiter = ',', value_parser = node, required = true)]
+    sockets: Vec<(String, u16)>,
+    /// The steps of visitors, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "100,250,500,1000,2500,5000"
+    )]
+    steps: Vec<usize>,
+    /// Seconds each step is held and measured.
+    #[arg(long, default_value_t = 30)]
+    hold: u64,
+    /// A process to measure, NAME=PID (repeated for each).
+    #[arg(long = "pid", value_parser = named_pid)]
+    pids: Vec<(String, u32)>,
+    /// Every step must be clean: nothing lost, doubled, refused or dropped.
+    #[arg(long)]
+    check: bool,
+}
+
+/// A node's `HOST:PORT`.
+fn node(text: &str) -> Result<(String, u16), String> {
+    let (host, port) = text.rsplit_once(':').ok_or("--sockets is HOST:PORT")?;
+    let port = port.parse().map_err(|_| "--sockets: a bad port")?;
+    Ok((host.to_owned(), port))
+}
+
+/// A measured process's `NAME=PID`.
+fn named_pid(text: &str) -> Result<(String, u32), String> {
+    let (name, pid) = text.split_once('=').ok_or("--pid is NAME=PID")?;
+    let pid = pid.parse().map_err(|_| "--pid: a bad pid")?;
+    Ok((name.to_owned(), pid))
+}
+
 fn args() -> Result<Args, String> {
-    let mut given = std::env::args().skip(1);
-    let (mut chat, mut rest, mut app_id, mut secret, mut key, mut sockets) =
-        (None, None, None, None, None, None);
-    let mut steps = vec![100, 250, 500, 1000, 2500, 5000];
-    let mut hold = Duration::from_secs(30);
-    let mut pids = Vec::new();
-    let mut check = false;
-    while let Some(flag) = given.next() {
-        if flag == "--check" {
-            check = true;
-            continue;
-        }
-        let value = given.next().ok_or(format!("{flag} takes a value"))?;
-        match flag.as_str() {
-            "--chat" => {
-                chat = Some(
-                    value
-                        .split(',')
-                        .map(|base| base.trim_end_matches('/').to_owned())
-                        .collect(),
-                );
-            }
-            "--rest" => rest = Some(value.trim_end_matches('/').to_owned()),
-            "--app-id" => app_id = Some(value),
-            "--secret" => secret = Some(value),
-            "--key" => key = Some(value),
-            "--sockets" => {
-                let node = |node: &str| -> Result<(String, u16), String> {
-                    let (host, port) = node.rsplit_once(':').ok_or("--sockets is HOST:PORT")?;
-                    let port = port.parse().map_err(|_| "--sockets: a bad port")?;
-                    Ok((host.to_owned(), port))
-                };
-                sockets = Some(value.split(',').map(node).collect::<Result<_, _>>()?);
-            }
-            "--steps" => {
-                steps = value
-                    .split(',')
-                    .map(|n| n.trim().parse().map_err(|_| format!("--steps: {n}")))
-                    .collect::<Result<_, _>>()?;
-            }
-            "--hold" => {
-                hold = Duration::from_secs(value.parse().map_err(|_| "--hold: seconds")?);
-            }
-            "--pid" => {
-                let (name, pid) = value.split_once('=').ok_or("--pid is NAME=PID")?;
-                pids.push((
-                    name.to_owned(),
-                    pid.parse().map_err(|_| "--pid: a bad pid")?,
-                ));
-            }
-            other => return Err(format!("unknown flag {other}")),
-        }
-    }
-    let target = match (chat, rest, app_id, secret) {
-        (Some(bases), None, _, _) => Target::Chat { bases },
-        (None, Some(rest_base), Some(app_id), Some(secret)) => Target::Raw {
-            rest_base,
+    let cli = <Cli as clap::Parser>::parse();
+    let base = |url: &str| url.trim_end_matches('/').to_owned();
+    let target = match (cli.rest, cli.app_id, cli.secret) {
+        (Some(rest), Some(app_id), Some(secret)) => Target::Raw {
+            rest_base: base(&rest),
             app_id,
             secret,
+        },
+        _ if !cli.chat.is_empty() => Target::Chat {
+            bases: cli.chat.iter().map(|url| base(url)).collect(),
         },
         _ => return Err("give --chat URL, or --rest URL with --app-id and --secret".into()),
     };
     Ok(Args {
         target,
-        key: key.ok_or("--key is required")?,
-        sockets: sockets.ok_or("--sockets is required")?,
-        steps,
-        hold,
-        pids,
-        check,
+        key: cli.key,
+        sockets: cli.sockets,
+        steps: cli.steps,
+        hold: Duration::from_secs(cli.hold),
+        pids: cli.pids,
+        check: cli.check,
     })
 }
 

@@ -243,6 +243,7 @@ impl Visitor {
         }
     }
 
+    /// Handles one of the core's events. Over 60 lines: one arm per event the visitor acts on.
     fn on_event(&mut self, event: Event) {
         let context = self.context.clone();
         let room_of = |channel: &str| Room::of_channel(channel, &context.lobby, &context.twin);
