@@ -15,108 +15,19 @@ use crate::model::Line;
 #[component]
 pub(super) fn MessageLog(chat: Chat) -> impl IntoView {
     let s = chat.strings;
-    let log: NodeRef<html::Div> = NodeRef::new();
-    let new_below = RwSignal::new(false);
-    let drawn = RwSignal::new(Drawn::Newest);
-    let scroll = StoredValue::new(LogScroll::default());
-    // Also runs at the next animation frame, when the log may be gone (the panel closed, the
-    // widget removed): a gone log is not an error (reading it as present would panic).
-    let to_bottom = move || {
-        if let Some(el) = log.try_get_untracked().flatten() {
-            el.set_scroll_top(el.scroll_height());
-            scroll.update_value(|scroll| scroll.pinned_at(el.scroll_top()));
-        }
-        new_below.set(false);
+    let log = Log {
+        chat,
+        node: NodeRef::new(),
+        new_below: RwSignal::new(false),
+        drawn: RwSignal::new(Drawn::Newest),
+        scroll: StoredValue::new(LogScroll::default()),
     };
-    // After this update is rendered: the reader's place, if lines were drawn above them.
-    let keep_place = move || {
-        if !scroll.with_value(LogScroll::holding) {
-            return;
-        }
-        request_animation_frame(move || {
-            let Some(el) = log.try_get_untracked().flatten() else {
-                return;
-            };
-            if let Some(top) = scroll
-                .try_update_value(|s| s.kept_place(el.scroll_height()))
-                .flatten()
-            {
-                el.set_scroll_top(top);
-            }
-        });
-    };
-    // Follows new lines at the bottom or offers the way down to them, keeps the reader's place
-    // when lines are drawn above them, draws the newest of another room (log_scroll.rs).
-    Effect::new(move |before: Option<Seen>| {
-        let room = chat.rooms.room.get();
-        drawn.track();
-        let (count, newest, last) = chat.messages.lines.with(|lines| {
-            let (count, newest, last) = lines
-                .iter()
-                .filter(|line| line.channel == room)
-                .fold((0, None, None), |(count, newest, _), line| {
-                    (count + 1, newest.max(line.id), Some(line))
-                });
-            (count, newest, last.map(|line| line.client_id.clone()))
-        });
-        let now = Seen {
-            room,
-            count,
-            newest,
-            last,
-        };
-        if now.another_room_than(before.as_ref()) {
-            drawn.set(Drawn::Newest);
-        }
-        let follow = scroll.try_update_value(|s| s.lines_changed(before.as_ref(), &now));
-        keep_place();
-        match follow {
-            Some(Follow::ToBottom) => request_animation_frame(to_bottom),
-            Some(Follow::OfferBelow) => new_below.set(true),
-            Some(Follow::Stay) | None => {}
-        }
-        now
-    });
-    let on_scroll = move |_| {
-        let Some(el) = log.try_get_untracked().flatten() else {
-            return;
-        };
-        let top = el.scroll_top();
-        let metrics = Metrics {
-            top,
-            visible: el.client_height(),
-            height: el.scroll_height(),
-        };
-        let bottom = scroll
-            .try_update_value(|s| s.scrolled(metrics))
-            .unwrap_or(true);
-        let room = chat.rooms.room.get_untracked();
-        let now = drawn.get_untracked();
-        let (next, load_older) = chat.messages.lines.with_untracked(|lines| {
-            let lines = room_lines(lines, &room);
-            if top == 0 {
-                let at_top = now.at_top(&lines);
-                (at_top.drawn, at_top.load_older)
-            } else if bottom {
-                (Drawn::Newest, false)
-            } else {
-                (now.held(&lines), false)
-            }
-        });
-        if bottom {
-            new_below.set(false);
-        }
-        let asked = load_older && chat.load_older();
-        if top == 0 && (asked || next != now) {
-            scroll.update_value(|s| s.hold_top(metrics.height));
-        }
-        if next != now {
-            drawn.set(next);
-        }
-    };
+    let (node, drawn, new_below) = (log.node, log.drawn, log.new_below);
+    Effect::new(move |before: Option<Seen>| log.lines_changed(before));
+    let on_scroll = move |_| log.scrolled();
     view! {
         <div class="log-wrap">
-            <div class="log" node_ref=log role="log" aria-label=s.messages aria-live="polite" on:scroll=on_scroll tabindex="0">
+            <div class="log" node_ref=node role="log" aria-label=s.messages aria-live="polite" on:scroll=on_scroll tabindex="0">
                 <Show when=move || {
                     let room = chat.rooms.room.get();
                     chat.messages.lines.with(|lines| !lines.iter().any(|l| l.channel == room))
@@ -143,11 +54,136 @@ pub(super) fn MessageLog(chat: Chat) -> impl IntoView {
                 </ul>
             </div>
             <Show when=move || new_below.get()>
-                <button class="new-messages" type="button" on:click=move |_| to_bottom()>
+                <button class="new-messages" type="button" on:click=move |_| log.to_bottom()>
                     {s.new_messages}
                 </button>
             </Show>
         </div>
+    }
+}
+
+/// The log's parts, cheap to copy into its closures; what it does with its scrolling is
+/// [`LogScroll`]'s to say.
+#[derive(Clone, Copy)]
+struct Log {
+    chat: Chat,
+    node: NodeRef<html::Div>,
+    /// Whether new lines came below a reader above the bottom.
+    new_below: RwSignal<bool>,
+    drawn: RwSignal<Drawn>,
+    scroll: StoredValue<LogScroll>,
+}
+
+impl Log {
+    /// The log's element, unless it is gone: this also runs at animation frames, after the panel
+    /// closed or the widget was removed, where reading it as present would panic.
+    fn element(self) -> Option<web_sys::HtmlDivElement> {
+        self.node.try_get_untracked().flatten()
+    }
+
+    /// Scrolls to the bottom.
+    fn to_bottom(self) {
+        if let Some(el) = self.element() {
+            el.set_scroll_top(el.scroll_height());
+            self.scroll
+                .update_value(|scroll| scroll.pinned_at(el.scroll_top()));
+        }
+        self.new_below.set(false);
+    }
+
+    /// After this update is rendered: the reader's place, if lines were drawn above them.
+    fn keep_place(self) {
+        if !self.scroll.with_value(LogScroll::holding) {
+            return;
+        }
+        request_animation_frame(move || {
+            let Some(el) = self.element() else {
+                return;
+            };
+            if let Some(top) = self
+                .scroll
+                .try_update_value(|s| s.kept_place(el.scroll_height()))
+                .flatten()
+            {
+                el.set_scroll_top(top);
+            }
+        });
+    }
+
+    /// The room's lines changed (or the room did): follows new lines at the bottom or offers the
+    /// way down to them, keeps the reader's place when lines are drawn above them, draws the
+    /// newest of another room. Returns what it saw, for the next change.
+    fn lines_changed(self, before: Option<Seen>) -> Seen {
+        let room = self.chat.rooms.room.get();
+        self.drawn.track();
+        let (count, newest, last) = self.chat.messages.lines.with(|lines| {
+            let (count, newest, last) = lines
+                .iter()
+                .filter(|line| line.channel == room)
+                .fold((0, None, None), |(count, newest, _), line| {
+                    (count + 1, newest.max(line.id), Some(line))
+                });
+            (count, newest, last.map(|line| line.client_id.clone()))
+        });
+        let now = Seen {
+            room,
+            count,
+            newest,
+            last,
+        };
+        if now.another_room_than(before.as_ref()) {
+            self.drawn.set(Drawn::Newest);
+        }
+        let follow = self
+            .scroll
+            .try_update_value(|s| s.lines_changed(before.as_ref(), &now));
+        self.keep_place();
+        match follow {
+            Some(Follow::ToBottom) => request_animation_frame(move || self.to_bottom()),
+            Some(Follow::OfferBelow) => self.new_below.set(true),
+            Some(Follow::Stay) | None => {}
+        }
+        now
+    }
+
+    /// The reader scrolled: at the bottom, the newest lines are drawn; above it, the lines drawn
+    /// are held; at the top, older ones are drawn, then asked of the backend.
+    fn scrolled(self) {
+        let Some(el) = self.element() else {
+            return;
+        };
+        let metrics = Metrics {
+            top: el.scroll_top(),
+            visible: el.client_height(),
+            height: el.scroll_height(),
+        };
+        let bottom = self
+            .scroll
+            .try_update_value(|s| s.scrolled(metrics))
+            .unwrap_or(true);
+        let room = self.chat.rooms.room.get_untracked();
+        let now = self.drawn.get_untracked();
+        let (next, load_older) = self.chat.messages.lines.with_untracked(|lines| {
+            let lines = room_lines(lines, &room);
+            if metrics.top == 0 {
+                let at_top = now.at_top(&lines);
+                (at_top.drawn, at_top.load_older)
+            } else if bottom {
+                (Drawn::Newest, false)
+            } else {
+                (now.held(&lines), false)
+            }
+        });
+        if bottom {
+            self.new_below.set(false);
+        }
+        let asked = load_older && self.chat.load_older();
+        if metrics.top == 0 && (asked || next != now) {
+            self.scroll.update_value(|s| s.hold_top(metrics.height));
+        }
+        if next != now {
+            self.drawn.set(next);
+        }
     }
 }
 
