@@ -56,7 +56,7 @@ use clap::{Parser, Subcommand};
 
 /// `cargo xtask <command>`: the project's automation.
 #[derive(Parser)]
-#[command(name = "cargo xtask")]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
