@@ -9,8 +9,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
+use rusher_protocol::json::JsonText;
 use rusher_protocol::wire::{ChannelMessage, ClientMessage, ServerMessage};
 use rusher_protocol::{ChannelKind, MAX_CLIENT_EVENT_BYTES};
+use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until, timeout};
 
 use crate::hub::{ConnSender, Outgoing};
@@ -52,17 +54,81 @@ enum Next {
     Close(u16, String),
 }
 
-async fn serve(mut socket: WebSocket, state: AppState, key: String, protocol: Option<String>) {
-    let refusal = if key != state.hub().app().key {
-        Some((4001, "Application does not exist"))
-    } else {
-        match protocol.as_deref() {
-            None => Some((4008, "No protocol version supplied")),
-            Some("7") => None,
-            Some(_) => Some((4007, "Unsupported protocol version")),
+/// Why a connection is refused before its handshake: a close code and its message.
+fn refusal(state: &AppState, key: &str, protocol: Option<&str>) -> Option<(u16, &'static str)> {
+    if key != state.hub().app().key {
+        return Some((4001, "Application does not exist"));
+    }
+    match protocol {
+        None => Some((4008, "No protocol version supplied")),
+        Some("7") => None,
+        Some(_) => Some((4007, "Unsupported protocol version")),
+    }
+}
+
+/// When the connection was last heard from, and what silence means: a ping after the activity
+/// timeout, then a close when no answer comes within the pong timeout.
+struct Liveness {
+    activity_timeout: Duration,
+    pong_timeout: Duration,
+    ping_at: Instant,
+    pong_by: Option<Instant>,
+}
+
+impl Liveness {
+    fn new(activity_timeout: Duration, pong_timeout: Duration) -> Self {
+        Self {
+            activity_timeout,
+            pong_timeout,
+            ping_at: Instant::now() + activity_timeout,
+            pong_by: None,
         }
-    };
-    if let Some((code, message)) = refusal {
+    }
+
+    /// When silence next needs an answer.
+    fn deadline(&self) -> Instant {
+        self.pong_by.unwrap_or(self.ping_at)
+    }
+
+    /// Something came from the client.
+    fn heard(&mut self) {
+        self.ping_at = Instant::now() + self.activity_timeout;
+        self.pong_by = None;
+    }
+
+    /// The deadline passed: whether to ping (`true`) or to give up (`false`, a ping went
+    /// unanswered).
+    fn ping_now(&mut self) -> bool {
+        if self.pong_by.is_some() {
+            return false;
+        }
+        self.pong_by = Some(Instant::now() + self.pong_timeout);
+        true
+    }
+}
+
+/// The queue a new connection's frames come out of, the signal that it overflowed, its liveness
+/// and its client events' rate, once the hub knows it.
+fn join(
+    state: &AppState,
+    id: &str,
+) -> (
+    mpsc::Receiver<Outgoing>,
+    mpsc::UnboundedReceiver<()>,
+    Liveness,
+    u32,
+) {
+    let (sender, outgoing, overflow) = ConnSender::new(SEND_QUEUE);
+    let mut hub = state.hub();
+    hub.connect(id, sender);
+    let app = hub.app();
+    let liveness = Liveness::new(app.activity_timeout, app.pong_timeout);
+    tracing::debug!(socket = %id, "connected");
+    (outgoing, overflow, liveness, app.client_events_per_second)
+}
+
+async fn serve(mut socket: WebSocket, state: AppState, key: String, protocol: Option<String>) {
+    if let Some((code, message)) = refusal(&state, &key, protocol.as_deref()) {
         let frame = ServerMessage::Error {
             code: Some(code),
             message: message.to_owned(),
@@ -72,37 +138,22 @@ async fn serve(mut socket: WebSocket, state: AppState, key: String, protocol: Op
         let _ = socket.send(close(code, message)).await;
         return;
     }
-
     let id = state.new_socket_id();
-    let (sender, mut outgoing, mut overflow) = ConnSender::new(SEND_QUEUE);
-    let (activity_timeout, pong_timeout, rate) = {
-        let mut hub = state.hub();
-        hub.connect(&id, sender);
-        let app = hub.app();
-        (
-            app.activity_timeout,
-            app.pong_timeout,
-            app.client_events_per_second,
-        )
-    };
-    tracing::debug!(socket = %id, "connected");
+    let (mut outgoing, mut overflow, mut liveness, rate) = join(&state, &id);
     let established = ServerMessage::ConnectionEstablished {
         socket_id: id.clone(),
-        activity_timeout: Some(activity_timeout.as_secs()),
+        activity_timeout: Some(liveness.activity_timeout.as_secs()),
     }
     .to_json();
     let (mut sink, mut stream) = socket.split();
     let mut shutdown = state.shutdown.subscribe();
     let mut limiter = RateLimiter::new(rate);
-    let mut ping_at = Instant::now() + activity_timeout;
-    let mut pong_by: Option<Instant> = None;
     let mut result = send(&mut sink, Message::Text(established.into())).await;
     if *shutdown.borrow_and_update() {
         result = Err(());
     }
 
     while result.is_ok() {
-        let deadline = pong_by.unwrap_or(ping_at);
         // Biased, outgoing first: replies drain before more input is read, so only a peer that
         // really stops reading fills its queue.
         let next = tokio::select! {
@@ -119,20 +170,18 @@ async fn serve(mut socket: WebSocket, state: AppState, key: String, protocol: Op
             _ = shutdown.changed() => Next::Close(4200, "server shutting down".to_owned()),
             incoming = stream.next() => match incoming {
                 Some(Ok(message)) => {
-                    ping_at = Instant::now() + activity_timeout;
-                    pong_by = None;
+                    liveness.heard();
                     handle(&state, &id, message, &mut limiter)
                 }
                 _ => break,
             },
-            _ = sleep_until(deadline) => {
-                if pong_by.is_some() {
-                    Next::Close(4201, "Pong reply not received".to_owned())
-                } else {
-                    pong_by = Some(Instant::now() + pong_timeout);
+            _ = sleep_until(liveness.deadline()) => {
+                if liveness.ping_now() {
                     let ping = ServerMessage::Ping.to_json();
                     result = send(&mut sink, Message::Text(ping.into())).await;
                     Next::Continue
+                } else {
+                    Next::Close(4201, "Pong reply not received".to_owned())
                 }
             }
         };
@@ -195,25 +244,42 @@ fn handle(state: &AppState, id: &str, message: Message, limiter: &mut RateLimite
             channel,
             data,
         } => {
-            let refused = if !ChannelKind::of(&channel).allows_client_events() {
-                Some("client events are only allowed on private and presence channels")
-            } else if !hub.is_subscribed(id, &channel) {
-                Some("client events need a subscription to the channel")
-            } else if data.as_str().len() > MAX_CLIENT_EVENT_BYTES {
-                Some("client event data is larger than 10 KB")
-            } else {
-                None
-            };
-            if let Some(why) = refused {
-                drop(hub);
-                return error(state, id, None, why);
-            }
-            if !limiter.allow(Instant::now()) {
-                return Next::Close(4301, "Client event rejected due to rate limit".to_owned());
-            }
-            hub.client_event(id, &channel, &event, data);
+            drop(hub);
+            return client_event(state, id, limiter, &channel, &event, data);
         }
     }
+    Next::Continue
+}
+
+/// A client event: relayed when the channel takes client events, the sender is subscribed, it is
+/// small enough and the sender within its rate; refused with `pusher:error` otherwise, and past
+/// the rate, closed with 4301.
+fn client_event(
+    state: &AppState,
+    id: &str,
+    limiter: &mut RateLimiter,
+    channel: &str,
+    event: &str,
+    data: JsonText,
+) -> Next {
+    let hub = state.hub();
+    let refused = if !ChannelKind::of(channel).allows_client_events() {
+        Some("client events are only allowed on private and presence channels")
+    } else if !hub.is_subscribed(id, channel) {
+        Some("client events need a subscription to the channel")
+    } else if data.as_str().len() > MAX_CLIENT_EVENT_BYTES {
+        Some("client event data is larger than 10 KB")
+    } else {
+        None
+    };
+    if let Some(why) = refused {
+        drop(hub);
+        return error(state, id, None, why);
+    }
+    if !limiter.allow(Instant::now()) {
+        return Next::Close(4301, "Client event rejected due to rate limit".to_owned());
+    }
+    hub.client_event(id, channel, event, data);
     Next::Continue
 }
 
