@@ -1,6 +1,7 @@
-//! `cargo xtask package`: the two npm packages, built by wasm-pack with hand-written entries, the
-//! JavaScript minified by terser (the type declarations keep the docs), and packed with `npm pack`
-//! into `target/package/`:
+//! `cargo xtask package`: the two npm packages, each a crate's module built by cargo and bound by
+//! wasm-bindgen (what `wasm-pack build --no-opt` does, without installing wasm-pack: see
+//! [`compile`]) with hand-written entries, the JavaScript minified by terser (the type
+//! declarations keep the docs), and packed with `npm pack` into `target/package/`:
 //!
 //! - `rusher-client` in `www/pkg/` (`--target web` at the top, `--target bundler` under
 //!   `bundler/`, entries from `www/npm/`), which the client embed example imports;
@@ -47,13 +48,13 @@ pub fn build() -> Result<PathBuf, Error> {
     let bundler = tarball_dir().join("bundler");
     fresh(&dir)?;
     fresh(&bundler)?;
-    wasm_pack("crates/client", "web", &dir, "rusher")?;
+    bind(Module::Client, "web", &dir, "rusher")?;
     let wasm = dir.join("rusher_bg.wasm");
     optimize(&wasm, &[])?;
     wasm_names::shorten(&dir, "rusher")?;
     optimize(&wasm, &[])?;
     glue_strings::decode_short_in_js(&dir.join("rusher.js"))?;
-    wasm_pack("crates/client", "bundler", &bundler, "rusher")?;
+    bind(Module::Client, "bundler", &bundler, "rusher")?;
     optimize(&bundler.join("rusher_bg.wasm"), &[])?;
     glue_strings::decode_short_in_js(&bundler.join("rusher_bg.js"))?;
     let bundler_dest = dir.join("bundler");
@@ -113,7 +114,7 @@ fn client_manifest() -> Value {
 pub fn build_chat() -> Result<PathBuf, Error> {
     let dir = chat_dir();
     fresh(&dir)?;
-    wasm_pack("crates/widget", "web", &dir, "rusher-chat-wasm")?;
+    bind(Module::Widget, "web", &dir, "rusher-chat-wasm")?;
     let wasm = dir.join("rusher-chat-wasm_bg.wasm");
     optimize(&wasm, &[])?;
     dead_classes::remove(&dir, "rusher-chat-wasm")?;
@@ -160,7 +161,7 @@ pub fn build_chat() -> Result<PathBuf, Error> {
 pub fn build_widget_with_names() -> Result<PathBuf, Error> {
     let dir = work_dir().join("widget-names");
     fresh(&dir)?;
-    wasm_pack("crates/widget", "web", &dir, "widget")?;
+    bind(Module::Widget, "web", &dir, "widget")?;
     dead_classes::remove(&dir, "widget")?;
     let named = dir.join("widget-named.wasm");
     fs::copy(dir.join("widget_bg.wasm"), &named)?;
@@ -179,8 +180,7 @@ const WASM_OPT_FLAGS: [&str; 4] = [
     "--strip-producers",
 ];
 
-/// Optimizes a module in place with [`WASM_OPT_FLAGS`] and `more` (wasm-pack's own wasm-opt is
-/// off). A module that xtask changes ([`dead_classes`], [`wasm_names`]) is optimized before and
+/// Optimizes a module in place with [`WASM_OPT_FLAGS`] and `more`. A module that xtask changes ([`dead_classes`], [`wasm_names`]) is optimized before and
 /// again after: the code only the removed exports kept goes, and what the renaming left is
 /// folded (once, after the changes only, was 19 B larger for the client and 36 B for the widget,
 /// gzip). Only the baseline features are enabled (the renaming strips the feature section).
@@ -229,49 +229,100 @@ fn copy_files(from: &Path, to: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// `wasm-pack build` of a crate with its JavaScript feature, using the tools on PATH. The client
-/// (its `bundle` feature) is built by the pinned nightly with `core` and `alloc` rebuilt to abort
-/// on panic without a message and with their smaller implementations (`optimize_for_size`), in a
-/// target folder of its own. wasm-opt does not run here ([`optimize`] does, after).
-fn wasm_pack(krate: &str, target: &str, out: &Path, name: &str) -> Result<(), Error> {
-    let widget = krate.ends_with("widget");
-    let mut command = cmd("wasm-pack");
+/// A crate that an npm package carries as its WebAssembly module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    /// `rusher-client` with its `bundle` feature: no std, the pusher-js API.
+    Client,
+    /// `rusher-widget` with its `embed` feature: `mountChat`.
+    Widget,
+}
+
+impl Module {
+    /// The crate's package name.
+    fn krate(self) -> &'static str {
+        match self {
+            Module::Client => "rusher-client",
+            Module::Widget => "rusher-widget",
+        }
+    }
+
+    /// The features it is built with, after `--no-default-features` for the client.
+    fn features(self) -> &'static [&'static str] {
+        match self {
+            Module::Client => &["--no-default-features", "--features", "bundle"],
+            Module::Widget => &["--features", "embed"],
+        }
+    }
+
+    /// What of the standard library the nightly rebuilds for it: the client has no std.
+    fn build_std(self) -> &'static str {
+        match self {
+            Module::Client => "core,alloc",
+            Module::Widget => "std,panic_abort",
+        }
+    }
+
+    /// Its target folder: one of its own, as its standard library is rebuilt.
+    fn target_dir(self) -> PathBuf {
+        root().join("target").join(match self {
+            Module::Client => "bundle",
+            Module::Widget => "widget-bundle",
+        })
+    }
+
+    /// The module cargo writes.
+    fn wasm(self) -> PathBuf {
+        self.target_dir()
+            .join("wasm32-unknown-unknown")
+            .join("release")
+            .join([&self.krate().replace('-', "_"), ".wasm"].concat())
+    }
+}
+
+/// `cargo build` of a package's module, by the pinned nightly with the standard library rebuilt
+/// to abort on panic without a message and with its smaller implementations
+/// (`optimize_for_size`). Does nothing that is not stale, so `cargo xtask demo` compiles both
+/// modules while setup still installs wasm-bindgen, and the packages' builds find them done.
+pub fn compile(module: Module) -> Result<(), Error> {
+    let mut command = cmd("cargo");
     command
-        .args(["build", krate, "--release", "--mode", "no-install"])
-        .arg("--no-opt")
-        .args(["--target", target, "--weak-refs", "--out-name", name])
-        .arg("--out-dir")
-        .arg(out)
-        .arg("--")
-        .args(if widget {
-            &["--features", "embed"][..]
-        } else {
-            &["--no-default-features", "--features", "bundle"][..]
-        });
-    command
+        .args([
+            "build",
+            "--lib",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .args(["--package", module.krate()])
+        .args(module.features())
         .env("RUSTUP_TOOLCHAIN", BUNDLE_NIGHTLY)
-        .env(
-            "CARGO_UNSTABLE_BUILD_STD",
-            if widget {
-                "std,panic_abort"
-            } else {
-                "core,alloc"
-            },
-        )
+        .env("CARGO_UNSTABLE_BUILD_STD", module.build_std())
         .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
-        .env(
-            "CARGO_TARGET_DIR",
-            root()
-                .join("target")
-                .join(if widget { "widget-bundle" } else { "bundle" }),
-        )
+        .env("CARGO_TARGET_DIR", module.target_dir())
         .env(
             "RUSTFLAGS",
             "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none",
         );
     run_quiet(
         &mut command,
-        &["wasm-pack ", krate, " --target ", target].concat(),
+        &["cargo build --package ", module.krate()].concat(),
+        None,
+    )
+}
+
+/// The module [`compile`]d, and wasm-bindgen's JavaScript glue and type declarations for it, in
+/// `out` as `name.js`, `name_bg.wasm` and their `.d.ts` for a wasm-bindgen `target` (`web`,
+/// `bundler`). wasm-opt does not run here ([`optimize`] does, after).
+fn bind(module: Module, target: &str, out: &Path, name: &str) -> Result<(), Error> {
+    compile(module)?;
+    run_quiet(
+        cmd("wasm-bindgen")
+            .arg(module.wasm())
+            .arg("--out-dir")
+            .arg(out)
+            .args(["--target", target, "--weak-refs", "--out-name", name]),
+        &["wasm-bindgen ", module.krate(), " --target ", target].concat(),
         None,
     )
 }
@@ -303,14 +354,19 @@ fn write_package_files(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Completes wasm-pack's package.json with `fields` (an ES module package), and adds the files
-/// every package has ([`write_package_files`]).
+/// Writes the package's package.json: `fields`, and what every package says (an ES module
+/// package; the workspace's version, license and repository), and adds the files every package
+/// has ([`write_package_files`]).
 fn write_manifest(dir: &Path, fields: Value) -> Result<(), Error> {
     write_package_files(dir)?;
     let path = dir.join("package.json");
-    let mut manifest: Value = serde_json::from_str(&fs::read_to_string(&path)?)?;
+    let mut manifest = json!({
+        "type": "module",
+        "version": env!("CARGO_PKG_VERSION"),
+        "license": env!("CARGO_PKG_LICENSE"),
+        "repository": {"type": "git", "url": env!("CARGO_PKG_REPOSITORY")},
+    });
     if let (Some(manifest), Some(fields)) = (manifest.as_object_mut(), fields.as_object()) {
-        manifest.insert("type".into(), "module".into());
         for (key, value) in fields {
             manifest.insert(key.clone(), value.clone());
         }

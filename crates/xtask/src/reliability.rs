@@ -37,7 +37,7 @@ struct Attack {
 const SUITES: [&str; 5] = [
     "native tests",
     "client in headless Chromium",
-    "npm packages (wasm-pack)",
+    "npm packages",
     "JS API: Echo, pusher-js, package",
     "chat widget in Chromium",
 ];

@@ -6,14 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Tools the demo's setup runs (or that run them), linked from wherever this machine has them.
-const DEMO_TOOLS: [&str; 6] = [
-    "cargo",
-    "rustup",
-    "node",
-    "npm",
-    "wasm-bindgen",
-    "wasm-pack",
-];
+const DEMO_TOOLS: [&str; 5] = ["cargo", "rustup", "node", "npm", "wasm-bindgen"];
 /// Tools only the test suite uses that are found on PATH.
 const TEST_ONLY_ON_PATH: [&str; 2] = ["chromedriver", "protoc"];
 
@@ -68,6 +61,7 @@ fn demo_setup_leaves_test_only_tools_alone() {
         "the demo checks its own tools:\n{demo}"
     );
     for test_only in [
+        "rust target",
         "chromium",
         "chromedriver",
         "protoc",

@@ -26,7 +26,7 @@ pub fn postgres_bin(name: &str) -> Option<PathBuf> {
 
 /// Where a test tool that `cargo install` compiles goes: outside the checkout, in Cargo's home,
 /// one folder per tool and version (`$CARGO_HOME/rusher-tools/trunk-0.21.14/bin/trunk`). A fresh
-/// clone finds them there as it finds wasm-pack in `$CARGO_HOME/bin` (in `target/`, every clone
+/// clone finds them there as it finds wasm-bindgen in `$CARGO_HOME/bin` (in `target/`, every clone
 /// compiled them again: 15 minutes of a CI run), another version is never taken for them, and
 /// none of them lands on the user's PATH.
 pub(super) fn tool_root(folder: &str) -> PathBuf {

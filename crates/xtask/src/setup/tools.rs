@@ -3,8 +3,6 @@
 
 use super::*;
 
-pub(super) const WASM_PACK_VERSION: &str = "0.15.1";
-
 /// npm's binaryen (`crates/xtask/npm/package.json`); Debian's wasm-opt 108 breaks wasm-bindgen
 /// 0.2.130's output.
 pub(super) const WASM_OPT_VERSION: &str = "132";
@@ -45,8 +43,9 @@ pub(super) const APP_PACKAGES: &str = "npm app packages";
 pub(super) fn tools() -> Result<Vec<Tool>, Error> {
     Ok(vec![
         Tool {
+            // The suites' wasm tests and Trunk's builds; the packages build on the nightly.
             name: "rust target",
-            groups: &[Group::Build],
+            groups: &[Group::Browser, Group::Trunk],
             wanted: None,
             found: || {
                 let out = cmd("rustup")
@@ -68,7 +67,7 @@ pub(super) fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "rust for the npm bundle",
-            groups: &[Group::Build, Group::Fuzz],
+            groups: &[Group::Nightly, Group::Fuzz],
             wanted: Some(BUNDLE_NIGHTLY.to_owned()),
             found: || {
                 let out = cmd("rustup")
@@ -116,20 +115,6 @@ pub(super) fn tools() -> Result<Vec<Tool>, Error> {
                 quiet(
                     tool,
                     cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]),
-                )
-            },
-        },
-        Tool {
-            name: "wasm-pack",
-            groups: &[Group::Build],
-            wanted: Some(WASM_PACK_VERSION.to_owned()),
-            found: || version_word(&first_line("wasm-pack", &["--version"])?, 1),
-            how: "cargo install wasm-pack, compiled from crates.io (about 1.5 min)",
-            install: |tool| {
-                let version = format!("={WASM_PACK_VERSION}");
-                quiet(
-                    tool,
-                    cmd("cargo").args(["install", "wasm-pack", "--version", &version, "--locked"]),
                 )
             },
         },

@@ -72,7 +72,7 @@ const BROWSER_RETRY: &str = "a browser suite that fails runs once more";
 
 /// The suite that builds the npm packages into `www/`. The browser suites after it load what it
 /// built, so a run of chosen suites builds the packages first when any of them comes after it.
-const PACKAGE_SUITE: &str = "npm packages (wasm-pack)";
+const PACKAGE_SUITE: &str = "npm packages";
 
 /// Runs every suite, or those whose name contains `only` (after the package build when one of
 /// them comes after it: else it would test whatever an earlier build left in `www/`).
