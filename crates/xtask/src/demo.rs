@@ -4,10 +4,9 @@
 //! http://127.0.0.1:8080: the page, the Pusher endpoint, auth and the chat backend on one port.
 
 use std::net::TcpListener;
-use std::thread;
 use std::time::Instant;
 
-use crate::package::{self, Module};
+use crate::package;
 use crate::setup::{self, Purpose};
 use crate::shell::{Error, cmd, run_quiet, run_visible, work_dir};
 
@@ -25,14 +24,21 @@ pub fn run(port: u16) -> Result<bool, Error> {
         )
         .into());
     }
-    compile_while_setup_installs()?;
+    setup::ensure(Purpose::Demo)?;
     step(
         "the chat widget's package into www/chat/",
-        "about 5 s",
+        "about 2 min",
         || package::build_chat().map(drop),
     )?;
-    step("the client's package into www/pkg/", "about 5 s", || {
+    step("the client's package into www/pkg/", "about 30 s", || {
         package::build().map(drop)
+    })?;
+    step("rusher-server", "about 55 s", || {
+        run_quiet(
+            cmd("cargo").args(["build", "--package", "rusher-server"]),
+            "cargo build --package rusher-server",
+            Some(&work_dir().join("logs").join("demo-server-build.log")),
+        )
     })?;
     let port = port.to_string();
     run_visible(cmd("cargo").args([
@@ -49,54 +55,6 @@ pub fn run(port: u16) -> Result<bool, Error> {
         "www",
     ]))?;
     Ok(true)
-}
-
-/// Compiles rusher-server from the start, and the packages' modules as soon as their nightly is
-/// installed, while setup installs wasm-bindgen and the npm build tools: on two cores a first
-/// run overlaps downloads with compiling and one compile's single-threaded end with another's.
-fn compile_while_setup_installs() -> Result<(), Error> {
-    println!(
-        "demo: compiling rusher-server (first build: about 45 s on 2 cores), and the packages' \
-         modules once their nightly is installed (about 1.5 min), while setup installs the rest"
-    );
-    thread::scope(|scope| {
-        let server = scope.spawn(|| compiled("rusher-server", build_server));
-        setup::ensure_nightly()?;
-        let modules = scope.spawn(|| {
-            compiled("the packages' modules", || {
-                package::compile(Module::Widget)?;
-                package::compile(Module::Client)
-            })
-        });
-        let installed = setup::ensure(Purpose::Demo);
-        for compiling in [server, modules] {
-            compiling
-                .join()
-                .map_err(|_| "a compile thread panicked")??;
-        }
-        installed
-    })
-}
-
-/// Runs a compile on its own thread; says when it is done. The error as text, as errors do not
-/// cross threads.
-fn compiled(what: &str, compile: impl FnOnce() -> Result<(), Error>) -> Result<(), String> {
-    let started = Instant::now();
-    compile().map_err(|e| format!("{what}: {e}"))?;
-    println!(
-        "demo: {what} compiled in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-/// `cargo build` of rusher-server, its output in `target/xtask/logs/demo-server-build.log`.
-fn build_server() -> Result<(), Error> {
-    run_quiet(
-        cmd("cargo").args(["build", "--package", "rusher-server"]),
-        "cargo build --package rusher-server",
-        Some(&work_dir().join("logs").join("demo-server-build.log")),
-    )
 }
 
 /// Runs one build step on one line: what it builds, how long a first build takes on two cores,

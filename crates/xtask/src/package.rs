@@ -231,7 +231,7 @@ fn copy_files(from: &Path, to: &Path) -> Result<(), Error> {
 
 /// A crate that an npm package carries as its WebAssembly module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Module {
+enum Module {
     /// `rusher-client` with its `bundle` feature: no std, the pusher-js API.
     Client,
     /// `rusher-widget` with its `embed` feature: `mountChat`.
@@ -282,9 +282,8 @@ impl Module {
 
 /// `cargo build` of a package's module, by the pinned nightly with the standard library rebuilt
 /// to abort on panic without a message and with its smaller implementations
-/// (`optimize_for_size`). Does nothing that is not stale, so `cargo xtask demo` compiles both
-/// modules while setup still installs wasm-bindgen, and the packages' builds find them done.
-pub fn compile(module: Module) -> Result<(), Error> {
+/// (`optimize_for_size`).
+fn compile(module: Module) -> Result<(), Error> {
     let mut command = cmd("cargo");
     command
         .args([

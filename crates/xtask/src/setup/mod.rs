@@ -48,16 +48,10 @@ impl Purpose {
     /// The tool groups this purpose uses.
     fn groups(self) -> &'static [Group] {
         match self {
-            Purpose::Demo | Purpose::Package => &[Group::Nightly, Group::Build],
-            Purpose::Size => &[Group::Nightly, Group::Build, Group::TestPackages],
-            Purpose::Bench => &[
-                Group::Nightly,
-                Group::Build,
-                Group::Browser,
-                Group::TestPackages,
-            ],
+            Purpose::Demo | Purpose::Package => &[Group::Build],
+            Purpose::Size => &[Group::Build, Group::TestPackages],
+            Purpose::Bench => &[Group::Build, Group::Browser, Group::TestPackages],
             Purpose::Test => &[
-                Group::Nightly,
                 Group::Build,
                 Group::Browser,
                 Group::Engines,
@@ -75,10 +69,8 @@ impl Purpose {
 /// A set of tools that is installed together or not at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Group {
-    /// Compiling the npm packages' modules: the bundle's pinned nightly with rust-src.
-    Nightly,
-    /// Making the npm packages of the modules (and with them the demo): wasm-bindgen, binaryen
-    /// and terser.
+    /// Building the npm packages (and with them the demo): the bundle's pinned nightly,
+    /// wasm-bindgen, binaryen and terser.
     Build,
     /// Headless Chromium and ChromeDriver.
     Browser,
@@ -143,16 +135,6 @@ pub fn run(settings: &Settings) -> Result<bool, Error> {
 /// Installs what `purpose` needs and is missing. Called first by every command.
 pub fn ensure(purpose: Purpose) -> Result<(), Error> {
     install_missing(&needed(&[purpose])?)
-}
-
-/// Installs the nightly that compiles the packages' modules, if it is missing: what
-/// `cargo xtask demo` needs before it compiles them while [`ensure`] installs the rest.
-pub fn ensure_nightly() -> Result<(), Error> {
-    let nightly = tools()?
-        .into_iter()
-        .filter(|tool| tool.groups.contains(&Group::Nightly))
-        .collect::<Vec<_>>();
-    install_missing(&nightly)
 }
 
 /// The tools the purposes use, in install order.

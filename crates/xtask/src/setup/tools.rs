@@ -67,7 +67,7 @@ pub(super) fn tools() -> Result<Vec<Tool>, Error> {
         },
         Tool {
             name: "rust for the npm bundle",
-            groups: &[Group::Nightly, Group::Fuzz],
+            groups: &[Group::Build, Group::Fuzz],
             wanted: Some(BUNDLE_NIGHTLY.to_owned()),
             found: || {
                 let out = cmd("rustup")
@@ -109,12 +109,19 @@ pub(super) fn tools() -> Result<Vec<Tool>, Error> {
             wanted: Some(locked_version("wasm-bindgen")?),
             found: || version_word(&first_line("wasm-bindgen", &["--version"])?, 1),
             how: "cargo install wasm-bindgen-cli, compiled from crates.io (about 1.5 min)",
-            // No --locked: the CLI's lock file names a webpki-roots the registry lacks.
+            // No --locked: the CLI's lock file names a webpki-roots the registry lacks. Without
+            // its default TLS (rustls): its test runner only talks to WebDriver on loopback.
             install: |tool| {
                 let version = format!("={}", tool.wanted.as_deref().unwrap_or_default());
                 quiet(
                     tool,
-                    cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]),
+                    cmd("cargo").args([
+                        "install",
+                        "wasm-bindgen-cli",
+                        "--version",
+                        &version,
+                        "--no-default-features",
+                    ]),
                 )
             },
         },
