@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use rusher_chat_api::{ONLINE_EVENT, OnlineCount};
 
 use crate::BackendState;
@@ -23,6 +24,11 @@ pub const COUNT_PERIOD: Duration = Duration::from_secs(5);
 /// The most twins counted at once: each costs a REST call per period, and a site has a few big
 /// rooms. Past it, a new twin is counted once another is forgotten.
 pub const MAX_TWINS_COUNTED: usize = 256;
+
+/// How many twins are counted at once: a round of [`MAX_TWINS_COUNTED`] REST calls one after
+/// another could outlast [`COUNT_PERIOD`] on a slow link; at once, it would be a burst the
+/// server's rate limit may refuse.
+pub const COUNTS_AT_ONCE: usize = 16;
 
 /// What is known of one twin.
 #[derive(Debug, Default)]
@@ -66,24 +72,29 @@ impl TwinCounts {
             let twins = self.twins.lock().unwrap_or_else(|p| p.into_inner());
             twins.keys().cloned().collect()
         };
-        for name in names {
-            let Ok(count) = publisher.count(&name).await else {
-                continue;
-            };
-            if self.should_publish(&name, count) {
-                let data =
-                    serde_json::to_string(&OnlineCount { online: count }).unwrap_or_default();
-                let channels = [name];
-                let publication = Publication {
-                    channels: &channels,
-                    event: ONLINE_EVENT,
-                    data: &data,
-                    socket_id: None,
-                };
-                if let Err(e) = publisher.publish(publication).await {
-                    tracing::warn!("publishing the count of {}: {e}", channels[0]);
-                }
-            }
+        futures_util::stream::iter(names)
+            .for_each_concurrent(COUNTS_AT_ONCE, |name| self.count_twin(publisher, name))
+            .await;
+    }
+
+    /// Counts one twin, and publishes its count if [`should_publish`](Self::should_publish).
+    async fn count_twin(&self, publisher: &dyn Publisher, name: String) {
+        let Ok(count) = publisher.count(&name).await else {
+            return;
+        };
+        if !self.should_publish(&name, count) {
+            return;
+        }
+        let data = serde_json::to_string(&OnlineCount { online: count }).unwrap_or_default();
+        let channels = [name];
+        let publication = Publication {
+            channels: &channels,
+            event: ONLINE_EVENT,
+            data: &data,
+            socket_id: None,
+        };
+        if let Err(e) = publisher.publish(publication).await {
+            tracing::warn!("publishing the count of {}: {e}", channels[0]);
         }
     }
 
@@ -127,12 +138,16 @@ mod tests {
     use super::*;
     use crate::publisher::{CountFuture, MembersFuture, PublishFuture};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A realtime server whose channels hold the counts set, recording what is published.
+    /// A realtime server whose channels hold the counts set, recording what is published and
+    /// how many counts were asked for at once.
     #[derive(Debug, Default)]
     struct Server {
         counts: Mutex<HashMap<String, u64>>,
         published: Mutex<Vec<(String, String)>>,
+        counting: AtomicUsize,
+        most_counting: AtomicUsize,
     }
 
     impl Server {
@@ -157,7 +172,14 @@ mod tests {
 
         fn count<'a>(&'a self, channel: &'a str) -> CountFuture<'a> {
             let count = self.counts.lock().unwrap().get(channel).copied();
-            Box::pin(async move { Ok(count.unwrap_or(0)) })
+            Box::pin(async move {
+                let now = self.counting.fetch_add(1, Ordering::SeqCst) + 1;
+                self.most_counting.fetch_max(now, Ordering::SeqCst);
+                // The answer takes a while: the others asked meanwhile are in flight too.
+                tokio::task::yield_now().await;
+                self.counting.fetch_sub(1, Ordering::SeqCst);
+                Ok(count.unwrap_or(0))
+            })
         }
 
         fn members<'a>(&'a self, _: &'a str) -> MembersFuture<'a> {
@@ -203,7 +225,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn at_most_the_cap_of_twins_are_counted() {
+    async fn at_most_the_cap_of_twins_are_counted_a_few_at_a_time() {
         let server = Server::default();
         let counts = TwinCounts::new();
         for n in 0..=MAX_TWINS_COUNTED {
@@ -216,5 +238,10 @@ mod tests {
         assert_eq!(published.len(), MAX_TWINS_COUNTED);
         let past_cap = format!("private-room-{MAX_TWINS_COUNTED}");
         assert!(!published.iter().any(|(twin, _)| *twin == past_cap));
+        assert_eq!(
+            server.most_counting.load(Ordering::SeqCst),
+            COUNTS_AT_ONCE,
+            "the counts are asked for together, but no more than COUNTS_AT_ONCE"
+        );
     }
 }

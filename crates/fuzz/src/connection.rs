@@ -315,6 +315,10 @@ impl Driver {
                 panic!("{name} is listed but has no status");
             };
             assert!(!(status.subscribed && status.pending));
+            assert!(
+                !status.asked || status.pending,
+                "{name} asked but not pending"
+            );
             if status.subscribed {
                 assert!(connected, "{name} subscribed while {:?}", conn.state());
             }

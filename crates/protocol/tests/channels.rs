@@ -120,6 +120,11 @@ fn private_channel_is_authorized_then_subscribed() {
     h.drain();
     h.conn.subscribe("private-foobar", h.now).unwrap();
     let requests = auth_requests(&h.drain());
+    let status = h.conn.channel("private-foobar").unwrap();
+    assert!(
+        status.pending && !status.asked,
+        "auth is awaited, not the server"
+    );
     assert_eq!(
         requests,
         vec![AuthRequest {
@@ -139,6 +144,11 @@ fn private_channel_is_authorized_then_subscribed() {
         vec![
             r#"{"event":"pusher:subscribe","data":{"channel":"private-foobar","auth":"278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4"}}"#
         ]
+    );
+    let status = h.conn.channel("private-foobar").unwrap();
+    assert!(
+        status.pending && status.asked,
+        "the server's answer is awaited"
     );
 }
 

@@ -71,6 +71,10 @@ pub struct ChannelStatus {
     pub subscribed: bool,
     /// Auth or the server's answer is awaited.
     pub pending: bool,
+    /// `pusher:subscribe` is sent and the server's answer awaited (not auth): a refusal that
+    /// names no channel, such as sockudo's over-capacity error, can only be about a channel in
+    /// this state.
+    pub asked: bool,
     /// The last subscription count the server sent.
     pub subscription_count: Option<u64>,
 }
@@ -415,6 +419,7 @@ impl Subscriptions {
                         | SubState::Authorizing(_)
                         | SubState::Pending
                 ),
+                asked: c.state == SubState::Pending,
                 subscription_count: c.count,
             })
     }

@@ -39,14 +39,15 @@ impl Chat {
         self.count_on_twin(lobby, true);
     }
 
-    /// Whether the lobby's subscription waits for the server's answer (and the room is not read
-    /// on its twin already).
+    /// Whether the lobby's subscription waits for the server's answer, not for its auth (and the
+    /// room is not read on its twin already): a refusal that names no channel can only be about
+    /// a subscription the server was asked for.
     pub(super) fn lobby_waiting(self, lobby: &str) -> bool {
         !self.presence.full.get_untracked()
             && self.services.with_value(|s| {
                 s.channel(lobby)
                     .and_then(Channel::status)
-                    .is_some_and(|status| status.pending)
+                    .is_some_and(|status| status.asked)
             })
     }
 
