@@ -107,30 +107,7 @@ pub async fn run(
     confirmed_at: Arc<AtomicU64>,
     mut done: watch::Receiver<bool>,
 ) -> Result<Report, String> {
-    let mut headers = reqwest::header::HeaderMap::new();
-    let address = format!("10.77.{}.{}", index / 250, index % 250 + 1);
-    headers.insert(
-        "x-forwarded-for",
-        address.parse().map_err(|e| format!("{e}"))?,
-    );
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .default_headers(headers)
-        .timeout(Duration::from_secs(10))
-        .build()
-        .map_err(|e| e.to_string())?;
-    let signed_in = http
-        .post(format!("{}{}", shared.base, routes::SESSION))
-        .json(&serde_json::json!({ "name": format!("visitor {index}") }))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !signed_in.status().is_success() {
-        return Err(format!(
-            "visitor {index}: sign-in answered {}",
-            signed_in.status()
-        ));
-    }
+    let http = sign_in(&shared, index).await?;
     let config = Config::for_host(
         &shared.key,
         &shared.ws_host,
@@ -173,6 +150,36 @@ pub async fn run(
         .members(&shared.room)
         .map_or(0, |members| members.count());
     Ok(visitor.report)
+}
+
+/// Signs in as visitor `index`, from its own address as a reverse proxy would name it; the
+/// client that holds its session.
+async fn sign_in(shared: &Shared, index: usize) -> Result<reqwest::Client, String> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let address = format!("10.77.{}.{}", index / 250, index % 250 + 1);
+    headers.insert(
+        "x-forwarded-for",
+        address.parse().map_err(|e| format!("{e}"))?,
+    );
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let signed_in = http
+        .post(format!("{}{}", shared.base, routes::SESSION))
+        .json(&serde_json::json!({ "name": format!("visitor {index}") }))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !signed_in.status().is_success() {
+        return Err(format!(
+            "visitor {index}: sign-in answered {}",
+            signed_in.status()
+        ));
+    }
+    Ok(http)
 }
 
 async fn sleep_until(wake: Option<tokio::time::Instant>) {

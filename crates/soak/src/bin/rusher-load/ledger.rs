@@ -202,6 +202,42 @@ impl Log {
         }
     }
 
+    /// Adds up a message sent in the window: its receivers (doubled, lost against those who
+    /// should have it) and the latency of each delivery.
+    fn count_deliveries(&self, sent: &SentLog, figures: &mut Figures, latencies: &mut Vec<Micros>) {
+        let mut receivers: Vec<u32> = sent.deliveries.iter().map(|(v, _)| *v).collect();
+        receivers.sort_unstable();
+        let all = receivers.len();
+        receivers.dedup();
+        figures.doubled += all - receivers.len();
+        latencies.extend(
+            sent.deliveries
+                .iter()
+                .map(|(_, at)| at.saturating_sub(sent.at)),
+        );
+        // A refused message was never stored: its sender was told, nobody should have it.
+        if matches!(sent.answer, Some((Outcome::Refused(_), _))) {
+            return;
+        }
+        let expected = self
+            .in_room
+            .get(&sent.room)
+            .into_iter()
+            .flatten()
+            .filter(|v| {
+                self.visitors
+                    .get(v)
+                    .is_some_and(|log| log.should_have(sent.room, sent.at))
+            });
+        for visitor in expected {
+            figures.deliveries_expected += 1;
+            if receivers.binary_search(visitor).is_err() {
+                figures.lost += 1;
+            }
+        }
+    }
+
+    /// The figures of what happened from `from` to `to`.
     fn figures(&self, from: Micros, to: Micros) -> Figures {
         let within = |at: &Micros| (from..to).contains(at);
         let count = |times: &[Micros]| times.iter().filter(|t| within(t)).count();
@@ -226,36 +262,7 @@ impl Log {
                 continue;
             }
             figures.messages_sent += 1;
-            let mut receivers: Vec<u32> = sent.deliveries.iter().map(|(v, _)| *v).collect();
-            receivers.sort_unstable();
-            let all = receivers.len();
-            receivers.dedup();
-            figures.doubled += all - receivers.len();
-            latencies.extend(
-                sent.deliveries
-                    .iter()
-                    .map(|(_, at)| at.saturating_sub(sent.at)),
-            );
-            // A refused message was never stored: its sender was told, nobody should have it.
-            if matches!(sent.answer, Some((Outcome::Refused(_), _))) {
-                continue;
-            }
-            let expected = self
-                .in_room
-                .get(&sent.room)
-                .into_iter()
-                .flatten()
-                .filter(|v| {
-                    self.visitors
-                        .get(v)
-                        .is_some_and(|log| log.should_have(sent.room, sent.at))
-                });
-            for visitor in expected {
-                figures.deliveries_expected += 1;
-                if receivers.binary_search(visitor).is_err() {
-                    figures.lost += 1;
-                }
-            }
+            self.count_deliveries(sent, &mut figures, &mut latencies);
         }
         latencies.sort_unstable();
         let at = |share: f64| -> f64 {

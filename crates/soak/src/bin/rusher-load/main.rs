@@ -61,6 +61,7 @@ const CHECK_HELD: f64 = 0.99;
 const SPARE_FILES: usize = 1_000;
 
 /// Where the load goes.
+#[derive(Clone)]
 pub enum Target {
     /// Through the chat backend, at one of `bases` (a replica per node).
     Chat { bases: Vec<String> },
@@ -105,6 +106,30 @@ pub struct Context {
 }
 
 impl Context {
+    /// Nothing run yet, for the target of `args`.
+    fn new(args: &Args) -> Result<Self, String> {
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Context {
+            target: args.target.clone(),
+            key: args.key.clone(),
+            sockets: args.sockets.clone(),
+            // The lobby is the widget's default room; its private twin carries it past its
+            // member limit.
+            lobby: DEFAULT_ROOM.to_owned(),
+            twin: overflow_twin(DEFAULT_ROOM).ok_or("the default room has no private twin")?,
+            http,
+            ledger: Ledger::default(),
+            live: Live::default(),
+            joining: AtomicUsize::new(0),
+            seq: AtomicU64::new(0),
+            held_back: AtomicU64::new(0),
+            start: std::time::Instant::now(),
+        })
+    }
+
     /// Microseconds since the run started.
     fn now(&self) -> Micros {
         micros(self.start.elapsed())
@@ -285,39 +310,12 @@ struct Step {
     after: Sample,
 }
 
+/// The run: the steps one after another until the last or the knee, then each step's figures.
+/// True when every step below the last was lossless (every step, and error-free, with `--check`).
 async fn load() -> Result<bool, String> {
     let mut args = args()?;
-    // Each visitor holds a socket: steps the process's open-files limit cannot hold are left out.
-    let most = process::open_files_limit()
-        .and_then(|limit| usize::try_from(limit).ok())
-        .map_or(usize::MAX, |limit| limit.saturating_sub(SPARE_FILES));
-    if let Some(&over) = args.steps.iter().find(|&&step| step > most) {
-        println!(
-            "rusher-load: {over} visitors and more left out: this process may open {} files",
-            most + SPARE_FILES
-        );
-        args.steps.retain(|&step| step <= most);
-    }
-    let http = reqwest::Client::builder()
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let context = Arc::new(Context {
-        target: args.target,
-        key: args.key,
-        sockets: args.sockets,
-        // The lobby is the widget's default room; its private twin carries it past its member
-        // limit.
-        lobby: DEFAULT_ROOM.to_owned(),
-        twin: overflow_twin(DEFAULT_ROOM).ok_or("the default room has no private twin")?,
-        http,
-        ledger: Ledger::default(),
-        live: Live::default(),
-        joining: AtomicUsize::new(0),
-        seq: AtomicU64::new(0),
-        held_back: AtomicU64::new(0),
-        start: std::time::Instant::now(),
-    });
+    let most = fit_open_files(&mut args.steps);
+    let context = Arc::new(Context::new(&args)?);
     let idle = sample(&args.pids);
     let wanted = Arc::new(AtomicUsize::new(0));
     let (stop_tx, stop) = watch::channel(false);
@@ -327,47 +325,11 @@ async fn load() -> Result<bool, String> {
         stop.clone(),
         JoinSet::new(),
     ));
-    let sender = tokio::spawn(sender::run(context.clone(), stop.clone()));
+    let sender = tokio::spawn(sender::run(context.clone(), stop));
     let mut steps = Vec::new();
     for &visitors in &args.steps {
         wanted.store(visitors, Ordering::SeqCst);
-        let ramp_from = context.now();
-        let ramp_limit = Duration::from_secs((visitors / plan::RAMP_PER_SECOND) as u64 * 3 + 60);
-        let reached = wait_for(|| context.live.len() >= visitors * 99 / 100, ramp_limit).await;
-        let ramp = (ramp_from, context.now());
-        tokio::time::sleep(SETTLE).await;
-        let before = sample(&args.pids);
-        let hold_from = context.now();
-        // Visitors in the chat, once a second; a departed visitor's place is empty for the
-        // moment its replacement takes to sign in and join, so a step holds the median.
-        let mut samples = Vec::new();
-        let hold_until = tokio::time::Instant::now() + args.hold;
-        while tokio::time::Instant::now() < hold_until {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            samples.push(context.live.len());
-        }
-        samples.sort_unstable();
-        let held = samples.get(samples.len() / 2).copied().unwrap_or(0);
-        let step = Step {
-            visitors,
-            held,
-            reached,
-            ramp,
-            hold: (hold_from, context.now()),
-            before,
-            after: sample(&args.pids),
-        };
-        // The step's delivery so far (the last seconds' messages may still be on their way).
-        let early = context
-            .ledger
-            .figures(step.hold.0, step.hold.1.saturating_sub(micros(DRAIN)));
-        println!(
-            "rusher-load: {visitors} visitors wanted, {held} held; median delivery {:.1} ms",
-            early.latency_ms_median
-        );
-        let past_knee = !reached
-            || (held as f64) < visitors as f64 * KNEE_HELD
-            || early.latency_ms_median > KNEE_LATENCY_MS;
+        let (step, past_knee) = run_step(&context, &args, visitors).await;
         steps.push(step);
         if past_knee {
             break;
@@ -377,21 +339,99 @@ async fn load() -> Result<bool, String> {
     let _ = stop_tx.send(true);
     let _ = sender.await;
     context.live.send_all_away();
-    if let Ok(mut tasks) = spawner.await {
-        let all_gone = tokio::time::timeout(Duration::from_secs(30), async {
-            while tasks.join_next().await.is_some() {}
-        });
-        if all_gone.await.is_err() {
-            tasks.abort_all();
-        }
+    if let Ok(tasks) = spawner.await {
+        all_gone(tasks).await;
     }
+    let clean = report(&context, &args, &steps, &idle);
+    println!(
+        "load-run {}",
+        json!({
+            "held_back": context.held_back.load(Ordering::Relaxed),
+            "steps": steps.len(),
+            "most_visitors": most,
+        })
+    );
+    Ok(clean)
+}
+
+/// Leaves out the steps this process's open-files limit cannot hold (each visitor holds a
+/// socket), saying so; the most visitors it can hold.
+fn fit_open_files(steps: &mut Vec<usize>) -> usize {
+    let most = process::open_files_limit()
+        .and_then(|limit| usize::try_from(limit).ok())
+        .map_or(usize::MAX, |limit| limit.saturating_sub(SPARE_FILES));
+    if let Some(&over) = steps.iter().find(|&&step| step > most) {
+        println!(
+            "rusher-load: {over} visitors and more left out: this process may open {} files",
+            most + SPARE_FILES
+        );
+        steps.retain(|&step| step <= most);
+    }
+    most
+}
+
+/// Ramps to `visitors`, lets them settle, and holds them for `--hold`, counting the visitors in
+/// the chat each second. The step, and whether it is past the knee (not reached, not held, or
+/// delivering too slowly).
+async fn run_step(context: &Context, args: &Args, visitors: usize) -> (Step, bool) {
+    let ramp_from = context.now();
+    let ramp_limit = Duration::from_secs((visitors / plan::RAMP_PER_SECOND) as u64 * 3 + 60);
+    let reached = wait_for(|| context.live.len() >= visitors * 99 / 100, ramp_limit).await;
+    let ramp = (ramp_from, context.now());
+    tokio::time::sleep(SETTLE).await;
+    let before = sample(&args.pids);
+    let hold_from = context.now();
+    // Visitors in the chat, once a second; a departed visitor's place is empty for the moment
+    // its replacement takes to sign in and join, so a step holds the median.
+    let mut samples = Vec::new();
+    let hold_until = tokio::time::Instant::now() + args.hold;
+    while tokio::time::Instant::now() < hold_until {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        samples.push(context.live.len());
+    }
+    samples.sort_unstable();
+    let held = samples.get(samples.len() / 2).copied().unwrap_or(0);
+    let step = Step {
+        visitors,
+        held,
+        reached,
+        ramp,
+        hold: (hold_from, context.now()),
+        before,
+        after: sample(&args.pids),
+    };
+    // The step's delivery so far (the last seconds' messages may still be on their way).
+    let early = context
+        .ledger
+        .figures(step.hold.0, step.hold.1.saturating_sub(micros(DRAIN)));
+    println!(
+        "rusher-load: {visitors} visitors wanted, {held} held; median delivery {:.1} ms",
+        early.latency_ms_median
+    );
+    let past_knee = !reached
+        || (held as f64) < visitors as f64 * KNEE_HELD
+        || early.latency_ms_median > KNEE_LATENCY_MS;
+    (step, past_knee)
+}
+
+/// Waits up to 30 s for every visitor task to end (they were sent away), then stops the rest.
+async fn all_gone(mut tasks: JoinSet<()>) {
+    let gone = tokio::time::timeout(Duration::from_secs(30), async {
+        while tasks.join_next().await.is_some() {}
+    });
+    if gone.await.is_err() {
+        tasks.abort_all();
+    }
+}
+
+/// Prints `load-step {JSON}` for each step, from the ledger; whether the run was clean.
+fn report(context: &Context, args: &Args, steps: &[Step], idle: &Sample) -> bool {
     let mut clean = true;
-    let count = steps.len();
     for (index, step) in steps.iter().enumerate() {
         let figures = context.ledger.figures(step.hold.0, step.hold.1);
         let ramp_figures = context.ledger.figures(step.ramp.0, step.ramp.1);
         let lossless = figures.lost == 0 && figures.doubled == 0;
-        if (index + 1 < count || args.check) && !lossless {
+        if (index + 1 < steps.len() || args.check) && !lossless {
             clean = false;
         }
         if args.check
@@ -403,18 +443,10 @@ async fn load() -> Result<bool, String> {
         }
         println!(
             "load-step {}",
-            step_json(step, &idle, &figures, &ramp_figures)
+            step_json(step, idle, &figures, &ramp_figures)
         );
     }
-    println!(
-        "load-run {}",
-        json!({
-            "held_back": context.held_back.load(Ordering::Relaxed),
-            "steps": count,
-            "most_visitors": most,
-        })
-    );
-    Ok(clean)
+    clean
 }
 
 /// Whether nothing was refused, timed out or dropped, in a step's ramp or its hold.

@@ -65,16 +65,16 @@ pub async fn run(context: Arc<Context>, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Sends one message to `room` as `sender` and writes down how the server answered.
-async fn send(context: &Context, sender: &Sender, room: Room) {
-    let seq = context.seq.fetch_add(1, Ordering::Relaxed);
-    let channel = room.channel(&context.lobby);
-    context.ledger.record(Record::Sent {
-        seq,
-        room,
-        at: context.now(),
-    });
-    let request = match context.via(sender.id) {
+/// The request that sends message `seq` to `channel` (`room`) as `sender`: to the chat backend,
+/// or to the realtime server's REST API, signed, on the lobby's twin too.
+fn request(
+    context: &Context,
+    sender: &Sender,
+    room: Room,
+    seq: u64,
+    channel: String,
+) -> reqwest::RequestBuilder {
+    match context.via(sender.id) {
         Via::Backend(base) => context
             .http
             .post(format!("{base}{}", routes::MESSAGES))
@@ -116,7 +116,19 @@ async fn send(context: &Context, sender: &Sender, room: Room) {
                 .header("content-type", "application/json")
                 .body(body)
         }
-    };
+    }
+}
+
+/// Sends one message to `room` as `sender` and writes down how the server answered.
+async fn send(context: &Context, sender: &Sender, room: Room) {
+    let seq = context.seq.fetch_add(1, Ordering::Relaxed);
+    let channel = room.channel(&context.lobby);
+    context.ledger.record(Record::Sent {
+        seq,
+        room,
+        at: context.now(),
+    });
+    let request = request(context, sender, room, seq, channel);
     let outcome = match request.send().await {
         Ok(response) if response.status().is_success() => Outcome::Stored,
         Ok(response) => Outcome::Refused(response.status().as_u16()),

@@ -123,26 +123,19 @@ struct Visitor {
 pub async fn run(context: Arc<Context>, id: u32, slot: usize, mut stop: watch::Receiver<bool>) {
     let joining = Joining(context.clone());
     let (ws_host, ws_port) = context.sockets_of(id);
-    let session = match context.via(id) {
-        Via::Backend(base) => match sign_in(&context, base, id).await {
-            Some(session) => Some(session),
-            None => {
-                context.live.free(slot);
-                return;
-            }
-        },
-        Via::Rest { .. } => None,
+    let Ok(session) = session(&context, id).await else {
+        context.live.free(slot);
+        return;
     };
-    context.ledger.record(Record::SignedIn {
-        visitor: id,
-        at: context.now(),
-    });
-    let config = Config::for_host(&context.key, ws_host, ws_port, ws_port, false);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (leave, mut told_to_leave) = oneshot::channel();
+    let connection = Connection::new(
+        Config::for_host(&context.key, ws_host, ws_port, ws_port, false),
+        7919 * u64::from(id) + 1,
+    );
     let mut visitor = Visitor {
         room: Room::of_slot(slot),
-        conn: Connection::new(config, 7919 * u64::from(id) + 1),
+        conn: connection,
         context: context.clone(),
         id,
         session,
@@ -155,15 +148,7 @@ pub async fn run(context: Arc<Context>, id: u32, slot: usize, mut stop: watch::R
         joining: Some(joining),
         leaving: false,
     };
-    let now = context.instant();
-    visitor.conn.connect(now);
-    for channel in [context.lobby.clone(), visitor.room.channel(&context.lobby)] {
-        if visitor.conn.subscribe(&channel, now).is_err() {
-            context
-                .ledger
-                .record(Record::SubscriptionRefused { at: context.now() });
-        }
-    }
+    visitor.join();
     let clock_zero = tokio::time::Instant::from_std(context.start);
     loop {
         visitor.drain().await;
@@ -189,6 +174,20 @@ pub async fn run(context: Arc<Context>, id: u32, slot: usize, mut stop: watch::R
     context.live.free(slot);
 }
 
+/// Signs visitor `id` in: its session with the chat backend (none with the REST API, where
+/// there is nothing to sign in to). Err when the sign-in failed.
+async fn session(context: &Context, id: u32) -> Result<Option<HeaderValue>, ()> {
+    let session = match context.via(id) {
+        Via::Backend(base) => Some(sign_in(context, base, id).await.ok_or(())?),
+        Via::Rest { .. } => None,
+    };
+    context.ledger.record(Record::SignedIn {
+        visitor: id,
+        at: context.now(),
+    });
+    Ok(session)
+}
+
 async fn sleep_until(wake: Option<tokio::time::Instant>) {
     match wake {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -197,6 +196,20 @@ async fn sleep_until(wake: Option<tokio::time::Instant>) {
 }
 
 impl Visitor {
+    /// Connects, and subscribes to the lobby and the visitor's room.
+    fn join(&mut self) {
+        let context = self.context.clone();
+        let now = context.instant();
+        self.conn.connect(now);
+        for channel in [context.lobby.clone(), self.room.channel(&context.lobby)] {
+            if self.conn.subscribe(&channel, now).is_err() {
+                context
+                    .ledger
+                    .record(Record::SubscriptionRefused { at: context.now() });
+            }
+        }
+    }
+
     /// Carries out everything the core asked for.
     async fn drain(&mut self) {
         while let Some(output) = self.socket.next_output(&mut self.conn, &self.tx).await {
