@@ -428,7 +428,8 @@ impl Live<'_> {
                 "after a server restart, to all subscribed again (3 restarts)",
             ),
         ] {
-            let (pusher_js, rusher) = (self.figure(bench, "pusherJs"), self.figure(bench, "rusher"));
+            let (pusher_js, rusher) =
+                (self.figure(bench, "pusherJs"), self.figure(bench, "rusher"));
             let ratio = rusher.median() / pusher_js.median();
             let ratio = if ratio.is_finite() {
                 format!("{ratio:.2}x")

@@ -63,24 +63,75 @@ pub fn chart(runs: &[Run]) -> String {
          font-family=\"system-ui, sans-serif\" font-size=\"11\">\n\
          <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
     );
-    let all = || runs.iter().flat_map(|run| run.steps.iter());
-    let x_most = all().map(visitors).fold(100.0, f64::max);
-    let x_least = all().map(visitors).fold(x_most, f64::min).max(1.0);
-    let x = |v: f64| LEFT + PLOT_WIDTH * (v / x_least).ln() / (x_most / x_least).ln().max(1e-9);
+    let x = VisitorAxis::of(runs);
     for (index, panel) in panels.iter().enumerate() {
-        let top = 30.0 + PANEL_HEIGHT * index as f64;
+        panel.draw(&mut svg, 30.0 + PANEL_HEIGHT * index as f64, runs, &x);
+    }
+    legend(&mut svg, runs);
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Every step of every run.
+fn all_steps(runs: &[Run]) -> impl Iterator<Item = &Value> {
+    runs.iter().flat_map(|run| run.steps.iter())
+}
+
+/// The visitors' axis, shared by the panels: logarithmic, from the fewest to the most.
+struct VisitorAxis {
+    least: f64,
+    most: f64,
+}
+
+impl VisitorAxis {
+    /// The axis that holds every step of `runs`.
+    fn of(runs: &[Run]) -> Self {
+        let most = all_steps(runs).map(visitors).fold(100.0, f64::max);
+        let least = all_steps(runs).map(visitors).fold(most, f64::min).max(1.0);
+        VisitorAxis { least, most }
+    }
+
+    /// Where `visitors` goes across.
+    fn x(&self, visitors: f64) -> f64 {
+        LEFT + PLOT_WIDTH * (visitors / self.least).ln() / (self.most / self.least).ln().max(1e-9)
+    }
+
+    /// A label at each step's visitors, and the axis's name, below `bottom`.
+    fn labels(&self, svg: &mut String, runs: &[Run], bottom: f64) {
+        let steps: std::collections::BTreeSet<u64> =
+            all_steps(runs).map(|step| visitors(step) as u64).collect();
+        for v in steps {
+            let _ = writeln!(
+                svg,
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{v}</text>",
+                self.x(v as f64),
+                bottom + 14.0
+            );
+        }
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">visitors (log scale)</text>",
+            LEFT + PLOT_WIDTH / 2.0,
+            bottom + 30.0
+        );
+    }
+}
+
+impl Panel {
+    /// Draws the panel whose title is at `top`: its axes, and a line per run.
+    fn draw(&self, svg: &mut String, top: f64, runs: &[Run], x: &VisitorAxis) {
         let bottom = top + PANEL_HEIGHT - 50.0;
-        let most = all().map(panel.value).fold(1e-3, f64::max);
-        let least = if panel.log {
-            all()
-                .map(panel.value)
+        let most = all_steps(runs).map(self.value).fold(1e-3, f64::max);
+        let least = if self.log {
+            all_steps(runs)
+                .map(self.value)
                 .filter(|v| *v > 0.0)
                 .fold(most, f64::min)
         } else {
             0.0
         };
         let y = |v: f64| {
-            let share = if panel.log {
+            let share = if self.log {
                 (v.max(least) / least).ln() / (most / least).ln().max(1e-9)
             } else {
                 v / most
@@ -95,7 +146,7 @@ pub fn chart(runs: &[Run]) -> String {
              <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n\
              <text x=\"{}\" y=\"{bottom}\" text-anchor=\"end\">{}</text>",
             top - 8.0,
-            panel.title,
+            self.title,
             LEFT + PLOT_WIDTH,
             top + 10.0,
             LEFT - 4.0,
@@ -104,28 +155,12 @@ pub fn chart(runs: &[Run]) -> String {
             LEFT - 4.0,
             tick(least),
         );
-        for v in all()
-            .map(|step| visitors(step) as u64)
-            .collect::<std::collections::BTreeSet<u64>>()
-        {
-            let _ = writeln!(
-                svg,
-                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{v}</text>",
-                x(v as f64),
-                bottom + 14.0
-            );
-        }
-        let _ = writeln!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">visitors (log scale)</text>",
-            LEFT + PLOT_WIDTH / 2.0,
-            bottom + 30.0
-        );
+        x.labels(svg, runs, bottom);
         for (run, colour) in runs.iter().zip(COLOURS.iter().cycle()) {
             let points: Vec<String> = run
                 .steps
                 .iter()
-                .map(|step| format!("{:.1},{:.1}", x(visitors(step)), y((panel.value)(step))))
+                .map(|step| format!("{:.1},{:.1}", x.x(visitors(step)), y((self.value)(step))))
                 .collect();
             let _ = writeln!(
                 svg,
@@ -134,6 +169,10 @@ pub fn chart(runs: &[Run]) -> String {
             );
         }
     }
+}
+
+/// Each run's colour and name, right of the panels.
+fn legend(svg: &mut String, runs: &[Run]) {
     for (index, (run, colour)) in runs.iter().zip(COLOURS.iter().cycle()).enumerate() {
         let y = 40.0 + 18.0 * index as f64;
         let legend = LEFT + PLOT_WIDTH + 20.0;
@@ -146,8 +185,6 @@ pub fn chart(runs: &[Run]) -> String {
             run.name
         );
     }
-    svg.push_str("</svg>\n");
-    svg
 }
 
 /// An axis label: a whole number, or two significant digits below 10.
