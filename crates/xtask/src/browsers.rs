@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::server::Service;
 use crate::setup::{self, chromium_binary};
-use crate::shell::{Error, cmd, first_line, root, work_dir};
+use crate::shell::{Error, cmd, first_line, root, work_dir, write_section};
 use crate::test::test_line;
 
 /// A browser engine.
@@ -130,9 +130,7 @@ pub fn write_matrix(groups: &[&'static str], runs: &[EngineRun]) -> Result<(), E
     if groups.is_empty() || !complete {
         return Ok(());
     }
-    let groups = groups.iter().copied();
-    let mut table = vec![
-        START.to_owned(),
+    let mut lines = vec![
         String::new(),
         [
             "Engines: ",
@@ -144,70 +142,75 @@ pub fn write_matrix(groups: &[&'static str], runs: &[EngineRun]) -> Result<(), E
     ];
     let mut reasons: Vec<String> = Vec::new();
     for group in groups {
-        table.push(["| ", group, " | Chromium | Firefox | WebKit |"].concat());
-        table.push("|---|---|---|---|".to_owned());
-        let outcomes = |engine: Engine| -> Vec<(String, String)> {
-            runs.iter()
-                .filter(|r| r.group == group && r.engine == engine)
-                .flat_map(|r| r.output.lines().filter_map(test_line))
-                .map(|(name, result)| (name.to_owned(), result.to_owned()))
-                .collect()
-        };
-        let by_engine = Engine::ALL.map(outcomes);
-        let mut names: Vec<&str> = Vec::new();
-        for (name, _) in by_engine.iter().flatten() {
-            if !names.contains(&name.as_str()) {
-                names.push(name);
-            }
-        }
-        for name in names {
-            let cells = by_engine.each_ref().map(|outcomes| {
-                let result = outcomes
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, r)| r.as_str());
-                match result {
-                    Some("ok") => "passed".to_owned(),
-                    Some(other) if other.starts_with("ignored") => {
-                        let why = other.split_once(": ").map_or("", |(_, why)| why);
-                        let reason = ["- ", name, ": ", why].concat();
-                        if !reasons.contains(&reason) {
-                            reasons.push(reason);
-                        }
-                        "not run".to_owned()
-                    }
-                    Some(_) => "**failed**".to_owned(),
-                    None => "missing".to_owned(),
-                }
-            });
-            table.push(
-                [
-                    "| ",
-                    &name.replace('|', "\\|"),
-                    " | ",
-                    &cells.join(" | "),
-                    " |",
-                ]
-                .concat(),
-            );
-        }
-        table.push(String::new());
+        lines.extend(group_table(group, runs, &mut reasons));
+        lines.push(String::new());
     }
     if !reasons.is_empty() {
-        table.push("Scenarios run in some engines only, and why:".to_owned());
-        table.push(String::new());
-        table.extend(reasons);
-        table.push(String::new());
+        lines.push("Scenarios run in some engines only, and why:".to_owned());
+        lines.push(String::new());
+        lines.extend(reasons);
+        lines.push(String::new());
     }
-    table.push(END.to_owned());
-    let path = root().join("docs").join("browsers.md");
-    let text = fs::read_to_string(&path)?;
-    let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
-        return Err(format!("{} has no matrix markers", path.display()).into());
+    let content = lines.join("\n") + "\n";
+    write_section(
+        &root().join("docs").join("browsers.md"),
+        START,
+        END,
+        &content,
+    )
+}
+
+/// One group's table: a row per scenario, a cell per engine. Adds to `reasons` why a scenario
+/// was not run in an engine.
+fn group_table(group: &str, runs: &[EngineRun], reasons: &mut Vec<String>) -> Vec<String> {
+    let mut table = vec![
+        ["| ", group, " | Chromium | Firefox | WebKit |"].concat(),
+        "|---|---|---|---|".to_owned(),
+    ];
+    let outcomes = |engine: Engine| -> Vec<(String, String)> {
+        runs.iter()
+            .filter(|r| r.group == group && r.engine == engine)
+            .flat_map(|r| r.output.lines().filter_map(test_line))
+            .map(|(name, result)| (name.to_owned(), result.to_owned()))
+            .collect()
     };
-    let updated = [&text[..start], &table.join("\n"), &text[end + END.len()..]].concat();
-    fs::write(&path, updated)?;
-    Ok(())
+    let by_engine = Engine::ALL.map(outcomes);
+    let mut names: Vec<&str> = Vec::new();
+    for (name, _) in by_engine.iter().flatten() {
+        if !names.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    for name in names {
+        let cells = by_engine.each_ref().map(|outcomes| {
+            let result = outcomes
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, r)| r.as_str());
+            cell(name, result, reasons)
+        });
+        let name = name.replace('|', "\\|");
+        table.push(["| ", &name, " | ", &cells.join(" | "), " |"].concat());
+    }
+    table
+}
+
+/// A scenario's cell for the result its engine printed (`ok`, `ignored, REASON`, `FAILED`, or
+/// none), adding the reason of one not run to `reasons`.
+fn cell(name: &str, result: Option<&str>, reasons: &mut Vec<String>) -> String {
+    match result {
+        Some("ok") => "passed".to_owned(),
+        Some(other) if other.starts_with("ignored") => {
+            let why = other.split_once(": ").map_or("", |(_, why)| why);
+            let reason = ["- ", name, ": ", why].concat();
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+            "not run".to_owned()
+        }
+        Some(_) => "**failed**".to_owned(),
+        None => "missing".to_owned(),
+    }
 }
 
 /// How long Xvfb may take to open its display.
