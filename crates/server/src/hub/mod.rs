@@ -19,6 +19,8 @@ mod outbox;
 mod presence;
 mod users;
 
+use presence::Member;
+
 pub use counts::LARGE_COUNT_EVERY;
 pub use outbox::{ConnSender, Outgoing};
 
@@ -169,39 +171,23 @@ impl Hub {
         }
         let member = self.authorize(id, conn, channel, kind, auth, channel_data)?;
         if let Some((user_id, _)) = &member {
-            let state = self.channels.get(channel);
-            let known = state.is_some_and(|c| c.members.contains_key(user_id));
-            let count = state.map_or(0, |c| c.members.len());
-            if !known && count >= self.app.member_limit {
-                return Err(refusal(
-                    LIMIT_REACHED,
-                    format!(
-                        "presence channel is full ({} members)",
-                        self.app.member_limit
-                    ),
-                    403,
-                ));
-            }
+            self.check_room_for(channel, user_id)?;
         }
         let state = self.channels.entry(channel.to_owned()).or_default();
         state.subscribers.insert(id.to_owned());
-        let mut joined = None;
-        if let Some((user_id, info)) = member {
-            let entry = state
-                .members
-                .entry(user_id.clone())
-                .or_insert((info.clone(), 0));
-            entry.1 += 1;
-            if entry.1 == 1 {
-                joined = Some((user_id.clone(), info));
-            }
-            if let Some(conn) = self.conns.get_mut(id) {
-                conn.presence.insert(channel.to_owned(), user_id);
-            }
-        }
+        let joined = member.and_then(|member| self.add_member(id, channel, member));
         if let Some(conn) = self.conns.get_mut(id) {
             conn.channels.insert(channel.to_owned());
         }
+        self.welcome(id, channel, kind, joined);
+        self.announce_count(channel, kind);
+        Ok(())
+    }
+
+    /// Sends a new subscriber `subscription_succeeded` (with the members of a presence channel)
+    /// and a cache channel's last event (or `cache_miss`); tells the others of a member who
+    /// `joined`.
+    fn welcome(&mut self, id: &str, channel: &str, kind: ChannelKind, joined: Option<Member>) {
         let presence = (kind.access == Access::Presence).then(|| self.presence_data(channel));
         self.send_to(
             id,
@@ -222,8 +208,6 @@ impl Hub {
             };
             self.send_to(id, frame);
         }
-        self.announce_count(channel, kind);
-        Ok(())
     }
 
     /// Removes a connection from a channel; tells the others when a user's last connection left.
