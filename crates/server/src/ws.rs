@@ -127,15 +127,24 @@ fn join(
     (outgoing, overflow, liveness, app.client_events_per_second)
 }
 
-async fn serve(mut socket: WebSocket, state: AppState, key: String, protocol: Option<String>) {
+/// Tells a connection the server refuses why (`pusher:error` with `code`) and closes it with
+/// that code.
+async fn refuse(mut socket: WebSocket, code: u16, message: &str) {
+    let frame = ServerMessage::Error {
+        code: Some(code),
+        message: message.to_owned(),
+    }
+    .to_json();
+    let _ = socket.send(Message::Text(frame.into())).await;
+    let _ = socket.send(close(code, message)).await;
+}
+
+/// One connection, from the handshake's checks to its end: frames out from its queue, frames
+/// in to the hub, pings while it is quiet, and a close when the server shuts down or the
+/// connection reads too slowly.
+async fn serve(socket: WebSocket, state: AppState, key: String, protocol: Option<String>) {
     if let Some((code, message)) = refusal(&state, &key, protocol.as_deref()) {
-        let frame = ServerMessage::Error {
-            code: Some(code),
-            message: message.to_owned(),
-        }
-        .to_json();
-        let _ = socket.send(Message::Text(frame.into())).await;
-        let _ = socket.send(close(code, message)).await;
+        refuse(socket, code, message).await;
         return;
     }
     let id = state.new_socket_id();
@@ -143,12 +152,11 @@ async fn serve(mut socket: WebSocket, state: AppState, key: String, protocol: Op
     let established = ServerMessage::ConnectionEstablished {
         socket_id: id.clone(),
         activity_timeout: Some(liveness.activity_timeout.as_secs()),
-    }
-    .to_json();
+    };
     let (mut sink, mut stream) = socket.split();
     let mut shutdown = state.shutdown.subscribe();
     let mut limiter = RateLimiter::new(rate);
-    let mut result = send(&mut sink, Message::Text(established.into())).await;
+    let mut result = send(&mut sink, Message::Text(established.to_json().into())).await;
     if *shutdown.borrow_and_update() {
         result = Err(());
     }
