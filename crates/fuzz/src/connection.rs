@@ -258,35 +258,41 @@ impl Driver {
                 self.now = self.now + Duration::from_millis(u64::from(ms) * 4);
                 self.conn.handle_timeout(self.now);
             }
-            Input::AnswerAuth(i, ok) => {
-                if !self.auth.is_empty() {
-                    let request = self.auth.remove(usize::from(i) % self.auth.len());
-                    let results = if ok {
-                        let sign =
-                            |c: &String| (c.clone(), Ok(sign_channel(&request.socket_id, c)));
-                        request.channels.iter().map(sign).collect()
-                    } else {
-                        request.parse_response(500, "down")
-                    };
-                    self.conn.handle_channel_auth(request.id, results, now);
-                }
-            }
-            Input::AnswerUserAuth(ok) => {
-                if let Some(request) = self.user_auth.pop() {
-                    let result = if ok {
-                        Ok(UserAuth {
-                            auth: "k:s".into(),
-                            user_data: r#"{"id":"10"}"#.into(),
-                        })
-                    } else {
-                        Err(AuthError::new("no", Some(401)))
-                    };
-                    self.conn.handle_user_auth(request.id, result);
-                }
-            }
+            Input::AnswerAuth(i, ok) => self.answer_auth(usize::from(i), ok),
+            Input::AnswerUserAuth(ok) => self.answer_user_auth(ok),
         }
         self.drain();
         self.check();
+    }
+
+    /// Answers the auth request at `index` (mod those waiting): signed, or a 500.
+    fn answer_auth(&mut self, index: usize, ok: bool) {
+        if self.auth.is_empty() {
+            return;
+        }
+        let request = self.auth.remove(index % self.auth.len());
+        let results = if ok {
+            let sign = |c: &String| (c.clone(), Ok(sign_channel(&request.socket_id, c)));
+            request.channels.iter().map(sign).collect()
+        } else {
+            request.parse_response(500, "down")
+        };
+        self.conn.handle_channel_auth(request.id, results, self.now);
+    }
+
+    /// Answers the last user auth request: signed in, or a 401.
+    fn answer_user_auth(&mut self, ok: bool) {
+        if let Some(request) = self.user_auth.pop() {
+            let result = if ok {
+                Ok(UserAuth {
+                    auth: "k:s".into(),
+                    user_data: r#"{"id":"10"}"#.into(),
+                })
+            } else {
+                Err(AuthError::new("no", Some(401)))
+            };
+            self.conn.handle_user_auth(request.id, result);
+        }
     }
 
     fn receive(&mut self, text: &str) {

@@ -187,34 +187,7 @@ impl AuthRequest {
             if !self.batched {
                 return channel_auth_from_json(value);
             }
-            let entry = answers
-                .and_then(|answers| answers.get(channel))
-                .ok_or_else(|| {
-                    AuthError::new(
-                        "the batched auth answer has no entry for this channel",
-                        None,
-                    )
-                })?;
-            match entry.get("status").and_then(Json::as_u64).unwrap_or(0) {
-                200 => entry.get("data").map_or_else(
-                    || {
-                        Err(AuthError::new(
-                            "the batched auth answer has no data",
-                            Some(200),
-                        ))
-                    },
-                    channel_auth_from_json,
-                ),
-                other => Err(AuthError::new(
-                    [
-                        "auth endpoint answered ",
-                        &decimal(other),
-                        " for this channel",
-                    ]
-                    .concat(),
-                    u16::try_from(other).ok(),
-                )),
-            }
+            batched_answer(answers.and_then(|answers| answers.get(channel)))
         };
         // One loop for every case: each iterator chain would be its own code in the bundle.
         let mut results = Vec::with_capacity(self.channels.len());
@@ -222,6 +195,36 @@ impl AuthRequest {
             results.push((channel.clone(), answer_for(channel)));
         }
         results
+    }
+}
+
+/// One channel's entry in a batched auth answer (`{"status": 200, "data": {...}}`), if any.
+fn batched_answer(entry: Option<Json>) -> Result<ChannelAuth, AuthError> {
+    let entry = entry.ok_or_else(|| {
+        AuthError::new(
+            "the batched auth answer has no entry for this channel",
+            None,
+        )
+    })?;
+    match entry.get("status").and_then(Json::as_u64).unwrap_or(0) {
+        200 => entry.get("data").map_or_else(
+            || {
+                Err(AuthError::new(
+                    "the batched auth answer has no data",
+                    Some(200),
+                ))
+            },
+            channel_auth_from_json,
+        ),
+        other => Err(AuthError::new(
+            [
+                "auth endpoint answered ",
+                &decimal(other),
+                " for this channel",
+            ]
+            .concat(),
+            u16::try_from(other).ok(),
+        )),
     }
 }
 
