@@ -11,6 +11,7 @@ mod message_log;
 mod message_row;
 mod online_list;
 mod panel;
+mod panel_header;
 mod root;
 mod rows;
 mod tabs;
