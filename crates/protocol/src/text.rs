@@ -127,14 +127,13 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     }
     let data = bytes.get(..bytes.len() - padding)?;
     let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
-    let mut quads = data.chunks_exact(4);
-    for quad in &mut quads {
+    let (quads, rest) = data.as_chunks::<4>();
+    for quad in quads {
         let [_, a, b, c] = base64_bits(quad)?.to_be_bytes();
         out.extend_from_slice(&[a, b, c]);
     }
     // Padding makes the length a multiple of 4: what is left is two characters (one byte and 4
     // spare bits) or three (two bytes and 2 spare bits), and the spare bits must be 0.
-    let rest = quads.remainder();
     let bits = base64_bits(rest)?;
     match rest.len() {
         0 => {}
