@@ -2,37 +2,37 @@
 //! (`channel.bind("pusher:subscription_succeeded", …)`), each written once, here. Some are the
 //! wire's names too (`pusher:cache_miss`); others are not: `pusher_internal:member_added` on the
 //! wire is `pusher:member_added` to a page, and `pusher:signin_error` is never on the wire. The
-//! client's JavaScript sink names events by these; a test holds `pusher.js`'s copies to [`ALL`].
+//! client's JavaScript sink names events by these; a test holds `pusher.js`'s copies to [`ALL`], which the table
+//! below makes of every constant in it.
 
-/// A channel's subscription was confirmed ([`Event::SubscriptionSucceeded`](crate::Event)).
-pub const SUBSCRIPTION_SUCCEEDED: &str = "pusher:subscription_succeeded";
-/// A channel's subscription was refused ([`Event::SubscriptionError`](crate::Event)).
-pub const SUBSCRIPTION_ERROR: &str = "pusher:subscription_error";
-/// How many connections a channel has ([`Event::SubscriptionCount`](crate::Event)).
-pub const SUBSCRIPTION_COUNT: &str = "pusher:subscription_count";
-/// A cache channel has no last event ([`Event::CacheMiss`](crate::Event)).
-pub const CACHE_MISS: &str = "pusher:cache_miss";
-/// A member came to a presence channel ([`Event::MemberAdded`](crate::Event)).
-pub const MEMBER_ADDED: &str = "pusher:member_added";
-/// A member left a presence channel ([`Event::MemberRemoved`](crate::Event)).
-pub const MEMBER_REMOVED: &str = "pusher:member_removed";
-/// The user signed in ([`Event::SignedIn`](crate::Event)).
-pub const SIGNIN_SUCCESS: &str = "pusher:signin_success";
-/// The user's sign-in failed ([`Event::SigninError`](crate::Event)).
-pub const SIGNIN_ERROR: &str = "pusher:signin_error";
-/// The server sent an error, for the client's global callbacks ([`Event::Error`](crate::Event)
-/// with [`Error::Server`](crate::Error)).
-pub const ERROR: &str = "pusher:error";
+/// The table: each name's constant and its text; [`ALL`] lists them.
+macro_rules! pusher_events {
+    ($($(#[$doc:meta])* $name:ident = $text:literal,)*) => {
+        $($(#[$doc])* pub const $name: &str = $text;)*
 
-/// Every one.
-pub const ALL: [&str; 9] = [
-    SUBSCRIPTION_SUCCEEDED,
-    SUBSCRIPTION_ERROR,
-    SUBSCRIPTION_COUNT,
-    CACHE_MISS,
-    MEMBER_ADDED,
-    MEMBER_REMOVED,
-    SIGNIN_SUCCESS,
-    SIGNIN_ERROR,
-    ERROR,
-];
+        /// Every one, in the table's order.
+        pub const ALL: &[&str] = &[$($name,)*];
+    };
+}
+
+pusher_events! {
+    /// A channel's subscription was confirmed ([`Event::SubscriptionSucceeded`](crate::Event)).
+    SUBSCRIPTION_SUCCEEDED = "pusher:subscription_succeeded",
+    /// A channel's subscription was refused ([`Event::SubscriptionError`](crate::Event)).
+    SUBSCRIPTION_ERROR = "pusher:subscription_error",
+    /// How many connections a channel has ([`Event::SubscriptionCount`](crate::Event)).
+    SUBSCRIPTION_COUNT = "pusher:subscription_count",
+    /// A cache channel has no last event ([`Event::CacheMiss`](crate::Event)).
+    CACHE_MISS = "pusher:cache_miss",
+    /// A member came to a presence channel ([`Event::MemberAdded`](crate::Event)).
+    MEMBER_ADDED = "pusher:member_added",
+    /// A member left a presence channel ([`Event::MemberRemoved`](crate::Event)).
+    MEMBER_REMOVED = "pusher:member_removed",
+    /// The user signed in ([`Event::SignedIn`](crate::Event)).
+    SIGNIN_SUCCESS = "pusher:signin_success",
+    /// The user's sign-in failed ([`Event::SigninError`](crate::Event)).
+    SIGNIN_ERROR = "pusher:signin_error",
+    /// The server sent an error, for the client's global callbacks ([`Event::Error`](crate::Event)
+    /// with [`Error::Server`](crate::Error)).
+    ERROR = "pusher:error",
+}
