@@ -4,17 +4,7 @@
 //! all in [`ALL`]: the backend's tests ask each one of its router, so a route added here fails
 //! them until the router serves it.
 
-/// The table: each route's constant and path; [`ALL`] lists them.
-macro_rules! routes {
-    ($($(#[$doc:meta])* $name:ident = $path:literal,)*) => {
-        $($(#[$doc])* pub const $name: &str = $path;)*
-
-        /// Every route, in the table's order.
-        pub const ALL: &[&str] = &[$($name,)*];
-    };
-}
-
-routes! {
+rusher_protocol::string_table! {
     /// Authorizes a private or presence channel (POST, pusher-js's form). pusher-js's default
     /// endpoint, so a page's own pusher-js or Rusher client needs no option.
     CHANNEL_AUTH = "/pusher/auth",

@@ -63,6 +63,7 @@ pub mod pusher_events;
 #[cfg(feature = "server")]
 pub mod sign;
 mod sorted_map;
+mod string_table;
 mod subscriptions;
 pub mod text;
 mod time;

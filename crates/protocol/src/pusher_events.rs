@@ -2,20 +2,10 @@
 //! (`channel.bind("pusher:subscription_succeeded", …)`), each written once, here. Some are the
 //! wire's names too (`pusher:cache_miss`); others are not: `pusher_internal:member_added` on the
 //! wire is `pusher:member_added` to a page, and `pusher:signin_error` is never on the wire. The
-//! client's JavaScript sink names events by these; a test holds `pusher.js`'s copies to [`ALL`], which the table
-//! below makes of every constant in it.
+//! client's JavaScript sink names events by these; a test holds `pusher.js`'s copies to [`ALL`],
+//! which the table below makes of every constant in it.
 
-/// The table: each name's constant and its text; [`ALL`] lists them.
-macro_rules! pusher_events {
-    ($($(#[$doc:meta])* $name:ident = $text:literal,)*) => {
-        $($(#[$doc])* pub const $name: &str = $text;)*
-
-        /// Every one, in the table's order.
-        pub const ALL: &[&str] = &[$($name,)*];
-    };
-}
-
-pusher_events! {
+crate::string_table! {
     /// A channel's subscription was confirmed ([`Event::SubscriptionSucceeded`](crate::Event)).
     SUBSCRIPTION_SUCCEEDED = "pusher:subscription_succeeded",
     /// A channel's subscription was refused ([`Event::SubscriptionError`](crate::Event)).
