@@ -49,8 +49,8 @@ struct Args {
     /// The server: http://HOST:PORT (else RUSHER_HOST and RUSHER_PORT).
     #[arg(long)]
     url: Option<String>,
-    /// The app key.
-    #[arg(long, env = "RUSHER_APP_KEY")]
+    /// The app key (else RUSHER_APP_KEY); an empty one is refused.
+    #[arg(long, env = "RUSHER_APP_KEY", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     key: String,
     /// How many visitors.
     #[arg(long, default_value_t = 50)]
