@@ -12,7 +12,7 @@ use web_sys::ShadowRoot;
 
 use crate::config::ChatConfig;
 use crate::embed_events::{EmbedEvent, ON_TAKES};
-use crate::model::Delivery;
+use crate::model::{Delivery, Line};
 use crate::mount::{Mounted, mount_in};
 
 /// Mounts the chat widget in `root`, the shadow root the launcher made and styled, and returns
@@ -83,25 +83,24 @@ impl ChatHandle {
             return Err(JsError::new(ON_TAKES));
         };
         let chat = self.mounted.chat();
-        let call = move |value: JsValue| {
-            if let Err(error) = callback.call1(&JsValue::UNDEFINED, &value) {
+        let call = move |value: &JsValue| {
+            if let Err(error) = callback.call1(&JsValue::UNDEFINED, value) {
                 web_sys::console::error_2(&"Rusher chat: a callback threw".into(), &error);
             }
         };
         self.owner.with(|| match change {
-            EmbedEvent::Unread => {
-                Effect::watch(move || chat.notifications.unread.get(), move |n, _, _| call((*n).into()), false);
-            }
-            EmbedEvent::Online => {
-                Effect::watch(
-                    move || chat.presence.online.get(),
-                    move |n, _, _| call(JsValue::from_f64(*n as f64)),
-                    false,
-                );
-            }
-            EmbedEvent::Open => {
-                Effect::watch(move || chat.notifications.open.get(), move |open, _, _| call((*open).into()), false);
-            }
+            EmbedEvent::Unread => watch(
+                Box::new(move || chat.notifications.unread.get().into()),
+                Box::new(call),
+            ),
+            EmbedEvent::Online => watch(
+                Box::new(move || JsValue::from_f64(chat.presence.online.get() as f64)),
+                Box::new(call),
+            ),
+            EmbedEvent::Open => watch(
+                Box::new(move || chat.notifications.open.get().into()),
+                Box::new(call),
+            ),
             EmbedEvent::Message => {
                 let newest = chat
                     .messages
@@ -109,29 +108,44 @@ impl ChatHandle {
                     .with_untracked(|lines| lines.iter().filter_map(|l| l.id).max())
                     .unwrap_or(0);
                 let seen = StoredValue::new(newest);
-                Effect::watch(
-                    move || chat.messages.lines.get(),
-                    move |lines, _, _| {
-                        let newer = lines
-                            .iter()
-                            .filter(|l| l.delivery == Delivery::Sent)
-                            .filter(|l| l.id.is_some_and(|id| id > seen.get_value()));
-                        for line in newer {
-                            let id = line.id.unwrap_or_default();
-                            seen.set_value(id);
-                            let message = rusher_client::object! {
-                                "id": id.max(0) as u64,
-                                "user": rusher_client::object! {"id": &line.user.id, "name": &line.user.name},
-                                "text": &line.text,
-                                "time": line.time.max(0) as u64,
-                            };
-                            call(js_sys::JSON::parse(&message.to_json()).unwrap_or(JsValue::NULL));
-                        }
-                    },
-                    false,
+                watch(
+                    Box::new(move || {
+                        chat.messages.lines.track();
+                        JsValue::UNDEFINED
+                    }),
+                    Box::new(move |_| {
+                        chat.messages.lines.with_untracked(|lines| {
+                            let newer = lines
+                                .iter()
+                                .filter(|l| l.delivery == Delivery::Sent)
+                                .filter(|l| l.id.is_some_and(|id| id > seen.get_value()));
+                            for line in newer {
+                                let id = line.id.unwrap_or_default();
+                                seen.set_value(id);
+                                call(&message_object(id, line));
+                            }
+                        });
+                    }),
                 );
             }
         });
         Ok(())
     }
+}
+
+/// Calls `callback` with what `read` returns each time what it reads changes (not at first).
+/// One effect type for every event the handle reports: each of its own costs the module.
+fn watch(read: Box<dyn Fn() -> JsValue>, callback: Box<dyn Fn(&JsValue)>) {
+    Effect::watch(read, move |value, _, _| callback(value), false);
+}
+
+/// A message as `on("message")` reports it: `{id, user: {id, name}, text, time}`.
+fn message_object(id: i64, line: &Line) -> JsValue {
+    let message = rusher_client::object! {
+        "id": id.max(0) as u64,
+        "user": rusher_client::object! {"id": &line.user.id, "name": &line.user.name},
+        "text": &line.text,
+        "time": line.time.max(0) as u64,
+    };
+    js_sys::JSON::parse(&message.to_json()).unwrap_or(JsValue::NULL)
 }

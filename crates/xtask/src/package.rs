@@ -116,8 +116,9 @@ pub fn build_chat() -> Result<PathBuf, Error> {
     fresh(&dir)?;
     bind(Module::Widget, "web", &dir, "rusher-chat-wasm")?;
     let wasm = dir.join("rusher-chat-wasm_bg.wasm");
-    optimize(&wasm, &[])?;
+    // First: the dead classes' code is found by the names the linker gave it.
     dead_classes::remove(&dir, "rusher-chat-wasm")?;
+    optimize(&wasm, &[])?;
     wasm_names::shorten(&dir, "rusher-chat-wasm")?;
     optimize(&wasm, &[])?;
     glue_strings::decode_short_in_js(&dir.join("rusher-chat-wasm.js"))?;

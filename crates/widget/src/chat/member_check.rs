@@ -18,7 +18,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::Chat;
+use super::link::Link;
+use super::presence::Presence;
 
 /// How long after the lobby's subscription its list is checked: past the time a restarted
 /// sockudo node takes to learn the cluster's members (up to 5.1 s after its first heartbeat).
@@ -51,89 +52,122 @@ struct Difference {
     extra: Vec<String>,
 }
 
-impl Chat {
+/// The member check store: what it needs to check the lobby's list against the server's.
+#[derive(Clone, Copy)]
+pub struct MemberCheck {
+    state: StoredValue<Checks, LocalStorage>,
+    link: Link,
+    presence: Presence,
+}
+
+/// The checks so far.
+#[derive(Default)]
+struct Checks {
+    /// The latest check: an earlier one gives up.
+    latest: u32,
+    /// How often the list was read again on this connection.
+    reads: u32,
+    /// Members the client holds that the server does not list, left out of the list.
+    unlisted: Vec<String>,
+}
+
+impl MemberCheck {
+    /// No check yet, of the list `presence` shows, through `link`.
+    pub(super) fn new(link: Link, presence: Presence) -> Self {
+        Self {
+            state: StoredValue::new_local(Checks::default()),
+            link,
+            presence,
+        }
+    }
+
+    /// Reads the lobby's members into the list, but those the server does not list.
+    pub(super) fn refresh(self, lobby: &str) {
+        let unlisted = self
+            .state
+            .try_with_value(|c| c.unlisted.clone())
+            .unwrap_or_default();
+        self.presence.refresh(self.link, lobby, &unlisted);
+    }
+
     /// The lobby's subscription was confirmed (first, or again): its member list is checked
     /// once it has settled. A later confirmation replaces the check.
-    pub(super) fn check_members_later(self) {
-        let Some(check) = self.services.try_update_value(|s| {
-            s.member_check = s.member_check.wrapping_add(1);
-            s.member_check
+    pub(super) fn later(self, lobby: String) {
+        let Some(check) = self.state.try_update_value(|c| {
+            c.latest = c.latest.wrapping_add(1);
+            c.latest
         }) else {
             return;
         };
         // Whole milliseconds from 8,000 to 12,000.
         let wait = (SETTLE_MS + js_sys::Math::random() * SPREAD_MS) as u32;
-        self.check_members_after(check, wait);
+        self.after(lobby, check, wait);
     }
 
     /// A new connection may subscribe to the lobby afresh [`MAX_READS_AGAIN`] times.
-    pub(super) fn reset_member_reads(self) {
-        self.services.update_value(|s| s.member_reads = 0);
+    pub(super) fn new_connection(self) {
+        self.state.update_value(|c| c.reads = 0);
     }
 
     /// A member the server did not list was added after all: listed again.
-    pub(super) fn member_came_back(self, id: &str) {
-        self.services
-            .update_value(|s| s.unlisted.retain(|unlisted| unlisted != id));
+    pub(super) fn came_back(self, id: &str) {
+        self.state
+            .update_value(|c| c.unlisted.retain(|unlisted| unlisted != id));
     }
 
     /// Checks the list in `wait_ms`, then acts on a difference that lasts.
-    fn check_members_after(self, check: u32, wait_ms: u32) {
+    fn after(self, lobby: String, check: u32, wait_ms: u32) {
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(wait_ms).await;
-            let Some(mut lasting) = self.difference(check).await else {
+            let Some(mut lasting) = self.difference(&lobby, check).await else {
                 return;
             };
             if lasting != Difference::default() {
                 // What differs still, 2 s later, with the backend asked again.
                 gloo_timers::future::TimeoutFuture::new(CONFIRM_MS).await;
-                let Some(again) = self.difference(check).await else {
+                let Some(again) = self.difference(&lobby, check).await else {
                     return;
                 };
                 lasting = again;
             }
             let unlisted = !lasting.extra.is_empty();
-            let updated = self.services.try_update_value(|s| {
-                (s.member_check == check).then(|| s.unlisted = lasting.extra)
-            });
+            let updated = self
+                .state
+                .try_update_value(|c| (c.latest == check).then(|| c.unlisted = lasting.extra));
             if updated.flatten().is_none() {
                 return;
             }
-            self.refresh_members();
-            if !lasting.missing.is_empty() && self.read_members_again(check) {
+            self.refresh(&lobby);
+            if !lasting.missing.is_empty() && self.read_again(&lobby, check) {
                 return;
             }
             if unlisted {
-                self.check_members_after(check, RECHECK_MS);
+                self.after(lobby, check, RECHECK_MS);
             }
         });
     }
 
+    /// Whether `check` is still the latest.
+    fn is_latest(self, check: u32) -> bool {
+        self.state.try_with_value(|c| c.latest) == Some(check)
+    }
+
     /// How the lobby's members differ from the server's list, when `check` is still the latest,
     /// the lobby has a member list (it is not full) and the backend answers.
-    async fn difference(self, check: u32) -> Option<Difference> {
-        let (backend, lobby) = self
-            .services
-            .try_with_value(|s| {
-                (s.member_check == check).then(|| (s.backend.clone(), s.config.channel()))
-            })
-            .flatten()?;
-        if self.presence.full.get_untracked() {
+    async fn difference(self, lobby: &str, check: u32) -> Option<Difference> {
+        if !self.is_latest(check) || self.presence.full.get_untracked() {
             return None;
         }
-        let listed = backend.members(&lobby).await.ok()?;
-        let held = self
-            .services
-            .try_with_value(|s| {
-                let channel = s.channel(&lobby).filter(|_| s.member_check == check)?;
-                channel.read_members(|members| {
-                    members
-                        .iter()
-                        .map(|(id, _)| id.to_owned())
-                        .collect::<Vec<String>>()
-                })
-            })
-            .flatten()?;
+        let listed = self.link.backend()?.members(lobby).await.ok()?;
+        if !self.is_latest(check) {
+            return None;
+        }
+        let held = self.link.channel(lobby)?.read_members(|members| {
+            members
+                .iter()
+                .map(|(id, _)| id.to_owned())
+                .collect::<Vec<String>>()
+        })?;
         Some(Difference {
             missing: listed
                 .iter()
@@ -147,20 +181,17 @@ impl Chat {
     /// Subscribes to the lobby afresh, unless it has been [`MAX_READS_AGAIN`] times on this
     /// connection: the server's `subscription_succeeded` brings the whole list, and its
     /// confirmation checks it again. Whether it did.
-    fn read_members_again(self, check: u32) -> bool {
-        let again = self.services.try_update_value(|s| {
-            if s.member_check != check || s.member_reads >= MAX_READS_AGAIN {
-                return None;
-            }
-            s.member_reads += 1;
-            Some((s.pusher.clone()?, s.config.channel()))
+    fn read_again(self, lobby: &str, check: u32) -> bool {
+        let again = self.state.try_update_value(|c| {
+            let again = c.latest == check && c.reads < MAX_READS_AGAIN;
+            c.reads += u32::from(again);
+            again
         });
-        let Some(Some((pusher, lobby))) = again else {
+        let Some(pusher) = self.link.pusher().filter(|_| again == Some(true)) else {
             return false;
         };
-        // Outside the stored value: the client may report events to the widget at once. The
-        // channel's handle is its name, so the one kept stays good.
-        pusher.unsubscribe(&lobby);
-        pusher.subscribe(&lobby).is_ok()
+        // The channel's handle is its name, so the one kept stays good.
+        pusher.unsubscribe(lobby);
+        pusher.subscribe(lobby).is_ok()
     }
 }

@@ -4,9 +4,8 @@
 
 use leptos::prelude::*;
 use rusher_chat_api::{User, overflow_twin};
-use rusher_client::Channel;
 
-use super::Chat;
+use super::link::Link;
 
 /// The presence store.
 #[derive(Clone, Copy)]
@@ -18,6 +17,18 @@ pub struct Presence {
     /// The lobby's presence channel was full: no member list, the count comes from the
     /// subscription count of its private twin.
     pub full: RwSignal<bool>,
+    /// How the room is counted.
+    count: StoredValue<Count, LocalStorage>,
+}
+
+/// How the room is counted: by its members, or on its twin once it is as full as the server
+/// lets it be.
+#[derive(Default)]
+struct Count {
+    /// The server's presence member limit, when it says.
+    limit: Option<usize>,
+    /// Whether the lobby's private twin is subscribed (the room is full: it gives the count).
+    on_twin: bool,
 }
 
 impl Presence {
@@ -27,111 +38,105 @@ impl Presence {
             members: RwSignal::new(Vec::new()),
             online: RwSignal::new(0),
             full: RwSignal::new(false),
+            count: StoredValue::new_local(Count::default()),
         }
     }
-}
 
-impl Chat {
+    /// The visitor joined: until the server lists the room, the count is them, never "0".
+    pub(super) fn joined(self) {
+        self.online.set(1);
+    }
+
+    /// The backend said how many members a room takes (`None`: it did not).
+    pub(super) fn set_limit(self, limit: Option<usize>) {
+        self.count.update_value(|c| c.limit = limit);
+    }
+
     /// The lobby's presence channel is full: read it on its private twin, and count it by the
     /// twin's subscription count (no member list).
-    pub(super) fn overflow(self, lobby: &str) {
-        self.presence.full.set(true);
-        self.count_on_twin(lobby, true);
+    pub(super) fn overflow(self, link: Link, lobby: &str) {
+        self.full.set(true);
+        self.count_on_twin(link, lobby, true);
     }
 
     /// Whether the lobby's subscription waits for the server's answer, not for its auth (and the
     /// room is not read on its twin already): a refusal that names no channel can only be about
     /// a subscription the server was asked for.
-    pub(super) fn lobby_waiting(self, lobby: &str) -> bool {
-        !self.presence.full.get_untracked()
-            && self.services.with_value(|s| {
-                s.channel(lobby)
-                    .and_then(Channel::status)
-                    .is_some_and(|status| status.asked)
-            })
+    pub(super) fn lobby_waiting(self, link: Link, lobby: &str) -> bool {
+        !self.full.get_untracked()
+            && link
+                .channel(lobby)
+                .and_then(|channel| channel.status())
+                .is_some_and(|status| status.asked)
     }
 
     /// The server refused the lobby with a refusal that names no channel (sockudo's
     /// [`OVER_CAPACITY`](rusher_client::OVER_CAPACITY)): the subscription is given up, so that it
     /// does not time out as refused, and the room is read on its twin.
-    pub(super) fn lobby_over_capacity(self, lobby: &str) {
-        let pusher = self.services.with_value(|s| s.pusher.clone());
-        if let Some(pusher) = pusher {
+    pub(super) fn lobby_over_capacity(self, link: Link, lobby: &str) {
+        if let Some(pusher) = link.pusher() {
             pusher.unsubscribe(lobby);
         }
-        self.overflow(lobby);
+        self.overflow(link, lobby);
     }
 
     /// The twin's subscription count, the room's count while the room is counted there.
     pub(super) fn counted_on_twin(self, count: u64) {
-        if self.services.with_value(|s| s.counting) {
-            self.presence
-                .online
+        if self.count.try_with_value(|c| c.on_twin) == Some(true) {
+            self.online
                 .set(usize::try_from(count).unwrap_or(usize::MAX));
         }
     }
 
     /// Subscribes to the lobby's private twin (or leaves it). While the room is full, every
     /// visitor is on the twin, so its subscription count is the room's count.
-    fn count_on_twin(self, lobby: &str, on: bool) {
+    fn count_on_twin(self, link: Link, lobby: &str, on: bool) {
         let Some(twin) = overflow_twin(lobby) else {
             return;
         };
-        let (pusher, counting) = self.services.with_value(|s| (s.pusher.clone(), s.counting));
-        if counting == on {
+        if self.count.try_with_value(|c| c.on_twin) != Some(!on) {
             return;
         }
-        let Some(pusher) = pusher else { return };
-        // Outside the stored value: the client may report events to the widget at once.
+        let Some(pusher) = link.pusher() else { return };
+        // Outside the stored values: the client may report events to the widget at once.
         if on {
-            if let Ok(channel) = pusher.subscribe(&twin) {
-                self.services.update_value(|s| {
-                    s.channels.push(channel);
-                    s.counting = true;
-                });
-            }
+            let Ok(channel) = pusher.subscribe(&twin) else {
+                return;
+            };
+            link.keep(channel);
         } else {
             pusher.unsubscribe(&twin);
-            self.services.update_value(|s| {
-                s.channels.retain(|c| c.name() != twin);
-                s.counting = false;
-            });
+            link.forget(&twin);
         }
+        self.count.update_value(|c| c.on_twin = on);
     }
 
-    /// Reads the lobby's members from the client, but those the server does not list
-    /// (member_check.rs).
-    pub(super) fn refresh_members(self) {
-        let members = self.services.with_value(|s| {
-            s.channel(&s.config.channel())
-                .and_then(Channel::members)
-                .map(|members| {
-                    let mut users: Vec<User> = members
-                        .iter()
-                        .filter(|(id, _)| !s.unlisted.iter().any(|unlisted| unlisted == id))
-                        .map(|(id, info)| User {
-                            id: id.to_owned(),
-                            name: info
-                                .json()
-                                .get("name")
-                                .and_then(|name| name.to_string_value())
-                                .unwrap_or_else(|| id.to_owned()),
-                        })
-                        .collect();
-                    users.sort_by_key(|u| u.name.to_lowercase());
-                    users
-                })
-        });
-        let Some(members) = members else { return };
-        let (limit, lobby) = self
-            .services
-            .with_value(|s| (s.member_limit, s.config.channel()));
+    /// Reads the lobby's members from the client, but `unlisted` ones (those the server does not
+    /// list: member_check.rs).
+    pub(super) fn refresh(self, link: Link, lobby: &str, unlisted: &[String]) {
+        let Some(members) = link.channel(lobby).and_then(|channel| channel.members()) else {
+            return;
+        };
+        let mut users: Vec<User> = members
+            .iter()
+            .filter(|(id, _)| !unlisted.iter().any(|unlisted| unlisted == id))
+            .map(|(id, info)| User {
+                id: id.to_owned(),
+                name: info
+                    .json()
+                    .get("name")
+                    .and_then(|name| name.to_string_value())
+                    .unwrap_or_else(|| id.to_owned()),
+            })
+            .collect();
+        users.sort_by_key(|u| u.name.to_lowercase());
+        let limit = self.count.try_with_value(|c| c.limit).flatten();
         // A full room is counted on its twin by everyone in it; below the limit, by its members.
-        let full = limit.is_some_and(|limit| members.len() >= limit);
-        self.count_on_twin(&lobby, full);
+        let full = limit.is_some_and(|limit| users.len() >= limit);
+        self.count_on_twin(link, lobby, full);
         if !full {
-            self.presence.online.set(members.len());
+            self.online.set(users.len());
         }
-        self.presence.members.set(members);
+        self.members.set(users);
     }
 }

@@ -1,16 +1,13 @@
-//! The rooms: the lobby and private chats, the one shown, each one's unread count; invitations
-//! to private chats and their answers; and a room's subscription failing and being tried again.
+//! The rooms: the lobby and private chats, the one shown, each one's unread count and whether its
+//! history is all loaded; invitations to private chats and notices about them; and a room's
+//! subscription failing and being tried again.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use rusher_chat_api::{
-    ANSWER_EVENT, INVITATION_EVENT, Invitation, InvitationAnswer, User, overflow_twin,
-};
-use rusher_client::Payload;
+use rusher_chat_api::{Invitation, overflow_twin};
 
-use super::router::read;
-use super::{AUTH_RETRY_MS, Chat, Retry};
-use crate::model::{Room, Status};
+use super::AUTH_RETRY_MS;
+use super::link::{Link, Retry};
+use crate::model::Room;
 
 /// The rooms store.
 #[derive(Clone, Copy)]
@@ -36,10 +33,28 @@ impl Rooms {
         }
     }
 
+    /// The lobby's channel: the first room's, which never closes (empty once the widget is
+    /// removed).
+    pub(super) fn lobby(self) -> String {
+        self.rooms
+            .try_with_untracked(|rooms| rooms.first().map(|r| r.channel.clone()))
+            .flatten()
+            .unwrap_or_default()
+    }
+
     /// Whether a channel is one of the open rooms.
     pub(super) fn contains(self, channel: &str) -> bool {
         self.rooms
             .with_untracked(|rooms| rooms.iter().any(|r| r.channel == channel))
+    }
+
+    /// Whether the history of `room` is all loaded.
+    pub(super) fn history_complete(self, room: &str) -> bool {
+        self.rooms.with_untracked(|rooms| {
+            rooms
+                .iter()
+                .any(|r| r.channel == room && r.history_complete)
+        })
     }
 
     /// Changes an open room (nothing when `channel` is not one). One function for every change,
@@ -63,107 +78,62 @@ impl Rooms {
         self.change(room, &mut |r| cleared = std::mem::take(&mut r.unread));
         cleared
     }
-}
 
-impl Chat {
-    /// Shows a room.
-    pub fn select_room(self, room: String) {
-        self.seen(&room);
-        self.rooms.room.set(room);
+    /// Shows a notice.
+    pub(super) fn tell(self, notice: String) {
+        self.notice.set(Some(notice));
     }
 
-    /// Invites a member to a private chat.
-    pub fn invite(self, user: User) {
-        let backend = self.services.with_value(|s| s.backend.clone());
-        spawn_local(async move {
-            let notice = match backend.invite(&user.id).await {
-                Ok(_) => [self.strings.invitation_sent, " ", &user.name].concat(),
-                Err(e) => e.message,
-            };
-            self.rooms.notice.set(Some(notice));
+    /// The reader dismissed the notice.
+    pub fn dismiss_notice(self) {
+        self.notice.set(None);
+    }
+
+    /// An invitation came: it waits for an answer (replacing an earlier one to the same room).
+    pub(super) fn invited(self, invitation: Invitation) {
+        self.invitations.update(|all| {
+            all.retain(|i| i.room != invitation.room);
+            all.push(invitation);
         });
     }
 
-    /// Answers an invitation; accepting opens the private room.
-    pub fn answer(self, invitation: Invitation, accept: bool) {
-        self.rooms
-            .invitations
-            .update(|all| all.retain(|i| i.room != invitation.room));
-        let backend = self.services.with_value(|s| s.backend.clone());
-        spawn_local(async move {
-            match backend.answer(&invitation.from.id, accept).await {
-                Ok(room) if accept => self.open_room(room, invitation.from.name),
-                Ok(_) => {}
-                Err(e) => self.rooms.notice.set(Some(e.message)),
-            }
-        });
+    /// An invitation to `room` was answered: it no longer waits.
+    pub(super) fn answered(self, room: &str) {
+        self.invitations
+            .update(|all| all.retain(|i| i.room != room));
     }
 
-    /// An invitation or an answer, as a server-to-user event.
-    pub(super) fn on_user_event(self, event: &str, data: &Payload) {
-        match event {
-            INVITATION_EVENT => {
-                let Some(invitation) = read::<Invitation>(data) else {
-                    return;
-                };
-                self.rooms.invitations.update(|all| {
-                    all.retain(|i| i.room != invitation.room);
-                    all.push(invitation);
-                });
-            }
-            ANSWER_EVENT => {
-                let Some(answer) = read::<InvitationAnswer>(data) else {
-                    return;
-                };
-                if answer.accepted {
-                    self.open_room(answer.room, answer.from.name);
-                } else {
-                    let text = [answer.from.name.as_str(), " ", self.strings.declined];
-                    self.rooms.notice.set(Some(text.concat()));
-                }
-            }
-            _ => {}
+    /// Opens a private room titled `title` (unless it is open): subscribes to it and adds its tab.
+    /// Whether it is open.
+    pub(super) fn open(self, link: Link, channel: &str, title: String) -> bool {
+        if self.contains(channel) {
+            return true;
         }
-    }
-
-    /// Opens (or shows) a private room: subscribes and adds its tab; its history loads once the
-    /// subscription is confirmed.
-    fn open_room(self, channel: String, title: String) {
-        if !self.rooms.contains(&channel) {
-            let pusher = self.services.with_value(|s| s.pusher.clone());
-            // Outside the stored value: subscribing may report events to the widget at once.
-            let Some(subscribed) = pusher.and_then(|p| p.subscribe(&channel).ok()) else {
-                return;
-            };
-            self.services.update_value(|s| s.channels.push(subscribed));
-            self.rooms.rooms.update(|rooms| {
-                rooms.push(Room {
-                    channel: channel.clone(),
-                    title,
-                    unread: 0,
-                    history_complete: false,
-                });
+        // Outside the link's stored value: subscribing may report events to the widget at once.
+        let Some(subscribed) = link.pusher().and_then(|p| p.subscribe(channel).ok()) else {
+            return false;
+        };
+        link.keep(subscribed);
+        self.rooms.update(|rooms| {
+            rooms.push(Room {
+                channel: channel.to_owned(),
+                title,
+                unread: 0,
+                history_complete: false,
             });
-        }
-        self.select_room(channel);
+        });
+        true
     }
 
-    /// A room's subscription failed: the status line says Reconnecting… and the room subscribes
-    /// again in [`AUTH_RETRY_MS`] (unless it was closed meanwhile); the history read when it is
-    /// confirmed brings what was said in between.
-    pub(super) fn room_refused(self, channel: &str) {
-        let status = self.session.status;
-        if status.get_untracked() == Status::Online {
-            status.set(Status::Reconnecting);
-        }
+    /// A room's subscription failed: it subscribes again in [`AUTH_RETRY_MS`] (unless it was
+    /// closed meanwhile); the history read when it is confirmed brings what was said in between.
+    pub(super) fn subscribe_later(self, link: Link, channel: &str) {
         let retry = Retry::Room(channel.to_owned());
         let channel = channel.to_owned();
-        self.retry_later(retry, AUTH_RETRY_MS, move || {
-            let pusher = self.services.try_with_value(|s| s.pusher.clone()).flatten();
-            let lobby = self.services.try_with_value(|s| s.config.channel());
-            let still_open = self.rooms.contains(&channel)
-                || lobby.is_some_and(|lobby| overflow_twin(&lobby).as_ref() == Some(&channel));
-            if let Some(pusher) = pusher.filter(|_| still_open) {
+        link.retry_later(retry, AUTH_RETRY_MS, move || {
+            let still_open =
+                self.contains(&channel) || overflow_twin(&self.lobby()).as_ref() == Some(&channel);
+            if let Some(pusher) = link.pusher().filter(|_| still_open) {
                 // Subscribing again retries a failed subscription (its handle is already kept).
                 let _ = pusher.subscribe(&channel);
             }

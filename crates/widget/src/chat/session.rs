@@ -1,17 +1,15 @@
-//! The visitor and the connection: the session check and the join form, connecting the Rusher
-//! client once signed in (with the auth endpoints and where the sockets are), signing in again
-//! after a failed sign-in, the connection as the status line shows it, and leaving.
+//! The visitor and the connection: the session check and the join form, the client's options
+//! (the page's, then where the backend says the sockets are, with the auth endpoints), and the
+//! connection as the status line shows it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use rusher_chat_api::{User, check_name, routes};
-use rusher_client::leptos::on_event;
-use rusher_client::{ChannelAuthorizer, Endpoint, Options, Pusher, State, UserAuthenticator};
+use rusher_chat_api::{PageConfig, User, check_name, routes};
+use rusher_client::{ChannelAuthorizer, Endpoint, Options, State, UserAuthenticator};
 
-use super::{AUTH_RETRY_MS, Chat, Retry};
+use super::link::Link;
 use crate::config::ChatConfig;
 use crate::model::Status;
-use crate::outbox::{self, Queued};
 
 /// The session store.
 #[derive(Clone, Copy)]
@@ -24,17 +22,86 @@ pub struct Session {
     pub join_error: RwSignal<Option<String>>,
     /// The connection as shown.
     pub status: RwSignal<Status>,
+    /// The page's options: the user it knows, where the sockets, the auth endpoints and the
+    /// backend are.
+    config: StoredValue<ChatConfig, LocalStorage>,
 }
 
 impl Session {
     /// Nobody yet; connecting.
-    pub(super) fn new() -> Self {
+    pub(super) fn new(config: ChatConfig) -> Self {
         Self {
             me: RwSignal::new(None),
             ready: RwSignal::new(false),
             join_error: RwSignal::new(None),
             status: RwSignal::new(Status::Connecting),
+            config: StoredValue::new_local(config),
         }
+    }
+
+    /// Checks for a session: the user the page gave, else the backend's; `then` runs with the
+    /// user when there is one, and the join form shows when there is none.
+    pub(super) fn check(self, link: Link, then: impl FnOnce(User) + 'static) {
+        if let Some(user) = self.config.try_with_value(|c| c.user.clone()).flatten() {
+            self.ready.set(true);
+            then(user);
+            return;
+        }
+        let Some(backend) = link.backend() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(Some(user)) = backend.whoami().await {
+                then(user);
+            }
+            self.ready.set(true);
+        });
+    }
+
+    /// Signs in with a display name (the join form); `then` runs with the user the backend
+    /// made, and the form shows why when it refused.
+    pub(super) fn join(
+        self,
+        link: Link,
+        name: &str,
+        invalid_name: &str,
+        then: impl FnOnce(User) + 'static,
+    ) {
+        let Ok(name) = check_name(name).map(str::to_owned) else {
+            self.join_error.set(Some(invalid_name.to_owned()));
+            return;
+        };
+        self.join_error.set(None);
+        let Some(backend) = link.backend() else {
+            return;
+        };
+        spawn_local(async move {
+            match backend.join(&name).await {
+                Ok(user) => then(user),
+                Err(e) => self.join_error.set(Some(e.message)),
+            }
+        });
+    }
+
+    /// The client's options: the page's first, then where the backend (its `server` config, when
+    /// it answered) says the sockets are; the auth endpoints carry the session token. `None`,
+    /// shown as offline, when neither gave an app key.
+    pub(super) fn client_options(self, link: Link, server: Option<PageConfig>) -> Option<Options> {
+        let mut config = self.config.try_with_value(ChatConfig::clone)?;
+        if let Some(server) = &server
+            && config.ws_host.is_none()
+            && server.ws_host.is_some()
+        {
+            config.ws_host.clone_from(&server.ws_host);
+            config.ws_port = config.ws_port.or(server.ws_port);
+            config.force_tls = config.force_tls.or(server.force_tls);
+        }
+        let Some(key) = config.key.clone().or(server.map(|c| c.key)) else {
+            self.status.set(Status::Offline);
+            return None;
+        };
+        let authorization = link.backend()?.authorization().into_iter().collect();
+        Some(options(&config, &key, authorization))
     }
 
     /// The client's state changed: the status line follows. Returns whether the connection came
@@ -54,181 +121,63 @@ impl Session {
         self.status.set(status);
         status == Status::Online && matches!(before, Status::Reconnecting | Status::Offline)
     }
+
+    /// A room's subscription failed: the status line says Reconnecting… until it is confirmed.
+    pub(super) fn room_refused(self) {
+        if self.status.get_untracked() == Status::Online {
+            self.status.set(Status::Reconnecting);
+        }
+    }
+
+    /// A room's subscription is confirmed: online again, when the client is connected.
+    pub(super) fn room_confirmed(self, connected: bool) {
+        if connected && self.status.get_untracked() == Status::Reconnecting {
+            self.status.set(Status::Online);
+        }
+    }
 }
 
-impl Chat {
-    /// Checks for a session (or the configured user) and connects when there is one.
-    pub fn start(self) {
-        // The client's events are routed under the widget's owner, and unbound with it.
-        self.services.update_value(|s| s.owner = Owner::current());
-        let known = self.services.with_value(|s| s.config.user.clone());
-        if let Some(user) = known {
-            self.session.ready.set(true);
-            self.joined(user);
-            return;
-        }
-        let backend = self.services.with_value(|s| s.backend.clone());
-        spawn_local(async move {
-            if let Ok(Some(user)) = backend.whoami().await {
-                self.joined(user);
-            }
-            self.session.ready.set(true);
-        });
-    }
-
-    /// Signs in with a display name.
-    pub fn join(self, name: String) {
-        let join_error = self.session.join_error;
-        let Ok(name) = check_name(&name).map(str::to_owned) else {
-            join_error.set(Some(self.strings.invalid_name.to_owned()));
-            return;
-        };
-        join_error.set(None);
-        let backend = self.services.with_value(|s| s.backend.clone());
-        spawn_local(async move {
-            match backend.join(&name).await {
-                Ok(user) => self.joined(user),
-                Err(e) => join_error.set(Some(e.message)),
-            }
-        });
-    }
-
-    /// Connects as `user` and subscribes to the room (its recent history loads once the
-    /// subscription is confirmed); messages this tab still had waiting go out.
-    fn joined(self, user: User) {
-        let waiting: Vec<Queued> = outbox::load()
-            .into_iter()
-            .filter(|q| q.user.id == user.id)
-            .collect();
-        self.messages
-            .lines
-            .update(|lines| lines.extend(waiting.iter().map(Queued::line)));
-        self.services.update_value(|s| s.outbox = waiting);
-        self.session.me.set(Some(user));
-        // Whoever joined is online: until the server lists the room, the count is them, never
-        // "0".
-        self.presence.online.set(1);
-        let (mut config, backend) = self
-            .services
-            .with_value(|s| (s.config.clone(), s.backend.clone()));
-        spawn_local(async move {
-            // Best effort when the host gave the key: another backend may have no /chat/config.
-            let server = backend.config().await.ok();
-            let limit = server.as_ref().and_then(|c| c.member_limit);
-            self.services.update_value(|s| s.member_limit = limit);
-            // The page's options first, then where the backend says the sockets are.
-            if let Some(server) = &server
-                && config.ws_host.is_none()
-                && server.ws_host.is_some()
-            {
-                config.ws_host.clone_from(&server.ws_host);
-                config.ws_port = config.ws_port.or(server.ws_port);
-                config.force_tls = config.force_tls.or(server.force_tls);
-            }
-            let Some(key) = config.key.clone().or(server.map(|c| c.key)) else {
-                self.session.status.set(Status::Offline);
-                return;
-            };
-            self.connect(&config, &key);
-            // Read once now too, so that a visitor whose socket cannot connect still sees the
-            // room; the read on the confirmed subscription fills what came in between.
-            self.load_history(&config.channel(), None).await;
-            self.flush();
-            self.count_missed(config.channel()).await;
-        });
-    }
-
-    fn connect(self, config: &ChatConfig, key: &str) {
-        let location = web_sys::window().map(|w| w.location());
-        let page = |read: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
-            location
-                .as_ref()
-                .and_then(|l| read(l).ok())
-                .unwrap_or_default()
-        };
-        let tls = config
-            .force_tls
-            .unwrap_or_else(|| page(web_sys::Location::protocol) == "https:");
-        let port = config
-            .ws_port
-            .or_else(|| page(web_sys::Location::port).parse().ok())
-            .unwrap_or(if tls { 443 } else { 80 });
-        let base = config.backend();
-        let authorization = self
-            .services
-            .with_value(|s| s.backend.authorization())
-            .into_iter()
-            .collect::<Vec<_>>();
-        let mut options = Options::new(key);
-        options.ws_host = Some(
-            config
-                .ws_host
+/// The client's options for the app `key`: where the sockets are (the page's host, port and
+/// scheme unless `config` says), and the auth endpoints (the backend's unless `config` says),
+/// which send `authorization` (the session token, for a backend on another site).
+fn options(config: &ChatConfig, key: &str, authorization: Vec<(String, String)>) -> Options {
+    let location = web_sys::window().map(|w| w.location());
+    let page = |read: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+        location
+            .as_ref()
+            .and_then(|l| read(l).ok())
+            .unwrap_or_default()
+    };
+    let tls = config
+        .force_tls
+        .unwrap_or_else(|| page(web_sys::Location::protocol) == "https:");
+    let port = config
+        .ws_port
+        .or_else(|| page(web_sys::Location::port).parse().ok())
+        .unwrap_or(if tls { 443 } else { 80 });
+    let base = config.backend();
+    let mut options = Options::new(key);
+    options.ws_host = Some(
+        config
+            .ws_host
+            .clone()
+            .unwrap_or_else(|| page(web_sys::Location::hostname)),
+    );
+    options.force_tls = tls;
+    options.ws_port = port;
+    options.wss_port = port;
+    let endpoint = |given: &Option<String>, path: &str| {
+        let mut endpoint = Endpoint::new(
+            &given
                 .clone()
-                .unwrap_or_else(|| page(web_sys::Location::hostname)),
+                .unwrap_or_else(|| [base.as_str(), path].concat()),
         );
-        options.force_tls = tls;
-        options.ws_port = port;
-        options.wss_port = port;
-        let endpoint = |given: &Option<String>, path: &str| {
-            let mut endpoint = Endpoint::new(
-                &given
-                    .clone()
-                    .unwrap_or_else(|| [base.as_str(), path].concat()),
-            );
-            // The session token, for a backend on another site.
-            endpoint.headers.clone_from(&authorization);
-            endpoint
-        };
-        options.channel_authorization =
-            ChannelAuthorizer::Endpoint(endpoint(&config.auth_endpoint, routes::CHANNEL_AUTH));
-        options.user_authentication =
-            UserAuthenticator::Endpoint(endpoint(&config.user_auth_endpoint, routes::USER_AUTH));
-        let pusher = Pusher::new(options);
-        let route = || on_event(&pusher, move |event| self.on_event(event));
-        match self.services.with_value(|s| s.owner.clone()) {
-            Some(owner) => owner.with(route),
-            None => route(),
-        }
-        let channel = pusher.subscribe(&config.channel()).ok();
-        pusher.signin();
-        self.services.update_value(|s| {
-            s.pusher = Some(pusher);
-            s.channels.extend(channel);
-        });
-    }
-
-    /// The sign-in (for invitations and their answers) failed: it is tried again in
-    /// [`AUTH_RETRY_MS`]; a new connection signs in anew anyway.
-    pub(super) fn signin_refused(self) {
-        self.retry_later(Retry::Signin, AUTH_RETRY_MS, move || {
-            let pusher = self.services.try_with_value(|s| s.pusher.clone()).flatten();
-            if let Some(pusher) = pusher {
-                pusher.signin();
-            }
-        });
-    }
-
-    /// Whether the client is connected now.
-    pub(super) fn connected(self) -> bool {
-        self.services
-            .try_with_value(|s| s.pusher.as_ref().map(Pusher::state))
-            .flatten()
-            == Some(State::Connected)
-    }
-
-    /// Writes what was read and disconnects the client (the widget is being removed).
-    pub fn stop(self) {
-        self.write_read_live();
-        let pusher = self
-            .services
-            .try_update_value(|s| {
-                s.channels.clear();
-                s.pusher.take()
-            })
-            .flatten();
-        // Outside the stored value: disconnecting reports a state change to the widget.
-        if let Some(pusher) = pusher {
-            pusher.disconnect();
-        }
-    }
+        endpoint.headers.clone_from(&authorization);
+        endpoint
+    };
+    options.channel_authorization =
+        ChannelAuthorizer::Endpoint(endpoint(&config.auth_endpoint, routes::CHANNEL_AUTH));
+    options.user_authentication =
+        UserAuthenticator::Endpoint(endpoint(&config.user_auth_endpoint, routes::USER_AUTH));
+    options
 }

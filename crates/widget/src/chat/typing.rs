@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use rusher_chat_api::{MAX_NAME_CHARS, TYPING_EVENT, TypingNotice, User};
 use rusher_client::JsonText;
 
-use super::Chat;
+use super::link::Link;
 use crate::json;
 
 /// How long "… is typing" shows after the last typing event, in milliseconds.
@@ -32,6 +32,8 @@ pub struct Typist {
 pub struct Typing {
     /// Who is typing where.
     pub list: RwSignal<Vec<Typist>>,
+    /// When we last told the room that we type, on the [`now`] clock.
+    last_sent: StoredValue<f64, LocalStorage>,
 }
 
 /// Milliseconds on the page's monotonic clock.
@@ -46,6 +48,7 @@ impl Typing {
     pub(super) fn new() -> Self {
         Self {
             list: RwSignal::new(Vec::new()),
+            last_sent: StoredValue::new_local(f64::NEG_INFINITY),
         }
     }
 
@@ -102,30 +105,24 @@ impl Typing {
             });
         });
     }
-}
 
-impl Chat {
-    /// Tells the room we are typing, at most every two seconds.
-    pub fn typed(self) {
-        let Some(me) = self.session.me.get_untracked() else {
+    /// Tells `room` that `me` types, at most every [`TYPING_EVERY_MS`].
+    pub(super) fn typed(self, link: Link, me: User, room: &str) {
+        let now = now();
+        if self
+            .last_sent
+            .try_with_value(|v| *v)
+            .is_none_or(|sent| now - sent < TYPING_EVERY_MS)
+        {
+            return;
+        }
+        let Some(channel) = link.channel(room).filter(|c| c.subscribed()) else {
             return;
         };
-        let now = now();
-        let room = self.rooms.room.get_untracked();
-        // The client is called outside the stored value: it may call back into the widget.
-        let channel = self.services.with_value(|s| {
-            (now - s.last_typing_sent >= TYPING_EVERY_MS)
-                .then(|| s.channel(&room).cloned())
-                .flatten()
-        });
-        if let Some(channel) = channel
-            && channel.subscribed()
-        {
-            let notice = json::to_text(&TypingNotice { name: me.name });
-            if let Some(data) = notice.and_then(|text| JsonText::parse(&text).ok()) {
-                let _ = channel.trigger(TYPING_EVENT, data);
-            }
-            self.services.update_value(|s| s.last_typing_sent = now);
+        let notice = json::to_text(&TypingNotice { name: me.name });
+        if let Some(data) = notice.and_then(|text| JsonText::parse(&text).ok()) {
+            let _ = channel.trigger(TYPING_EVENT, data);
         }
+        self.last_sent.update_value(|sent| *sent = now);
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::chat::Chat;
+use crate::chat::use_chat;
 use rusher_chat_api::MAX_TEXT_CHARS;
 
 /// Shows the remaining length when fewer characters than this are left.
@@ -10,7 +10,8 @@ const SHOW_REMAINING_BELOW: usize = 200;
 
 /// The compose box: Enter sends, Shift+Enter is a new line.
 #[component]
-pub(super) fn Composer(chat: Chat) -> impl IntoView {
+pub(super) fn Composer() -> impl IntoView {
+    let chat = use_chat();
     let s = chat.strings;
     let text = RwSignal::new(String::new());
     let send = move || {

@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 
 use super::rows::{Row, keyed_rows};
-use crate::chat::Chat;
+use crate::chat::{Chat, use_chat};
 use rusher_chat_api::Invitation;
 
 /// The invitations waiting for an answer, each with Accept and Decline.
 #[component]
-pub(super) fn Invitations(chat: Chat) -> impl IntoView {
+pub(super) fn Invitations() -> impl IntoView {
+    let chat = use_chat();
     keyed_rows(Box::new(move || {
         chat.rooms.invitations.with(|invitations| {
             invitations

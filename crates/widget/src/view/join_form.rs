@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 
 use super::focus::{JOIN_FOCUS_WAIT_STEPS, MESSAGE_FIELD, focus_in_widget};
-use crate::chat::Chat;
+use crate::chat::use_chat;
 
 /// The name form.
 #[component]
-pub(super) fn JoinForm(chat: Chat) -> impl IntoView {
+pub(super) fn JoinForm() -> impl IntoView {
+    let chat = use_chat();
     let s = chat.strings;
     let name = RwSignal::new(String::new());
     view! {

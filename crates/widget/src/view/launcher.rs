@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::focus::{FOCUS_WAIT_STEPS, PANEL_FIELD, focus_in_widget};
-use crate::chat::Chat;
+use crate::chat::{Chat, use_chat};
 
 /// The launcher's speech bubble (an SVG path in a 24 x 24 box); the package's launcher draws the
 /// same before the widget loads.
@@ -38,7 +38,8 @@ fn launcher_name(chat: Chat) -> String {
 
 /// The round button that opens and closes the panel, with the unread badge and online count.
 #[component]
-pub(super) fn Launcher(chat: Chat) -> impl IntoView {
+pub(super) fn Launcher() -> impl IntoView {
+    let chat = use_chat();
     view! {
         <button
             class="launcher"

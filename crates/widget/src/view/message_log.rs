@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::message_row::message_row;
 use super::rows::{Row, keyed_rows};
-use crate::chat::Chat;
+use crate::chat::{Chat, use_chat};
 use crate::log_scroll::{Follow, LogScroll, Metrics, Seen};
 use crate::log_window::Drawn;
 use crate::model::Line;
@@ -13,7 +13,8 @@ use crate::model::Line;
 /// The message log: sticks to the bottom unless the reader scrolled up; draws older messages, then
 /// loads them, at the top ([`Drawn`]).
 #[component]
-pub(super) fn MessageLog(chat: Chat) -> impl IntoView {
+pub(super) fn MessageLog() -> impl IntoView {
+    let chat = use_chat();
     let s = chat.strings;
     let log = Log {
         chat,

@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 
 use super::rows::{Row, keyed_rows};
-use crate::chat::Chat;
+use crate::chat::{Chat, use_chat};
 use rusher_chat_api::User;
 
 /// "Who's online (N)" and the members.
 #[component]
-pub(super) fn OnlineList(chat: Chat) -> impl IntoView {
+pub(super) fn OnlineList() -> impl IntoView {
+    let chat = use_chat();
     let s = chat.strings;
     view! {
         <aside class="online-list" role="region" aria-label=s.whos_online>

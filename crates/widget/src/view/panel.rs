@@ -11,11 +11,12 @@ use super::online_list::OnlineList;
 use super::panel_header::PanelHeader;
 use super::tabs::Tabs;
 use super::typing::Typing;
-use crate::chat::Chat;
+use crate::chat::use_chat;
 
 /// The chat panel: header with status, then the join form or the chat.
 #[component]
-pub(super) fn Panel(chat: Chat) -> impl IntoView {
+pub(super) fn Panel() -> impl IntoView {
+    let chat = use_chat();
     let s = chat.strings;
     view! {
         <section
@@ -28,24 +29,24 @@ pub(super) fn Panel(chat: Chat) -> impl IntoView {
                 }
             }
         >
-            <PanelHeader chat=chat/>
+            <PanelHeader/>
             <Show when=move || chat.session.ready.get()>
-                <Show when=move || chat.session.me.with(Option::is_some) fallback=move || view! { <JoinForm chat=chat/> }>
-                    <Invitations chat=chat/>
+                <Show when=move || chat.session.me.with(Option::is_some) fallback=move || view! { <JoinForm/> }>
+                    <Invitations/>
                     <Show when=move || chat.rooms.notice.with(Option::is_some)>
                         <p class="notice" role="status">
                             {move || chat.rooms.notice.get().unwrap_or_default()}
-                            <button type="button" class="dismiss" aria-label="OK" on:click=move |_| chat.rooms.notice.set(None)>"×"</button>
+                            <button type="button" class="dismiss" aria-label="OK" on:click=move |_| chat.rooms.dismiss_notice()>"×"</button>
                         </p>
                     </Show>
                     <div class="room">
                         <div class="conversation">
-                            <Tabs chat=chat/>
-                            <MessageLog chat=chat/>
-                            <Typing chat=chat/>
-                            <Composer chat=chat/>
+                            <Tabs/>
+                            <MessageLog/>
+                            <Typing/>
+                            <Composer/>
                         </div>
-                        <OnlineList chat=chat/>
+                        <OnlineList/>
                     </div>
                 </Show>
             </Show>

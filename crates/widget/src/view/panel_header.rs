@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 
 use super::focus::{LAUNCHER, focus_in_widget};
-use crate::chat::Chat;
+use crate::chat::use_chat;
 use crate::model::Status;
 
 /// The panel's header.
 #[component]
-pub(super) fn PanelHeader(chat: Chat) -> impl IntoView {
+pub(super) fn PanelHeader() -> impl IntoView {
+    let chat = use_chat();
     let s = chat.strings;
     let status = move || match chat.session.status.get() {
         Status::Connecting => s.connecting,
@@ -33,7 +34,7 @@ pub(super) fn PanelHeader(chat: Chat) -> impl IntoView {
                     aria-label=s.notify
                     title=s.notify
                     aria-pressed=move || chat.notifications.notify.get().to_string()
-                    on:click=move |_| chat.toggle_notifications()
+                    on:click=move |_| chat.notifications.toggle()
                 >
                     <svg viewBox="0 0 24 24" aria-hidden="true" width="18" height="18">
                         <path fill="currentColor" d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1A6 6 0 0 0 6 11v5l-2 2v1h16v-1z"/>

@@ -28,6 +28,8 @@ pub fn ChatRoot(
     theme: Theme,
 ) -> impl IntoView {
     let theme = resolved_theme(theme);
+    // The views under it reach the stores through the context (`use_chat`).
+    provide_context(chat);
     let root = NodeRef::new();
     crate::viewport::follow(root);
     chat.start();
@@ -36,9 +38,9 @@ pub fn ChatRoot(
     view! {
         <div class="rusher-chat" node_ref=root data-theme=move || theme.get()>
             <Show when=move || chat.notifications.open.get()>
-                <Panel chat=chat/>
+                <Panel/>
             </Show>
-            <Launcher chat=chat/>
+            <Launcher/>
         </div>
     }
 }

@@ -3,13 +3,14 @@
 use leptos::prelude::*;
 
 use super::rows::{Row, keyed_rows};
-use crate::chat::Chat;
+use crate::chat::{Chat, use_chat};
 use crate::model::Room;
 
 /// Tabs for the lobby and the private rooms, each with its unread count (only with more than one
 /// room).
 #[component]
-pub(super) fn Tabs(chat: Chat) -> impl IntoView {
+pub(super) fn Tabs() -> impl IntoView {
+    let chat = use_chat();
     let s = chat.strings;
     view! {
         <Show when=move || chat.rooms.rooms.with(|rooms| rooms.len() > 1)>

@@ -2,11 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::chat::Chat;
+use crate::chat::use_chat;
 
 /// "Ana is typing…".
 #[component]
-pub(super) fn Typing(chat: Chat) -> impl IntoView {
+pub(super) fn Typing() -> impl IntoView {
+    let chat = use_chat();
     let s = chat.strings;
     let text = move || {
         let room = chat.rooms.room.get();
