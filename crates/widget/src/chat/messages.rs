@@ -100,6 +100,19 @@ impl Messages {
         Some(page)
     }
 
+    /// Reads the lines of `room`, oldest first, tracked (a view's closure runs again when the
+    /// list changes). Derived where it is read, not kept as a memo: one measured +1,258 B of the
+    /// widget's gzip.
+    pub fn in_room<R>(self, room: &str, read: impl FnOnce(&[&Line]) -> R) -> R {
+        self.lines.with(|lines| read(&of_room(lines, room)))
+    }
+
+    /// [`in_room`](Self::in_room), untracked.
+    pub fn in_room_untracked<R>(self, room: &str, read: impl FnOnce(&[&Line]) -> R) -> R {
+        self.lines
+            .with_untracked(|lines| read(&of_room(lines, room)))
+    }
+
     /// The newest stored message in `room`, of anyone but `not_by` when given.
     pub(super) fn newest(self, room: &str, not_by: Option<&str>) -> Option<i64> {
         self.lines.with_untracked(|lines| {
@@ -264,6 +277,11 @@ impl Messages {
             }
         });
     }
+}
+
+/// The lines of `room` among all kept, oldest first.
+fn of_room<'a>(lines: &'a [Line], room: &str) -> Vec<&'a Line> {
+    lines.iter().filter(|line| line.channel == room).collect()
 }
 
 /// A random id for a message (the backend makes a retry with the same id harmless).

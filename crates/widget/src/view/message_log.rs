@@ -8,7 +8,6 @@ use super::rows::{Row, keyed_rows};
 use crate::chat::{Chat, use_chat};
 use crate::log_scroll::{Follow, LogScroll, Metrics, Seen};
 use crate::log_window::Drawn;
-use crate::model::Line;
 
 /// The message log: sticks to the bottom unless the reader scrolled up; draws older messages, then
 /// loads them, at the top ([`Drawn`]).
@@ -29,24 +28,19 @@ pub(super) fn MessageLog() -> impl IntoView {
     view! {
         <div class="log-wrap">
             <div class="log" node_ref=node role="log" aria-label=s.messages aria-live="polite" on:scroll=on_scroll tabindex="0">
-                <Show when=move || {
-                    let room = chat.rooms.room.get();
-                    chat.messages.lines.with(|lines| !lines.iter().any(|l| l.channel == room))
-                }>
+                <Show when=move || chat.messages.in_room(&chat.rooms.room.get(), |lines| lines.is_empty())>
                     <p class="empty">{s.no_messages}</p>
                 </Show>
                 <ul>
                     {keyed_rows(Box::new(move || {
                         let room = chat.rooms.room.get();
                         let drawn = drawn.get();
-                        chat.messages.lines.with(|lines| {
-                            let lines = room_lines(lines, &room);
-                            let first = drawn.first(&lines);
+                        chat.messages.in_room(&room, |lines| {
                             lines
-                                .into_iter()
-                                .skip(first)
+                                .iter()
+                                .skip(drawn.first(lines))
                                 .map(|line| {
-                                    let line = line.clone();
+                                    let line = (*line).clone();
                                     Row::new(line.key(), move || message_row(chat, line))
                                 })
                                 .collect()
@@ -117,14 +111,10 @@ impl Log {
     fn lines_changed(self, before: Option<Seen>) -> Seen {
         let room = self.chat.rooms.room.get();
         self.drawn.track();
-        let (count, newest, last) = self.chat.messages.lines.with(|lines| {
-            let (count, newest, last) = lines
-                .iter()
-                .filter(|line| line.channel == room)
-                .fold((0, None, None), |(count, newest, _), line| {
-                    (count + 1, newest.max(line.id), Some(line))
-                });
-            (count, newest, last.map(|line| line.client_id.clone()))
+        let (count, newest, last) = self.chat.messages.in_room(&room, |lines| {
+            let newest = lines.iter().filter_map(|line| line.id).max();
+            let last = lines.last().map(|line| line.client_id.clone());
+            (lines.len(), newest, last)
         });
         let now = Seen {
             room,
@@ -164,15 +154,14 @@ impl Log {
             .unwrap_or(true);
         let room = self.chat.rooms.room.get_untracked();
         let now = self.drawn.get_untracked();
-        let (next, load_older) = self.chat.messages.lines.with_untracked(|lines| {
-            let lines = room_lines(lines, &room);
+        let (next, load_older) = self.chat.messages.in_room_untracked(&room, |lines| {
             if metrics.top == 0 {
-                let at_top = now.at_top(&lines);
+                let at_top = now.at_top(lines);
                 (at_top.drawn, at_top.load_older)
             } else if bottom {
                 (Drawn::Newest, false)
             } else {
-                (now.held(&lines), false)
+                (now.held(lines), false)
             }
         });
         if bottom {
@@ -186,9 +175,4 @@ impl Log {
             self.drawn.set(next);
         }
     }
-}
-
-/// The lines of `room` among all kept, oldest first.
-fn room_lines<'a>(lines: &'a [Line], room: &str) -> Vec<&'a Line> {
-    lines.iter().filter(|line| line.channel == room).collect()
 }
