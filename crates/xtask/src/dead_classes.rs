@@ -75,6 +75,20 @@ pub fn remove(dir: &Path, name: &str) -> Result<(), Error> {
 /// one body for two functions and kept the dead one's name.
 fn stub_code_of(wasm: &Path, dead: &[Class]) -> Result<(), Error> {
     let mut module = walrus::Module::from_file(wasm).map_err(|e| Error::from(e.to_string()))?;
+    let types: Vec<&str> = dead.iter().map(|class| class.name).collect();
+    if stub_functions_of(&mut module, &types) == 0 {
+        return Err(Error::from(
+            "no function names a dead class: the module has no names, or they are spelled anew",
+        ));
+    }
+    module
+        .emit_wasm_file(wasm)
+        .map_err(|e| Error::from(e.to_string()))
+}
+
+/// [`stub_code_of`] on a module read: the functions whose names name one of `types`, but those
+/// a function outside them calls, get a body that traps. How many did.
+fn stub_functions_of(module: &mut walrus::Module, types: &[&str]) -> usize {
     let mut stubs: BTreeSet<walrus::FunctionId> = module
         .funcs
         .iter_local()
@@ -84,7 +98,7 @@ fn stub_code_of(wasm: &Path, dead: &[Class]) -> Result<(), Error> {
                 .get(*id)
                 .name
                 .as_deref()
-                .is_some_and(|name| dead.iter().any(|class| names_type(name, class.name)))
+                .is_some_and(|name| types.iter().any(|type_name| names_type(name, type_name)))
         })
         .map(|(id, _)| id)
         .collect();
@@ -111,13 +125,8 @@ fn stub_code_of(wasm: &Path, dead: &[Class]) -> Result<(), Error> {
             stubs.remove(&id);
         }
     }
-    if stubs.is_empty() {
-        return Err(Error::from(
-            "no function names a dead class: the module has no names, or they are spelled anew",
-        ));
-    }
-    for id in stubs {
-        if let walrus::FunctionKind::Local(local) = &mut module.funcs.get_mut(id).kind {
+    for id in &stubs {
+        if let walrus::FunctionKind::Local(local) = &mut module.funcs.get_mut(*id).kind {
             let body = local.block_mut(local.entry_block());
             body.instrs.clear();
             body.instrs.push((
@@ -126,9 +135,7 @@ fn stub_code_of(wasm: &Path, dead: &[Class]) -> Result<(), Error> {
             ));
         }
     }
-    module
-        .emit_wasm_file(wasm)
-        .map_err(|e| Error::from(e.to_string()))
+    stubs.len()
 }
 
 /// The functions a function calls directly.
@@ -242,6 +249,44 @@ fn without_block(text: &str, head: &str) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A function named `name` with no parameters or results that calls `callee`, if any.
+    fn function(
+        module: &mut walrus::Module,
+        name: &str,
+        callee: Option<walrus::FunctionId>,
+    ) -> walrus::FunctionId {
+        let mut builder = walrus::FunctionBuilder::new(&mut module.types, &[], &[]);
+        builder.name(name.to_owned());
+        if let Some(callee) = callee {
+            builder.func_body().call(callee);
+        }
+        builder.finish(Vec::new(), &mut module.funcs)
+    }
+
+    /// Whether a function's body is only a trap.
+    fn traps(module: &walrus::Module, id: walrus::FunctionId) -> bool {
+        match &module.funcs.get(id).kind {
+            walrus::FunctionKind::Local(local) => matches!(
+                local.block(local.entry_block()).instrs.as_slice(),
+                [(walrus::ir::Instr::Unreachable(_), _)]
+            ),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn the_dead_types_functions_trap_but_those_live_code_calls() {
+        let mut module = walrus::Module::default();
+        let write = function(&mut module, "<streams::Sink>::write", None);
+        let poll = function(&mut module, "<streams::Sink>::poll", Some(write));
+        // Merged with live code: the name says Sink, but `run` calls it.
+        let shared = function(&mut module, "<streams::Sink>::drop", None);
+        let run = function(&mut module, "app::run", Some(shared));
+        assert_eq!(stub_functions_of(&mut module, &["Sink"]), 2);
+        assert!(traps(&module, write) && traps(&module, poll));
+        assert!(!traps(&module, shared) && !traps(&module, run));
+    }
 
     #[test]
     fn a_name_names_a_type_as_a_whole_path_segment() {
