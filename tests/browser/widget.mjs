@@ -375,6 +375,41 @@ test('the drop-in embed: mountChat in a plain page, its handle and its events', 
   assert(thrown && thrown.includes('on() takes'), `on() with an unknown event: ${thrown}`);
 });
 
+test('a widget destroyed while its history is on the way: the answer that comes after traps nothing', async () => {
+  const page = await openVisitor(browser, contexts, `${base}/www/chat.html`);
+  await page.waitForFunction(() => window.rusherChat !== undefined);
+  // The page's fetch holds the history requests until the widget is gone.
+  await page.evaluate(() => {
+    const real = window.fetch.bind(window);
+    window.heldHistory = [];
+    window.fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!url.includes('/chat/history')) return real(input, init);
+      return new Promise((resolve) => window.heldHistory.push(() => resolve(real(input, init))));
+    };
+  });
+  await page.evaluate(() => window.rusherChat.open());
+  await page.getByLabel('Your name').fill('Gone');
+  await page.getByRole('button', { name: 'Join' }).click();
+  await page.waitForFunction(() => window.heldHistory.length > 0);
+  const released = await page.evaluate(() => {
+    window.rusherChat.destroy();
+    const held = window.heldHistory.splice(0);
+    held.forEach((release) => release());
+    return held.length;
+  });
+  assert(released > 0, 'history answered after destroy');
+  // Time for the answers to reach the widget's tasks; a trap there would take the module down.
+  await sleep(1000);
+  equal(page.errors, [], 'no page error');
+  await page.evaluate(async () => {
+    const { mountChat } = await import('/www/chat/rusher-chat.js');
+    window.rusherChat = mountChat({ open: true });
+  });
+  // The module still works: mounted again, the signed-in visitor is back in the room.
+  await online(page);
+});
+
 /** Every URL `page`'s document has requested, as the Resource Timing API lists them (every
  * engine has it; WebDriver has no network events). */
 const requested = (page) => page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));

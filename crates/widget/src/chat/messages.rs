@@ -115,13 +115,15 @@ impl Messages {
 
     /// The newest stored message in `room`, of anyone but `not_by` when given.
     pub(super) fn newest(self, room: &str, not_by: Option<&str>) -> Option<i64> {
-        self.lines.with_untracked(|lines| {
-            lines
-                .iter()
-                .filter(|l| l.channel == room && Some(l.user.id.as_str()) != not_by)
-                .filter_map(|l| l.id)
-                .max()
-        })
+        self.lines
+            .try_with_untracked(|lines| {
+                lines
+                    .iter()
+                    .filter(|l| l.channel == room && Some(l.user.id.as_str()) != not_by)
+                    .filter_map(|l| l.id)
+                    .max()
+            })
+            .flatten()
     }
 
     /// Where older messages of `room` would be read from (its oldest stored message, or the

@@ -86,8 +86,9 @@ impl Notifications {
     }
 
     /// Whether the reader sees the panel: it is open in a visible tab.
+    /// Not once the widget is removed (a history page that comes after may ask).
     pub(super) fn panel_seen(self) -> bool {
-        self.open.get_untracked() && !notify::page_hidden()
+        self.open.try_get_untracked() == Some(true) && !notify::page_hidden()
     }
 
     /// Message `id` in `room` was read as it came: kept in memory until the reader stops

@@ -189,7 +189,8 @@ impl Chat {
 
     /// Whether the reader watches `room`: the panel is open on it in a visible tab.
     fn watching(self, room: &str) -> bool {
-        self.notifications.panel_seen() && self.rooms.room.with_untracked(|r| r == room)
+        self.notifications.panel_seen()
+            && self.rooms.room.try_with_untracked(|r| r == room) == Some(true)
     }
 
     /// Marks a room's messages as seen, here and for the next page.
@@ -238,7 +239,11 @@ impl Chat {
     /// [`CATCH_UP_PAGES`]. The visitor's own messages do not count: the outbox may have stored
     /// them, with new ids, before the subscription was confirmed again.
     async fn catch_up(self, room: &str) {
-        let me = self.session.me.get_untracked().map(|user| user.id);
+        // Spawned on a confirmation: the widget may be gone by the time it runs.
+        let Some(me) = self.session.me.try_get_untracked() else {
+            return;
+        };
+        let me = me.map(|user| user.id);
         let known = self.messages.newest(room, me.as_deref());
         let mut before = None;
         for _ in 0..CATCH_UP_PAGES {

@@ -42,10 +42,12 @@ impl Rooms {
             .unwrap_or_default()
     }
 
-    /// Whether a channel is one of the open rooms.
+    /// Whether a channel is one of the open rooms (none once the widget is removed: an answer
+    /// that comes after may ask).
     pub(super) fn contains(self, channel: &str) -> bool {
         self.rooms
-            .with_untracked(|rooms| rooms.iter().any(|r| r.channel == channel))
+            .try_with_untracked(|rooms| rooms.iter().any(|r| r.channel == channel))
+            == Some(true)
     }
 
     /// Whether the history of `room` is all loaded.
